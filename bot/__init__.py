@@ -1,0 +1,1 @@
+"""newsbot's front side: settings, answering, the console and the Telegram app."""

@@ -1,0 +1,105 @@
+"""What an answer is, and the contract of whatever produces one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """A verbatim excerpt: ``text == article.text[start:end]`` (checked in code).
+
+    ``paragraph`` is the surrounding paragraph (``article.text[paragraph_start:paragraph_end]``)
+    for the "Full passage" view.
+    """
+
+    article_id: str
+    title: str
+    date: dt.date | None
+    source: str | None
+    url: str | None
+    text: str
+    start: int
+    end: int
+    score: float = 0.0
+    paragraph: str = ""
+    paragraph_start: int = 0
+    paragraph_end: int = 0
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "source": self.source,
+            "text": self.text,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRef:
+    """An article named in a reply (for example the closest one when declining)."""
+
+    article_id: str
+    title: str
+    date: dt.date | None
+    source: str | None
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """The reply to one question.
+
+    ``answer`` is the short answer, or None when the bot declines (then ``closest`` names the
+    nearest articles). ``quotes`` back the answer; ``more`` are the next best passages.
+    ``timings`` are milliseconds per stage.
+    """
+
+    question: str
+    answer: str | None
+    quotes: tuple[Quote, ...] = ()
+    confidence: float = 0.0
+    lang: str = "en"
+    closest: tuple[ArticleRef, ...] = ()
+    more: tuple[Quote, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)
+    latency_ms: float = 0.0
+
+    @property
+    def declined(self) -> bool:
+        return self.answer is None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "answer": self.answer,
+            "quotes": [q.as_json() for q in self.quotes],
+            "confidence": round(self.confidence, 4),
+            "latency_ms": round(self.latency_ms, 2),
+            "lang": self.lang,
+            "closest": [
+                {
+                    "article_id": r.article_id,
+                    "title": r.title,
+                    "date": r.date.isoformat() if r.date else None,
+                    "source": r.source,
+                }
+                for r in self.closest
+            ],
+            "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
+        }
+
+
+class Answerer(Protocol):
+    """Answers one question from the indexed articles. Synchronous and CPU-bound: async callers
+    run it in a worker thread. Raises ``InputError`` subclasses for unusable questions."""
+
+    def answer(self, question: str) -> Answer: ...
+
+    def warm(self) -> None:
+        """Load models and indexes now, so the first question is fast."""
+        ...

@@ -1,0 +1,82 @@
+"""Localized UI strings from ``prompts/*.<lang>.toml`` and the language of a question.
+
+Each file holds tables of templates (``str.format`` fields); keys are ``<table>.<name>``
+(``answer.decline``). Every language falls back to English key by key.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "uk", "ru")
+DEFAULT_LANG = "en"
+
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN = re.compile(r"[A-Za-z]")
+_UK_ONLY = re.compile(r"[ґєіїҐЄІЇ]")
+_RU_ONLY = re.compile(r"[ёъыэЁЪЫЭ]")
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """The UI language for ``text``: en, uk or ru, from its script (``hint`` breaks ties).
+
+    ``hint`` is, for example, Telegram's ``language_code`` of the user.
+    """
+    cyr = len(_CYRILLIC.findall(text))
+    lat = len(_LATIN.findall(text))
+    hint_lang = normalize_lang(hint)
+    if cyr > lat:
+        uk, ru = len(_UK_ONLY.findall(text)), len(_RU_ONLY.findall(text))
+        if uk > ru:
+            return "uk"
+        if ru > uk:
+            return "ru"
+        return hint_lang if hint_lang in ("uk", "ru") else "ru"
+    if lat > 0:
+        return "en"
+    return hint_lang
+
+
+def normalize_lang(code: str | None) -> str:
+    """Map a language code such as ``uk-UA`` to a supported language, else English."""
+    if not code:
+        return DEFAULT_LANG
+    base = code.split("-")[0].split("_")[0].lower()
+    return base if base in LANGUAGES else DEFAULT_LANG
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _catalog(lang: str) -> dict[str, str]:
+    catalog: dict[str, str] = {}
+    for entry in sorted(resources.files("prompts").iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(f".{lang}.toml"):
+            continue
+        data = tomllib.loads(entry.read_text(encoding="utf-8"))
+        for table, values in data.items():
+            if not isinstance(values, dict):
+                raise ValueError(f"prompts/{entry.name}: top-level {table!r} must be a table")
+            for name, template in values.items():
+                catalog[f"{table}.{name}"] = str(template)
+    return catalog
+
+
+def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
+    """The template ``key`` in ``lang`` (English if missing there), formatted with ``params``."""
+    template = _catalog(normalize_lang(lang)).get(key)
+    if template is None:
+        template = _catalog(DEFAULT_LANG).get(key)
+    if template is None:
+        raise KeyError(f"no UI string {key!r}")
+    return template.format(**params) if params else template
+
+
+def keys(lang: str) -> set[str]:
+    """All keys defined for ``lang`` (for tests that keep the catalogs complete)."""
+    return set(_catalog(normalize_lang(lang)))

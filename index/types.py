@@ -1,0 +1,97 @@
+"""Typed data that crosses module lines. All offsets are character offsets into ``Article.text``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A half-open character range ``[start, end)`` into an article's text."""
+
+    start: int
+    end: int
+
+    def slice(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article. ``text`` is the body; every offset in newsbot points into it.
+
+    ``id`` is the content hash (of header fields and body), so the same article ingested twice
+    has one id. ``origin`` is where it came from (an absolute file path or a URL): a changed
+    article from the same origin replaces the old one.
+    """
+
+    id: str
+    text: str
+    title: str
+    date: dt.date | None = None
+    source: str | None = None
+    url: str | None = None
+    origin: str = ""
+    title_derived: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleInfo:
+    """An indexed article's metadata, for listings (``/sources``, ``newsbot sources``)."""
+
+    id: str
+    title: str
+    date: dt.date | None
+    source: str | None
+    url: str | None
+    origin: str
+    chunks: int
+    added_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A window of whole sentences. ``text == article.text[start:end]``.
+
+    ``sentences`` are the spans (absolute offsets into the article text) of the sentences in
+    the window; ``paragraph`` is the span of the paragraph(s) the window lies in.
+    """
+
+    article_id: str
+    ordinal: int
+    start: int
+    end: int
+    text: str
+    sentences: tuple[Span, ...]
+
+    @property
+    def key(self) -> str:
+        return f"{self.article_id}:{self.ordinal}"
+
+
+@dataclass(frozen=True, slots=True)
+class Passage:
+    """A retrieved chunk with its article and the scores that ranked it."""
+
+    chunk: Chunk
+    article: Article
+    score: float
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    dense_rank: int | None = None
+    lexical_rank: int | None = None
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest did, file by file."""
+
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    rejected: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.updated)
