@@ -1,0 +1,165 @@
+"""The answering pipeline: question -> hybrid search -> reader -> checked quotes -> Answer.
+
+No evidence, no answer: below the calibrated evidence score the bot declines and names the
+closest articles instead of guessing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.answering.citations import verified
+from bot.answering.question import analyze_question
+from bot.answering.reader import Reader, Reading
+from bot.answering.types import Answer, ArticleRef, Quote
+from index.chunking import paragraph_around
+from index.search import Searcher
+from index.types import Article, Passage
+
+logger = logging.getLogger(__name__)
+
+
+class Warmable(Protocol):
+    def warm(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPolicy:
+    """How answers are composed and when to decline (from ``Settings.answer``)."""
+
+    min_evidence: float = 0.45
+    max_quotes: int = 2
+    more_passages: int = 3
+    max_question_chars: int = 500
+    second_quote_margin: float = 0.03
+
+
+def to_quote(reading: Reading) -> Quote:
+    article = reading.article
+    para = paragraph_around(article.text, reading.sentence.start, reading.sentence.end)
+    return Quote(
+        article_id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        url=article.url,
+        text=reading.sentence.slice(article.text),
+        start=reading.sentence.start,
+        end=reading.sentence.end,
+        score=reading.score,
+        paragraph=para.slice(article.text),
+        paragraph_start=para.start,
+        paragraph_end=para.end,
+    )
+
+
+def article_ref(article: Article) -> ArticleRef:
+    return ArticleRef(article.id, article.title, article.date, article.source, article.url)
+
+
+def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:
+    seen: dict[str, ArticleRef] = {}
+    for passage in passages:
+        if passage.article.id not in seen:
+            seen[passage.article.id] = article_ref(passage.article)
+        if len(seen) >= limit:
+            break
+    return tuple(seen.values())
+
+
+class PipelineAnswerer:
+    """Implements ``Answerer`` over a ``Searcher`` and a ``Reader``."""
+
+    def __init__(
+        self,
+        searcher: Searcher,
+        reader: Reader,
+        policy: AnswerPolicy | None = None,
+        *,
+        warm_up: Sequence[Warmable] = (),
+    ) -> None:
+        self._searcher = searcher
+        self._reader = reader
+        self._policy = policy or AnswerPolicy()
+        self._warm_up = warm_up
+
+    def warm(self) -> None:
+        """Load the models and indexes, and answer one question so every cache is primed."""
+        self._reader.warm()
+        for item in self._warm_up:
+            item.warm()
+        self._searcher.search("warm up")
+
+    def answer(self, question: str, lang_hint: str | None = None) -> Answer:
+        t0 = time.perf_counter()
+        q = analyze_question(
+            question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
+        )
+        logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
+        passages = self._searcher.search(q.text)
+        t1 = time.perf_counter()
+        readings = self._reader.read(q, passages)
+        t2 = time.perf_counter()
+        answer = self._compose(q.text, q.lang, passages, readings)
+        t3 = time.perf_counter()
+        timings = {
+            "search_ms": (t1 - t0) * 1000,
+            "read_ms": (t2 - t1) * 1000,
+            "compose_ms": (t3 - t2) * 1000,
+        }
+        logger.debug("timings %s", timings)
+        return Answer(
+            question=answer.question,
+            answer=answer.answer,
+            quotes=answer.quotes,
+            confidence=answer.confidence,
+            lang=answer.lang,
+            closest=answer.closest,
+            more=answer.more,
+            timings=timings,
+            latency_ms=(t3 - t0) * 1000,
+        )
+
+    def _compose(
+        self, question: str, lang: str, passages: Sequence[Passage], readings: Sequence[Reading]
+    ) -> Answer:
+        policy = self._policy
+        articles = {p.article.id: p.article for p in passages}
+        best = readings[0] if readings else None
+        confidence = best.score if best else 0.0
+        if best is None or best.score < policy.min_evidence:
+            logger.info("declined (evidence %.3f < %.3f)", confidence, policy.min_evidence)
+            return Answer(question, None, confidence=confidence, lang=lang,
+                          closest=closest_articles(passages))
+        chosen = [best]
+        for r in readings[1:]:
+            if len(chosen) >= policy.max_quotes:
+                break
+            if r.score >= best.score - policy.second_quote_margin and r.article.id != best.article.id:
+                chosen.append(r)
+        quotes = verified([to_quote(r) for r in chosen], articles.get)
+        if not quotes:
+            return Answer(question, None, confidence=confidence, lang=lang,
+                          closest=closest_articles(passages))
+        short = (
+            best.article.text[best.answer.start : best.answer.end]
+            if best.answer is not None
+            else quotes[0].text
+        )
+        used = {(q.article_id, q.start) for q in quotes}
+        more = [
+            to_quote(r) for r in readings[1:] if (r.article.id, r.sentence.start) not in used
+        ][: policy.more_passages]
+        return Answer(
+            question,
+            short,
+            quotes=tuple(quotes),
+            confidence=confidence,
+            lang=lang,
+            closest=closest_articles(passages),
+            more=tuple(verified(more, articles.get)),
+        )

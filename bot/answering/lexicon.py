@@ -1,0 +1,80 @@
+"""Words: tokenizing with offsets, stemming, stop words. Shared by question analysis and scoring."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+_TOKEN = re.compile(r"\w+(?:[-’']\w+)*", re.UNICODE)
+_local = threading.local()
+
+STOPWORDS = frozenset(
+    """a an the of in on at to for from by with and or but nor is are was were be been being
+    am do does did done have has had having how many much what which who whom whose where when
+    why this that these those it its it's their theirs there they them he him she her his hers
+    i me my you your we us our as about into onto over under after before than then so such
+    not no yes will would can could should may might must shall also just only very too more
+    most some any all each every other another same both either neither if whether while
+    during since until up down out off again further once here s t don't according say said
+    says tell told talk talked""".split()
+)
+# Words that ask rather than inform; never evidence, never part of an answer span.
+QUESTION_WORDS = frozenset(
+    "how many much what which who whom whose where when why kind type sort part".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    text: str
+    lower: str
+    stem: str
+    start: int
+    end: int
+
+    @property
+    def is_stop(self) -> bool:
+        return self.lower in STOPWORDS
+
+    @property
+    def is_capitalized(self) -> bool:
+        return self.text[:1].isupper()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer: Stemmer.Stemmer | None = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = Stemmer.Stemmer("english")
+        _local.stemmer = stemmer
+    return stemmer
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The English stem of a lowercased word (possessives dropped: Ukraine’s -> ukrain)."""
+    word = word.lower()
+    for suffix in ("’s", "'s"):
+        if word.endswith(suffix):
+            word = word[: -len(suffix)]
+    return str(_stemmer().stemWord(word))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with their offsets into ``text``."""
+    return [
+        Token(m.group(), m.group().lower(), stem(m.group()), m.start(), m.end())
+        for m in _TOKEN.finditer(text)
+    ]
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the words that carry meaning (no stop words), in order, unique."""
+    seen: dict[str, None] = {}
+    for tok in tokenize(text):
+        if not tok.is_stop and tok.lower not in QUESTION_WORDS:
+            seen.setdefault(tok.stem, None)
+    return list(seen)

@@ -1,0 +1,89 @@
+"""Sentence evidence features and their combination. Pure functions, no models.
+
+A candidate sentence is scored on what the question needs from it: meaning (dense similarity,
+computed by the caller), the question's terms weighted by rarity (in the sentence, and in its
+neighbours and title for pronouns and context), the question's names, and whether it holds the
+kind of answer asked for. The weights were chosen on the development sets (see ``Weights``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
+
+from bot.answering.question import AnswerType, Question
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """Evidence a sentence gives for a question; each in [0, 1]."""
+
+    dense: float  # cosine similarity of question and sentence embeddings
+    coverage: float  # rarity-weighted share of the question's terms in the sentence
+    context: float  # the same over the sentence, its neighbours and the article title
+    names: float  # share of the question's names/numbers found in the sentence's article
+    answer_type: float  # 1 when the sentence holds an answer of the asked type
+    retrieval: float  # the passage's fused retrieval score, scaled to the best one
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """Linear weights over ``Features``; the score is their weighted mean."""
+
+    dense: float = 0.45
+    coverage: float = 0.20
+    context: float = 0.15
+    names: float = 0.05
+    answer_type: float = 0.10
+    retrieval: float = 0.05
+
+    def score(self, f: Features) -> float:
+        total = 0.0
+        weight = 0.0
+        for field in fields(self):
+            w = float(getattr(self, field.name))
+            total += w * float(getattr(f, field.name))
+            weight += w
+        return total / weight if weight else 0.0
+
+
+def term_weights(question_terms: Sequence[str], documents: Iterable[set[str]]) -> dict[str, float]:
+    """IDF of each question term over the candidate pool; terms absent from it weigh most."""
+    docs = list(documents)
+    df: Counter[str] = Counter()
+    for doc in docs:
+        df.update(t for t in question_terms if t in doc)
+    n = len(docs)
+    return {t: math.log(1.0 + (n + 1.0) / (df[t] + 0.5)) for t in question_terms}
+
+
+def weighted_coverage(weights: dict[str, float], present: set[str]) -> float:
+    """Share of the total term weight whose terms are in ``present``."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def name_coverage(question: Question, haystack_lower: str) -> float:
+    """Share of the question's names and numbers that occur in ``haystack_lower``."""
+    if not question.names:
+        return 1.0
+    return sum(1 for n in question.names if n in haystack_lower) / len(question.names)
+
+
+def type_presence(
+    question: Question, *, typed: float, clause_anchor: float | None
+) -> float:
+    """How well the sentence holds the asked kind of answer, in [0, 1].
+
+    ``typed`` is the strength of the best typed candidate (0 when none); "what" questions are
+    judged by how well the answering clause is anchored to the question's terms.
+    """
+    if question.answer_type is AnswerType.OTHER:
+        return clause_anchor or 0.0
+    if typed > 0:
+        return typed
+    return 0.25 if clause_anchor else 0.0

@@ -1,0 +1,285 @@
+"""Finding the short answer inside a sentence, by the kind of answer asked for. Pure functions.
+
+Every span is relative to the sentence text it was found in; the caller adds the sentence's
+offset, so the short answer is a verbatim slice of the article too.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+from bot.answering.lexicon import STOPWORDS, Token, tokenize
+from bot.answering.question import AnswerType, Question
+from index.types import Span
+
+_UNITS = {
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen"
+    " sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty"
+    " ninety hundred hundreds thousand thousands million millions billion billions trillion"
+    " trillions dozen dozens half quarter"
+}
+NUMBER_WORDS = frozenset(next(iter(_UNITS)).split())
+_NUM_WORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+_NUMBER = re.compile(
+    rf"""(?ix)
+    (?:[$£€¥]\s?)?
+    (?:
+        \d[\d,]*(?:\.\d+)?
+        | \b(?:{_NUM_WORD})(?:[-\s](?:{_NUM_WORD}))*\b
+    )
+    (?:\s?(?:%|per\s?cent|percent|bn|m|k|million|billion|trillion|thousand)\b|%)?
+    (?:\s+of\s+(?:the\s+)?(?:\d[\d,]*(?:\.\d+)?|(?:{_NUM_WORD})))?
+    (?:\s+of\s+(?:{_NUM_WORD}|dollars|pounds|euros|people))*
+    (?:-[a-z]+)?
+    """
+)
+_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_TIME = re.compile(
+    rf"""(?ix)\b(?:
+        (?:{"|".join(_WEEKDAYS)})(?:\s+(?:morning|afternoon|evening|night))?
+        | \d{{1,2}}\s+(?:{"|".join(_MONTHS)})\.?(?:\s+\d{{4}})?
+        | (?:{"|".join(_MONTHS)})\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?
+        | (?:{"|".join(_MONTHS)})(?:\s+\d{{4}})?
+        | (?:19|20)\d\d
+        | \d{{4}}-\d\d-\d\d
+        | yesterday|today|tonight|overnight|last\s+(?:week|month|year|night)
+        | earlier\s+this\s+(?:week|month|year)|this\s+(?:week|month|year)
+    )\b"""
+)
+_NAME_JOINERS = frozenset({"of", "de", "van", "von", "al", "bin", "la", "le", "and"})
+_PLACE_PREPS = frozenset({"in", "at", "on", "from", "near", "to", "into", "across", "over"})
+_SAID = frozenset({"said", "says", "told", "added", "announced", "wrote", "stated", "urged"})
+_TITLES = frozenset(
+    "president governor minister mr mrs ms dr prime secretary chancellor spokesman spokeswoman "
+    "chief leader mayor general commander ambassador senator judge king queen prince".split()
+)
+_CLAUSE_END = re.compile(r"[,;:.!?”\"»)]|\s[–—-]\s")
+
+
+def number_spans(text: str) -> list[Span]:
+    """Numbers and quantities: ``37 of the 65``, ``eight``, ``$1.13bn``, ``76%``."""
+    return [Span(m.start(), m.end()) for m in _NUMBER.finditer(text) if m.group().strip()]
+
+
+def time_spans(text: str) -> list[Span]:
+    """Days, dates, months, years and relative times."""
+    return [Span(m.start(), m.end()) for m in _TIME.finditer(text)]
+
+
+def name_spans(text: str, tokens: Sequence[Token] | None = None) -> list[Span]:
+    """Runs of capitalised words (allowing ``of``/``and`` inside): a cheap named-entity finder."""
+    toks = list(tokens) if tokens is not None else tokenize(text)
+    spans: list[Span] = []
+    i = 0
+    while i < len(toks):
+        tok = toks[i]
+        if not tok.is_capitalized or tok.lower in STOPWORDS or tok.lower in _WEEKDAYS:
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks):
+            nxt = toks[j]
+            gap = text[toks[j - 1].end : nxt.start]
+            if gap.strip() not in ("", "-", "."):
+                break
+            if nxt.is_capitalized and nxt.lower not in _WEEKDAYS:
+                j += 1
+            elif (
+                nxt.lower in _NAME_JOINERS
+                and j + 1 < len(toks)
+                and toks[j + 1].is_capitalized
+            ):
+                j += 2
+            else:
+                break
+        spans.append(Span(toks[i].start, toks[j - 1].end))
+        i = j
+    return spans
+
+
+def _words(text: str, span: Span) -> list[Token]:
+    return tokenize(text[span.start : span.end])
+
+
+def _only_question_words(text: str, span: Span, question: Question) -> bool:
+    words = [t for t in _words(text, span) if not t.is_stop]
+    terms = set(question.terms) | {n for n in question.names}
+    return all(t.stem in terms or t.lower in terms for t in words)
+
+
+def _novel(text: str, spans: list[Span], question: Question) -> list[Span]:
+    return [s for s in spans if not _only_question_words(text, s, question)]
+
+
+def _extend_with_noun(text: str, span: Span, focus: Sequence[str]) -> Span:
+    """``eight`` -> ``eight houses`` when the counted noun follows within a few words."""
+    if not focus:
+        return span
+    window = text[span.end : span.end + 60]
+    for tok in tokenize(window)[:4]:
+        if tok.stem in focus:
+            return Span(span.start, span.end + tok.end)
+        if tok.lower in {"and", "or", "but", "said"} or re.search(r"[,;.]", window[: tok.start]):
+            break
+    return span
+
+
+def _rank_numbers(text: str, question: Question) -> list[Span]:
+    spans = _novel(text, number_spans(text), question)
+    if question.answer_type is AnswerType.COUNT:
+        spans = [s for s in spans if not re.fullmatch(r"(?:19|20)\d\d", text[s.start : s.end])]
+
+    def near_focus(span: Span) -> int:
+        extended = _extend_with_noun(text, span, question.focus)
+        return 0 if extended != span else 1
+
+    spans.sort(key=near_focus)
+    return [_extend_with_noun(text, s, question.focus) for s in spans]
+
+
+def _rank_names(text: str, question: Question, prefer: Callable[[Span], int]) -> list[Span]:
+    spans = _novel(text, name_spans(text), question)
+    spans.sort(key=lambda s: (prefer(s), -(s.end - s.start)))
+    return spans
+
+
+def _preceded_by(text: str, span: Span, words: frozenset[str]) -> bool:
+    before = tokenize(text[max(0, span.start - 12) : span.start])
+    return bool(before) and before[-1].lower in words
+
+
+def _followed_by(text: str, span: Span, words: frozenset[str]) -> bool:
+    after = tokenize(text[span.end : span.end + 12])
+    return bool(after) and after[0].lower in words
+
+
+_TRIM = frozenset(
+    "the a an to be is are was were been of that and also has have had it its this these "
+    "those their there as by for with".split()
+)
+
+
+def _trim_run(run: list[Token]) -> list[Token]:
+    while run and run[0].lower in _TRIM:
+        run = run[1:]
+    while run and (run[-1].lower in _TRIM or run[-1].lower in STOPWORDS):
+        run = run[:-1]
+    return run
+
+
+def head_noun_span(text: str, question: Question) -> Span | None:
+    """For "which part"/"what kind of buildings": the modifiers + head noun in ``text``
+    (``central part``, ``administrative buildings``), skipping the question's own modifiers."""
+    if not question.head:
+        return None
+    toks = tokenize(text)
+    terms = set(question.terms)
+    for i, tok in enumerate(toks):
+        if tok.stem != question.head:
+            continue
+        j = i
+        while j > 0 and i - j < 2 and not toks[j - 1].is_stop and toks[j - 1].stem not in terms:
+            if re.search(r"[,;.“”\"]", text[toks[j - 1].end : toks[j].start]):
+                break
+            j -= 1
+        if j < i:
+            return Span(toks[j].start, tok.end)
+    return None
+
+
+def clause_anchor(text: str, span: Span, question: Question) -> float:
+    """How well a clause is anchored: 1.0 next to the question's last term (the
+    predicate, usually: "essential for [...]"), 0.6 next to another term, else 0.3."""
+    final = set(question.terms[-1:])
+    before = tokenize(text[max(0, span.start - 40) : span.start])
+    after = tokenize(text[span.end : span.end + 40])
+    near = {t.stem for t in before[-3:]} | {t.stem for t in after[:3]}
+    if near & final:
+        return 1.0
+    if near & set(question.terms):
+        return 0.6
+    return 0.3
+
+
+def attributed_names(text: str, question: Question) -> list[Span]:
+    """Names that speak or hold a title ("Zelenskyy said", "Governor Ihor Taburets")."""
+    return [
+        s
+        for s in _novel(text, name_spans(text), question)
+        if _followed_by(text, s, _SAID)
+        or _preceded_by(text, s, _SAID)
+        or tokenize(text[s.start : s.end])[0].lower in _TITLES
+    ]
+
+
+def clause_span(text: str, question: Question) -> Span | None:
+    """The run of non-question words that answers a "what" question.
+
+    Runs are the words between occurrences of question terms (or clause punctuation); a run
+    bounded by question terms on both sides is preferred ("hit [the central part of the city
+    of] Izyum"), then one that follows a question term ("essential for [an array of ...]").
+    """
+    toks = tokenize(text)
+    terms = set(question.terms) | set(question.names)
+    best: tuple[int, int, Span] | None = None
+    run: list[Token] = []
+    left_bound = False
+    for i in range(len(toks) + 1):
+        tok = toks[i] if i < len(toks) else None
+        is_term = tok is not None and (tok.stem in terms or tok.lower in terms)
+        breaks = tok is None or is_term or (
+            bool(run) and bool(_CLAUSE_END.search(text[run[-1].end : tok.start]))
+        )
+        if breaks:
+            trimmed = _trim_run(run)
+            if trimmed:
+                span = Span(trimmed[0].start, trimmed[-1].end)
+                score = 2 * left_bound + int(is_term)
+                if not _only_question_words(text, span, question) and (
+                    best is None or score > best[0]
+                ):
+                    best = (score, i, span)
+            run = []
+            left_bound = is_term
+        if tok is not None and not is_term:
+            run.append(tok)
+    return best[2] if best and best[0] > 0 else None
+
+
+def candidate_spans(text: str, question: Question) -> list[Span]:
+    """Answer candidates of the asked type in ``text``, best first (may be empty)."""
+    kind = question.answer_type
+    if kind in (AnswerType.COUNT, AnswerType.AMOUNT):
+        return _rank_numbers(text, question)
+    if kind is AnswerType.TIME:
+        return _novel(text, time_spans(text), question)
+    if kind is AnswerType.PERSON:
+        return _rank_names(text, question, lambda s: 0 if _followed_by(text, s, _SAID) else 1)
+    if kind is AnswerType.PLACE:
+        return _rank_names(
+            text, question, lambda s: 0 if _preceded_by(text, s, _PLACE_PREPS) else 1
+        )
+    if kind is AnswerType.ENTITY:
+        return _rank_names(
+            text, question, lambda s: 0 if _preceded_by(text, s, frozenset({"by"})) else 1
+        )
+    found = [s for s in (head_noun_span(text, question), clause_span(text, question)) if s]
+    return found
+
+
+def answer_span(text: str, question: Question) -> Span | None:
+    """The best short answer in ``text``; for typed questions falls back to the clause."""
+    found = candidate_spans(text, question)
+    if found:
+        return found[0]
+    return clause_span(text, question)
+
+
+def has_answer_type(text: str, question: Question) -> bool:
+    """Whether ``text`` holds something of the asked type that the question does not."""
+    return bool(candidate_spans(text, question))

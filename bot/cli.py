@@ -1,0 +1,83 @@
+"""The ``newsbot`` command: builds Settings, models, store and answerer, and runs a subcommand.
+
+    newsbot [run]                 the Telegram bot if a token is set, else the console chat
+    newsbot ingest PATH...        add article files or folders
+    newsbot ask QUESTION [--json] one answer ("-" reads one question per line from stdin)
+    newsbot eval FILE [--corpus DIR]
+    newsbot sources               the indexed articles, newest first
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, help="data directory (index and database)")
+    parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="the Telegram bot, or the console chat without a token")
+    ingest = sub.add_parser("ingest", help="add article files or folders")
+    ingest.add_argument("paths", nargs="+", type=Path)
+    ask = sub.add_parser("ask", help="answer one question ('-' reads questions from stdin)")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true", help="print a JSON object per answer")
+    ev = sub.add_parser("eval", help="run a question set (JSON Lines) and print the figures")
+    ev.add_argument("file", type=Path)
+    ev.add_argument("--corpus", type=Path, help="index this folder of articles (cached)")
+    ev.add_argument("--failures", action="store_true", help="list the questions it got wrong")
+    sub.add_parser("sources", help="list the indexed articles, newest first")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    overrides: dict[str, object] = {}
+    if args.data_dir is not None:
+        overrides["data_dir"] = args.data_dir
+    if args.log_level is not None:
+        overrides["log_level"] = args.log_level
+    settings = Settings(**overrides)  # type: ignore[arg-type]
+    from bot.logging_setup import configure_logging
+
+    token = settings.telegram.token.get_secret_value() if settings.telegram.token else ""
+    configure_logging(settings.log_level, secrets=[token])
+    from bot import commands
+    from index.errors import NewsBotError
+
+    try:
+        match args.command:
+            case None | "run":
+                return commands.run(settings)
+            case "ingest":
+                return commands.ingest(settings, args.paths)
+            case "ask":
+                return commands.ask(settings, args.question, as_json=args.json)
+            case "eval":
+                return commands.evaluate(
+                    settings, args.file, corpus=args.corpus, show_failures=args.failures
+                )
+            case "sources":
+                return commands.sources(settings)
+    except NewsBotError as e:
+        logger.error("%s", e, exc_info=settings.log_level == "DEBUG")
+        print(f"newsbot: {e.user_message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    print(json.dumps({"error": f"unknown command {args.command}"}), file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,154 @@
+"""The subcommands of ``newsbot``. Each builds what it needs from Settings and prints results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.factory import Components, build_components, ensure_corpus, ingest_options
+from bot.settings import Settings
+from index.articles import iter_article_files
+from index.ingest import ingest_paths
+from index.types import IngestReport
+
+logger = logging.getLogger(__name__)
+
+
+def _ready(settings: Settings, *, data_dir: Path | None = None) -> Components:
+    components = build_components(settings, data_dir=data_dir)
+    report = ensure_corpus(components)
+    if report is not None:
+        print(format_report(report), file=sys.stderr)
+    return components
+
+
+def format_report(report: IngestReport) -> str:
+    lines = [
+        f"added {len(report.added)}, updated {len(report.updated)}, "
+        f"skipped {len(report.skipped)}, rejected {len(report.rejected)}"
+    ]
+    lines += [f"  skipped {name}: {why}" for name, why in report.skipped[:20]]
+    if len(report.skipped) > 20:
+        lines.append(f"  ... and {len(report.skipped) - 20} more skipped")
+    lines += [f"  rejected {name}: {why}" for name, why in report.rejected]
+    lines += [f"  warning {name}: {why}" for name, why in report.warnings]
+    return "\n".join(lines)
+
+
+def run(settings: Settings) -> int:
+    """The Telegram bot when a token is configured, else the console chat."""
+    components = _ready(settings)
+    if settings.telegram.token is not None:
+        from bot.telegram.app import build_application, run_application
+
+        app = build_application(settings, components.answerer, components.store)
+        run_application(app, settings)
+        return 0
+    from bot.console import run_console
+
+    components.answerer.warm()
+    return run_console(components.answerer, components.store)
+
+
+def ingest(settings: Settings, paths: Sequence[Path]) -> int:
+    components = build_components(settings)
+    started = time.perf_counter()
+    report = ingest_paths(
+        paths, store=components.store, embedder=components.embedder,
+        options=ingest_options(settings),
+    )
+    print(format_report(report))
+    logger.info("ingest took %.1f s", time.perf_counter() - started)
+    return 1 if report.rejected and not report.changed and not report.skipped else 0
+
+
+def ask(settings: Settings, question: str, *, as_json: bool) -> int:
+    from bot.console import reply
+    from index.errors import NewsBotError
+
+    components = _ready(settings)
+    components.answerer.warm()
+    questions = (line for line in sys.stdin) if question == "-" else iter([question])
+    status = 0
+    for text in questions:
+        if question == "-" and not text.strip():
+            continue
+        if not as_json:
+            print(reply(components.answerer, text))
+            continue
+        try:
+            obj = components.answerer.answer(text).as_json()
+        except NewsBotError as e:
+            obj = {"error": e.code, "message": e.user_message}
+            status = 2
+        print(json.dumps(obj, ensure_ascii=False), flush=True)
+    return status
+
+
+def sources(settings: Settings) -> int:
+    from bot.render_text import render_sources
+
+    components = _ready(settings)
+    print(render_sources(components.store.articles()))
+    return 0
+
+
+def corpus_key(corpus: Path, settings: Settings, model_name: str) -> str:
+    """A cache key for an eval corpus: its files' names and contents, the model, the chunking."""
+    h = hashlib.sha256()
+    h.update(model_name.encode())
+    h.update(settings.chunking.model_dump_json().encode())
+    for path in iter_article_files(corpus):
+        h.update(str(path.relative_to(corpus)).encode())
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+def evaluate(
+    settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool
+) -> int:
+    from bot.evaluation import failures, format_summary, load_items, run_item, summarize
+
+    items = load_items(file)
+    if corpus is None:
+        components = _ready(settings)
+    else:
+        from index.embedding.factory import build_embedder
+
+        embedder = build_embedder(
+            settings.embedding.model, batch_size=settings.embedding.batch_size,
+            device=settings.embedding.device,
+        )
+        key = corpus_key(corpus, settings, embedder.name)
+        data_dir = settings.data_dir / "eval-cache" / key
+        components = build_components(settings, embedder=embedder, data_dir=data_dir)
+        if len(components.store) == 0:
+            started = time.perf_counter()
+            report = ingest_paths(
+                [corpus], store=components.store, embedder=embedder,
+                options=ingest_options(settings),
+            )
+            took = time.perf_counter() - started
+            print(format_report(report).splitlines()[0])
+            print(f"indexing time: {took:.1f} s ({len(components.store)} chunks)")
+        else:
+            print(f"using cached index {data_dir} ({len(components.store)} chunks)")
+    components.answerer.warm()
+    store = components.store
+
+    def article_of(article_id: str) -> object:
+        try:
+            return store.get_article(article_id)
+        except KeyError:
+            return None
+
+    results = [run_item(item, components.answerer, article_of) for item in items]  # type: ignore[arg-type]
+    print(format_summary(summarize(results), title=f"{file.name}"))
+    if show_failures:
+        print("\n".join(failures(results)))
+    return 0

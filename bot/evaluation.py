@@ -1,0 +1,180 @@
+"""``newsbot eval``: run a question set and measure answers, declines, quotes and latency.
+
+Question sets are JSON Lines: ``{"q": ..., "answers": [...], "lang": ...}``; an empty
+``answers`` list means the bot must decline. An answer counts when one of ``answers`` appears,
+case-insensitively, in the short answer or the first quote.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.answering.citations import is_verbatim
+from bot.answering.types import Answer, Answerer
+from index.errors import NewsBotError
+from index.types import Article
+
+
+@dataclass(frozen=True, slots=True)
+class EvalItem:
+    question: str
+    answers: tuple[str, ...]
+    lang: str = "en"
+    kind: str | None = None
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.answers)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemResult:
+    item: EvalItem
+    answered: bool
+    correct: bool
+    quotes: int
+    verbatim: int
+    latency_ms: float
+    short: str | None = None
+    first_quote: str | None = None
+
+
+@dataclass(slots=True)
+class Summary:
+    """The figures ``newsbot eval`` prints."""
+
+    total: int = 0
+    answerable: int = 0
+    correct: int = 0
+    by_lang: dict[str, tuple[int, int]] = field(default_factory=dict)  # lang -> (right, of)
+    by_kind: dict[str, tuple[int, int]] = field(default_factory=dict)
+    unanswerable: int = 0
+    declined_right: int = 0  # unanswerable and declined
+    declined_wrong: int = 0  # answerable but declined
+    quotes: int = 0
+    verbatim: int = 0
+    latencies: list[float] = field(default_factory=list)
+
+    @property
+    def accuracy(self) -> float:
+        return self.correct / self.answerable if self.answerable else 0.0
+
+    @property
+    def decline_precision(self) -> float:
+        declined = self.declined_right + self.declined_wrong
+        return self.declined_right / declined if declined else 1.0
+
+    @property
+    def decline_recall(self) -> float:
+        return self.declined_right / self.unanswerable if self.unanswerable else 1.0
+
+    @property
+    def verbatim_share(self) -> float:
+        return self.verbatim / self.quotes if self.quotes else 1.0
+
+    def percentile(self, p: float) -> float:
+        if not self.latencies:
+            return 0.0
+        if len(self.latencies) == 1:
+            return self.latencies[0]
+        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1]
+
+
+def load_items(path: Path) -> list[EvalItem]:
+    items = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        items.append(
+            EvalItem(row["q"], tuple(row.get("answers", [])), row.get("lang", "en"), row.get("kind"))
+        )
+    return items
+
+
+def is_correct(item: EvalItem, answer: Answer) -> bool:
+    """Answerable: one expected answer in the short answer or first quote. Else: declined."""
+    if not item.answerable:
+        return answer.declined
+    if answer.declined:
+        return False
+    haystack = " ".join([answer.answer or "", answer.quotes[0].text if answer.quotes else ""])
+    return any(a.lower() in haystack.lower() for a in item.answers)
+
+
+def run_item(
+    item: EvalItem, answerer: Answerer, article_of: Callable[[str], Article | None]
+) -> ItemResult:
+    try:
+        answer = answerer.answer(item.question)
+    except NewsBotError:
+        answer = Answer(item.question, None)
+    verbatim = 0
+    for quote in answer.quotes:
+        article = article_of(quote.article_id)
+        verbatim += int(article is not None and is_verbatim(quote, article))
+    return ItemResult(
+        item,
+        answered=not answer.declined,
+        correct=is_correct(item, answer),
+        quotes=len(answer.quotes),
+        verbatim=verbatim,
+        latency_ms=answer.latency_ms,
+        short=answer.answer,
+        first_quote=answer.quotes[0].text if answer.quotes else None,
+    )
+
+
+def summarize(results: Iterable[ItemResult]) -> Summary:
+    s = Summary()
+    for r in results:
+        s.total += 1
+        s.quotes += r.quotes
+        s.verbatim += r.verbatim
+        s.latencies.append(r.latency_ms)
+        if r.item.answerable:
+            s.answerable += 1
+            s.correct += int(r.correct)
+            right, of = s.by_lang.get(r.item.lang, (0, 0))
+            s.by_lang[r.item.lang] = (right + int(r.correct), of + 1)
+            if r.item.kind:
+                right, of = s.by_kind.get(r.item.kind, (0, 0))
+                s.by_kind[r.item.kind] = (right + int(r.correct), of + 1)
+            s.declined_wrong += int(not r.answered)
+        else:
+            s.unanswerable += 1
+            s.declined_right += int(not r.answered)
+    return s
+
+
+def format_summary(s: Summary, *, title: str = "") -> str:
+    lines = [f"== {title}" if title else "== eval"]
+    lines.append(f"questions: {s.total} ({s.answerable} answerable, {s.unanswerable} unanswerable)")
+    lines.append(f"answerable accuracy: {s.correct}/{s.answerable} = {s.accuracy:.1%}")
+    for lang, (right, of) in sorted(s.by_lang.items()):
+        lines.append(f"  {lang}: {right}/{of} = {right / of:.1%}")
+    for kind, (right, of) in sorted(s.by_kind.items()):
+        lines.append(f"  {kind}: {right}/{of} = {right / of:.1%}")
+    declined = s.declined_right + s.declined_wrong
+    lines.append(
+        f"decline precision: {s.declined_right}/{declined} = {s.decline_precision:.1%}  "
+        f"recall: {s.declined_right}/{s.unanswerable} = {s.decline_recall:.1%}"
+    )
+    lines.append(f"verbatim quotes: {s.verbatim}/{s.quotes} = {s.verbatim_share:.1%}")
+    lines.append(f"latency ms: p50 {s.percentile(50):.1f}  p95 {s.percentile(95):.1f}")
+    return "\n".join(lines)
+
+
+def failures(results: Sequence[ItemResult]) -> list[str]:
+    """One line per wrong item, for tuning."""
+    out = []
+    for r in results:
+        if not r.correct:
+            want = "|".join(r.item.answers) or "(decline)"
+            got = r.short if r.answered else "(declined)"
+            out.append(f"  x {r.item.question!r}: want {want}; got {got!r}")
+    return out

@@ -1,0 +1,178 @@
+"""Reading article files: size and binary checks, encoding, the ``key value`` header, the body.
+
+File format: leading header lines, each a space, a key (``date``, ``title``, ``source``,
+``url``) and a value; a blank line may end the header; then the body. A ``date`` line may
+carry the first body line after the date (the founding sample does). All offsets elsewhere in
+newsbot point into ``Article.text``, the body with normalised newlines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from index.errors import (
+    ArticleEncodingError,
+    ArticleTooLargeError,
+    BinaryArticleError,
+    EmptyArticleError,
+)
+from index.types import Article
+
+logger = logging.getLogger(__name__)
+
+HEADER_KEYS = ("date", "title", "source", "url")
+ARTICLE_SUFFIXES = (".txt", ".md")
+_HEADER_LINE = re.compile(r"^ (date|title|source|url)(?:[ \t]+(.*))?$")
+_DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
+_TITLE_MAX = 120
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedArticle:
+    """An article and the problems that did not stop it from being read (e.g. a bad date)."""
+
+    article: Article
+    warnings: tuple[str, ...] = ()
+
+
+def read_article_file(path: Path, *, max_bytes: int) -> ParsedArticle:
+    """Read and parse one article file; raises an ``ArticleError`` subclass on bad input."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ArticleTooLargeError(f"{path}: {size} bytes", size=size, limit=max_bytes)
+    return parse_article_bytes(path.read_bytes(), origin=str(path.resolve()))
+
+
+def parse_article_bytes(data: bytes, *, origin: str = "") -> ParsedArticle:
+    """Decode ``data`` (UTF-8, else the detected legacy encoding) and parse it."""
+    if not data.strip():
+        raise EmptyArticleError(f"{origin or 'article'}: empty")
+    if _looks_binary(data):
+        raise BinaryArticleError(f"{origin or 'article'}: binary content")
+    return parse_article_text(decode_text(data, origin=origin), origin=origin)
+
+
+def decode_text(data: bytes, *, origin: str = "") -> str:
+    """UTF-8 (BOM allowed) first; otherwise charset detection (cp1251, latin-1, ...)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data).best()
+    if best is None or best.encoding is None:
+        raise ArticleEncodingError(f"{origin or 'article'}: undetectable encoding")
+    logger.info("%s: not UTF-8, decoded as %s", origin or "article", best.encoding)
+    return str(best)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return control > len(sample) * 0.05
+
+
+def parse_article_text(text: str, *, origin: str = "") -> ParsedArticle:
+    """Split the header from the body and build the ``Article``."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    fields: dict[str, str] = {}
+    warnings: list[str] = []
+    lines = text.split("\n")
+    body_start = 0
+    carried = ""
+    for i, line in enumerate(lines):
+        match = _HEADER_LINE.match(line)
+        if match is None:
+            body_start = i + 1 if not line.strip() else i
+            break
+        key, value = match.group(1), (match.group(2) or "").strip()
+        if key == "date":
+            value, carried = _split_date_line(value)
+        if value and key not in fields:
+            fields[key] = value
+        body_start = i + 1
+        if carried:
+            break
+    else:
+        body_start = len(lines)
+    body = "\n".join(([carried] if carried else []) + lines[body_start:]).strip()
+    if not body:
+        raise EmptyArticleError(f"{origin or 'article'}: no body text")
+    date = None
+    if "date" in fields:
+        date = parse_date(fields["date"])
+        if date is None:
+            warnings.append(f"unreadable date {fields['date']!r} ignored")
+    title = fields.get("title", "").strip()
+    derived = not title
+    if derived:
+        title = derive_title(body)
+    article = Article(
+        id=content_id(body, title=fields.get("title", ""), date=date, source=fields.get("source")),
+        text=body,
+        title=title,
+        date=date,
+        source=fields.get("source") or None,
+        url=fields.get("url") or None,
+        origin=origin or fields.get("url", ""),
+        title_derived=derived,
+    )
+    return ParsedArticle(article, tuple(warnings))
+
+
+def _split_date_line(value: str) -> tuple[str, str]:
+    """``"2025-02-04 A Russian missile..."`` -> (``"2025-02-04"``, ``"A Russian missile..."``)."""
+    first, _, rest = value.partition(" ")
+    if rest and parse_date(first) is not None and parse_date(value) is None:
+        return first, rest.strip()
+    return value, ""
+
+
+def parse_date(value: str) -> dt.date | None:
+    """An ISO date or datetime, or a few common written forms; None when unreadable."""
+    value = value.strip()
+    try:
+        return dt.datetime.fromisoformat(value).date()
+    except ValueError:
+        pass
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def derive_title(body: str) -> str:
+    """The first sentence of the body, cut at a word boundary to a readable length."""
+    first = re.split(r"(?<=[.!?])\s|\n", body.strip(), maxsplit=1)[0].strip()
+    if len(first) <= _TITLE_MAX:
+        return first
+    cut = first[:_TITLE_MAX].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "…"
+
+
+def content_id(body: str, *, title: str, date: dt.date | None, source: str | None) -> str:
+    """The article's id: a hash of its body and explicit header fields."""
+    h = hashlib.sha256()
+    for part in (title, date.isoformat() if date else "", source or "", body):
+        h.update(part.encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()[:20]
+
+
+def iter_article_files(path: Path) -> list[Path]:
+    """The article files under ``path`` (a file, or a folder searched recursively), sorted."""
+    if path.is_file():
+        return [path]
+    return sorted(
+        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+    )

@@ -1,0 +1,160 @@
+"""Sentence splitting and sentence-aware chunking. Pure functions over character offsets.
+
+Every span returned is a half-open ``[start, end)`` range into the text it was computed from,
+with no leading or trailing white space, so ``text[start:end]`` is always a verbatim slice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from index.types import Article, Chunk, Span
+
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr gov sen rep rev hon pres
+    vs etc inc ltd co corp dept est fig no nos approx jan feb mar apr jun jul aug sep sept
+    oct nov dec mt ft ave blvd rd u.s u.k u.n e.g i.e a.m p.m""".split()
+)
+# A sentence ends at . ! ? or … (plus closing quotes/brackets), followed by white space.
+_END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_PARAGRAPH = re.compile(r"\n\s*\n")
+MAX_SENTENCE_CHARS = 1000
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Span(start, end) if end > start else None
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the period at ``dot`` closes an abbreviation or an initial (``U.S.``, ``J.``)."""
+    j = dot
+    while j > 0 and (text[j - 1].isalpha() or text[j - 1] == "."):
+        j -= 1
+    word = text[j:dot].lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS or (len(word) == 1 and text[j].isupper()):
+        return True
+    return "." in word and all(len(p) <= 2 for p in word.split("."))
+
+
+def _next_starts_sentence(text: str, pos: int) -> bool:
+    """Whether the first non-space character after ``pos`` can begin a sentence."""
+    m = re.compile(r"\s*(\S)").match(text, pos)
+    if m is None:
+        return True
+    ch = m.group(1)
+    return not ch.islower() and ch not in ",;:)"
+
+
+def _split_long(text: str, span: Span, limit: int) -> list[Span]:
+    """Cut an over-long span at white space into pieces of at most ``limit`` characters."""
+    out: list[Span] = []
+    start = span.start
+    while span.end - start > limit:
+        cut = text.rfind(" ", start + 1, start + limit)
+        if cut <= start:
+            cut = start + limit
+        piece = _trimmed(text, start, cut)
+        if piece:
+            out.append(piece)
+        start = cut
+    tail = _trimmed(text, start, span.end)
+    if tail:
+        out.append(tail)
+    return out
+
+
+def split_paragraphs(text: str) -> list[Span]:
+    """Paragraph spans (separated by blank lines; a single line break also separates them)."""
+    spans: list[Span] = []
+    pos = 0
+    for m in re.finditer(r"\n\s*", text):
+        piece = _trimmed(text, pos, m.start())
+        if piece:
+            spans.append(piece)
+        pos = m.end()
+    piece = _trimmed(text, pos, len(text))
+    if piece:
+        spans.append(piece)
+    return spans
+
+
+def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[Span]:
+    """Sentence spans of ``text``. Line breaks always end a sentence (headlines, lists)."""
+    sentences: list[Span] = []
+    for para in split_paragraphs(text):
+        start = para.start
+        for m in _END.finditer(text, para.start, para.end):
+            dot = m.start()
+            if text[dot] == "." and m.end() - dot == 1 and _is_abbreviation(text, dot):
+                continue
+            if not _next_starts_sentence(text, m.end()):
+                continue
+            span = _trimmed(text, start, m.end())
+            if span:
+                sentences.extend(_split_long(text, span, max_chars))
+            start = m.end()
+        span = _trimmed(text, start, para.end)
+        if span:
+            sentences.extend(_split_long(text, span, max_chars))
+    return sentences
+
+
+def window_sentences(
+    sentences: Sequence[Span], *, max_chars: int, overlap: int
+) -> list[tuple[int, int]]:
+    """Group consecutive sentences into windows of at most ``max_chars`` characters.
+
+    Returns ``(first, last_exclusive)`` sentence indexes. Consecutive windows share up to
+    ``overlap`` sentences; a single sentence longer than ``max_chars`` is a window of its own.
+    """
+    windows: list[tuple[int, int]] = []
+    n = len(sentences)
+    first = 0
+    while first < n:
+        last = first + 1
+        while last < n and sentences[last].end - sentences[first].start <= max_chars:
+            last += 1
+        windows.append((first, last))
+        if last >= n:
+            break
+        first = max(first + 1, last - overlap)
+    return windows
+
+
+def chunk_article(article: Article, *, max_chars: int = 700, overlap: int = 1) -> list[Chunk]:
+    """Cut an article into chunks of whole sentences, each a verbatim slice of its text."""
+    text = article.text
+    sentences = split_sentences(text, max_chars=max(max_chars, 50))
+    chunks: list[Chunk] = []
+    for ordinal, (a, b) in enumerate(
+        window_sentences(sentences, max_chars=max_chars, overlap=overlap)
+    ):
+        start, end = sentences[a].start, sentences[b - 1].end
+        chunks.append(
+            Chunk(
+                article_id=article.id,
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                text=text[start:end],
+                sentences=tuple(sentences[a:b]),
+            )
+        )
+    return chunks
+
+
+def paragraph_around(text: str, start: int, end: int) -> Span:
+    """The paragraph (blank-line separated block) that contains ``[start, end)``."""
+    blocks = [m.end() for m in _PARAGRAPH.finditer(text, 0, start)]
+    p_start = blocks[-1] if blocks else 0
+    nxt = _PARAGRAPH.search(text, end)
+    p_end = nxt.start() if nxt else len(text)
+    return _trimmed(text, p_start, p_end) or Span(start, end)

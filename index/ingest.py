@@ -1,0 +1,137 @@
+"""Ingest: article files -> parsed, chunked, embedded, stored; with a report of what happened.
+
+Articles are embedded and written in batches; each batch is one atomic store write, so a crash
+mid-ingest leaves every earlier batch indexed and nothing half-written.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+from tqdm import tqdm
+
+from index.articles import ParsedArticle, iter_article_files, read_article_file
+from index.chunking import chunk_article
+from index.embedding.base import Embedder
+from index.errors import ArticleError
+from index.store.base import Store
+from index.types import Article, Chunk, IngestReport
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class IngestOptions:
+    """Limits and chunking for an ingest (from Settings)."""
+
+    max_file_bytes: int = 5_000_000
+    chunk_max_chars: int = 700
+    chunk_overlap: int = 1
+    batch_chunks: int = 256
+    progress: bool | None = None  # None: a bar only on an interactive terminal
+
+
+def ingest_paths(
+    paths: Sequence[Path], *, store: Store, embedder: Embedder, options: IngestOptions
+) -> IngestReport:
+    """Index the article files in ``paths`` (files or folders). Idempotent."""
+    report = IngestReport()
+    files: list[Path] = []
+    for path in paths:
+        if not path.exists():
+            report.rejected.append((str(path), "no such file or folder"))
+            continue
+        found = iter_article_files(path)
+        if not found and path.is_dir():
+            report.rejected.append((str(path), "no article files (.txt, .md) in this folder"))
+        files.extend(found)
+    parsed = _parse_all(files, options, report)
+    ingest_articles(parsed, store=store, embedder=embedder, options=options, report=report)
+    return report
+
+
+def _parse_all(
+    files: Sequence[Path], options: IngestOptions, report: IngestReport
+) -> Iterable[tuple[str, ParsedArticle]]:
+    show = sys.stderr.isatty() if options.progress is None else options.progress
+    for path in tqdm(files, desc="indexing", unit="file", disable=not show, leave=False):
+        try:
+            yield str(path), read_article_file(path, max_bytes=options.max_file_bytes)
+        except ArticleError as e:
+            logger.warning("rejected %s: %s", path, e)
+            report.rejected.append((str(path), e.user_message))
+        except OSError as e:
+            logger.warning("cannot read %s: %s", path, e)
+            report.rejected.append((str(path), f"cannot read the file ({e.strerror})"))
+
+
+def ingest_articles(
+    parsed: Iterable[tuple[str, ParsedArticle]],
+    *,
+    store: Store,
+    embedder: Embedder,
+    options: IngestOptions,
+    report: IngestReport,
+) -> IngestReport:
+    """Chunk, embed and store already-parsed articles, in atomic batches."""
+    batch: list[tuple[str, Article, list[Chunk]]] = []
+    seen: dict[str, str] = {}
+    pending = 0
+    for name, item in parsed:
+        article = item.article
+        report.warnings.extend((name, w) for w in item.warnings)
+        if article.id in seen or store.has_content(article.id):
+            other = seen.get(article.id)
+            reason = f"same content as {other}" if other else "already indexed"
+            report.skipped.append((name, reason))
+            continue
+        seen[article.id] = name
+        chunks = chunk_article(
+            article, max_chars=options.chunk_max_chars, overlap=options.chunk_overlap
+        )
+        batch.append((name, article, chunks))
+        pending += len(chunks)
+        if pending >= options.batch_chunks:
+            _flush(batch, store=store, embedder=embedder, report=report)
+            batch, pending = [], 0
+    if batch:
+        _flush(batch, store=store, embedder=embedder, report=report)
+    return report
+
+
+def _flush(
+    batch: Sequence[tuple[str, Article, list[Chunk]]],
+    *,
+    store: Store,
+    embedder: Embedder,
+    report: IngestReport,
+) -> None:
+    texts = [embedding_text(a, c) for _, a, chunks in batch for c in chunks]
+    vectors = embedder.embed(texts, kind="document")
+    items: list[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]] = []
+    row = 0
+    for _, article, chunks in batch:
+        items.append((article, chunks, vectors[row : row + len(chunks)]))
+        row += len(chunks)
+    outcomes = store.upsert_many(items)
+    for (name, _, _), outcome in zip(batch, outcomes, strict=True):
+        if outcome == "added":
+            report.added.append(name)
+        elif outcome == "updated":
+            report.updated.append(name)
+        else:
+            report.skipped.append((name, "already indexed"))
+    logger.info("stored %d articles (%d chunks)", len(batch), len(texts))
+
+
+def embedding_text(article: Article, chunk: Chunk) -> str:
+    """What is embedded for a chunk: the article title gives the passage its topic."""
+    if article.title_derived or not article.title:
+        return chunk.text
+    return f"{article.title}\n{chunk.text}"

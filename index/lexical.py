@@ -1,0 +1,113 @@
+"""BM25 over chunk texts (``bm25s``, English stopwords, Snowball stemmer).
+
+The index is built from ``store.all_chunks()`` on first use and rebuilt whenever the store's
+generation has moved on. Built states are immutable, so searches run concurrently.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from index.store.base import Store
+
+logger = logging.getLogger(__name__)
+
+_LANGUAGE = "english"
+_STOPWORDS = "en"
+
+
+@dataclass(frozen=True)
+class _Bm25State:
+    generation: int
+    keys: tuple[str, ...]
+    retriever: Any  # bm25s.BM25, or None when no chunk has a searchable token
+
+
+class LexicalIndex:
+    """Keyword search over a store's chunks; ``search`` returns ``(chunk key, BM25 score)``."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._state: _Bm25State | None = None
+        self._lock = threading.Lock()
+        self._local = threading.local()
+
+    @property
+    def generation(self) -> int | None:
+        """The store generation the current index was built from (None before the first)."""
+        state = self._state
+        return state.generation if state is not None else None
+
+    def refresh(self) -> None:
+        """Build the index now if the store changed (e.g. at start-up, off the hot path)."""
+        self._current()
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """The ``k`` best chunks containing query terms, best first; [] when none match."""
+        if k <= 0 or not query.strip():
+            return []
+        state = self._current()
+        if state.retriever is None:
+            return []
+        vocab = state.retriever.vocab_dict
+        tokens = [token for token in self._tokenize([query])[0] if token and token in vocab]
+        if not tokens:
+            return []
+        scores = np.asarray(state.retriever.get_scores(tokens), dtype=np.float32)
+        order = np.argsort(-scores, kind="stable")[:k]
+        return [(state.keys[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def _current(self) -> _Bm25State:
+        state = self._state
+        if state is not None and state.generation == self._store.generation:
+            return state
+        with self._lock:
+            state = self._state
+            generation = self._store.generation
+            if state is None or state.generation != generation:
+                state = self._build(generation)
+                self._state = state
+            return state
+
+    def _build(self, generation: int) -> _Bm25State:
+        """Index every chunk. ``generation`` is read before the chunks, so a write racing with
+        the build at worst causes one more rebuild."""
+        import bm25s
+
+        chunks = self._store.all_chunks()
+        keys = tuple(chunk.key for chunk in chunks)
+        corpus = self._tokenize([chunk.text for chunk in chunks])
+        retriever = None
+        if any(corpus):
+            retriever = bm25s.BM25()
+            retriever.index(corpus, show_progress=False)
+        logger.info("built the BM25 index: %d chunks, generation %d", len(keys), generation)
+        return _Bm25State(generation, keys, retriever)
+
+    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
+        import bm25s
+
+        tokens = bm25s.tokenize(
+            list(texts),
+            stopwords=_STOPWORDS,
+            stemmer=self._stemmer(),
+            return_ids=False,
+            show_progress=False,
+        )
+        return [list(doc) for doc in tokens]
+
+    def _stemmer(self) -> Any:
+        """This thread's stemmer (PyStemmer objects must not be shared between threads)."""
+        stemmer = getattr(self._local, "stemmer", None)
+        if stemmer is None:
+            import Stemmer
+
+            stemmer = Stemmer.Stemmer(_LANGUAGE)
+            self._local.stemmer = stemmer
+        return stemmer

@@ -1,0 +1,130 @@
+"""Hybrid retrieval: dense (store) and lexical (BM25) candidates fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from typing import Protocol
+
+from index.embedding.base import Embedder
+from index.lexical import LexicalIndex
+from index.store.base import Store
+from index.types import Article, Passage
+
+logger = logging.getLogger(__name__)
+
+_ARTICLE_CACHE_SIZE = 256
+
+
+class Searcher(Protocol):
+    """Finds the passages that best answer a question."""
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]: ...
+
+
+def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
+    """Fuse rankings (best first) by ``sum(1 / (k + rank))`` with ranks from 1.
+
+    A key repeated within one ranking counts once, at its best rank. Ties are broken by the
+    best rank a key reached, then by first appearance, so the result is deterministic.
+    """
+    if k < 0:
+        raise ValueError(f"the fusion constant must not be negative, got {k}")
+    scores: dict[str, float] = {}
+    best: dict[str, int] = {}
+    for ranking in rankings:
+        unique = list(dict.fromkeys(ranking))
+        for rank, key in enumerate(unique, start=1):
+            scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
+            best[key] = min(best.get(key, rank), rank)
+    return sorted(scores.items(), key=lambda item: (-item[1], best[item[0]]))
+
+
+class HybridSearcher:
+    """``Searcher`` over a store: dense + BM25 candidates, fused, loaded as ``Passage``s."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedder: Embedder,
+        lexical: LexicalIndex,
+        *,
+        k: int = 8,
+        k_dense: int = 30,
+        k_lexical: int = 30,
+        rrf_k: int = 60,
+    ) -> None:
+        if min(k, k_dense, k_lexical) < 1 or rrf_k < 0:
+            raise ValueError("k, k_dense and k_lexical must be positive, rrf_k not negative")
+        self._store = store
+        self._embedder = embedder
+        self._lexical = lexical
+        self._k = k
+        self._k_dense = k_dense
+        self._k_lexical = k_lexical
+        self._rrf_k = rrf_k
+        self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def search(self, query: str, k: int | None = None) -> list[Passage]:
+        """The ``k`` (default: the configured ``k``) best passages for ``query``, best first."""
+        limit = self._k if k is None else k
+        if limit <= 0 or not query.strip() or len(self._store) == 0:
+            return []
+        vector = self._embedder.embed([query], kind="query")[0]
+        dense = self._store.search(vector, self._k_dense)
+        lexical = self._lexical.search(query, self._k_lexical)
+        fused = reciprocal_rank_fusion(
+            [[key for key, _ in dense], [key for key, _ in lexical]], self._rrf_k
+        )
+        dense_hits = {key: (rank, score) for rank, (key, score) in enumerate(dense, start=1)}
+        lexical_hits = {key: (rank, score) for rank, (key, score) in enumerate(lexical, start=1)}
+        chunks = {chunk.key: chunk for chunk in self._store.chunks([key for key, _ in fused])}
+        passages: list[Passage] = []
+        for key, score in fused:
+            chunk = chunks.get(key)
+            article = self._article(chunk.article_id) if chunk is not None else None
+            if chunk is None or article is None:
+                continue  # removed by a write since the candidates were found
+            dense_rank, dense_score = dense_hits.get(key, (None, None))
+            lexical_rank, lexical_score = lexical_hits.get(key, (None, None))
+            passages.append(
+                Passage(
+                    chunk=chunk,
+                    article=article,
+                    score=score,
+                    dense_score=dense_score,
+                    lexical_score=lexical_score,
+                    dense_rank=dense_rank,
+                    lexical_rank=lexical_rank,
+                )
+            )
+            if len(passages) == limit:
+                break
+        logger.debug(
+            "search: %d dense, %d lexical, %d fused, %d passages",
+            len(dense),
+            len(lexical),
+            len(fused),
+            len(passages),
+        )
+        return passages
+
+    def _article(self, article_id: str) -> Article | None:
+        """The article, from a small LRU cache (ids are content hashes, so never stale)."""
+        with self._lock:
+            article = self._articles.get(article_id)
+            if article is not None:
+                self._articles.move_to_end(article_id)
+                return article
+        try:
+            article = self._store.get_article(article_id)
+        except KeyError:
+            return None
+        with self._lock:
+            self._articles[article_id] = article
+            while len(self._articles) > _ARTICLE_CACHE_SIZE:
+                self._articles.popitem(last=False)
+        return article

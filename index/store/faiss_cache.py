@@ -1,0 +1,203 @@
+"""The FAISS side of ``FaissStore``: an immutable in-memory snapshot and its files on disk.
+
+``vectors.faiss`` holds an ``IndexIDMap2(IndexFlatIP)`` keyed by chunk rowid; ``vectors.json``
+records the database generation it reflects. Both are replaced atomically (temp file in the
+same directory, flush + fsync, ``os.replace``), the index first, so a manifest never claims a
+generation its index file does not have.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import IndexCorruptError
+
+logger = logging.getLogger(__name__)
+
+FAISS_NAME = "vectors.faiss"
+MANIFEST_NAME = "vectors.json"
+_STALE_TEMP_S = 600.0
+
+Added = tuple[int, str, npt.NDArray[np.float32]]
+
+
+def _faiss() -> Any:
+    import faiss
+
+    return faiss
+
+
+@dataclass(frozen=True)
+class VectorSnapshot:
+    """A FAISS index and its rowid -> chunk key map at one generation. Never mutated."""
+
+    generation: int
+    index: Any
+    keys: Mapping[int, str]
+
+    def search(self, query: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        """``(chunk key, inner product)`` best first for a ``(1, dim)`` query."""
+        size = int(self.index.ntotal)
+        if size == 0 or k <= 0:
+            return []
+        scores, ids = self.index.search(query, min(k, size))
+        return [
+            (self.keys[int(rowid)], float(score))
+            for score, rowid in zip(scores[0], ids[0], strict=True)
+            if int(rowid) in self.keys
+        ]
+
+    def apply(
+        self, generation: int, removed: Sequence[int], added: Sequence[Added]
+    ) -> VectorSnapshot:
+        """A new snapshot with ``removed`` rowids dropped and ``added`` vectors inserted."""
+        index = _faiss().clone_index(self.index)
+        keys = dict(self.keys)
+        if removed:
+            index.remove_ids(np.asarray(removed, dtype=np.int64))
+            for rowid in removed:
+                keys.pop(rowid, None)
+        if added:
+            ids = np.asarray([rowid for rowid, _, _ in added], dtype=np.int64)
+            index.add_with_ids(np.stack([vector for _, _, vector in added]), ids)
+            keys.update((rowid, key) for rowid, key, _ in added)
+        return VectorSnapshot(generation, index, keys)
+
+
+class FaissCache:
+    """Loads, builds and saves ``VectorSnapshot``s in a store directory."""
+
+    def __init__(self, directory: Path, model_name: str, dim: int) -> None:
+        self._directory = directory
+        self._model_name = model_name
+        self._dim = dim
+        self._remove_stale_temp_files()
+
+    @property
+    def index_path(self) -> Path:
+        return self._directory / FAISS_NAME
+
+    @property
+    def manifest_path(self) -> Path:
+        return self._directory / MANIFEST_NAME
+
+    def files(self) -> list[Path]:
+        return [self.index_path, self.manifest_path]
+
+    def build(
+        self, generation: int, keys: Mapping[int, str], rows: Sequence[tuple[int, bytes]]
+    ) -> VectorSnapshot:
+        """A snapshot from the database's ``(chunk rowid, float32 blob)`` rows."""
+        if {rowid for rowid, _ in rows} != set(keys):
+            raise IndexCorruptError("the database's chunks and vectors do not match")
+        width = self._dim * 4
+        if any(len(blob) != width for _, blob in rows):
+            raise IndexCorruptError(f"a stored vector is not {self._dim} float32 numbers")
+        faiss = _faiss()
+        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self._dim))
+        if rows:
+            matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32)
+            ids = np.asarray([rowid for rowid, _ in rows], dtype=np.int64)
+            index.add_with_ids(matrix.reshape(len(rows), self._dim), ids)
+        return VectorSnapshot(generation, index, dict(keys))
+
+    def load(self, generation: int, keys: Mapping[int, str]) -> VectorSnapshot | None:
+        """The saved snapshot if it reflects exactly ``generation`` and ``keys``; else None."""
+        if not self.index_path.exists():
+            if keys:
+                logger.warning("%s is missing; rebuilding it from the database", self.index_path)
+            return None
+        problem = self._mismatch(generation)
+        index: Any = None
+        if problem is None:
+            try:
+                raw = np.fromfile(self.index_path, dtype=np.uint8)
+                index = _faiss().deserialize_index(raw)
+            except (OSError, RuntimeError, ValueError) as e:
+                problem = f"is unreadable ({e.__class__.__name__})"
+        if index is not None and problem is None:
+            problem = self._index_problem(index, keys)
+        if problem is not None:
+            logger.warning("%s %s; rebuilding it from the database", self.index_path, problem)
+            return None
+        return VectorSnapshot(generation, index, dict(keys))
+
+    def _mismatch(self, generation: int) -> str | None:
+        try:
+            manifest = json.loads(self.manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return "has no readable manifest"
+        if not isinstance(manifest, dict):
+            return "has a malformed manifest"
+        if manifest.get("model_name") != self._model_name or manifest.get("dim") != self._dim:
+            return "was built for another model"
+        if manifest.get("generation") != generation:
+            return f"is at generation {manifest.get('generation')}, the database at {generation}"
+        return None
+
+    def _index_problem(self, index: Any, keys: Mapping[int, str]) -> str | None:
+        if not isinstance(index, _faiss().IndexIDMap2) or int(index.d) != self._dim:
+            return "is not an ID-mapped index of the configured dimension"
+        ids = _faiss().vector_to_array(index.id_map)
+        if len(ids) != len(keys) or set(ids.tolist()) != set(keys):
+            return "holds other chunks than the database"
+        return None
+
+    def save(self, snapshot: VectorSnapshot) -> bool:
+        """Write the index, then its manifest. Failures are logged: the cache is rebuildable."""
+        manifest = {
+            "generation": snapshot.generation,
+            "model_name": self._model_name,
+            "dim": self._dim,
+            "count": len(snapshot.keys),
+        }
+        try:
+            data = _faiss().serialize_index(snapshot.index)
+            atomic_write(self.index_path, data.tobytes())
+            atomic_write(self.manifest_path, json.dumps(manifest).encode())
+        except (OSError, RuntimeError):
+            logger.exception("could not save %s; it will be rebuilt on next open", self.index_path)
+            return False
+        return True
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files left by a crash mid-save (old enough not to be another save in flight)."""
+        now = time.time()
+        for path in self._directory.glob(".vectors.*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - path.stat().st_mtime > _STALE_TEMP_S:
+                    path.unlink()
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so readers see the old or the new file, never a part."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)

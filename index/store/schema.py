@@ -1,0 +1,170 @@
+"""The SQLite side of ``FaissStore``: connections, schema, the model check and row mapping."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from index.errors import IndexCorruptError, IndexModelMismatchError
+from index.types import Article, ArticleInfo, Chunk, Span
+
+DB_NAME = "newsbot.sqlite"
+SCHEMA_VERSION = 1
+
+_TABLES = ("meta", "articles", "chunks", "vectors")
+_SCHEMA = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    "CREATE TABLE articles (id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT NOT NULL,"
+    " date TEXT, source TEXT, url TEXT, origin TEXT NOT NULL, title_derived INTEGER NOT NULL,"
+    " added_at TEXT NOT NULL)",
+    "CREATE INDEX articles_origin ON articles (origin)",
+    "CREATE TABLE chunks (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,"
+    ' ordinal INTEGER NOT NULL, start INTEGER NOT NULL, "end" INTEGER NOT NULL,'
+    " text TEXT NOT NULL, sentences TEXT NOT NULL, UNIQUE (article_id, ordinal))",
+    "CREATE TABLE vectors (chunk_id INTEGER PRIMARY KEY REFERENCES chunks (id) ON DELETE CASCADE,"
+    " vector BLOB NOT NULL)",
+)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """A connection in autocommit mode (transactions are explicit), usable from any thread."""
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
+    """Create the schema in a new database, or check an existing one against the model."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        tables = {name for (name,) in rows}
+        if tables:
+            meta = _read_meta(conn, tables)
+        else:
+            for statement in _SCHEMA:
+                conn.execute(statement)
+            meta = {
+                "schema_version": str(SCHEMA_VERSION),
+                "model_name": model_name,
+                "dim": str(dim),
+                "generation": "0",
+            }
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    _check_meta(meta, model_name, dim)
+
+
+def _read_meta(conn: sqlite3.Connection, tables: set[str]) -> dict[str, str]:
+    if not tables.issuperset(_TABLES):
+        raise IndexCorruptError(f"not a newsbot database (tables: {sorted(tables)})")
+    meta = {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")}
+    missing = {"schema_version", "model_name", "dim", "generation"} - meta.keys()
+    if missing:
+        raise IndexCorruptError(f"newsbot database lacks meta entries {sorted(missing)}")
+    return meta
+
+
+def _check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
+    if meta["schema_version"] != str(SCHEMA_VERSION):
+        raise IndexCorruptError(
+            f"index schema version {meta['schema_version']} is not {SCHEMA_VERSION}; re-index"
+        )
+    if not meta["dim"].isdigit() or not meta["generation"].isdigit():
+        raise IndexCorruptError(f"malformed meta entries: dim={meta['dim']!r}")
+    if meta["model_name"] != model_name or int(meta["dim"]) != dim:
+        built_with = f"{meta['model_name']} (dim {meta['dim']})"
+        configured = f"{model_name} (dim {dim})"
+        raise IndexModelMismatchError(
+            f"the index was built with {built_with} but {configured} is configured; "
+            "re-index the articles (newsbot reindex) or configure the original model",
+            built_with=built_with,
+            configured=configured,
+        )
+
+
+def read_generation(conn: sqlite3.Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    if row is None:
+        raise IndexCorruptError("newsbot database lost its generation")
+    return int(row[0])
+
+
+def write_generation(conn: sqlite3.Connection, generation: int) -> None:
+    conn.execute("UPDATE meta SET value = ? WHERE key = 'generation'", (str(generation),))
+
+
+def article_row(article: Article, added_at: dt.datetime) -> tuple[Any, ...]:
+    date = article.date.isoformat() if article.date else None
+    return (
+        article.id,
+        article.text,
+        article.title,
+        date,
+        article.source,
+        article.url,
+        article.origin,
+        int(article.title_derived),
+        added_at.isoformat(),
+    )
+
+
+def chunk_row(chunk: Chunk) -> tuple[Any, ...]:
+    sentences = json.dumps([[span.start, span.end] for span in chunk.sentences])
+    return (chunk.article_id, chunk.ordinal, chunk.start, chunk.end, chunk.text, sentences)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def article_from_row(row: Sequence[Any]) -> Article:
+    """From ``id, text, title, date, source, url, origin, title_derived``."""
+    return Article(
+        id=row[0],
+        text=row[1],
+        title=row[2],
+        date=_date(row[3]),
+        source=row[4],
+        url=row[5],
+        origin=row[6],
+        title_derived=bool(row[7]),
+    )
+
+
+def info_from_row(row: Sequence[Any]) -> ArticleInfo:
+    """From ``id, title, date, source, url, origin, chunk count, added_at``."""
+    return ArticleInfo(
+        id=row[0],
+        title=row[1],
+        date=_date(row[2]),
+        source=row[3],
+        url=row[4],
+        origin=row[5],
+        chunks=int(row[6]),
+        added_at=dt.datetime.fromisoformat(row[7]),
+    )
+
+
+def chunk_from_row(row: Sequence[Any]) -> Chunk:
+    """From ``article_id, ordinal, start, end, text, sentences``."""
+    sentences = tuple(Span(int(start), int(end)) for start, end in json.loads(row[5]))
+    return Chunk(
+        article_id=row[0],
+        ordinal=int(row[1]),
+        start=int(row[2]),
+        end=int(row[3]),
+        text=row[4],
+        sentences=sentences,
+    )

@@ -1,0 +1,350 @@
+"""``FaissStore``: SQLite as the source of truth, a FAISS inner-product index as a derived cache.
+
+The data directory holds:
+
+    newsbot.sqlite  articles, chunks and their float32 vectors (WAL mode). Every write call is
+                    one transaction that bumps ``meta.generation`` when it changes something.
+    vectors.faiss   ``IndexIDMap2(IndexFlatIP)`` keyed by chunk rowid, replaced atomically.
+    vectors.json    the generation ``vectors.faiss`` reflects (and its size), replaced the same way.
+
+The FAISS file is only used when its manifest's generation, its vector count and its ids match
+the database; otherwise it is rebuilt from the stored vectors. A crash between the database
+commit and the FAISS save thus costs one rebuild on the next open, never consistency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+
+import numpy as np
+import numpy.typing as npt
+
+from index.errors import IndexCorruptError, StoreError
+from index.store import schema
+from index.store.common import StoreStats, check_item, query_matrix, split_key
+from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
+from index.types import Article, ArticleInfo, Chunk
+
+logger = logging.getLogger(__name__)
+
+_CHUNK_COLUMNS = 'article_id, ordinal, start, "end", text, sentences'
+_Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
+_CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+_Body = Callable[[sqlite3.Connection, list[int], list[Added]], list[str]]
+
+
+class FaissStore:
+    """The on-disk ``Store``. Open it with :meth:`open`; safe to share between threads.
+
+    Writes are serialised by a lock and use one connection; each reading thread gets its own
+    connection (kept until :meth:`close`, so use a fixed pool of threads). Searches use an
+    immutable FAISS snapshot that writes replace, copy-on-write.
+    """
+
+    def __init__(self, path: Path, model_name: str, dim: int) -> None:
+        self._path = Path(path)
+        self._model_name = model_name
+        self._dim = dim
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._closed = False
+        self._path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._writer = self._connect()
+            schema.prepare(self._writer, model_name, dim)
+            self._cache = FaissCache(self._path, model_name, dim)
+            self._vectors = self._load_vectors()
+        except sqlite3.DatabaseError as e:
+            self.close()
+            if getattr(e, "sqlite_errorcode", 0) & 0xFF in _CORRUPT_CODES:
+                raise IndexCorruptError(f"{self.db_path} is not a readable database: {e}") from e
+            raise StoreError(f"cannot open {self.db_path}: {e}") from e
+        except BaseException:
+            self.close()
+            raise
+        logger.debug(
+            "opened the store in %s at generation %d (%d vectors)",
+            self._path,
+            self._vectors.generation,
+            len(self._vectors.keys),
+        )
+
+    @classmethod
+    def open(cls, path: Path, model_name: str, dim: int) -> FaissStore:
+        """Open the store in ``path``, creating it when new.
+
+        Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
+        ``IndexCorruptError`` when the database is not a newsbot database.
+        """
+        return cls(path, model_name, dim)
+
+    @property
+    def path(self) -> Path:
+        return self._path
+
+    @property
+    def db_path(self) -> Path:
+        return self._path / schema.DB_NAME
+
+    @property
+    def model_name(self) -> str:
+        return self._model_name
+
+    @property
+    def dim(self) -> int:
+        return self._dim
+
+    @property
+    def generation(self) -> int:
+        return schema.read_generation(self._reader())
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(
+        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+    ) -> str:
+        return self.upsert_many([(article, chunks, vectors)])[0]
+
+    def upsert_many(self, items: Sequence[_Item]) -> list[str]:
+        prepared = [
+            (article, list(chunks), check_item(article, chunks, vectors, self._dim))
+            for article, chunks, vectors in items
+        ]
+
+        def body(conn: sqlite3.Connection, removed: list[int], added: list[Added]) -> list[str]:
+            return [
+                self._write_one(conn, article, chunks, vectors, removed, added)
+                for article, chunks, vectors in prepared
+            ]
+
+        return self._transaction(body)
+
+    def remove(self, article_id: str) -> bool:
+        def body(conn: sqlite3.Connection, removed: list[int], added: list[Added]) -> list[str]:
+            return ["removed" if self._delete_article(conn, article_id, removed) else "skipped"]
+
+        return self._transaction(body) == ["removed"]
+
+    def _transaction(self, body: _Body) -> list[str]:
+        """Run ``body`` as one write transaction; bump the generation when it changed rows."""
+        removed: list[int] = []
+        added: list[Added] = []
+        with self._lock:
+            self._check_open()
+            conn = self._writer
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                base = schema.read_generation(conn)
+                statuses = body(conn, removed, added)
+                changed = any(status != "skipped" for status in statuses)
+                if changed:
+                    schema.write_generation(conn, base + 1)
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+            if changed:
+                self._publish(base, removed, added)
+        return statuses
+
+    def _write_one(
+        self,
+        conn: sqlite3.Connection,
+        article: Article,
+        chunks: Sequence[Chunk],
+        vectors: npt.NDArray[np.float32],
+        removed: list[int],
+        added: list[Added],
+    ) -> str:
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+            return "skipped"
+        status = "added"
+        if article.origin:
+            rows = conn.execute("SELECT id FROM articles WHERE origin = ?", (article.origin,))
+            for (old_id,) in rows.fetchall():
+                self._delete_article(conn, old_id, removed)
+                status = "updated"
+        conn.execute(
+            "INSERT INTO articles (id, text, title, date, source, url, origin, title_derived,"
+            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            schema.article_row(article, dt.datetime.now(dt.UTC)),
+        )
+        for chunk, vector in zip(chunks, vectors, strict=True):
+            cursor = conn.execute(
+                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
+                schema.chunk_row(chunk),
+            )
+            rowid = int(cursor.lastrowid or 0)
+            conn.execute(
+                "INSERT INTO vectors (chunk_id, vector) VALUES (?, ?)", (rowid, vector.tobytes())
+            )
+            added.append((rowid, chunk.key, vector))
+        return status
+
+    @staticmethod
+    def _delete_article(conn: sqlite3.Connection, article_id: str, removed: list[int]) -> bool:
+        rows = conn.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
+        removed.extend(int(rowid) for (rowid,) in rows.fetchall())
+        return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
+
+    def _publish(self, base: int, removed: list[int], added: list[Added]) -> None:
+        """After a commit: swap in the updated vectors, then save them (a derived cache)."""
+        current = self._vectors
+        if current.generation == base:
+            self._vectors = current.apply(base + 1, removed, added)
+            self._cache.save(self._vectors)
+        else:  # another process wrote in between: reload everything from the database
+            self._vectors = self._load_vectors()
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def has_content(self, article_id: str) -> bool:
+        row = self._reader().execute("SELECT 1 FROM articles WHERE id = ?", (article_id,))
+        return row.fetchone() is not None
+
+    def get_article(self, article_id: str) -> Article:
+        row = (
+            self._reader()
+            .execute(
+                "SELECT id, text, title, date, source, url, origin, title_derived"
+                " FROM articles WHERE id = ?",
+                (article_id,),
+            )
+            .fetchone()
+        )
+        if row is None:
+            raise KeyError(article_id)
+        return schema.article_from_row(row)
+
+    def articles(self) -> list[ArticleInfo]:
+        rows = self._reader().execute(
+            "SELECT a.id, a.title, a.date, a.source, a.url, a.origin,"
+            " (SELECT count(*) FROM chunks c WHERE c.article_id = a.id), a.added_at"
+            " FROM articles a ORDER BY a.date IS NULL, a.date DESC, a.added_at DESC, a.rowid DESC"
+        )
+        return [schema.info_from_row(row) for row in rows.fetchall()]
+
+    def chunks(self, keys: Sequence[str]) -> list[Chunk]:
+        """Chunks by key, in the order asked; unknown keys (e.g. since removed) are left out."""
+        conn = self._reader()
+        found: list[Chunk] = []
+        conn.execute("BEGIN")
+        try:
+            for key in keys:
+                parts = split_key(key)
+                if parts is None:
+                    continue
+                row = conn.execute(
+                    f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE article_id = ? AND ordinal = ?",
+                    parts,
+                ).fetchone()
+                if row is not None:
+                    found.append(schema.chunk_from_row(row))
+        finally:
+            conn.execute("COMMIT")
+        return found
+
+    def all_chunks(self) -> list[Chunk]:
+        rows = self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY id")
+        return [schema.chunk_from_row(row) for row in rows.fetchall()]
+
+    def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        query = query_matrix(vector, self._dim)
+        if k <= 0:
+            return []
+        return self._current_vectors().search(query, k)
+
+    def __len__(self) -> int:
+        return int(self._reader().execute("SELECT count(*) FROM chunks").fetchone()[0])
+
+    def stats(self) -> StoreStats:
+        """Counts, generation and bytes on disk (database with WAL, FAISS file, manifest)."""
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+            chunks = int(conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
+            generation = schema.read_generation(conn)
+        finally:
+            conn.execute("COMMIT")
+        names = [schema.DB_NAME, f"{schema.DB_NAME}-wal", f"{schema.DB_NAME}-shm"]
+        files = [self._path / name for name in names] + self._cache.files()
+        size = sum(path.stat().st_size for path in files if path.is_file())
+        return StoreStats(articles, chunks, generation, size)
+
+    # -- vectors ------------------------------------------------------------------------------
+
+    def _current_vectors(self) -> VectorSnapshot:
+        """The in-memory vectors, reloaded first if the database moved on (another process)."""
+        snapshot = self._vectors
+        if snapshot.generation == self.generation:
+            return snapshot
+        with self._lock:
+            if self._vectors.generation != self.generation:
+                self._vectors = self._load_vectors()
+            return self._vectors
+
+    def _load_vectors(self) -> VectorSnapshot:
+        """The FAISS file when it matches the database, else a rebuild from the stored vectors."""
+        conn = self._reader()
+        conn.execute("BEGIN")
+        try:
+            generation = schema.read_generation(conn)
+            rows = conn.execute("SELECT id, article_id, ordinal FROM chunks ORDER BY id")
+            keys = {int(rowid): f"{article_id}:{ordinal}" for rowid, article_id, ordinal in rows}
+            snapshot = self._cache.load(generation, keys)
+            if snapshot is None:
+                blobs = conn.execute("SELECT chunk_id, vector FROM vectors ORDER BY chunk_id")
+                snapshot = self._cache.build(generation, keys, blobs.fetchall())
+                self._cache.save(snapshot)
+        finally:
+            conn.execute("COMMIT")
+        return snapshot
+
+    # -- connections --------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = schema.connect(self.db_path)
+        with self._connections_lock:
+            self._connections.append(conn)
+        return conn
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's own read connection."""
+        self._check_open()
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+        return conn
+
+    def _check_open(self) -> None:
+        if self._closed:
+            raise StoreError(f"the store in {self._path} is closed")
+
+    def close(self) -> None:
+        with self._lock, self._connections_lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    def __enter__(self) -> FaissStore:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

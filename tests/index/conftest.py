@@ -1,0 +1,109 @@
+"""Shared helpers for the index tests: tiny articles, a paragraph chunker, store fixtures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from index.embedding.fake import FakeEmbedder
+from index.store.memory import MemoryStore
+from index.store.sqlite_faiss import FaissStore
+from index.types import Article, Chunk, Span
+
+DIM = 32
+MODEL = "fake-embedder"
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
+_SENTENCE = re.compile(r"[^.!?\s][^.!?]*[.!?]?")
+
+AnyStore = FaissStore | MemoryStore
+Item = tuple[Article, list[Chunk], npt.NDArray[np.float32]]
+
+
+def make_article(
+    text: str,
+    *,
+    title: str = "A title",
+    date: dt.date | None = None,
+    origin: str = "",
+    source: str | None = "Test Wire",
+) -> Article:
+    """An article whose id is the hash of its header fields and body."""
+    header = f"{title}|{date}|{source}|{origin}"
+    digest = hashlib.sha256(f"{header}\n{text}".encode()).hexdigest()[:32]
+    return Article(id=digest, text=text, title=title, date=date, source=source, origin=origin)
+
+
+def paragraph_chunks(article: Article) -> list[Chunk]:
+    """One chunk per paragraph, with sentence spans (a stand-in for the real chunker)."""
+    chunks = []
+    for ordinal, para in enumerate(_PARAGRAPH.finditer(article.text)):
+        sentences = tuple(
+            Span(para.start() + m.start(), para.start() + m.start() + len(m.group().rstrip()))
+            for m in _SENTENCE.finditer(para.group())
+        )
+        chunks.append(
+            Chunk(
+                article_id=article.id,
+                ordinal=ordinal,
+                start=para.start(),
+                end=para.end(),
+                text=para.group(),
+                sentences=sentences,
+            )
+        )
+    return chunks
+
+
+def make_item(embedder: FakeEmbedder, article: Article) -> Item:
+    """``(article, chunks, vectors)`` ready for ``Store.upsert``."""
+    chunks = paragraph_chunks(article)
+    return article, chunks, embedder.embed([chunk.text for chunk in chunks])
+
+
+def open_faiss(path: Path, dim: int = DIM, model: str = MODEL) -> FaissStore:
+    return FaissStore.open(path, model, dim)
+
+
+ELECTION = make_article(
+    "Voters in Freedonia went to the polls on Sunday.\n\n"
+    "The election commission said turnout reached a record high. Results are due Monday.",
+    title="Freedonia votes",
+    date=dt.date(2024, 5, 12),
+    origin="/corpus/election.txt",
+)
+FLOOD = make_article(
+    "Heavy rain flooded the river valley overnight.\n\n"
+    "Rescue teams evacuated hundreds of residents from their homes.",
+    title="Valley floods",
+    date=dt.date(2024, 6, 1),
+    origin="/corpus/flood.txt",
+)
+MARKET = make_article(
+    "Stock markets fell sharply after the central bank raised interest rates.\n\n"
+    "Analysts expect inflation to slow later this year.",
+    title="Markets fall",
+    date=None,
+    origin="https://example.org/markets",
+)
+
+
+@pytest.fixture
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder(dim=DIM, name=MODEL)
+
+
+@pytest.fixture(params=["faiss", "memory"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyStore]:
+    """Each contract test runs against both implementations."""
+    backend: AnyStore = (
+        open_faiss(tmp_path / "index") if request.param == "faiss" else MemoryStore(MODEL, DIM)
+    )
+    yield backend
+    backend.close()

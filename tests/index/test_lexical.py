@@ -1,0 +1,128 @@
+"""BM25 over a store's chunks: stemming, stopwords, lazy rebuilds, empty cases."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from index.embedding.fake import FakeEmbedder
+from index.lexical import LexicalIndex
+from index.store.memory import MemoryStore
+from tests.index.conftest import (
+    DIM,
+    ELECTION,
+    FLOOD,
+    MARKET,
+    MODEL,
+    AnyStore,
+    make_article,
+    make_item,
+)
+
+
+@pytest.fixture
+def filled(store: AnyStore, embedder: FakeEmbedder) -> AnyStore:
+    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    return store
+
+
+def test_an_empty_store_finds_nothing(store: AnyStore) -> None:
+    lexical = LexicalIndex(store)
+
+    assert lexical.search("election", 5) == []
+    assert lexical.generation == 0
+
+
+def test_stemmed_words_match(filled: AnyStore) -> None:
+    hits = LexicalIndex(filled).search("Which residents were evacuating?", 5)
+
+    assert hits[0][0] == f"{FLOOD.id}:1"
+    assert all(score > 0 for _, score in hits)
+
+
+def test_results_are_best_first_and_limited(filled: AnyStore) -> None:
+    hits = LexicalIndex(filled).search("election rates rain flooded interest", 2)
+
+    assert len(hits) == 2
+    assert hits[0][1] >= hits[1][1] > 0
+
+
+@pytest.mark.parametrize("query", ["", "   ", "the of and", "zyxwv qwertz", "?!"])
+def test_queries_without_known_terms_find_nothing(filled: AnyStore, query: str) -> None:
+    assert LexicalIndex(filled).search(query, 5) == []
+
+
+def test_a_corpus_of_stopwords_only_finds_nothing(embedder: FakeEmbedder) -> None:
+    store = MemoryStore(MODEL, DIM)
+    store.upsert(*make_item(embedder, make_article("The and of.")))
+
+    assert LexicalIndex(store).search("the", 3) == []
+
+
+def test_the_index_follows_store_writes(store: AnyStore, embedder: FakeEmbedder) -> None:
+    lexical = LexicalIndex(store)
+    store.upsert(*make_item(embedder, ELECTION))
+    assert lexical.search("flooded", 3) == []
+
+    store.upsert(*make_item(embedder, FLOOD))
+    assert [key for key, _ in lexical.search("flooded", 3)] == [f"{FLOOD.id}:0"]
+
+    store.remove(FLOOD.id)
+    assert lexical.search("flooded", 3) == []
+    assert lexical.generation == store.generation == 3
+
+
+def test_the_index_is_not_rebuilt_while_the_store_is_unchanged(
+    filled: AnyStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lexical = LexicalIndex(filled)
+    lexical.refresh()
+    builds: list[int] = []
+    real_build = lexical._build
+
+    def counting_build(generation: int) -> object:
+        builds.append(generation)
+        return real_build(generation)
+
+    monkeypatch.setattr(lexical, "_build", counting_build)
+
+    lexical.search("election", 3)
+    lexical.search("flooded", 3)
+    assert builds == []
+
+
+def test_no_progress_bars_are_printed(filled: AnyStore, capsys: pytest.CaptureFixture[str]) -> None:
+    LexicalIndex(filled).search("markets fell", 3)
+
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", "")
+
+
+def test_concurrent_searches_during_writes(store: AnyStore, embedder: FakeEmbedder) -> None:
+    lexical = LexicalIndex(store)
+    store.upsert(*make_item(embedder, ELECTION))
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def read() -> None:
+        try:
+            while not done.is_set():
+                hits = lexical.search("voters election paragraph", 5)
+                assert hits and hits[0][1] > 0
+        except BaseException as e:  # surfaced in the main thread
+            errors.append(e)
+
+    readers = [threading.Thread(target=read) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        for n in range(10):
+            store.upsert(*make_item(embedder, make_article(f"Paragraph {n} about voters.")))
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+
+    assert errors == []
+    assert len(lexical.search("voters", 20)) == 1 + 10
