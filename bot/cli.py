@@ -1,10 +1,10 @@
 """The ``newsbot`` command: builds Settings, models, store and answerer, and runs a subcommand.
 
-    newsbot [run]                 the Telegram bot if a token is set, else the console chat
-    newsbot ingest PATH...        add article files or folders
-    newsbot ask QUESTION [--json] one answer ("-" reads one question per line from stdin)
-    newsbot eval FILE [--corpus DIR]
-    newsbot sources               the indexed articles, newest first
+newsbot [run]                 the Telegram bot if a token is set, else the console chat
+newsbot ingest PATH...        add article files or folders
+newsbot ask QUESTION [--json] one answer ("-" reads one question per line from stdin)
+newsbot eval FILE [--corpus DIR]
+newsbot sources               the indexed articles, newest first
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bot.logging_setup import configure_logging
 
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else ""
-    configure_logging(settings.log_level, secrets=[token])
+    interactive = args.command in (None, "run") and token
+    level = settings.log_level or ("INFO" if interactive or args.command == "ingest" else "WARNING")
+    configure_logging(level, secrets=[token])
     from bot import commands
     from index.errors import NewsBotError
 
@@ -70,7 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "sources":
                 return commands.sources(settings)
     except NewsBotError as e:
-        logger.error("%s", e, exc_info=settings.log_level == "DEBUG")
+        logger.error("%s", e, exc_info=level == "DEBUG")
         print(f"newsbot: {e.user_message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -59,7 +59,9 @@ def ingest(settings: Settings, paths: Sequence[Path]) -> int:
     components = build_components(settings)
     started = time.perf_counter()
     report = ingest_paths(
-        paths, store=components.store, embedder=components.embedder,
+        paths,
+        store=components.store,
+        embedder=components.embedder,
         options=ingest_options(settings),
     )
     print(format_report(report))
@@ -109,9 +111,7 @@ def corpus_key(corpus: Path, settings: Settings, model_name: str) -> str:
     return h.hexdigest()[:16]
 
 
-def evaluate(
-    settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool
-) -> int:
+def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool) -> int:
     from bot.evaluation import failures, format_summary, load_items, run_item, summarize
 
     items = load_items(file)
@@ -121,7 +121,8 @@ def evaluate(
         from index.embedding.factory import build_embedder
 
         embedder = build_embedder(
-            settings.embedding.model, batch_size=settings.embedding.batch_size,
+            settings.embedding.model,
+            batch_size=settings.embedding.batch_size,
             device=settings.embedding.device,
         )
         key = corpus_key(corpus, settings, embedder.name)
@@ -130,7 +131,9 @@ def evaluate(
         if len(components.store) == 0:
             started = time.perf_counter()
             report = ingest_paths(
-                [corpus], store=components.store, embedder=embedder,
+                [corpus],
+                store=components.store,
+                embedder=embedder,
                 options=ingest_options(settings),
             )
             took = time.perf_counter() - started

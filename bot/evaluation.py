@@ -79,19 +79,24 @@ class Summary:
     def percentile(self, p: float) -> float:
         if not self.latencies:
             return 0.0
-        if len(self.latencies) == 1:
-            return self.latencies[0]
-        return statistics.quantiles(self.latencies, n=100, method="inclusive")[int(p) - 1]
+        if len(self.latencies) == 1 or p <= 0:
+            return min(self.latencies)
+        if p >= 100:
+            return max(self.latencies)
+        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
+        return cuts[min(98, max(0, int(p) - 1))]
 
 
 def load_items(path: Path) -> list[EvalItem]:
     items = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8-sig").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
         items.append(
-            EvalItem(row["q"], tuple(row.get("answers", [])), row.get("lang", "en"), row.get("kind"))
+            EvalItem(
+                row["q"], tuple(row.get("answers", [])), row.get("lang", "en"), row.get("kind")
+            )
         )
     return items
 

@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
+from bot.answering.decline import DeclinePolicy
 from bot.answering.reader import ExtractiveReader
 from bot.settings import Settings
 from index.embedding.base import Embedder
@@ -69,8 +70,13 @@ def build_components(
     searcher = HybridSearcher(
         store, embedder, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
     )
+    a = settings.answer
     policy = AnswerPolicy(
-        min_evidence=settings.answer.min_evidence,
+        decline=DeclinePolicy(
+            min_evidence=a.min_evidence,
+            min_coverage=a.min_coverage,
+            strong_dense=a.strong_dense,
+        ),
         max_quotes=settings.answer.max_quotes,
         more_passages=settings.answer.more_passages,
         max_question_chars=settings.telegram.max_question_chars,
@@ -95,7 +101,9 @@ def ensure_corpus(components: Components, *, progress: bool | None = None) -> In
     if settings.corpus_dir is not None:
         logger.info("index is empty: indexing %s", settings.corpus_dir)
         return ingest_paths(
-            [settings.corpus_dir], store=components.store, embedder=components.embedder,
+            [settings.corpus_dir],
+            store=components.store,
+            embedder=components.embedder,
             options=options,
         )
     with bundled_corpus() as corpus:

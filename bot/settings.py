@@ -57,7 +57,10 @@ class TelegramSettings(_Group):
         default=60.0, gt=0, description="Length of the per-user rate window, in seconds."
     )
     answer_workers: int = Field(
-        default=2, ge=1, le=32, description="Worker threads that compute answers off the event loop."
+        default=2,
+        ge=1,
+        le=32,
+        description="Worker threads that compute answers off the event loop.",
     )
     concurrent_updates: int = Field(
         default=64, ge=1, description="Updates processed concurrently by the Application."
@@ -103,6 +106,19 @@ class AnswerSettings(_Group):
         le=1.0,
         description="Evidence score below which the bot declines (calibrated on the dev sets).",
     )
+    min_coverage: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Least rarity-weighted share of the question's terms the evidence and its "
+        "context must hold, unless its meaning matches strongly (calibrated on the dev sets).",
+    )
+    strong_dense: float = Field(
+        default=0.6,
+        ge=0.0,
+        le=1.0,
+        description="Sentence similarity above which low term coverage is accepted (paraphrases).",
+    )
     max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
     more_passages: int = Field(
         default=3, ge=0, le=10, description="Further passages kept for 'More sources'."
@@ -123,6 +139,7 @@ class Settings(BaseSettings):
         env_nested_delimiter="__",
         env_file=".env",
         env_file_encoding="utf-8",
+        env_ignore_empty=True,
         extra="ignore",
     )
 
@@ -133,8 +150,9 @@ class Settings(BaseSettings):
         default=None,
         description="Articles indexed when the data directory is empty. Empty: the bundled sample.",
     )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
-        default="INFO", description="Logging level."
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
+        default=None,
+        description="Logging level. Empty: INFO for the bot, WARNING for console commands.",
     )
     telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram.")
     embedding: EmbeddingSettings = Field(
@@ -146,3 +164,24 @@ class Settings(BaseSettings):
     search: SearchSettings = Field(default_factory=SearchSettings, description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
+
+
+def env_fields(
+    model: type[BaseModel] = Settings, prefix: str = "NEWSBOT_"
+) -> list[tuple[str, str, str]]:
+    """Every leaf setting as ``(ENV_NAME, default, description)``, for docs and .env.example."""
+    rows: list[tuple[str, str, str]] = []
+    for name, info in model.model_fields.items():
+        annotation = info.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            rows.extend(env_fields(annotation, f"{prefix}{name.upper()}__"))
+            continue
+        default = info.get_default(call_default_factory=True)
+        if isinstance(default, SecretStr) or default is None:
+            shown = ""
+        elif isinstance(default, list):
+            shown = "[" + ",".join(str(v) for v in default) + "]"
+        else:
+            shown = str(default)
+        rows.append((f"{prefix}{name.upper()}", shown, info.description or ""))
+    return rows

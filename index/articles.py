@@ -31,7 +31,7 @@ HEADER_KEYS = ("date", "title", "source", "url")
 ARTICLE_SUFFIXES = (".txt", ".md")
 _HEADER_LINE = re.compile(r"^ (date|title|source|url)(?:[ \t]+(.*))?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
-_TITLE_MAX = 120
+_TITLE_MAX = 80
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,20 +56,37 @@ def parse_article_bytes(data: bytes, *, origin: str = "") -> ParsedArticle:
         raise EmptyArticleError(f"{origin or 'article'}: empty")
     if _looks_binary(data):
         raise BinaryArticleError(f"{origin or 'article'}: binary content")
-    return parse_article_text(decode_text(data, origin=origin), origin=origin)
+    text, warning = decode_text(data, origin=origin)
+    parsed = parse_article_text(text, origin=origin)
+    if warning:
+        return ParsedArticle(parsed.article, (warning, *parsed.warnings))
+    return parsed
 
 
-def decode_text(data: bytes, *, origin: str = "") -> str:
-    """UTF-8 (BOM allowed) first; otherwise charset detection (cp1251, latin-1, ...)."""
+# At most this share of undecodable bytes is taken as damage to a UTF-8 file, not another
+# encoding: the bad bytes become U+FFFD and the rest of the text stays right.
+_MAX_BAD_UTF8 = 0.001
+
+
+def decode_text(data: bytes, *, origin: str = "") -> tuple[str, str | None]:
+    """The text and, when it was not clean UTF-8, a warning saying how it was decoded.
+
+    UTF-8 (BOM allowed) first; UTF-8 with a few damaged bytes next; otherwise charset
+    detection (cp1251, latin-1, ...).
+    """
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
+    lenient = data.decode("utf-8-sig", errors="replace")
+    bad = lenient.count("\ufffd")
+    if bad <= max(1, int(len(data) * _MAX_BAD_UTF8)):
+        return lenient, f"{bad} invalid UTF-8 byte sequence(s) replaced"
     best = from_bytes(data).best()
     if best is None or best.encoding is None:
         raise ArticleEncodingError(f"{origin or 'article'}: undetectable encoding")
     logger.info("%s: not UTF-8, decoded as %s", origin or "article", best.encoding)
-    return str(best)
+    return str(best), f"not UTF-8: decoded as {best.encoding}"
 
 
 def _looks_binary(data: bytes) -> bool:
@@ -85,6 +102,7 @@ def parse_article_text(text: str, *, origin: str = "") -> ParsedArticle:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     fields: dict[str, str] = {}
     warnings: list[str] = []
+    text = text.lstrip("\n")
     lines = text.split("\n")
     body_start = 0
     carried = ""
@@ -116,7 +134,7 @@ def parse_article_text(text: str, *, origin: str = "") -> ParsedArticle:
     if derived:
         title = derive_title(body)
     article = Article(
-        id=content_id(body, title=fields.get("title", ""), date=date, source=fields.get("source")),
+        id=content_id(body),
         text=body,
         title=title,
         date=date,
@@ -128,11 +146,23 @@ def parse_article_text(text: str, *, origin: str = "") -> ParsedArticle:
     return ParsedArticle(article, tuple(warnings))
 
 
+_LOOKS_LIKE_DATE = re.compile(r"^\S*\d")
+
+
 def _split_date_line(value: str) -> tuple[str, str]:
-    """``"2025-02-04 A Russian missile..."`` -> (``"2025-02-04"``, ``"A Russian missile..."``)."""
-    first, _, rest = value.partition(" ")
-    if rest and parse_date(first) is not None and parse_date(value) is None:
-        return first, rest.strip()
+    """``"2025-02-04 A Russian missile..."`` -> (``"2025-02-04"``, ``"A Russian missile..."``).
+
+    The longest prefix of up to four words that reads as a date is the date; if none does but
+    the line starts with something date-like, its first word is taken as the (bad) date.
+    """
+    words = value.split()
+    if len(words) < 2 or parse_date(value) is not None:
+        return value, ""
+    for n in range(min(4, len(words) - 1), 0, -1):
+        if parse_date(" ".join(words[:n])) is not None:
+            return " ".join(words[:n]), " ".join(words[n:])
+    if _LOOKS_LIKE_DATE.match(value):
+        return words[0], " ".join(words[1:])
     return value, ""
 
 
@@ -160,13 +190,10 @@ def derive_title(body: str) -> str:
     return cut.rstrip(",;:") + "…"
 
 
-def content_id(body: str, *, title: str, date: dt.date | None, source: str | None) -> str:
-    """The article's id: a hash of its body and explicit header fields."""
-    h = hashlib.sha256()
-    for part in (title, date.isoformat() if date else "", source or "", body):
-        h.update(part.encode("utf-8"))
-        h.update(b"\x1f")
-    return h.hexdigest()[:20]
+def content_id(body: str) -> str:
+    """The article's id: a hash of its body text, so the same story under another file name
+    or headline is stored once."""
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()[:20]
 
 
 def iter_article_files(path: Path) -> list[Path]:

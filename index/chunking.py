@@ -13,9 +13,9 @@ from index.types import Article, Chunk, Span
 
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr gov sen rep rev hon pres
-    vs etc inc ltd co corp dept est fig no nos approx jan feb mar apr jun jul aug sep sept
-    oct nov dec mt ft ave blvd rd u.s u.k u.n e.g i.e a.m p.m""".split()
+    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr gov sen rep rev hon pres vs etc
+    inc ltd co corp dept est fig no nos approx jan feb mar apr jun jul aug sep sept oct
+    nov dec mt ft ave blvd rd u.s u.k u.n e.g i.e a.m p.m""".split()
 )
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), followed by white space.
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
@@ -125,7 +125,10 @@ def window_sentences(
         windows.append((first, last))
         if last >= n:
             break
-        first = max(first + 1, last - overlap)
+        nxt = max(first + 1, last - overlap)
+        if sentences[last].end - sentences[nxt].start > max_chars:
+            nxt = last  # the overlap would make a window of nothing new
+        first = nxt
     return windows
 
 

@@ -21,6 +21,7 @@ from index.chunking import chunk_article
 from index.embedding.base import Embedder
 from index.errors import ArticleError
 from index.store.base import Store
+from index.store.common import is_revision
 from index.types import Article, Chunk, IngestReport
 
 logger = logging.getLogger(__name__)
@@ -86,10 +87,13 @@ def ingest_articles(
     for name, item in parsed:
         article = item.article
         report.warnings.extend((name, w) for w in item.warnings)
-        if article.id in seen or store.has_content(article.id):
-            other = seen.get(article.id)
-            reason = f"same content as {other}" if other else "already indexed"
-            report.skipped.append((name, reason))
+        if article.id in seen:
+            report.skipped.append((name, f"same content as {seen[article.id]}"))
+            continue
+        if store.has_content(article.id) and not is_revision(
+            store.get_article(article.id), article
+        ):
+            report.skipped.append((name, "already indexed"))
             continue
         seen[article.id] = name
         chunks = chunk_article(

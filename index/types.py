@@ -21,9 +21,9 @@ class Span:
 class Article:
     """One news article. ``text`` is the body; every offset in newsbot points into it.
 
-    ``id`` is the content hash (of header fields and body), so the same article ingested twice
-    has one id. ``origin`` is where it came from (an absolute file path or a URL): a changed
-    article from the same origin replaces the old one.
+    ``id`` is the hash of the body text, so the same article ingested twice (or under another
+    headline) has one id. ``origin`` is where it came from (an absolute file path or a URL):
+    a changed article from the same origin replaces the old one.
     """
 
     id: str

@@ -9,10 +9,11 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from bot.answering.citations import verified
+from bot.answering.decline import DeclinePolicy, decline_reason
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.types import Answer, ArticleRef, Quote
@@ -31,7 +32,7 @@ class Warmable(Protocol):
 class AnswerPolicy:
     """How answers are composed and when to decline (from ``Settings.answer``)."""
 
-    min_evidence: float = 0.45
+    decline: DeclinePolicy = field(default_factory=DeclinePolicy)
     max_quotes: int = 2
     more_passages: int = 3
     max_question_chars: int = 500
@@ -112,17 +113,7 @@ class PipelineAnswerer:
             "compose_ms": (t3 - t2) * 1000,
         }
         logger.debug("timings %s", timings)
-        return Answer(
-            question=answer.question,
-            answer=answer.answer,
-            quotes=answer.quotes,
-            confidence=answer.confidence,
-            lang=answer.lang,
-            closest=answer.closest,
-            more=answer.more,
-            timings=timings,
-            latency_ms=(t3 - t0) * 1000,
-        )
+        return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
 
     def _compose(
         self, question: str, lang: str, passages: Sequence[Passage], readings: Sequence[Reading]
@@ -131,29 +122,34 @@ class PipelineAnswerer:
         articles = {p.article.id: p.article for p in passages}
         best = readings[0] if readings else None
         confidence = best.score if best else 0.0
-        if best is None or best.score < policy.min_evidence:
-            logger.info("declined (evidence %.3f < %.3f)", confidence, policy.min_evidence)
-            return Answer(question, None, confidence=confidence, lang=lang,
-                          closest=closest_articles(passages))
+        declined = Answer(
+            question, None, confidence=confidence, lang=lang, closest=closest_articles(passages)
+        )
+        reason = decline_reason(best, policy.decline)
+        if best is None or reason is not None:
+            logger.info("declined: %s (evidence %.3f)", reason.value if reason else "", confidence)
+            return declined
         chosen = [best]
         for r in readings[1:]:
             if len(chosen) >= policy.max_quotes:
                 break
-            if r.score >= best.score - policy.second_quote_margin and r.article.id != best.article.id:
+            if (
+                r.score >= best.score - policy.second_quote_margin
+                and r.article.id != best.article.id
+            ):
                 chosen.append(r)
         quotes = verified([to_quote(r) for r in chosen], articles.get)
         if not quotes:
-            return Answer(question, None, confidence=confidence, lang=lang,
-                          closest=closest_articles(passages))
+            return declined
         short = (
             best.article.text[best.answer.start : best.answer.end]
             if best.answer is not None
             else quotes[0].text
         )
         used = {(q.article_id, q.start) for q in quotes}
-        more = [
-            to_quote(r) for r in readings[1:] if (r.article.id, r.sentence.start) not in used
-        ][: policy.more_passages]
+        more = [to_quote(r) for r in readings[1:] if (r.article.id, r.sentence.start) not in used][
+            : policy.more_passages
+        ]
         return Answer(
             question,
             short,

@@ -14,13 +14,13 @@ _local = threading.local()
 
 STOPWORDS = frozenset(
     """a an the of in on at to for from by with and or but nor is are was were be been being
-    am do does did done have has had having how many much what which who whom whose where when
-    why this that these those it its it's their theirs there they them he him she her his hers
-    i me my you your we us our as about into onto over under after before than then so such
-    not no yes will would can could should may might must shall also just only very too more
-    most some any all each every other another same both either neither if whether while
-    during since until up down out off again further once here s t don't according say said
-    says tell told talk talked""".split()
+    am do does did done have has had having how many much what which who whom whose where
+    when why this that these those it its it's their theirs there they them he him she her
+    his hers i me my you your we us our as about into onto over under after before than
+    then so such not no yes will would can could should may might must shall also just
+    only very too more most some any all each every other another same both either neither
+    if whether while during since until up down out off again further once here s t don't
+    according say said says tell told talk talked""".split()
 )
 # Words that ask rather than inform; never evidence, never part of an answer span.
 QUESTION_WORDS = frozenset(

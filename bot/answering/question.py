@@ -7,7 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from bot.answering.lexicon import STOPWORDS, content_stems, tokenize
+from bot.answering.lexicon import STOPWORDS, Token, content_stems, tokenize
 from bot.i18n import detect_language
 from index.errors import EmptyQuestionError, QuestionTooLongError
 
@@ -30,16 +30,26 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
         (r"\bhow many\b|\bnumber of\b", AnswerType.COUNT),
-        (r"\bhow (much|long|far|old|big|large|high|often)\b|\bwhat (percentage|share|proportion"
-         r"|amount|price|sum|rate|figure)\b", AnswerType.AMOUNT),
-        (r"\bwhen\b|\b(what|which) (day|date|year|month|time|week)\b|\bwhat time\b",
-         AnswerType.TIME),
+        (
+            r"\bhow (much|long|far|old|big|large|high|often)\b|\bwhat (percentage|share|proportion"
+            r"|amount|price|sum|rate|figure)\b",
+            AnswerType.AMOUNT,
+        ),
+        (
+            r"\bwhen\b|\b(what|which) (day|date|year|month|time|week)\b|\bwhat time\b",
+            AnswerType.TIME,
+        ),
         (r"\bwho(m|se)?\b", AnswerType.PERSON),
-        (r"\bwhere\b|\b(what|which) (country|city|town|region|place|village|area|state"
-         r"|province|capital)\b", AnswerType.PLACE),
-        (r"\b(which|what) (news )?(agenc\w*|compan\w*|firm\w*|organi[sz]ation\w*|group\w*"
-         r"|team\w*|party|parties|band\w*|club\w*|network\w*|newspaper\w*|bank\w*)\b",
-         AnswerType.ENTITY),
+        (
+            r"\bwhere\b|\b(what|which) (country|city|town|region|place|village|area|state"
+            r"|province|capital)\b",
+            AnswerType.PLACE,
+        ),
+        (
+            r"\b(which|what) (news )?(agenc\w*|compan\w*|firm\w*|organi[sz]ation\w*|group\w*"
+            r"|team\w*|party|parties|band\w*|club\w*|network\w*|newspaper\w*|bank\w*)\b",
+            AnswerType.ENTITY,
+        ),
     )
 )
 _HEAD = re.compile(
@@ -61,12 +71,25 @@ class Question:
     head: str | None = None  # stem of the noun after which/what ("which part" -> "part")
 
 
+def _clean_char(ch: str) -> str:
+    category = unicodedata.category(ch)
+    if category == "Cf":
+        return ""
+    return " " if category[0] == "C" else ch
+
+
 def normalize_question(raw: str, *, max_chars: int) -> str:
     """Collapse white space, drop control characters; reject empty and over-long questions."""
     if len(raw) > max_chars * 4:  # do not even normalise a huge paste
         raise QuestionTooLongError(f"question of {len(raw)} chars", limit=max_chars)
+    # Format characters (soft hyphens, zero-width joiners) vanish; other controls are spaces.
     cleaned = "".join(
-        ch if unicodedata.category(ch)[0] != "C" else " " for ch in raw
+        ""
+        if unicodedata.category(ch) == "Cf"
+        else " "
+        if unicodedata.category(ch)[0] == "C"
+        else ch
+        for ch in raw
     )
     text = _SPACE.sub(" ", cleaned).strip()
     if not text or not any(ch.isalnum() for ch in text):
@@ -88,21 +111,18 @@ def _count_focus(text: str) -> tuple[str, ...]:
     match = _COUNT_FOCUS.search(text)
     if not match:
         return ()
-    words = []
+    words: list[Token] = []
     for tok in tokenize(match.group(1))[:4]:
         if tok.lower in STOPWORDS:
             break
         words.append(tok)
     # The counted noun: the first plural-looking word ("Russian soldiers"), else the first
-    # lowercase one ("people died").
-    for pick in (
-        lambda w: w.lower.endswith("s") and len(w.lower) > 3,
-        lambda w: not w.is_capitalized,
-        lambda w: True,
-    ):
-        for tok in words:
-            if pick(tok):
-                return (tok.stem,)
+    # lowercase one ("people died"), else the first word.
+    plural = [w for w in words if w.lower.endswith("s") and len(w.lower) > 3]
+    lower = [w for w in words if not w.is_capitalized]
+    for group in (plural, lower, words):
+        if group:
+            return (group[0].stem,)
     return ()
 
 

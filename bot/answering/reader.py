@@ -83,27 +83,6 @@ class Reading:
 class Reader(Protocol):
     """Reads retrieved passages and returns candidate answers, best first."""
 
-    def _dense(
-        self,
-        candidates: Sequence[_Candidate],
-        texts: Sequence[str],
-        keys: Sequence[tuple[str, int, int]],
-        qvec: npt.NDArray[np.float32],
-    ) -> npt.NDArray[np.float32]:
-        """Per sentence: the best similarity over its ``dense_pieces``."""
-        all_texts: list[str] = []
-        all_keys: list[object] = []
-        owner: list[int] = []
-        for i, (cand, text, key) in enumerate(zip(candidates, texts, keys, strict=True)):
-            for j, piece in enumerate(dense_pieces(text, cand.previous)):
-                all_texts.append(piece)
-                all_keys.append((*key, j))
-                owner.append(i)
-        sims = self._embed(all_texts, all_keys) @ qvec
-        best = np.full(len(texts), -1.0, dtype=np.float32)
-        np.maximum.at(best, np.asarray(owner), sims.astype(np.float32))
-        return best
-
     def read(self, question: Question, passages: Sequence[Passage]) -> list[Reading]: ...
 
     def warm(self) -> None: ...
@@ -203,9 +182,7 @@ class ExtractiveReader:
                     if i is not None and 0 <= j < len(all_spans)
                 ]
                 context = " ".join([article.title, *around])
-                previous = (
-                    all_spans[i - 1].slice(article.text) if i is not None and i > 0 else ""
-                )
+                previous = all_spans[i - 1].slice(article.text) if i is not None and i > 0 else ""
                 out.append(_Candidate(passage, rank, sent, context, previous))
         return out
 
@@ -222,7 +199,9 @@ class ExtractiveReader:
             for i, vec in zip(missing, fresh, strict=True):
                 self._vectors.put(keys[i], vec)
                 rows[i] = vec
-        return np.stack([r for r in rows if r is not None]) if rows else np.zeros((0, 1))
+        if not rows:
+            return np.zeros((0, self._embedder.dim), dtype=np.float32)
+        return np.stack([r for r in rows if r is not None]).astype(np.float32, copy=False)
 
     def _dense(
         self,
@@ -286,6 +265,7 @@ class ExtractiveReader:
                     clause_anchor=clause_anchor(text, clause, question) if clause else None,
                 ),
                 retrieval=cand.passage.score / best_retrieval,
+                focus=1.0 if not question.focus or set(question.focus) <= sent_stems else 0.0,
             )
             local = typed[0] if typed else clause
             answer = (
@@ -294,7 +274,9 @@ class ExtractiveReader:
                 else None
             )
             readings.append(
-                Reading(cand.passage, cand.sentence, answer, self._weights.score(features), features)
+                Reading(
+                    cand.passage, cand.sentence, answer, self._weights.score(features), features
+                )
             )
         readings.sort(key=lambda r: r.score, reverse=True)
         return readings

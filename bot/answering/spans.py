@@ -25,20 +25,18 @@ _NUMBER = re.compile(
     rf"""(?ix)
     (?:[$£€¥]\s?)?
     (?:
-        \d[\d,]*(?:\.\d+)?
+        \d{{1,3}}(?:,\d{{3}})+(?:\.\d+)? | \d+(?:\.\d+)?
         | \b(?:{_NUM_WORD})(?:[-\s](?:{_NUM_WORD}))*\b
     )
     (?:\s?(?:%|per\s?cent|percent|bn|m|k|million|billion|trillion|thousand)\b|%)?
-    (?:\s+of\s+(?:the\s+)?(?:\d[\d,]*(?:\.\d+)?|(?:{_NUM_WORD})))?
+    (?:\s+of\s+(?:the\s+)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|(?:{_NUM_WORD})))?
     (?:\s+of\s+(?:{_NUM_WORD}|dollars|pounds|euros|people))*
     (?:-[a-z]+)?
     """
 )
-_WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_MONTHS = """january february march april may june july august september october november
+december jan feb mar apr jun jul aug sep sept oct nov dec""".split()
 _TIME = re.compile(
     rf"""(?ix)\b(?:
         (?:{"|".join(_WEEKDAYS)})(?:\s+(?:morning|afternoon|evening|night))?
@@ -52,11 +50,16 @@ _TIME = re.compile(
     )\b"""
 )
 _NAME_JOINERS = frozenset({"of", "de", "van", "von", "al", "bin", "la", "le", "and"})
-_PLACE_PREPS = frozenset({"in", "at", "on", "from", "near", "to", "into", "across", "over"})
+_PLACE_PREPS = frozenset({"in", "at", "from", "near", "into", "across", "over"})
+_PLACE_NOUNS = frozenset(
+    "city town village region province district country capital state area oblast".split()
+)
+_WEAK_PLACE_PREPS = frozenset({"on", "to"})
 _SAID = frozenset({"said", "says", "told", "added", "announced", "wrote", "stated", "urged"})
 _TITLES = frozenset(
-    "president governor minister mr mrs ms dr prime secretary chancellor spokesman spokeswoman "
-    "chief leader mayor general commander ambassador senator judge king queen prince".split()
+    """president governor minister mr mrs ms dr prime secretary chancellor spokesman
+    spokeswoman chief leader mayor general commander ambassador senator judge king queen
+    prince""".split()
 )
 _CLAUSE_END = re.compile(r"[,;:.!?”\"»)]|\s[–—-]\s")
 
@@ -89,11 +92,7 @@ def name_spans(text: str, tokens: Sequence[Token] | None = None) -> list[Span]:
                 break
             if nxt.is_capitalized and nxt.lower not in _WEEKDAYS:
                 j += 1
-            elif (
-                nxt.lower in _NAME_JOINERS
-                and j + 1 < len(toks)
-                and toks[j + 1].is_capitalized
-            ):
+            elif nxt.lower in _NAME_JOINERS and j + 1 < len(toks) and toks[j + 1].is_capitalized:
                 j += 2
             else:
                 break
@@ -142,8 +141,24 @@ def _rank_numbers(text: str, question: Question) -> list[Span]:
     return [_extend_with_noun(text, s, question.focus) for s in spans]
 
 
+def _strip_known(text: str, span: Span, question: Question) -> Span:
+    """Drop leading/trailing words the question already has, and titles: "Cherkasy Governor
+    Ihor Taburets" -> "Ihor Taburets" when asked about the Cherkasy governor."""
+    toks = tokenize(text[span.start : span.end])
+    known = set(question.terms) | set(question.names)
+
+    def drop(t: Token) -> bool:
+        return t.stem in known or t.lower in known or t.lower in _TITLES
+
+    while len(toks) > 1 and drop(toks[0]):
+        toks = toks[1:]
+    while len(toks) > 1 and drop(toks[-1]):
+        toks = toks[:-1]
+    return Span(span.start + toks[0].start, span.start + toks[-1].end) if toks else span
+
+
 def _rank_names(text: str, question: Question, prefer: Callable[[Span], int]) -> list[Span]:
-    spans = _novel(text, name_spans(text), question)
+    spans = [_strip_known(text, s, question) for s in _novel(text, name_spans(text), question)]
     spans.sort(key=lambda s: (prefer(s), -(s.end - s.start)))
     return spans
 
@@ -159,8 +174,8 @@ def _followed_by(text: str, span: Span, words: frozenset[str]) -> bool:
 
 
 _TRIM = frozenset(
-    "the a an to be is are was were been of that and also has have had it its this these "
-    "those their there as by for with".split()
+    """the a an to be is are was were been of that and also has have had it its this these
+    those their there as by for with""".split()
 )
 
 
@@ -217,6 +232,18 @@ def attributed_names(text: str, question: Question) -> list[Span]:
     ]
 
 
+def _place_rank(text: str, span: Span) -> int:
+    """0: "in Kyiv", "the city of Izyum"; 1: "on Telegram", "to Kyiv"; 2: any other name."""
+    before = tokenize(text[max(0, span.start - 24) : span.start])
+    if before and before[-1].lower in _PLACE_PREPS:
+        return 0
+    if len(before) >= 2 and before[-1].lower == "of" and before[-2].lower in _PLACE_NOUNS:
+        return 0
+    if before and before[-1].lower in _WEAK_PLACE_PREPS:
+        return 1
+    return 2
+
+
 def clause_span(text: str, question: Question) -> Span | None:
     """The run of non-question words that answers a "what" question.
 
@@ -232,8 +259,10 @@ def clause_span(text: str, question: Question) -> Span | None:
     for i in range(len(toks) + 1):
         tok = toks[i] if i < len(toks) else None
         is_term = tok is not None and (tok.stem in terms or tok.lower in terms)
-        breaks = tok is None or is_term or (
-            bool(run) and bool(_CLAUSE_END.search(text[run[-1].end : tok.start]))
+        breaks = (
+            tok is None
+            or is_term
+            or (bool(run) and bool(_CLAUSE_END.search(text[run[-1].end : tok.start])))
         )
         if breaks:
             trimmed = _trim_run(run)
@@ -261,9 +290,7 @@ def candidate_spans(text: str, question: Question) -> list[Span]:
     if kind is AnswerType.PERSON:
         return _rank_names(text, question, lambda s: 0 if _followed_by(text, s, _SAID) else 1)
     if kind is AnswerType.PLACE:
-        return _rank_names(
-            text, question, lambda s: 0 if _preceded_by(text, s, _PLACE_PREPS) else 1
-        )
+        return _rank_names(text, question, lambda s: _place_rank(text, s))
     if kind is AnswerType.ENTITY:
         return _rank_names(
             text, question, lambda s: 0 if _preceded_by(text, s, frozenset({"by"})) else 1

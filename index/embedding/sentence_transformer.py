@@ -68,7 +68,9 @@ class SentenceTransformerEmbedder:
             logger.info("loading embedding model %s", self.name)
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as hf_logging
 
+                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
                 model = SentenceTransformer(path, device=self._device, local_files_only=True)
             except Exception as e:
                 raise ModelError(f"cannot load embedding model {self.name!r}: {e}") from e

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from index.store.common import StoreStats, check_item, query_matrix
+from index.store.common import StoreStats, check_item, is_revision, query_matrix
 from index.types import Article, ArticleInfo, Chunk
 
 _Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
@@ -75,10 +75,13 @@ class MemoryStore:
             now = dt.datetime.now(dt.UTC)
             statuses: list[str] = []
             for article, chunks, vectors in prepared:
-                if article.id in entries:
-                    statuses.append("skipped")
-                    continue
                 status = "added"
+                if article.id in entries:
+                    if not is_revision(entries[article.id].article, article):
+                        statuses.append("skipped")
+                        continue
+                    del entries[article.id]
+                    status = "updated"
                 if article.origin:
                     for old in [e for e in entries.values() if e.article.origin == article.origin]:
                         del entries[old.article.id]

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from index.errors import IndexCorruptError, StoreError
 from index.store import schema
-from index.store.common import StoreStats, check_item, query_matrix, split_key
+from index.store.common import StoreStats, check_item, is_revision, query_matrix, split_key
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
 from index.types import Article, ArticleInfo, Chunk
 
@@ -165,9 +165,12 @@ class FaissStore:
         removed: list[int],
         added: list[Added],
     ) -> str:
-        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
-            return "skipped"
         status = "added"
+        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
+            if not is_revision(self._read_article(conn, article.id), article):
+                return "skipped"
+            self._delete_article(conn, article.id, removed)
+            status = "updated"
         if article.origin:
             rows = conn.execute("SELECT id FROM articles WHERE origin = ?", (article.origin,))
             for (old_id,) in rows.fetchall():
@@ -212,15 +215,15 @@ class FaissStore:
         return row.fetchone() is not None
 
     def get_article(self, article_id: str) -> Article:
-        row = (
-            self._reader()
-            .execute(
-                "SELECT id, text, title, date, source, url, origin, title_derived"
-                " FROM articles WHERE id = ?",
-                (article_id,),
-            )
-            .fetchone()
-        )
+        return self._read_article(self._reader(), article_id)
+
+    @staticmethod
+    def _read_article(conn: sqlite3.Connection, article_id: str) -> Article:
+        row = conn.execute(
+            "SELECT id, text, title, date, source, url, origin, title_derived"
+            " FROM articles WHERE id = ?",
+            (article_id,),
+        ).fetchone()
         if row is None:
             raise KeyError(article_id)
         return schema.article_from_row(row)

@@ -1,0 +1,1 @@
+"""Benchmarks and calibration scripts (not tests): they measure and print figures."""

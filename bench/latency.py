@@ -1,0 +1,166 @@
+"""Benchmark: cold start to first answer, warm latency over question sets, ingest throughput.
+
+    python -m bench.latency [--bbc ../shared/eval/bbc/articles] [--ingest-sample 300]
+
+Prints figures; asserts nothing. Cold start runs ``newsbot ask`` in a fresh process twice:
+on an empty data directory (includes indexing the bundled sample) and on a built one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bot.commands import corpus_key
+from bot.evaluation import load_items
+from bot.factory import build_components, ensure_corpus, ingest_options
+from bot.settings import Settings
+from index.articles import iter_article_files, read_article_file
+from index.chunking import chunk_article
+from index.embedding.factory import build_embedder
+from index.ingest import embedding_text, ingest_paths
+
+QUESTION = "how many drones were intercepted?"
+
+
+def cold_start(data_dir: Path) -> float:
+    started = time.perf_counter()
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot.cli",
+            "--data-dir",
+            str(data_dir),
+            "--log-level",
+            "ERROR",
+            "ask",
+            "--json",
+            QUESTION,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    took = time.perf_counter() - started
+    assert "37" in json.loads(out.stdout.strip().splitlines()[-1])["answer"]
+    return took
+
+
+def percentiles(values: list[float]) -> str:
+    q = statistics.quantiles(values, n=100, method="inclusive")
+    return f"p50 {q[49]:.1f} ms  p95 {q[94]:.1f} ms  (n={len(values)})"
+
+
+def warm_latency(
+    settings: Settings, questions: list[str], data_dir: Path | None, rounds: int
+) -> str:
+    comps = build_components(settings, data_dir=data_dir)
+    ensure_corpus(comps, progress=False)
+    comps.answerer.warm()
+    for q in questions:  # first pass fills the caches a running bot would have
+        comps.answerer.answer(q)
+    times = []
+    for _ in range(rounds):
+        for q in questions:
+            started = time.perf_counter()
+            comps.answerer.answer(q)
+            times.append((time.perf_counter() - started) * 1000)
+    uncached = []
+    comps2 = build_components(settings, embedder=comps.embedder, data_dir=data_dir)
+    for q in questions:  # fresh reader caches: every sentence embedded at question time
+        started = time.perf_counter()
+        comps2.answerer.answer(q)
+        uncached.append((time.perf_counter() - started) * 1000)
+    return f"repeat {percentiles(times)}; first-time {percentiles(uncached)}"
+
+
+def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
+    files = iter_article_files(corpus)[:sample]
+    with tempfile.TemporaryDirectory() as tmp:
+        sub = Path(tmp) / "articles"
+        sub.mkdir()
+        for f in files:
+            (sub / f.name).write_bytes(f.read_bytes())
+        comps = build_components(settings, data_dir=Path(tmp) / "data")
+        comps.embedder.warm()
+        started = time.perf_counter()
+        report = ingest_paths(
+            [sub],
+            store=comps.store,
+            embedder=comps.embedder,
+            options=ingest_options(settings, progress=False),
+        )
+        took = time.perf_counter() - started
+        chunks = len(comps.store)
+        texts = []
+        for f in files:
+            article = read_article_file(f, max_bytes=10**7).article
+            texts += [embedding_text(article, c) for c in chunk_article(article)]
+        started = time.perf_counter()
+        comps.embedder.embed(texts)
+        raw = time.perf_counter() - started
+    print(
+        f"ingest: {len(report.added)} articles, {chunks} chunks in {took:.1f} s = "
+        f"{len(report.added) / took:.1f} articles/s, {chunks / took:.1f} chunks/s"
+    )
+    print(
+        f"raw encode of the same {len(texts)} chunk texts: {raw:.1f} s = "
+        f"{len(texts) / raw:.1f} chunks/s; ingest/raw = {raw / took:.0%}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--bbc", type=Path, default=Path("../shared/eval/bbc/articles"))
+    parser.add_argument("--seed", type=Path, default=Path("../shared/eval/seed_dev.jsonl"))
+    parser.add_argument("--bbc-questions", type=Path, default=Path("../shared/eval/bbc_dev.jsonl"))
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--ingest-sample", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    settings = Settings(data_dir=args.data_dir)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        empty = cold_start(Path(tmp) / "d")
+        built = cold_start(Path(tmp) / "d")
+    print(
+        f"cold start to first answer: {empty:.2f} s on an empty data dir (indexes the "
+        f"sample), {built:.2f} s with the index built"
+    )
+
+    seed = [i.question for i in load_items(args.seed)]
+    with tempfile.TemporaryDirectory() as tmp:
+        print(
+            f"warm latency, seed_dev ({len(seed)} q): "
+            f"{warm_latency(settings, seed, Path(tmp), args.rounds)}"
+        )
+    if args.bbc.is_dir():
+        embedder = build_embedder(settings.embedding.model)
+        key = corpus_key(args.bbc, settings, embedder.name)
+        data_dir = settings.data_dir / "eval-cache" / key
+        bbc = [i.question for i in load_items(args.bbc_questions)]
+        comps = build_components(settings, embedder=embedder, data_dir=data_dir)
+        if len(comps.store) == 0:
+            print("indexing the BBC corpus first (cached for later runs)...")
+            ingest_paths(
+                [args.bbc],
+                store=comps.store,
+                embedder=embedder,
+                options=ingest_options(settings, progress=False),
+            )
+        print(
+            f"warm latency, bbc_dev ({len(bbc)} q, {len(comps.store)} chunks): "
+            f"{warm_latency(settings, bbc, data_dir, args.rounds)}"
+        )
+        ingest_throughput(settings, args.bbc, args.ingest_sample)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""When to decline: no evidence, no answer. Pure functions over the best reading's features.
+
+A score threshold alone does not separate answerable from unanswerable questions (the weak
+point of any retrieval score), so three checks apply, each with its own calibrated bound:
+the evidence score; coverage of the question's terms (unless the meaning matches strongly,
+for paraphrases); and, for "how many X" questions, that X is in the sentence at all.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from bot.answering.reader import Reading
+
+
+class DeclineReason(enum.Enum):
+    NO_PASSAGES = "no passages retrieved"
+    WEAK_EVIDENCE = "evidence score below the threshold"
+    TERMS_ABSENT = "the question's terms are absent from the evidence"
+    FOCUS_ABSENT = "the thing counted is not in the evidence"
+
+
+@dataclass(frozen=True, slots=True)
+class DeclinePolicy:
+    """Bounds chosen on the development sets (see ``Settings.answer``)."""
+
+    min_evidence: float = 0.45
+    min_coverage: float = 0.25
+    strong_dense: float = 0.6
+
+
+def decline_reason(best: Reading | None, policy: DeclinePolicy) -> DeclineReason | None:
+    """Why the bot should decline on ``best`` (the top reading), or None to answer."""
+    if best is None:
+        return DeclineReason.NO_PASSAGES
+    f = best.features
+    if best.score < policy.min_evidence:
+        return DeclineReason.WEAK_EVIDENCE
+    if f.focus < 1.0:
+        return DeclineReason.FOCUS_ABSENT
+    if f.context < policy.min_coverage and f.dense < policy.strong_dense:
+        return DeclineReason.TERMS_ABSENT
+    return None

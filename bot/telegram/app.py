@@ -1,0 +1,169 @@
+"""The one place the python-telegram-bot ``Application`` is built, and how it runs.
+
+``build_application`` takes everything from ``Settings``: the token (a ``SecretStr``, kept out
+of the logs), the Bot API ``base_url`` (everything before the token), timeouts, concurrency and
+the size of the worker pool that runs the answerer off the event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+from urllib.parse import urlsplit
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import InvalidToken
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+
+from bot.answering.types import Answerer
+from bot.i18n import DEFAULT_LANG, LANGUAGES, t
+from bot.redact import redact_in_logs
+from bot.settings import Settings
+from bot.telegram import context as ctx
+from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.handlers import COMMANDS, register_handlers
+from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
+from bot.telegram.state import CallbackStore, RateLimiter, StoredAnswer
+from index.errors import ConfigError
+
+logger = logging.getLogger(__name__)
+
+#: How often a request refused with 429 (flood control) is retried after ``retry_after``.
+RATE_LIMIT_RETRIES = 3
+#: Long-polling timeout for getUpdates, in seconds.
+POLL_TIMEOUT_S = 10
+#: Update types the bot asks Telegram for.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
+
+
+def bot_commands(lang: str) -> list[BotCommand]:
+    """The command menu in ``lang``."""
+    return [BotCommand(name, t(f"telegram_commands.{name}", lang)) for name in COMMANDS]
+
+
+async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Warm the models in the worker pool, then set the command menu per language."""
+    loop = asyncio.get_running_loop()
+    answerer: Answerer = app.bot_data[ctx.ANSWERER]
+    logger.info("Warming the answerer")
+    await loop.run_in_executor(app.bot_data[ctx.EXECUTOR], answerer.warm)
+    for lang in LANGUAGES:
+        code = None if lang == DEFAULT_LANG else lang
+        await app.bot.set_my_commands(bot_commands(lang), language_code=code)
+    logger.info("Bot @%s is ready", app.bot.username)
+
+
+async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop the worker pool (no answer is running any more: the Application awaited them)."""
+    executor: ThreadPoolExecutor = app.bot_data[ctx.EXECUTOR]
+    await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+
+
+def build_application(
+    settings: Settings, answerer: Answerer, catalog: SourceCatalog
+) -> NewsBotApplication:
+    """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
+
+    Raises ``ConfigError`` when no token is configured.
+    """
+    tg = settings.telegram
+    if tg.token is None or not tg.token.get_secret_value():
+        raise ConfigError(
+            "no Telegram token configured",
+            user_message="Set the bot token from @BotFather in NEWSBOT_TELEGRAM__TOKEN.",
+        )
+    token = tg.token.get_secret_value()
+    redact_in_logs(token)
+    app = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(tg.base_url)
+        .context_types(ContextTypes(context=CustomContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(tg.concurrent_updates)
+        .connect_timeout(tg.connect_timeout_s)
+        .read_timeout(tg.read_timeout_s)
+        .write_timeout(tg.read_timeout_s)
+        .pool_timeout(tg.connect_timeout_s)
+        .get_updates_connect_timeout(tg.connect_timeout_s)
+        .get_updates_read_timeout(tg.read_timeout_s)
+        .get_updates_write_timeout(tg.read_timeout_s)
+        .get_updates_pool_timeout(tg.connect_timeout_s)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+    app.bot_data.update(
+        {
+            ctx.SETTINGS: settings,
+            ctx.ANSWERER: answerer,
+            ctx.CATALOG: catalog,
+            ctx.ANSWERS: CallbackStore[StoredAnswer](),
+            ctx.LIMITER: RateLimiter(tg.user_rate_limit, tg.user_rate_window_s),
+            ctx.EXECUTOR: ThreadPoolExecutor(
+                max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
+            ),
+        }
+    )
+    register_handlers(app)
+    if app.job_queue is not None:
+        app.job_queue.run_repeating(purge_state, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S)
+    logger.info("Telegram application built (Bot API at %s, %s mode)", tg.base_url, tg.mode)
+    return app
+
+
+def run_application(
+    app: NewsBotApplication,
+    settings: Settings,
+    *,
+    stop_signals: Sequence[int] | None = DEFAULT_STOP_SIGNALS,
+) -> None:
+    """Run ``app`` until a stop signal (or ``app.stop_running()``): polling or webhook.
+
+    Blocks, and manages its own event loop. Raises ``ConfigError`` when the webhook URL is
+    missing in webhook mode or the Bot API rejects the token.
+    """
+    tg = settings.telegram
+    try:
+        if tg.mode == "webhook":
+            if not tg.webhook_url:
+                raise ConfigError(
+                    "webhook mode without a webhook URL",
+                    user_message="Webhook mode needs NEWSBOT_TELEGRAM__WEBHOOK_URL.",
+                )
+            secret = tg.webhook_secret.get_secret_value() if tg.webhook_secret else None
+            if secret:
+                redact_in_logs(secret)
+            app.run_webhook(
+                listen=tg.webhook_listen,
+                port=tg.webhook_port,
+                url_path=urlsplit(tg.webhook_url).path.lstrip("/"),
+                webhook_url=tg.webhook_url,
+                secret_token=secret,
+                allowed_updates=ALLOWED_UPDATES,
+                stop_signals=stop_signals,
+            )
+        else:
+            app.run_polling(
+                timeout=POLL_TIMEOUT_S,
+                allowed_updates=ALLOWED_UPDATES,
+                stop_signals=stop_signals,
+            )
+    except InvalidToken:
+        raise ConfigError(
+            "the Bot API rejected the token",
+            user_message="The Bot API rejected the bot token: check NEWSBOT_TELEGRAM__TOKEN "
+            "and NEWSBOT_TELEGRAM__BASE_URL.",
+        ) from None

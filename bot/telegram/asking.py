@@ -1,0 +1,122 @@
+"""From a question typed in Telegram to an answer or a refusal: the checks and the worker pool.
+
+Handlers call ``ask`` and present its outcome; this is where the rules live: the length limit,
+the per-user rate limit (admins exempt), running the CPU-bound answerer in the bounded worker
+pool, and keeping the answer for its buttons.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass, field
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
+
+from bot.answering.types import Answer
+from bot.i18n import detect_language, t
+from bot.telegram import keyboards, render
+from bot.telegram.context import CustomContext
+from bot.telegram.errors import user_error
+from bot.telegram.state import StoredAnswer, wait_seconds
+from index.errors import InputError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Asked:
+    """An answer, the key its buttons refer to, and the UI language."""
+
+    key: str
+    answer: Answer
+    lang: str
+
+    def messages(self) -> list[str]:
+        return render.answer_messages(self.answer, self.lang)
+
+    def keyboard(self) -> InlineKeyboardMarkup | None:
+        return keyboards.answer_keyboard(self.key, self.answer, self.lang)
+
+    def inline_result(self) -> InlineQueryResultArticle:
+        """The answer as an inline result card that sends the formatted answer."""
+        return InlineQueryResultArticle(
+            id=self.key,
+            title=render.inline_title(self.answer, self.lang),
+            description=render.inline_description(self.answer) or None,
+            input_message_content=InputTextMessageContent(
+                render.inline_message(self.answer, self.lang)
+            ),
+            reply_markup=self.keyboard(),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A question that was not answered: a UI key with its parameters, in ``lang``.
+
+    ``wait_s`` is set when the user is rate limited.
+    """
+
+    key: str
+    lang: str
+    params: dict[str, Any] = field(default_factory=dict)
+    wait_s: int = 0
+
+    def html(self) -> str:
+        return render.tr(self.key, self.lang, **self.params)
+
+    def plain(self) -> str:
+        return t(self.key, self.lang, **self.params)
+
+
+async def ask(
+    context: CustomContext,
+    user_id: int | None,
+    question: str,
+    language_code: str | None,
+    busy: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+) -> Asked | Refused:
+    """Check ``question`` from ``user_id`` and answer it in the worker pool.
+
+    ``busy`` (for example "typing…" in the chat) is entered while the answer computes.
+    """
+    question = question.strip()
+    lang = detect_language(question, language_code)
+    if not question:
+        return Refused("telegram.ask_usage", lang)
+    settings = context.settings.telegram
+    if len(question) > settings.max_question_chars:
+        return Refused("error.question_too_long", lang, {"limit": settings.max_question_chars})
+    if user_id is not None and user_id not in settings.admins:
+        wait = context.limiter.hit(user_id)
+        if wait > 0:
+            seconds = wait_seconds(wait)
+            logger.info("User %s is rate limited for %d s", user_id, seconds)
+            return Refused("telegram.wait", lang, {"seconds": seconds}, wait_s=seconds)
+    logger.debug("Question from %s: %r", user_id, question)
+    loop = asyncio.get_running_loop()
+    try:
+        async with busy() if busy else contextlib.nullcontext():
+            answer = await loop.run_in_executor(context.executor, context.answerer.answer, question)
+    except InputError as exc:
+        logger.info("Question from %s refused: %s", user_id, exc.code)
+        key, params = user_error(exc)
+        return Refused(key, lang, params)
+    key = context.answers.put(StoredAnswer(answer, lang))
+    logger.info(
+        "Answered user %s (%s, %d quotes)",
+        user_id,
+        "declined" if answer.declined else "answered",
+        len(answer.quotes),
+    )
+    return Asked(key, answer, lang)
+
+
+def stored(context: CustomContext, key: str) -> StoredAnswer | None:
+    """The answer behind a button's key, or None when it expired."""
+    return context.answers.get(key)

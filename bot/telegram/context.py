@@ -1,0 +1,72 @@
+"""The typed ``CallbackContext`` of the bot: what handlers need, as properties over bot_data.
+
+``build_application`` fills ``bot_data`` with the keys below; handlers read them through
+``CustomContext`` (as in python-telegram-bot's ``examples/contexttypesbot.py``).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from typing import Any, Protocol, TypeAlias, cast
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.answering.types import Answerer
+from bot.settings import Settings
+from bot.telegram.state import CallbackStore, RateLimiter, StoredAnswer
+from index.types import ArticleInfo
+
+#: bot_data keys.
+SETTINGS = "settings"
+ANSWERER = "answerer"
+CATALOG = "catalog"
+ANSWERS = "answers"
+LIMITER = "limiter"
+EXECUTOR = "executor"
+
+BOT_DATA_KEYS = (SETTINGS, ANSWERER, CATALOG, ANSWERS, LIMITER, EXECUTOR)
+
+
+class SourceCatalog(Protocol):
+    """What ``/sources`` needs from the article store."""
+
+    def articles(self) -> list[ArticleInfo]:
+        """Every indexed article, newest first."""
+        ...
+
+
+class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """``CallbackContext`` with typed access to the bot's services."""
+
+    @property
+    def settings(self) -> Settings:
+        return cast(Settings, self.bot_data[SETTINGS])
+
+    @property
+    def answerer(self) -> Answerer:
+        return cast("Answerer", self.bot_data[ANSWERER])
+
+    @property
+    def catalog(self) -> SourceCatalog:
+        return cast(SourceCatalog, self.bot_data[CATALOG])
+
+    @property
+    def answers(self) -> CallbackStore[StoredAnswer]:
+        """Answers behind the keys in "More sources" / "Full passage" buttons."""
+        return cast("CallbackStore[StoredAnswer]", self.bot_data[ANSWERS])
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The per-user question rate limiter."""
+        return cast(RateLimiter, self.bot_data[LIMITER])
+
+    @property
+    def executor(self) -> Executor:
+        """The bounded worker pool that runs the answerer off the event loop."""
+        return cast(Executor, self.bot_data[EXECUTOR])
+
+
+#: The bot's Application (the bot is an ``ExtBot`` with ``AIORateLimiter`` arguments).
+NewsBotApplication: TypeAlias = Application[
+    ExtBot[Any], CustomContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any
+]

@@ -1,0 +1,58 @@
+"""Which update goes to which handler. The handlers themselves live in ``handlers_*``."""
+
+from __future__ import annotations
+
+from telegram.ext import (
+    CallbackQueryHandler,
+    CommandHandler,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.telegram import keyboards
+from bot.telegram.context import NewsBotApplication
+from bot.telegram.errors import error_handler
+from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
+from bot.telegram.handlers_callbacks import (
+    example_question,
+    full_passage,
+    more_sources,
+    sources_page,
+    stale_button,
+)
+from bot.telegram.handlers_commands import about, help_command, sources, start, unknown_command
+from bot.telegram.handlers_inline import inline_question
+from bot.telegram.handlers_questions import ask_command, group_question, not_text, private_question
+
+#: Commands in the order the command menu lists them.
+COMMANDS = ("start", "help", "ask", "sources", "about")
+
+
+def register_handlers(app: NewsBotApplication) -> None:
+    """Add every handler and the global error handler to ``app``."""
+    new = filters.UpdateType.MESSAGE
+    private = filters.ChatType.PRIVATE
+    groups = filters.ChatType.GROUPS
+    app.add_handlers(
+        [
+            CommandHandler("start", start, filters=new),
+            CommandHandler("help", help_command, filters=new),
+            CommandHandler("about", about, filters=new),
+            CommandHandler("sources", sources, filters=new),
+            CommandHandler("ask", ask_command, filters=new),
+            MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_question),
+            MessageHandler(
+                new & groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT, group_question
+            ),
+            MessageHandler(new & NOT_TEXT & (private | ADDRESSED_TO_BOT), not_text),
+            MessageHandler(new & private & filters.COMMAND, unknown_command),
+            CallbackQueryHandler(more_sources, pattern=keyboards.MORE_PATTERN),
+            CallbackQueryHandler(full_passage, pattern=keyboards.FULL_PATTERN),
+            CallbackQueryHandler(sources_page, pattern=keyboards.SOURCES_PATTERN),
+            CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
+            CallbackQueryHandler(stale_button),
+            InlineQueryHandler(inline_question),
+        ]
+    )
+    app.add_error_handler(error_handler)

@@ -1,0 +1,63 @@
+"""Command handlers: /start, /help, /about, /sources and unknown commands."""
+
+from __future__ import annotations
+
+import asyncio
+
+from telegram import Update
+
+from bot.i18n import normalize_lang
+from bot.telegram import keyboards, render
+from bot.telegram.context import CustomContext
+
+
+def _lang(update: Update) -> str:
+    user = update.effective_user
+    return normalize_lang(user.language_code if user else None)
+
+
+async def start(update: Update, context: CustomContext) -> None:
+    """Greet the user in their language and offer example questions as buttons."""
+    message, user = update.effective_message, update.effective_user
+    if message is None:
+        return
+    lang = _lang(update)
+    name = user.first_name if user else ""
+    await message.reply_html(
+        render.tr("telegram.greeting", lang, name=name),
+        reply_markup=keyboards.examples_keyboard(lang),
+    )
+
+
+async def help_command(update: Update, context: CustomContext) -> None:
+    """Explain how to ask, in private chats, groups and inline mode."""
+    if update.effective_message is None:
+        return
+    text = render.tr("telegram.help", _lang(update), bot=f"@{context.bot.username}")
+    await update.effective_message.reply_html(text)
+
+
+async def about(update: Update, context: CustomContext) -> None:
+    """Say what the bot can and cannot do."""
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_html(render.tr("telegram.about", _lang(update)))
+
+
+async def sources(update: Update, context: CustomContext) -> None:
+    """List the indexed articles, newest first, on pages with ◀ ▶ buttons."""
+    if update.effective_message is None:
+        return
+    lang = _lang(update)
+    articles = await asyncio.to_thread(context.catalog.articles)
+    page = render.sources_page(articles, 0, lang)
+    await update.effective_message.reply_html(
+        page.text, reply_markup=keyboards.sources_keyboard(page.page, page.pages, lang)
+    )
+
+
+async def unknown_command(update: Update, context: CustomContext) -> None:
+    """Point to /help after a command the bot does not know."""
+    if update.effective_message is None:
+        return
+    await update.effective_message.reply_html(render.tr("telegram.unknown_command", _lang(update)))

@@ -1,0 +1,19 @@
+"""Periodic jobs: drop expired button state and idle rate-limit entries."""
+
+from __future__ import annotations
+
+import logging
+
+from bot.telegram.context import CustomContext
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between two purges.
+PURGE_INTERVAL_S = 600.0
+
+
+async def purge_state(context: CustomContext) -> None:
+    """Forget expired answers and users whose rate window is empty."""
+    answers = context.answers.purge()
+    users = context.limiter.purge()
+    logger.debug("Purged %d expired answers and %d idle users", answers, users)

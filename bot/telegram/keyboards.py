@@ -1,0 +1,97 @@
+"""Inline keyboards and their callback data.
+
+Callback data is short and opaque (Telegram allows 64 bytes): a one-letter action, a colon and
+either a key into the server-side ``CallbackStore``, a page number, or an example's language
+and number. The ``*_PATTERN`` constants route each action to its handler.
+"""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.answering.types import Answer
+from bot.i18n import t
+
+#: Telegram's limit on ``callback_data``, in bytes.
+CALLBACK_DATA_LIMIT = 64
+#: How many example questions the greeting offers (``telegram.example_<n>``, from 1).
+EXAMPLES = 3
+
+MORE = "m"
+FULL = "f"
+SOURCES = "s"
+EXAMPLE = "x"
+
+MORE_PATTERN = rf"^{MORE}:[A-Za-z0-9_-]{{1,32}}$"
+FULL_PATTERN = rf"^{FULL}:[A-Za-z0-9_-]{{1,32}}$"
+SOURCES_PATTERN = rf"^{SOURCES}:\d{{1,6}}$"
+EXAMPLE_PATTERN = rf"^{EXAMPLE}:[a-z]{{2}}:[1-{EXAMPLES}]$"
+
+
+def callback_data(action: str, *parts: object) -> str:
+    """``action:part:part``; raises ValueError when it would exceed Telegram's limit."""
+    data = ":".join([action, *(str(part) for part in parts)])
+    if len(data.encode("utf-8")) > CALLBACK_DATA_LIMIT:
+        raise ValueError(f"callback data of {len(data.encode('utf-8'))} bytes is too long")
+    return data
+
+
+def callback_args(data: str | None) -> list[str]:
+    """The parts after the action in ``data`` (empty when there is no data)."""
+    return (data or "").split(":")[1:]
+
+
+def example_question(lang: str, number: int) -> str:
+    """The text of example question ``number`` (1-based) in ``lang``."""
+    return t(f"telegram.example_{number}", lang)
+
+
+def examples_keyboard(lang: str) -> InlineKeyboardMarkup:
+    """One button per example question; tapping one asks it."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    example_question(lang, number),
+                    callback_data=callback_data(EXAMPLE, lang, number),
+                )
+            ]
+            for number in range(1, EXAMPLES + 1)
+        ]
+    )
+
+
+def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
+    """ "More sources" and "Full passage" for the answer stored under ``key``, where useful."""
+    row: list[InlineKeyboardButton] = []
+    if answer.more:
+        row.append(
+            InlineKeyboardButton(
+                t("telegram.button_more", lang), callback_data=callback_data(MORE, key)
+            )
+        )
+    if answer.quotes:
+        row.append(
+            InlineKeyboardButton(
+                t("telegram.button_full", lang), callback_data=callback_data(FULL, key)
+            )
+        )
+    return InlineKeyboardMarkup([row]) if row else None
+
+
+def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:
+    """◀ and ▶ around page ``page`` (0-based) of ``pages``; None for a single page."""
+    row: list[InlineKeyboardButton] = []
+    if page > 0:
+        row.append(
+            InlineKeyboardButton(
+                t("telegram.button_prev", lang), callback_data=callback_data(SOURCES, page - 1)
+            )
+        )
+    if page < pages - 1:
+        row.append(
+            InlineKeyboardButton(
+                t("telegram.button_next", lang), callback_data=callback_data(SOURCES, page + 1)
+            )
+        )
+    return InlineKeyboardMarkup([row]) if row else None

@@ -1,0 +1,198 @@
+"""Answers, sources and notes as Telegram HTML messages. Pure: no I/O, no Telegram calls.
+
+Every piece of data is escaped with ``html.escape``; templates from ``prompts/telegram.*.toml``
+may hold Telegram tags and get their parameters escaped. Only tags Telegram accepts are
+produced (b, i, u, a, blockquote), and every message fits Telegram's limit (see ``markup``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from bot.answering.types import Answer, Quote
+from bot.i18n import t
+from bot.telegram.markup import MESSAGE_LIMIT, split_html, truncate_html
+
+__all__ = [
+    "MESSAGE_LIMIT",
+    "SourcesPage",
+    "answer_html",
+    "answer_messages",
+    "esc",
+    "full_passage_html",
+    "inline_description",
+    "inline_message",
+    "inline_title",
+    "more_html",
+    "sources_page",
+    "split_html",
+    "tr",
+    "truncate_html",
+]
+
+#: Articles listed on one page of ``/sources``.
+SOURCES_PAGE_SIZE = 8
+#: Paragraphs longer than this are shown collapsed (``<blockquote expandable>``).
+EXPANDABLE_CHARS = 600
+_DESCRIPTION_CHARS = 120
+
+
+class _Cited(Protocol):
+    @property
+    def title(self) -> str: ...
+    @property
+    def date(self) -> dt.date | None: ...
+    @property
+    def source(self) -> str | None: ...
+    @property
+    def url(self) -> str | None: ...
+
+
+def esc(text: str) -> str:
+    """``text`` escaped for Telegram HTML."""
+    return html.escape(text, quote=True)
+
+
+def tr(key: str, lang: str, **params: Any) -> str:
+    """The UI template ``key`` with every parameter escaped (the template may hold tags)."""
+    return t(key, lang, **{name: esc(str(value)) for name, value in params.items()})
+
+
+def _is_web_url(url: str | None) -> bool:
+    """Only well-formed http(s) URLs become links (Telegram refuses some malformed ones)."""
+    if not url or any(ch.isspace() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def citation(item: _Cited) -> str:
+    """Title (a link when there is a web URL), date and source, separated by middle dots."""
+    title = esc(item.title.strip() or "—")
+    parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if _is_web_url(item.url) else title]
+    if item.date is not None:
+        parts.append(esc(item.date.isoformat()))
+    if item.source:
+        parts.append(esc(item.source))
+    return " · ".join(parts)
+
+
+def _quote_block(quote: Quote) -> str:
+    return f"<blockquote>{esc(quote.text.strip())}</blockquote>\n{citation(quote)}"
+
+
+def answer_html(answer: Answer, lang: str) -> str:
+    """The whole answer as one HTML text (possibly longer than one message)."""
+    if answer.answer is None:
+        parts = [tr("telegram.decline", lang)]
+        if answer.closest:
+            lines = [f"• {citation(ref)}" for ref in answer.closest]
+            parts.append(tr("telegram.closest", lang) + "\n" + "\n".join(lines))
+        return "\n\n".join(parts)
+    parts = [f"<b>{esc(answer.answer.strip() or '—')}</b>"]
+    parts.extend(_quote_block(quote) for quote in answer.quotes)
+    return "\n\n".join(parts)
+
+
+def answer_messages(answer: Answer, lang: str, limit: int = MESSAGE_LIMIT) -> list[str]:
+    """The answer as messages that each fit Telegram's limit."""
+    return split_html(answer_html(answer, lang), limit)
+
+
+def more_html(answer: Answer, lang: str) -> str:
+    """The next best passages ("More sources")."""
+    if not answer.more:
+        return tr("telegram.more_none", lang)
+    parts = [f"<b>{tr('telegram.more_title', lang)}</b>"]
+    parts.extend(_quote_block(quote) for quote in answer.more)
+    return "\n\n".join(parts)
+
+
+def _highlighted_paragraph(quote: Quote) -> str:
+    paragraph = quote.paragraph if quote.paragraph.strip() else quote.text
+    if not quote.text.strip():
+        return esc(paragraph.strip())
+    offset = quote.start - quote.paragraph_start
+    if offset < 0 or paragraph[offset : offset + len(quote.text)] != quote.text:
+        offset = paragraph.find(quote.text)
+    if offset < 0:
+        return esc(paragraph.strip())
+    end = offset + len(quote.text)
+    before, after = paragraph[:offset].lstrip(), paragraph[end:].rstrip()
+    return f"{esc(before)}<u>{esc(quote.text)}</u>{esc(after)}"
+
+
+def full_passage_html(answer: Answer, lang: str) -> str:
+    """The paragraphs around the quotes, the quoted part underlined ("Full passage")."""
+    quotes = answer.quotes
+    if not quotes:
+        return tr("telegram.full_none", lang)
+    parts = [f"<b>{tr('telegram.full_title', lang)}</b>"]
+    for quote in quotes:
+        body = _highlighted_paragraph(quote)
+        tag = "blockquote expandable" if len(quote.paragraph) > EXPANDABLE_CHARS else "blockquote"
+        parts.append(f"<{tag}>{body}</blockquote>\n{citation(quote)}")
+    return "\n\n".join(parts)
+
+
+def inline_message(answer: Answer, lang: str, view: str = "") -> str:
+    """The answer (and a view such as ``more_html``) as one message, shortened if needed.
+
+    For inline results and inline messages, which cannot be split.
+    """
+    text = answer_html(answer, lang)
+    return truncate_html(f"{text}\n\n{view}" if view else text, MESSAGE_LIMIT)
+
+
+def inline_title(answer: Answer, lang: str) -> str:
+    """Plain-text title of the inline result card."""
+    if answer.answer is None:
+        return t("telegram.inline_declined", lang)
+    return _shorten(answer.answer, 200) or t("telegram.inline_title", lang)
+
+
+def inline_description(answer: Answer) -> str:
+    """Plain-text description of the inline result card: the start of the first quote."""
+    quotes = answer.quotes or answer.more
+    return _shorten(quotes[0].text, _DESCRIPTION_CHARS) if quotes else ""
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class SourcesPage:
+    """One page of ``/sources``: its HTML, its index (clamped) and the number of pages."""
+
+    text: str
+    page: int
+    pages: int
+
+
+def sources_page(
+    articles: Sequence[_Cited], page: int, lang: str, page_size: int = SOURCES_PAGE_SIZE
+) -> SourcesPage:
+    """The ``page``-th (0-based, clamped) page of the article list, newest first."""
+    if not articles:
+        return SourcesPage(tr("telegram.sources_empty", lang), 0, 1)
+    pages = math.ceil(len(articles) / page_size)
+    page = min(max(page, 0), pages - 1)
+    first = page * page_size
+    lines = [
+        f"{number}. {citation(item)}"
+        for number, item in enumerate(articles[first : first + page_size], start=first + 1)
+    ]
+    header = tr("telegram.sources_title", lang, total=len(articles), page=page + 1, pages=pages)
+    text = truncate_html(f"<b>{header}</b>\n\n" + "\n".join(lines))
+    return SourcesPage(text, page, pages)

@@ -1,0 +1,54 @@
+"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+
+from bot.settings import Settings
+from tests.bot.telegram.fake_bot_api import FakeBotApi
+from tests.bot.telegram.fakes import TOKEN, FakeAnswerer, FakeCatalog
+from tests.bot.telegram.harness import Harness, make_settings, running_bot
+
+
+@pytest.fixture
+def api() -> Iterator[FakeBotApi]:
+    with FakeBotApi(TOKEN) as server:
+        yield server
+
+
+@pytest.fixture
+def answerer() -> FakeAnswerer:
+    return FakeAnswerer()
+
+
+@pytest.fixture
+def catalog() -> FakeCatalog:
+    return FakeCatalog(20)
+
+
+@pytest.fixture
+def settings(api: FakeBotApi) -> Settings:
+    return make_settings(api)
+
+
+@pytest_asyncio.fixture
+async def bot(
+    api: FakeBotApi, settings: Settings, answerer: FakeAnswerer, catalog: FakeCatalog
+) -> AsyncIterator[Harness]:
+    async with running_bot(api, settings, answerer, catalog) as harness:
+        yield harness
+
+
+@pytest.fixture(autouse=True)
+def no_leftover_threads() -> Iterator[None]:
+    """Every test stops the threads it started (servers, worker pools, event loops)."""
+    before = set(threading.enumerate())
+    yield
+    left = [thread for thread in threading.enumerate() if thread not in before]
+    for thread in left:
+        thread.join(5)
+    assert [thread.name for thread in left if thread.is_alive()] == []

@@ -1,0 +1,203 @@
+"""The Bot API methods of the loopback server, and the state they act on.
+
+``BotApiMethods`` is mixed into ``FakeBotApi``, which calls ``_m_<method>`` with the decoded
+parameters while holding its lock; a method raises ``BotApiError`` for a 400 answer.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from tests.bot.telegram import bot_api_rules as rules
+
+_STRING_FIELDS = {
+    "text",
+    "parse_mode",
+    "action",
+    "inline_message_id",
+    "callback_query_id",
+    "inline_query_id",
+    "language_code",
+    "url",
+    "secret_token",
+    "next_offset",
+    "description",
+}
+
+
+@dataclass
+class ApiCall:
+    """One request the server received and the HTTP status it answered."""
+
+    method: str
+    params: dict[str, Any]
+    status: int = 200
+
+
+@dataclass
+class BotMessage:
+    """A message the bot sent (or an inline message sent via the bot), as it is now."""
+
+    chat_id: int | None
+    message_id: int | None
+    text: str
+    plain: str
+    reply_markup: dict[str, Any] | None = None
+    reply_to: int | None = None
+    inline_message_id: str | None = None
+    edits: int = 0
+
+
+@dataclass
+class Fault:
+    kind: str
+    remaining: int
+    methods: frozenset[str]
+    retry_after: int = 1
+    status: int = 500
+
+
+@dataclass
+class State:
+    updates: list[dict[str, Any]] = field(default_factory=list)
+    calls: list[ApiCall] = field(default_factory=list)
+    messages: list[BotMessage] = field(default_factory=list)
+    chats: dict[int, dict[str, Any]] = field(default_factory=dict)
+    callback_queries: dict[str, dict[str, Any] | None] = field(default_factory=dict)
+    inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: list[Fault] = field(default_factory=list)
+    acked: int = 0
+
+
+class BotApiMethods:
+    """getMe, sendMessage, editMessageText, answerCallbackQuery, answerInlineQuery and more."""
+
+    state: State
+    bot_user: dict[str, Any]
+    _ids: Iterator[int]
+
+    def next_id(self) -> int:
+        """A fresh positive number (for update, message, query and inline message ids)."""
+        return next(self._ids)
+
+    def _chat(self, chat_id: Any) -> dict[str, Any]:
+        if chat_id is None:
+            raise rules.BotApiError("chat_id is empty")
+        chat_id = int(chat_id)
+        return self.state.chats.get(chat_id) or {
+            "id": chat_id,
+            "type": "private" if chat_id > 0 else "supergroup",
+        }
+
+    def _m_getMe(self, params: dict[str, Any]) -> Any:
+        return self.bot_user
+
+    def _m_deleteWebhook(self, params: dict[str, Any]) -> Any:
+        return True
+
+    _m_setWebhook = _m_deleteWebhook
+
+    def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
+        rules.check_commands(params.get("commands"))
+        return True
+
+    def _m_sendChatAction(self, params: dict[str, Any]) -> Any:
+        self._chat(params.get("chat_id"))
+        if params.get("action") not in {"typing", "upload_document", "upload_photo"}:
+            raise rules.BotApiError("wrong type of chat action")
+        return True
+
+    def _m_sendMessage(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        plain = rules.check_text(params.get("text"), params.get("parse_mode"))
+        rules.check_reply_markup(params.get("reply_markup"))
+        reply = (params.get("reply_parameters") or {}).get("message_id")
+        message = BotMessage(
+            chat["id"],
+            self.next_id(),
+            params["text"],
+            plain,
+            params.get("reply_markup"),
+            reply_to=reply,
+        )
+        self.state.messages.append(message)
+        return self._message_json(message, chat)
+
+    def _message_json(self, message: BotMessage, chat: dict[str, Any]) -> dict[str, Any]:
+        payload: dict[str, Any] = {
+            "message_id": message.message_id,
+            "date": int(time.time()),
+            "chat": chat,
+            "from": self.bot_user,
+            "text": message.plain,
+        }
+        if message.reply_markup:
+            payload["reply_markup"] = message.reply_markup
+        return payload
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        inline_id = params.get("inline_message_id")
+        if inline_id:
+            found = [m for m in self.state.messages if m.inline_message_id == inline_id]
+        else:
+            chat_id, message_id = int(params.get("chat_id", 0)), int(params.get("message_id", 0))
+            found = [
+                m
+                for m in self.state.messages
+                if m.chat_id == chat_id and m.message_id == message_id
+            ]
+        if not found:
+            raise rules.BotApiError("message to edit not found")
+        plain = rules.check_text(params.get("text"), params.get("parse_mode"))
+        rules.check_reply_markup(params.get("reply_markup"))
+        message = found[0]
+        if message.text == params["text"] and message.reply_markup == params.get("reply_markup"):
+            raise rules.BotApiError("message is not modified")
+        message.text, message.plain = params["text"], plain
+        message.reply_markup, message.edits = params.get("reply_markup"), message.edits + 1
+        return True if inline_id else self._message_json(message, self._chat(message.chat_id))
+
+    def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("callback_query_id"))
+        if query_id not in self.state.callback_queries or self.state.callback_queries[query_id]:
+            raise rules.BotApiError(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        if len(str(params.get("text") or "")) > rules.MAX_CALLBACK_ANSWER_CHARS:
+            raise rules.BotApiError("MESSAGE_TOO_LONG")
+        self.state.callback_queries[query_id] = params
+        return True
+
+    def _m_answerInlineQuery(self, params: dict[str, Any]) -> Any:
+        query_id = str(params.get("inline_query_id"))
+        if query_id in self.state.inline_answers:
+            raise rules.BotApiError(
+                "query is too old and response timeout expired or query ID is invalid"
+            )
+        rules.check_inline_results(params.get("results"))
+        self.state.inline_answers[query_id] = params
+        return True
+
+
+def decode_params(body: bytes, content_type: str) -> dict[str, Any]:
+    """Request parameters: python-telegram-bot posts form fields with JSON-encoded values."""
+    if not body:
+        return {}
+    if content_type.startswith("application/json"):
+        loaded: dict[str, Any] = json.loads(body)
+        return loaded
+    params: dict[str, Any] = {}
+    for key, value in parse_qsl(body.decode(), keep_blank_values=True):
+        if key in _STRING_FIELDS:
+            params[key] = value
+            continue
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    return params

@@ -1,0 +1,122 @@
+"""Server-side button state and the per-user rate limiter, with an injected clock."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.telegram import keyboards
+from bot.telegram.state import CallbackStore, RateLimiter, new_key, wait_seconds
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_keys_are_short_opaque_and_fit_callback_data() -> None:
+    keys = {new_key() for _ in range(500)}
+    assert len(keys) == 500
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{8}", key) for key in keys)
+    for key in keys:
+        for action, pattern in (
+            (keyboards.MORE, keyboards.MORE_PATTERN),
+            (keyboards.FULL, keyboards.FULL_PATTERN),
+        ):
+            data = keyboards.callback_data(action, key)
+            assert len(data.encode()) <= keyboards.CALLBACK_DATA_LIMIT
+            assert re.match(pattern, data)
+
+
+def test_callback_data_over_64_bytes_is_refused() -> None:
+    assert keyboards.callback_data("s", 12) == "s:12"
+    with pytest.raises(ValueError, match="too long"):
+        keyboards.callback_data("m", "ж" * 40)
+
+
+def test_store_returns_values_until_they_expire() -> None:
+    clock = Clock()
+    store: CallbackStore[str] = CallbackStore(capacity=10, ttl_s=60, clock=clock)
+    key = store.put("answer")
+    clock.now += 59.9
+    assert store.get(key) == "answer"
+    clock.now += 0.1
+    assert store.get(key) is None
+    assert len(store) == 0
+    assert store.get("never-issued") is None
+
+
+def test_store_evicts_the_least_recently_used() -> None:
+    store: CallbackStore[int] = CallbackStore(capacity=2, ttl_s=60, clock=Clock())
+    first, second = store.put(1), store.put(2)
+    assert store.get(first) == 1
+    third = store.put(3)
+    assert store.get(second) is None
+    assert (store.get(first), store.get(third)) == (1, 3)
+    assert len(store) == 2
+
+
+def test_store_purges_expired_entries_and_regenerates_colliding_keys() -> None:
+    clock = Clock()
+    keys = iter(["same", "same", "other"])
+    store: CallbackStore[str] = CallbackStore(ttl_s=10, clock=clock, key_factory=lambda: next(keys))
+    assert store.put("a") == "same"
+    clock.now += 5
+    assert store.put("b") == "other"
+    clock.now += 6
+    assert store.purge() == 1
+    assert store.get("other") == "b"
+
+
+@pytest.mark.parametrize("kwargs", [{"capacity": 0}, {"ttl_s": 0}])
+def test_store_rejects_bad_bounds(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        CallbackStore(**kwargs)  # type: ignore[arg-type]
+
+
+def test_rate_limiter_allows_the_limit_then_says_how_long_to_wait() -> None:
+    clock = Clock()
+    limiter = RateLimiter(3, 60, clock=clock)
+    for _ in range(3):
+        assert limiter.hit(7) == 0.0
+        clock.now += 10
+    assert limiter.hit(7) == pytest.approx(30.0)
+    assert limiter.hit(8) == 0.0
+    clock.now += 29.5
+    assert limiter.hit(7) == pytest.approx(0.5)
+    clock.now += 0.5
+    assert limiter.hit(7) == 0.0
+    assert limiter.hit(7) == pytest.approx(10.0)
+
+
+def test_a_refused_hit_is_not_counted() -> None:
+    clock = Clock()
+    limiter = RateLimiter(1, 10, clock=clock)
+    assert limiter.hit(1) == 0.0
+    for _ in range(5):
+        clock.now += 1
+        assert limiter.hit(1) > 0
+    clock.now += 5
+    assert limiter.hit(1) == 0.0
+
+
+def test_rate_limiter_forgets_idle_and_least_recent_users() -> None:
+    clock = Clock()
+    limiter = RateLimiter(1, 10, clock=clock, max_users=2)
+    limiter.hit(1)
+    limiter.hit(2)
+    limiter.hit(3)
+    assert len(limiter) == 2
+    assert limiter.hit(1) == 0.0
+    clock.now += 10
+    assert limiter.purge() == 2
+    assert len(limiter) == 0
+
+
+@pytest.mark.parametrize(("wait", "shown"), [(0.01, 1), (1.0, 1), (1.2, 2), (59.99, 60)])
+def test_wait_seconds_round_up(wait: float, shown: int) -> None:
+    assert wait_seconds(wait) == shown

@@ -1,0 +1,57 @@
+"""Settings: environment parsing, secrets, and docs kept in step with the model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.settings import Settings, env_fields
+from bot.settings_docs import render_env_example, render_readme_table
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_env_example_lists_every_setting() -> None:
+    assert (ROOT / ".env.example").read_text(encoding="utf-8") == render_env_example(), (
+        "run: python -m bot.settings_docs"
+    )
+
+
+def test_readme_table_lists_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert render_readme_table() in readme, "run: python -m bot.settings_docs"
+    for name, _, _ in env_fields():
+        assert f"`{name}`" in readme
+
+
+def test_every_field_has_a_description() -> None:
+    for name, _, description in env_fields():
+        assert description.strip(), name
+
+
+def test_nested_env_and_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_TELEGRAM__TOKEN", "123:secret-token")
+    monkeypatch.setenv("NEWSBOT_TELEGRAM__ADMINS", "[7, 8]")
+    monkeypatch.setenv("NEWSBOT_SEARCH__K", "5")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.telegram.token is not None
+    assert settings.telegram.token.get_secret_value() == "123:secret-token"
+    assert "secret-token" not in repr(settings)
+    assert settings.telegram.admins == [7, 8]
+    assert settings.search.k == 5
+
+
+def test_empty_values_mean_default(tmp_path: Path) -> None:
+    env = tmp_path / ".env"
+    env.write_text(render_env_example(), encoding="utf-8")
+    settings = Settings(_env_file=env)  # type: ignore[call-arg]
+    assert settings.telegram.token is None
+    assert settings.corpus_dir is None
+    assert settings == Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_SEARCH__K", "0")
+    with pytest.raises(ValueError, match="k"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
