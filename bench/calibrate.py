@@ -26,9 +26,8 @@ from bot.answering.reader import Reading
 from bot.answering.scoring import Features, Weights
 from bot.commands import corpus_key
 from bot.evaluation import load_items
-from bot.factory import build_components, ensure_corpus, ingest_options
+from bot.factory import build_components, configured_embedder, ensure_corpus, ingest_options
 from bot.settings import Settings
-from index.embedding.factory import build_embedder
 from index.ingest import ingest_paths
 
 FEATURES = [f.name for f in fields(Features)]
@@ -51,7 +50,7 @@ def _right(reading: Reading, answers: tuple[str, ...]) -> bool:
 
 def collect(settings: Settings, spec: str) -> list[Case]:
     file, _, corpus = spec.partition("=")
-    embedder = build_embedder(settings.embedding.model)
+    embedder = configured_embedder(settings)
     if corpus:
         data_dir = (
             settings.data_dir / "eval-cache" / corpus_key(Path(corpus), settings, embedder.name)
@@ -111,13 +110,11 @@ def main() -> None:
     settings = Settings(data_dir=args.data_dir)
     cases = [c for spec in args.set for c in collect(settings, spec)]
     print(f"{len(cases)} questions, {sum(c.answerable for c in cases)} answerable")
-    base = evaluate(
-        cases,
-        Weights(),
-        DeclinePolicy(
-            settings.answer.min_evidence, settings.answer.min_coverage, settings.answer.strong_dense
-        ),
+    a = settings.answer
+    current = DeclinePolicy(
+        a.min_evidence, a.min_coverage, a.strong_dense, a.min_names, a.min_answer_type
     )
+    base = evaluate(cases, Weights(), current)
     print(f"current: handled {base[0]}/{len(cases)}, false declines {base[1]}, right {base[2]}")
     grid = {
         "dense": (0.3, 0.45, 0.6),
@@ -132,7 +129,11 @@ def main() -> None:
     answerable = np.array([c.answerable for c in cases])
     thresholds = list(
         itertools.product(
-            np.arange(0.35, 0.66, 0.025), (0.0, 0.15, 0.2, 0.25, 0.3, 0.35), (0.55, 0.6, 0.65, 0.7)
+            np.arange(0.35, 0.66, 0.025),
+            (0.0, 0.15, 0.2, 0.25, 0.3, 0.35),
+            (0.55, 0.6, 0.65, 0.7),
+            (0.0, 0.5, 0.67, 1.0),
+            (0.0, 0.25, 0.5, 1.0),
         )
     )
     for combo in itertools.product(*grid.values()):
@@ -146,11 +147,13 @@ def main() -> None:
         score = np.array([t[0] for t in tops])
         feats = np.stack([t[1] for t in tops])
         right = np.array([t[2] for t in tops])
-        for ev, cov, dense in thresholds:
+        for ev, cov, dense, names, typed in thresholds:
             # Mirrors decline.decline_reason (checked against it below).
             declined = (
                 (score < ev)
                 | (feats[:, idx["focus"]] < 1.0)
+                | (feats[:, idx["names"]] < names)
+                | (feats[:, idx["answer_type"]] < typed)
                 | ((feats[:, idx["context"]] < cov) & (feats[:, idx["dense"]] < dense))
             )
             ok_ans = answerable & ~declined & right
@@ -158,7 +161,8 @@ def main() -> None:
             n_fd = int((answerable & declined).sum())
             key = (n_good, -n_fd, int(ok_ans.sum()))
             if best is None or key > best[0]:
-                best = (key, weights, DeclinePolicy(round(float(ev), 3), cov, dense))
+                policy = DeclinePolicy(round(float(ev), 3), cov, dense, names, typed)
+                best = (key, weights, policy)
     assert best is not None
     (good, neg_fd, n_right), weights, policy = best
     print(

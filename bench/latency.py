@@ -19,11 +19,10 @@ from pathlib import Path
 
 from bot.commands import corpus_key
 from bot.evaluation import load_items
-from bot.factory import build_components, ensure_corpus, ingest_options
+from bot.factory import build_components, configured_embedder, ensure_corpus, ingest_options
 from bot.settings import Settings
 from index.articles import iter_article_files, read_article_file
 from index.chunking import chunk_article
-from index.embedding.factory import build_embedder
 from index.ingest import embedding_text, ingest_paths
 
 QUESTION = "how many drones were intercepted?"
@@ -142,7 +141,7 @@ def main() -> None:
             f"{warm_latency(settings, seed, Path(tmp), args.rounds)}"
         )
     if args.bbc.is_dir():
-        embedder = build_embedder(settings.embedding.model)
+        embedder = configured_embedder(settings)
         key = corpus_key(args.bbc, settings, embedder.name)
         data_dir = settings.data_dir / "eval-cache" / key
         bbc = [i.question for i in load_items(args.bbc_questions)]

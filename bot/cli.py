@@ -16,6 +16,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +39,12 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("--corpus", type=Path, help="index this folder of articles (cached)")
     ev.add_argument("--failures", action="store_true", help="list the questions it got wrong")
     sub.add_parser("sources", help="list the indexed articles, newest first")
+    models = sub.add_parser("models", help="list or install optional models")
+    models_sub = models.add_subparsers(dest="models_command", required=True)
+    models_sub.add_parser("list", help="the installable models and where they are installed")
+    install = models_sub.add_parser("install", help="download, verify and install a model")
+    install.add_argument("which", choices=["multilingual"])
+    install.add_argument("--force", action="store_true", help="reinstall even if verified")
     return parser
 
 
@@ -47,7 +55,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         overrides["data_dir"] = args.data_dir
     if args.log_level is not None:
         overrides["log_level"] = args.log_level
-    settings = Settings(**overrides)  # type: ignore[arg-type]
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as e:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in e.errors()
+        )
+        print(f"newsbot: invalid settings: {problems}", file=sys.stderr)
+        return 2
     from bot.logging_setup import configure_logging
 
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else ""
@@ -71,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             case "sources":
                 return commands.sources(settings)
+            case "models":
+                from bot.commands_models import models_install, models_list
+
+                if args.models_command == "install":
+                    return models_install(settings, args.which, force=args.force)
+                return models_list(settings)
     except NewsBotError as e:
         logger.error("%s", e, exc_info=level == "DEBUG")
         print(f"newsbot: {e.user_message}", file=sys.stderr)

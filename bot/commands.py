@@ -10,10 +10,16 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.factory import Components, build_components, ensure_corpus, ingest_options
+from bot.factory import (
+    Components,
+    build_components,
+    configured_embedder,
+    ensure_corpus,
+    ingest_options,
+)
 from bot.settings import Settings
 from index.articles import iter_article_files
-from index.ingest import ingest_paths
+from index.ingest import INDEX_FORMAT, ingest_paths
 from index.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -103,7 +109,7 @@ def sources(settings: Settings) -> int:
 def corpus_key(corpus: Path, settings: Settings, model_name: str) -> str:
     """A cache key for an eval corpus: its files' names and contents, the model, the chunking."""
     h = hashlib.sha256()
-    h.update(model_name.encode())
+    h.update(f"{model_name}|format {INDEX_FORMAT}".encode())
     h.update(settings.chunking.model_dump_json().encode())
     for path in iter_article_files(corpus):
         h.update(str(path.relative_to(corpus)).encode())
@@ -118,13 +124,7 @@ def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failur
     if corpus is None:
         components = _ready(settings)
     else:
-        from index.embedding.factory import build_embedder
-
-        embedder = build_embedder(
-            settings.embedding.model,
-            batch_size=settings.embedding.batch_size,
-            device=settings.embedding.device,
-        )
+        embedder = configured_embedder(settings)
         key = corpus_key(corpus, settings, embedder.name)
         data_dir = settings.data_dir / "eval-cache" / key
         components = build_components(settings, embedder=embedder, data_dir=data_dir)

@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from bot.answering.types import Answerer
+from bot.errors_text import user_message
 from bot.i18n import detect_language, t
 from bot.render_text import render_answer, render_sources
 from index.errors import NewsBotError
@@ -54,7 +55,7 @@ def reply(answerer: Answerer, text: str) -> str:
         return render_answer(answerer.answer(text))
     except NewsBotError as e:
         logger.info("question refused: %s", e.code)
-        return t(f"error.{e.code}", detect_language(text), **e.params)
-    except Exception:
+        return user_message(e, detect_language(text))
+    except Exception as e:
         logger.exception("answering failed")
-        return t("error.internal", detect_language(text))
+        return user_message(e, detect_language(text))

@@ -6,7 +6,9 @@ until it is first used or warmed.
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -19,6 +21,7 @@ from bot.answering.reader import ExtractiveReader
 from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
+from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
@@ -40,8 +43,31 @@ class Components:
     answerer: PipelineAnswerer
 
 
-def index_dir(data_dir: Path) -> Path:
-    return data_dir / "index"
+def index_dir(data_dir: Path, model_name: str) -> Path:
+    """One index per embedding model, so switching model (or profile) re-indexes instead of
+    mixing vectors: ``data/indexes/<model slug>``."""
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_name.strip("/")).strip("-")[-60:]
+    digest = hashlib.sha256(model_name.encode()).hexdigest()[:8]
+    return data_dir / "indexes" / f"{slug}-{digest}"
+
+
+def configured_embedder(settings: Settings) -> Embedder:
+    """The embedder the settings ask for: an explicit model folder, else the profile's model."""
+    model = settings.embedding.model
+    if not model and settings.profile == "multilingual":
+        from index.embedding.install import MULTILINGUAL, installed_model_path
+
+        path = installed_model_path(MULTILINGUAL, settings.data_dir / "models")
+        if path is None:
+            raise ConfigError(
+                "the multilingual model is not installed",
+                user_message="The multilingual profile needs its model: run "
+                "`newsbot models install multilingual` first.",
+            )
+        model = str(path)
+    return build_embedder(
+        model, batch_size=settings.embedding.batch_size, device=settings.embedding.device
+    )
 
 
 def ingest_options(settings: Settings, *, progress: bool | None = None) -> IngestOptions:
@@ -58,12 +84,8 @@ def build_components(
     settings: Settings, *, embedder: Embedder | None = None, data_dir: Path | None = None
 ) -> Components:
     """Open the store (creating it if new) and build the answering pipeline over it."""
-    embedder = embedder or build_embedder(
-        settings.embedding.model,
-        batch_size=settings.embedding.batch_size,
-        device=settings.embedding.device,
-    )
-    directory = index_dir(data_dir or settings.data_dir)
+    embedder = embedder or configured_embedder(settings)
+    directory = index_dir(data_dir or settings.data_dir, embedder.name)
     store = open_store(directory, embedder.name, embedder.dim)
     lexical = LexicalIndex(store)
     s = settings.search
@@ -76,6 +98,8 @@ def build_components(
             min_evidence=a.min_evidence,
             min_coverage=a.min_coverage,
             strong_dense=a.strong_dense,
+            min_names=a.min_names,
+            min_answer_type=a.min_answer_type,
         ),
         max_quotes=settings.answer.max_quotes,
         more_passages=settings.answer.more_passages,

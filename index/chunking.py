@@ -19,7 +19,6 @@ _ABBREVIATIONS = frozenset(
 )
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), followed by white space.
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
-_PARAGRAPH = re.compile(r"\n\s*\n")
 MAX_SENTENCE_CHARS = 1000
 
 
@@ -155,9 +154,8 @@ def chunk_article(article: Article, *, max_chars: int = 700, overlap: int = 1) -
 
 
 def paragraph_around(text: str, start: int, end: int) -> Span:
-    """The paragraph (blank-line separated block) that contains ``[start, end)``."""
-    blocks = [m.end() for m in _PARAGRAPH.finditer(text, 0, start)]
-    p_start = blocks[-1] if blocks else 0
-    nxt = _PARAGRAPH.search(text, end)
-    p_end = nxt.start() if nxt else len(text)
-    return _trimmed(text, p_start, p_end) or Span(start, end)
+    """The paragraph(s) of ``split_paragraphs`` that contain ``[start, end)``."""
+    paragraphs = [p for p in split_paragraphs(text) if p.end > start and p.start < end]
+    if not paragraphs:
+        return Span(start, end)
+    return Span(paragraphs[0].start, paragraphs[-1].end)

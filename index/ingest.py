@@ -22,9 +22,12 @@ from index.embedding.base import Embedder
 from index.errors import ArticleError
 from index.store.base import Store
 from index.store.common import is_revision
-from index.types import Article, Chunk, IngestReport
+from index.types import Article, Chunk, IngestReport, header_text
 
 logger = logging.getLogger(__name__)
+
+# Bumped whenever what is embedded or indexed for a chunk changes (caches key on it).
+INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,12 +93,13 @@ def ingest_articles(
         if article.id in seen:
             report.skipped.append((name, f"same content as {seen[article.id]}"))
             continue
+        seen[article.id] = name
         if store.has_content(article.id) and not is_revision(
             store.get_article(article.id), article
         ):
-            report.skipped.append((name, "already indexed"))
+            # Nothing to embed; the store still drops an older version from this origin.
+            batch.append((name, article, []))
             continue
-        seen[article.id] = name
         chunks = chunk_article(
             article, max_chars=options.chunk_max_chars, overlap=options.chunk_overlap
         )
@@ -117,7 +121,11 @@ def _flush(
     report: IngestReport,
 ) -> None:
     texts = [embedding_text(a, c) for _, a, chunks in batch for c in chunks]
-    vectors = embedder.embed(texts, kind="document")
+    vectors = (
+        embedder.embed(texts, kind="document")
+        if texts
+        else np.zeros((0, embedder.dim), dtype=np.float32)
+    )
     items: list[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]] = []
     row = 0
     for _, article, chunks in batch:
@@ -135,7 +143,8 @@ def _flush(
 
 
 def embedding_text(article: Article, chunk: Chunk) -> str:
-    """What is embedded for a chunk: the article title gives the passage its topic."""
+    """What is embedded for a chunk: the title and date give the passage its event and day."""
     if article.title_derived or not article.title:
-        return chunk.text
-    return f"{article.title}\n{chunk.text}"
+        header = header_text("", article.date).strip()
+        return f"{header}\n{chunk.text}" if header else chunk.text
+    return f"{header_text(article.title, article.date)}\n{chunk.text}"

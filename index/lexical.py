@@ -1,5 +1,8 @@
 """BM25 over chunk texts (``bm25s``, English stopwords, Snowball stemmer).
 
+Each chunk is indexed with its article's title and date (``header_text``), so a question that
+names an event or a day finds the right article among many similar ones.
+
 The index is built from ``store.all_chunks()`` on first use and rebuilt whenever the store's
 generation has moved on. Built states are immutable, so searches run concurrently.
 """
@@ -15,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from index.store.base import Store
+from index.types import header_text
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +85,9 @@ class LexicalIndex:
         import bm25s
 
         chunks = self._store.all_chunks()
+        headers = {a.id: header_text(a.title, a.date) for a in self._store.articles()}
         keys = tuple(chunk.key for chunk in chunks)
-        corpus = self._tokenize([chunk.text for chunk in chunks])
+        corpus = self._tokenize([f"{headers.get(c.article_id, '')}\n{c.text}" for c in chunks])
         retriever = None
         if any(corpus):
             retriever = bm25s.BM25()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Protocol
@@ -21,7 +22,11 @@ _ARTICLE_CACHE_SIZE = 256
 class Searcher(Protocol):
     """Finds the passages that best answer a question."""
 
-    def search(self, query: str, k: int | None = None) -> list[Passage]: ...
+    def search(
+        self, query: str, k: int | None = None, *, timings: dict[str, float] | None = None
+    ) -> list[Passage]:
+        """Best passages first; per-stage milliseconds are added to ``timings`` if given."""
+        ...
 
 
 def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int) -> list[tuple[str, float]]:
@@ -40,6 +45,20 @@ def reciprocal_rank_fusion(rankings: Sequence[Sequence[str]], k: int) -> list[tu
             scores[key] = scores.get(key, 0.0) + 1.0 / (k + rank)
             best[key] = min(best.get(key, rank), rank)
     return sorted(scores.items(), key=lambda item: (-item[1], best[item[0]]))
+
+
+class _Clock:
+    """Adds elapsed milliseconds per stage to a timings dict (or does nothing without one)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self._timings = timings
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        if self._timings is not None:
+            self._timings[name] = self._timings.get(name, 0.0) + (now - self._last) * 1000
+        self._last = now
 
 
 class HybridSearcher:
@@ -66,16 +85,26 @@ class HybridSearcher:
         self._k_lexical = k_lexical
         self._rrf_k = rrf_k
         self._articles: OrderedDict[str, Article] = OrderedDict()
+        self._cache_generation = -1
         self._lock = threading.Lock()
 
-    def search(self, query: str, k: int | None = None) -> list[Passage]:
-        """The ``k`` (default: the configured ``k``) best passages for ``query``, best first."""
+    def search(
+        self, query: str, k: int | None = None, *, timings: dict[str, float] | None = None
+    ) -> list[Passage]:
+        """The ``k`` (default: the configured ``k``) best passages for ``query``, best first.
+
+        With ``timings``, adds milliseconds for ``embed``, ``dense``, ``lexical`` and ``fuse``.
+        """
         limit = self._k if k is None else k
         if limit <= 0 or not query.strip() or len(self._store) == 0:
             return []
+        clock = _Clock(timings)
         vector = self._embedder.embed([query], kind="query")[0]
+        clock.lap("embed_ms")
         dense = self._store.search(vector, self._k_dense)
+        clock.lap("dense_ms")
         lexical = self._lexical.search(query, self._k_lexical)
+        clock.lap("lexical_ms")
         fused = reciprocal_rank_fusion(
             [[key for key, _ in dense], [key for key, _ in lexical]], self._rrf_k
         )
@@ -103,6 +132,7 @@ class HybridSearcher:
             )
             if len(passages) == limit:
                 break
+        clock.lap("fuse_ms")
         logger.debug(
             "search: %d dense, %d lexical, %d fused, %d passages",
             len(dense),
@@ -113,8 +143,12 @@ class HybridSearcher:
         return passages
 
     def _article(self, article_id: str) -> Article | None:
-        """The article, from a small LRU cache (ids are content hashes, so never stale)."""
+        """The article, from a small LRU cache emptied whenever the store changes (a revised
+        header keeps the article's id)."""
         with self._lock:
+            if self._cache_generation != self._store.generation:
+                self._articles.clear()
+                self._cache_generation = self._store.generation
             article = self._articles.get(article_id)
             if article is not None:
                 self._articles.move_to_end(article_id)

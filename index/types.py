@@ -36,6 +36,16 @@ class Article:
     title_derived: bool = False
 
 
+def header_text(title: str, date: dt.date | None) -> str:
+    """An article's title and date as searchable text: ``Title (Tuesday 4 February 2025,
+    2025-02-04)``, so both written and ISO dates, and the weekday, match a question."""
+    if date is None:
+        return title
+    return (
+        f"{title} ({date.strftime('%A')} {date.day} {date.strftime('%B %Y')}, {date.isoformat()})"
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class ArticleInfo:
     """An indexed article's metadata, for listings (``/sources``, ``newsbot sources``)."""

@@ -1,8 +1,11 @@
-"""Shared fixtures: the fake embedder, an in-memory store, the bundled sample article."""
+"""Shared fixtures: the fake embedder, an in-memory store, the bundled sample article; and an
+isolated environment for every test (no NEWSBOT_* variables, no .env, logging restored)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -26,6 +29,28 @@ def ingest_into(
 ) -> IngestReport:
     """Ingest ``paths`` into ``store`` with no progress bar."""
     return ingest_paths(list(paths), store=store, embedder=embedder, options=options)
+
+
+def clean_environ() -> dict[str, str]:
+    """The process environment without newsbot's own settings (for subprocesses in tests)."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[None]:
+    """No test sees the developer's NEWSBOT_* variables or a .env file in the working
+    directory, and the CLI's logging set-up does not outlive the test that ran it."""
+    for name in list(os.environ):
+        if name.startswith("NEWSBOT_"):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
 
 
 @pytest.fixture

@@ -10,7 +10,6 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from typing import Protocol
 
 from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, decline_reason
@@ -22,10 +21,6 @@ from index.search import Searcher
 from index.types import Article, Passage
 
 logger = logging.getLogger(__name__)
-
-
-class Warmable(Protocol):
-    def warm(self) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,20 +75,15 @@ class PipelineAnswerer:
         searcher: Searcher,
         reader: Reader,
         policy: AnswerPolicy | None = None,
-        *,
-        warm_up: Sequence[Warmable] = (),
     ) -> None:
         self._searcher = searcher
         self._reader = reader
         self._policy = policy or AnswerPolicy()
-        self._warm_up = warm_up
 
     def warm(self) -> None:
         """Load the models and indexes, and answer one question so every cache is primed."""
         self._reader.warm()
-        for item in self._warm_up:
-            item.warm()
-        self._searcher.search("warm up")
+        self._searcher.search("warm up")  # loads the embedder and builds the BM25 index
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -101,18 +91,17 @@ class PipelineAnswerer:
             question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
         )
         logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
-        passages = self._searcher.search(q.text)
+        timings: dict[str, float] = {}
+        passages = self._searcher.search(q.text, timings=timings)
         t1 = time.perf_counter()
         readings = self._reader.read(q, passages)
         t2 = time.perf_counter()
         answer = self._compose(q.text, q.lang, passages, readings)
         t3 = time.perf_counter()
-        timings = {
-            "search_ms": (t1 - t0) * 1000,
-            "read_ms": (t2 - t1) * 1000,
-            "compose_ms": (t3 - t2) * 1000,
-        }
-        logger.debug("timings %s", timings)
+        timings.update(
+            search_ms=(t1 - t0) * 1000, read_ms=(t2 - t1) * 1000, compose_ms=(t3 - t2) * 1000
+        )
+        logger.debug("timings %s", {k: round(v, 1) for k, v in timings.items()})
         return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
 
     def _compose(
@@ -136,11 +125,15 @@ class PipelineAnswerer:
             if (
                 r.score >= best.score - policy.second_quote_margin
                 and r.article.id != best.article.id
+                and decline_reason(r, policy.decline) is None
             ):
                 chosen.append(r)
         quotes = verified([to_quote(r) for r in chosen], articles.get)
-        if not quotes:
-            return declined
+        if not quotes or (quotes[0].article_id, quotes[0].start) != (
+            best.article.id,
+            best.sentence.start,
+        ):
+            return declined  # the best evidence failed the citation check
         short = (
             best.article.text[best.answer.start : best.answer.end]
             if best.answer is not None

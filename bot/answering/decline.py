@@ -3,7 +3,9 @@
 A score threshold alone does not separate answerable from unanswerable questions (the weak
 point of any retrieval score), so three checks apply, each with its own calibrated bound:
 the evidence score; coverage of the question's terms (unless the meaning matches strongly,
-for paraphrases); and, for "how many X" questions, that X is in the sentence at all.
+for paraphrases); the question's names, numbers and dates, which must be in the evidence or
+its article's header; an answer of the kind asked for ("how many" needs a number); and, for
+"how many X" questions, that X is in the sentence at all.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ class DeclineReason(enum.Enum):
     WEAK_EVIDENCE = "evidence score below the threshold"
     TERMS_ABSENT = "the question's terms are absent from the evidence"
     FOCUS_ABSENT = "the thing counted is not in the evidence"
+    NAMES_ABSENT = "a name, number or date of the question is not in the evidence"
+    NO_TYPED_ANSWER = "the evidence holds no answer of the kind asked for"
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +32,8 @@ class DeclinePolicy:
     min_evidence: float = 0.45
     min_coverage: float = 0.25
     strong_dense: float = 0.6
+    min_names: float = 1.0
+    min_answer_type: float = 0.25
 
 
 def decline_reason(best: Reading | None, policy: DeclinePolicy) -> DeclineReason | None:
@@ -39,6 +45,10 @@ def decline_reason(best: Reading | None, policy: DeclinePolicy) -> DeclineReason
         return DeclineReason.WEAK_EVIDENCE
     if f.focus < 1.0:
         return DeclineReason.FOCUS_ABSENT
+    if f.names < policy.min_names:
+        return DeclineReason.NAMES_ABSENT
+    if f.answer_type < policy.min_answer_type:
+        return DeclineReason.NO_TYPED_ANSWER
     if f.context < policy.min_coverage and f.dense < policy.strong_dense:
         return DeclineReason.TERMS_ABSENT
     return None

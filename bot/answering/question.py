@@ -133,7 +133,7 @@ def analyze_question(raw: str, *, max_chars: int = 500, lang_hint: str | None = 
     toks = tokenize(text)
     names = tuple(
         dict.fromkeys(
-            t.lower
+            re.sub(r"[’']s$", "", t.lower)
             for i, t in enumerate(toks)
             if (t.is_capitalized and i > 0 and not t.is_stop) or t.text[:1].isdigit()
         )

@@ -36,7 +36,7 @@ from bot.answering.spans import (
 )
 from index.chunking import split_sentences
 from index.embedding.base import Embedder
-from index.types import Article, Passage, Span
+from index.types import Article, Passage, Span, header_text
 
 logger = logging.getLogger(__name__)
 
@@ -258,7 +258,10 @@ class ExtractiveReader:
                 dense=float(min(1.0, max(0.0, sim))),
                 coverage=weighted_coverage(weights, sent_stems),
                 context=weighted_coverage(weights, ctx_stems),
-                names=name_coverage(question, f"{article.title} {article.text}".lower()),
+                names=name_coverage(
+                    question,
+                    f"{header_text(article.title, article.date)} {cand.context} {text}".lower(),
+                ),
                 answer_type=type_presence(
                     question,
                     typed=strength,

@@ -23,7 +23,7 @@ class Features:
     dense: float  # cosine similarity of question and sentence embeddings
     coverage: float  # rarity-weighted share of the question's terms in the sentence
     context: float  # the same over the sentence, its neighbours and the article title
-    names: float  # share of the question's names/numbers found in the sentence's article
+    names: float  # share of the question's names/numbers in the evidence or article header
     answer_type: float  # 1 when the sentence holds an answer of the asked type
     retrieval: float  # the passage's fused retrieval score, scaled to the best one
     focus: float = 1.0  # "how many X": 1 when X is in the sentence (always 1 otherwise)

@@ -20,15 +20,16 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.answering.types import Answerer
+from bot.answering.types import Answer, Answerer
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.redact import redact_in_logs
 from bot.settings import Settings
+from bot.telegram import asking
 from bot.telegram import context as ctx
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from bot.telegram.handlers import COMMANDS, register_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
-from bot.telegram.state import CallbackStore, RateLimiter, StoredAnswer
+from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -112,6 +113,9 @@ def build_application(
             ctx.CATALOG: catalog,
             ctx.ANSWERS: CallbackStore[StoredAnswer](),
             ctx.LIMITER: RateLimiter(tg.user_rate_limit, tg.user_rate_window_s),
+            ctx.INLINE_LIMITER: RateLimiter(asking.INLINE_RATE_LIMIT, tg.user_rate_window_s),
+            ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, asking.CACHE_TTL_S),
+            ctx.DEBOUNCER: Debouncer(),
             ctx.EXECUTOR: ThreadPoolExecutor(
                 max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
             ),

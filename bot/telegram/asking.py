@@ -1,8 +1,9 @@
 """From a question typed in Telegram to an answer or a refusal: the checks and the worker pool.
 
 Handlers call ``ask`` and present its outcome; this is where the rules live: the length limit,
-the per-user rate limit (admins exempt), running the CPU-bound answerer in the bounded worker
-pool, and keeping the answer for its buttons.
+the per-user rate limits (admins exempt; inline queries have their own, looser one), reusing a
+recent answer to the same question, running the CPU-bound answerer in the bounded worker pool,
+and keeping the answer for its buttons.
 """
 
 from __future__ import annotations
@@ -18,14 +19,20 @@ from typing import Any
 from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
 
 from bot.answering.types import Answer
+from bot.errors_text import user_message
 from bot.i18n import detect_language, t
 from bot.telegram import keyboards, render
 from bot.telegram.context import CustomContext
-from bot.telegram.errors import user_error
-from bot.telegram.state import StoredAnswer, wait_seconds
+from bot.telegram.state import StoredAnswer, normalize_question, wait_seconds
 from index.errors import InputError
 
 logger = logging.getLogger(__name__)
+
+#: Inline queries one user may send per rate window (the window of the question limit).
+INLINE_RATE_LIMIT = 30
+#: Recent answers kept by normalised question, and for how long (seconds).
+CACHE_CAPACITY = 256
+CACHE_TTL_S = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,18 +66,24 @@ class Asked:
 class Refused:
     """A question that was not answered: a UI key with its parameters, in ``lang``.
 
-    ``wait_s`` is set when the user is rate limited.
+    ``wait_s`` is set when the user is rate limited; ``text``, a ready plain text, when the
+    answerer refused the question (it is then told instead of the key).
     """
 
     key: str
     lang: str
     params: dict[str, Any] = field(default_factory=dict)
     wait_s: int = 0
+    text: str | None = None
 
     def html(self) -> str:
+        if self.text is not None:
+            return render.esc(self.text)
         return render.tr(self.key, self.lang, **self.params)
 
     def plain(self) -> str:
+        if self.text is not None:
+            return self.text
         return t(self.key, self.lang, **self.params)
 
 
@@ -80,10 +93,13 @@ async def ask(
     question: str,
     language_code: str | None,
     busy: Callable[[], AbstractAsyncContextManager[None]] | None = None,
+    *,
+    inline: bool = False,
 ) -> Asked | Refused:
-    """Check ``question`` from ``user_id`` and answer it in the worker pool.
+    """Check ``question`` from ``user_id`` and answer it: from the cache, or in the worker pool.
 
     ``busy`` (for example "typing…" in the chat) is entered while the answer computes.
+    ``inline`` queries count against the inline limiter, not the question limiter.
     """
     question = question.strip()
     lang = detect_language(question, language_code)
@@ -93,20 +109,18 @@ async def ask(
     if len(question) > settings.max_question_chars:
         return Refused("error.question_too_long", lang, {"limit": settings.max_question_chars})
     if user_id is not None and user_id not in settings.admins:
-        wait = context.limiter.hit(user_id)
+        limiter = context.inline_limiter if inline else context.limiter
+        wait = limiter.hit(user_id)
         if wait > 0:
             seconds = wait_seconds(wait)
             logger.info("User %s is rate limited for %d s", user_id, seconds)
             return Refused("telegram.wait", lang, {"seconds": seconds}, wait_s=seconds)
     logger.debug("Question from %s: %r", user_id, question)
-    loop = asyncio.get_running_loop()
     try:
-        async with busy() if busy else contextlib.nullcontext():
-            answer = await loop.run_in_executor(context.executor, context.answerer.answer, question)
+        answer = await _answer(context, question, busy)
     except InputError as exc:
         logger.info("Question from %s refused: %s", user_id, exc.code)
-        key, params = user_error(exc)
-        return Refused(key, lang, params)
+        return Refused(f"error.{exc.code}", lang, text=user_message(exc, lang))
     key = context.answers.put(StoredAnswer(answer, lang))
     logger.info(
         "Answered user %s (%s, %d quotes)",
@@ -115,6 +129,25 @@ async def ask(
         len(answer.quotes),
     )
     return Asked(key, answer, lang)
+
+
+async def _answer(
+    context: CustomContext,
+    question: str,
+    busy: Callable[[], AbstractAsyncContextManager[None]] | None,
+) -> Answer:
+    """A recent answer to the same (normalised) question, else one computed in the pool."""
+    cache_key = normalize_question(question)
+    cached = context.answer_cache.get(cache_key) if cache_key else None
+    if cached is not None:
+        logger.debug("Answer cache hit")
+        return cached
+    loop = asyncio.get_running_loop()
+    async with busy() if busy else contextlib.nullcontext():
+        answer = await loop.run_in_executor(context.executor, context.answerer.answer, question)
+    if cache_key:
+        context.answer_cache.put(cache_key, answer)
+    return answer
 
 
 def stored(context: CustomContext, key: str) -> StoredAnswer | None:

@@ -11,9 +11,9 @@ from typing import Any, Protocol, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.answering.types import Answerer
+from bot.answering.types import Answer, Answerer
 from bot.settings import Settings
-from bot.telegram.state import CallbackStore, RateLimiter, StoredAnswer
+from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.types import ArticleInfo
 
 #: bot_data keys.
@@ -23,8 +23,21 @@ CATALOG = "catalog"
 ANSWERS = "answers"
 LIMITER = "limiter"
 EXECUTOR = "executor"
+INLINE_LIMITER = "inline_limiter"
+ANSWER_CACHE = "answer_cache"
+DEBOUNCER = "debouncer"
 
-BOT_DATA_KEYS = (SETTINGS, ANSWERER, CATALOG, ANSWERS, LIMITER, EXECUTOR)
+BOT_DATA_KEYS = (
+    SETTINGS,
+    ANSWERER,
+    CATALOG,
+    ANSWERS,
+    LIMITER,
+    EXECUTOR,
+    INLINE_LIMITER,
+    ANSWER_CACHE,
+    DEBOUNCER,
+)
 
 
 class SourceCatalog(Protocol):
@@ -59,6 +72,21 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def limiter(self) -> RateLimiter:
         """The per-user question rate limiter."""
         return cast(RateLimiter, self.bot_data[LIMITER])
+
+    @property
+    def inline_limiter(self) -> RateLimiter:
+        """The per-user inline query rate limiter (looser: inline queries come per keystroke)."""
+        return cast(RateLimiter, self.bot_data[INLINE_LIMITER])
+
+    @property
+    def answer_cache(self) -> TtlCache[Answer]:
+        """Recent answers by normalised question, shared by inline and chat questions."""
+        return cast("TtlCache[Answer]", self.bot_data[ANSWER_CACHE])
+
+    @property
+    def debouncer(self) -> Debouncer:
+        """The newest pending inline query per user."""
+        return cast(Debouncer, self.bot_data[DEBOUNCER])
 
     @property
     def executor(self) -> Executor:

@@ -1,39 +1,29 @@
-"""The global error handler, and what a user is told about an error.
+"""The global error handler: log the error, then tell the user something safe, where they look.
 
-Users never see a traceback or ``str(error)``: only the localized ``error.<code>`` template of a
-``NewsBotError``, or ``error.internal`` for anything else.
+What the user is told comes from ``bot.errors_text.user_message`` (never ``str(error)`` or a
+traceback). Where depends on the update: a tapped button gets its callback query answered with
+an alert (so its spinner stops), with a message in the chat as the fallback when the query was
+already answered; an inline query gets an empty result list with the text on its button; a
+message gets a reply.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram import Update
-from telegram.error import Forbidden, TelegramError
+from telegram import CallbackQuery, InlineQuery, Message, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 
-from bot.i18n import keys, normalize_lang, t
+from bot.errors_text import user_message
+from bot.i18n import normalize_lang
 from bot.telegram.context import CustomContext
-from bot.telegram.render import tr
-from index.errors import NewsBotError
+from bot.telegram.handlers_inline import results_button
+from bot.telegram.render import esc
 
 logger = logging.getLogger(__name__)
 
-INTERNAL = "error.internal"
-
-
-def user_error(error: BaseException | None) -> tuple[str, dict[str, Any]]:
-    """The UI key and parameters that tell a user about ``error``."""
-    if isinstance(error, NewsBotError):
-        key = f"error.{error.code}"
-        if key in keys("en"):
-            try:
-                t(key, "en", **error.params)
-            except (KeyError, IndexError, ValueError):
-                logger.warning("UI string %s does not fit the parameters of %r", key, error)
-            else:
-                return key, dict(error.params)
-    return INTERNAL, {}
+#: Longest callback query alert Telegram shows (longer ones are refused).
+ALERT_CHARS = 200
 
 
 def _describe(update: object) -> str:
@@ -45,6 +35,26 @@ def _describe(update: object) -> str:
     return "no update" if update is None else type(update).__name__
 
 
+def _alert(text: str) -> str:
+    return text if len(text) <= ALERT_CHARS else text[: ALERT_CHARS - 1].rstrip() + "…"
+
+
+async def _tell_callback(query: CallbackQuery, text: str) -> None:
+    """An alert on the tapped button; a message in its chat if the query was already answered."""
+    try:
+        await query.answer(_alert(text), show_alert=True)
+    except BadRequest as exc:
+        if not isinstance(query.message, Message):
+            raise
+        logger.debug("Callback query not answerable (%s); posting instead", exc.message)
+        await query.message.reply_html(esc(text), do_quote=False)
+
+
+async def _tell_inline(query: InlineQuery, text: str) -> None:
+    """No results, and the error on the button above them."""
+    await query.answer([], button=results_button(text), cache_time=0, is_personal=True)
+
+
 async def error_handler(update: object, context: CustomContext) -> None:
     """Log the error with its traceback, then tell the user something safe."""
     logger.error("Error while handling %s", _describe(update), exc_info=context.error)
@@ -52,11 +62,13 @@ async def error_handler(update: object, context: CustomContext) -> None:
         return
     user = update.effective_user
     lang = normalize_lang(user.language_code if user else None)
-    key, params = user_error(context.error)
+    text = user_message(context.error or RuntimeError(), lang)
     try:
-        if update.effective_message is not None:
-            await update.effective_message.reply_html(tr(key, lang, **params), do_quote=False)
-        elif update.callback_query is not None:
-            await update.callback_query.answer(t(key, lang, **params), show_alert=True)
+        if update.callback_query is not None:
+            await _tell_callback(update.callback_query, text)
+        elif update.inline_query is not None:
+            await _tell_inline(update.inline_query, text)
+        elif update.effective_message is not None:
+            await update.effective_message.reply_html(esc(text), do_quote=False)
     except TelegramError as exc:
         logger.warning("Could not tell the user about the error: %s", exc.__class__.__name__)

@@ -1,17 +1,42 @@
-"""Inline mode: ``@bot question`` in any chat offers the answer as a result card."""
+"""Inline mode: ``@bot question`` in any chat offers the answer as a result card.
+
+Telegram sends an inline query per keystroke. Each waits ``DEBOUNCE_S`` first; one that a newer
+query of the same user superseded meanwhile is dropped unanswered (Telegram discards answers to
+stale queries anyway), so only the question the user paused at is answered. Inline queries have
+their own, looser rate limit, and share the answer cache with chat questions (see ``asking``).
+"""
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultsButton, Update
+import logging
+
+from telegram import InlineQuery, InlineQueryResultsButton, Update
 
 from bot.i18n import detect_language, t
 from bot.telegram import asking
 from bot.telegram.context import CustomContext
 
+logger = logging.getLogger(__name__)
+
 #: Seconds Telegram may cache an inline answer (per user: results are personal).
 CACHE_TIME_S = 60
 #: ``/start`` parameter of the button shown instead of results.
 START_PARAMETER = "inline"
+#: Seconds an inline query waits for a newer one from the same user before it is answered.
+DEBOUNCE_S = 0.6
+#: Longest text on the button shown instead of results (Telegram cuts longer ones).
+BUTTON_CHARS = 64
+
+
+def results_button(text: str) -> InlineQueryResultsButton:
+    """A button above (empty) results that shows ``text`` and opens the private chat."""
+    if len(text) > BUTTON_CHARS:
+        text = text[: BUTTON_CHARS - 1].rstrip() + "…"
+    return InlineQueryResultsButton(text=text, start_parameter=START_PARAMETER)
+
+
+async def _answer_note(query: InlineQuery, text: str, cache_time: int) -> None:
+    await query.answer([], button=results_button(text), cache_time=cache_time, is_personal=True)
 
 
 async def inline_question(update: Update, context: CustomContext) -> None:
@@ -22,18 +47,20 @@ async def inline_question(update: Update, context: CustomContext) -> None:
     user = query.from_user
     text = query.query.strip()
     if not text:
+        context.debouncer.supersede(user.id)
         hint = t("telegram.inline_hint", detect_language("", user.language_code))
-        button = InlineQueryResultsButton(text=hint, start_parameter=START_PARAMETER)
-        await query.answer([], button=button, cache_time=CACHE_TIME_S, is_personal=True)
+        await _answer_note(query, hint, CACHE_TIME_S)
         return
-    outcome = await asking.ask(context, user.id, text, user.language_code)
+    if not await context.debouncer.settle(user.id, DEBOUNCE_S):
+        logger.debug("Inline query %s of user %s superseded by a newer one", query.id, user.id)
+        return
+    outcome = await asking.ask(context, user.id, text, user.language_code, inline=True)
     if isinstance(outcome, asking.Refused):
         note = (
             t("telegram.inline_wait", outcome.lang, seconds=outcome.wait_s)
             if outcome.wait_s
             else outcome.plain()
         )
-        button = InlineQueryResultsButton(text=note, start_parameter=START_PARAMETER)
-        await query.answer([], button=button, cache_time=0, is_personal=True)
+        await _answer_note(query, note, 0)
         return
     await query.answer([outcome.inline_result()], cache_time=CACHE_TIME_S, is_personal=True)

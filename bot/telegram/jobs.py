@@ -1,4 +1,4 @@
-"""Periodic jobs: drop expired button state and idle rate-limit entries."""
+"""Periodic jobs: drop expired button state, cached answers and idle rate-limit entries."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ PURGE_INTERVAL_S = 600.0
 
 
 async def purge_state(context: CustomContext) -> None:
-    """Forget expired answers and users whose rate window is empty."""
+    """Forget expired answers and cached answers, and users whose rate window is empty."""
     answers = context.answers.purge()
-    users = context.limiter.purge()
-    logger.debug("Purged %d expired answers and %d idle users", answers, users)
+    cached = context.answer_cache.purge()
+    users = context.limiter.purge() + context.inline_limiter.purge()
+    logger.debug(
+        "Purged %d expired answers, %d cached answers and %d idle users", answers, cached, users
+    )

@@ -1,5 +1,8 @@
 """Sending replies: the "typing…" action while an answer computes, and messages sent in order.
 
+The "typing…" action never delays an answer: it is sent in the background, and refreshed only
+in private chats.
+
 A send that fails with a transient Bot API error (a 5xx or a dropped connection, not a timeout,
 after which the message may have arrived) is retried once; anything else goes to the global
 error handler.
@@ -11,11 +14,11 @@ import asyncio
 import contextlib
 import functools
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from typing import TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
+from typing import Any, TypeVar
 
 from telegram import InlineKeyboardMarkup, Message
-from telegram.constants import ChatAction
+from telegram.constants import ChatAction, ChatType
 from telegram.error import BadRequest, NetworkError, TelegramError, TimedOut
 
 logger = logging.getLogger(__name__)
@@ -26,6 +29,9 @@ T = TypeVar("T")
 TYPING_REFRESH_S = 4.0
 #: Pause before the single retry of a transient failure.
 RETRY_DELAY_S = 0.3
+
+#: Fire-and-forget tasks still running (asyncio keeps only weak references to tasks).
+_background: set[asyncio.Task[None]] = set()
 
 
 def _transient(exc: TelegramError) -> bool:
@@ -45,16 +51,39 @@ async def with_retry(call: Callable[[], Awaitable[T]], what: str) -> T:
 
 
 async def _send_typing(message: Message) -> None:
+    """Send "typing…" to ``message``'s chat; a failure is logged at DEBUG, never raised."""
     try:
         await message.reply_chat_action(ChatAction.TYPING)
-    except TelegramError as exc:
-        logger.warning("Could not send the typing action: %s", exc.__class__.__name__)
+    except Exception as exc:  # the action is cosmetic: nothing about it may fail an answer
+        logger.debug("Could not send the typing action: %s", exc.__class__.__name__)
+
+
+def _forget(task: asyncio.Task[None]) -> None:
+    _background.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.debug("Background task %s failed", task.get_name(), exc_info=task.exception())
+
+
+def fire_and_forget(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.Task[None]:
+    """Run ``coroutine`` in the background without awaiting it; its failure is only logged."""
+    task = asyncio.create_task(coroutine, name=name)
+    _background.add(task)
+    task.add_done_callback(_forget)
+    return task
 
 
 @contextlib.asynccontextmanager
 async def typing(message: Message) -> AsyncIterator[None]:
-    """Show "typing…" in ``message``'s chat until the block ends."""
-    await _send_typing(message)
+    """Show "typing…" in ``message``'s chat while the block runs, without ever delaying it.
+
+    The first action is sent in the background, so the block (the question going to the worker
+    pool) starts at once. Only private chats get it refreshed: in groups ``AIORateLimiter``
+    counts every action against the group's budget of 20 requests a minute.
+    """
+    fire_and_forget(_send_typing(message), "newsbot-typing")
+    if message.chat.type != ChatType.PRIVATE:
+        yield
+        return
 
     async def refresh() -> None:
         while True:

@@ -1,12 +1,20 @@
-"""Server-side state of the Telegram bot: button payloads behind short keys, per-user limits.
+"""Server-side state of the Telegram bot: button payloads behind short keys, per-user limits,
+recent answers by question, and the pending inline query per user.
 
-The classes are pure (no I/O, no Telegram types) and take a ``clock`` so tests control time.
-They are used from the event loop only, so they hold no locks.
+The classes are pure (no I/O, no Telegram types); those that keep time take a ``clock`` so tests
+control it. They are used from the event loop only, so they hold no locks.
+
+``Debouncer`` exists because Telegram sends an inline query per keystroke: ``settle`` lets a
+query wait a short moment, and a newer query of the same user ends that wait at once and makes
+the older one stale, so a typed-out question is looked up once, when the user pauses.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import math
+import re
 import secrets
 import time
 from collections import OrderedDict, deque
@@ -29,20 +37,10 @@ def new_key() -> str:
     return secrets.token_urlsafe(KEY_BYTES)
 
 
-class CallbackStore(Generic[T]):
-    """A bounded LRU map from short opaque keys to values that expire after ``ttl_s``.
+class TtlCache(Generic[T]):
+    """A bounded LRU map from strings to values that expire ``ttl_s`` after they were put."""
 
-    Callback data carries only the key (Telegram allows 64 bytes); the value stays here.
-    """
-
-    def __init__(
-        self,
-        capacity: int = 10_000,
-        ttl_s: float = 24 * 3600.0,
-        *,
-        clock: Clock = time.monotonic,
-        key_factory: Callable[[], str] = new_key,
-    ) -> None:
+    def __init__(self, capacity: int, ttl_s: float, *, clock: Clock = time.monotonic) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         if ttl_s <= 0:
@@ -50,24 +48,23 @@ class CallbackStore(Generic[T]):
         self._capacity = capacity
         self._ttl_s = ttl_s
         self._clock = clock
-        self._key_factory = key_factory
         self._items: OrderedDict[str, tuple[float, T]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._items)
 
-    def put(self, value: T) -> str:
-        """Store ``value`` and return its new key; evicts the least recently used when full."""
-        key = self._key_factory()
-        while key in self._items:
-            key = self._key_factory()
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def put(self, key: str, value: T) -> None:
+        """Keep ``value`` under ``key`` (replacing and refreshing an older one)."""
+        self._items.pop(key, None)
         self._items[key] = (self._clock() + self._ttl_s, value)
         while len(self._items) > self._capacity:
             self._items.popitem(last=False)
-        return key
 
     def get(self, key: str) -> T | None:
-        """The value behind ``key``, or None when unknown or expired. Marks it recently used."""
+        """The value under ``key``, or None when unknown or expired. Marks it recently used."""
         item = self._items.get(key)
         if item is None:
             return None
@@ -85,6 +82,43 @@ class CallbackStore(Generic[T]):
         for key in expired:
             del self._items[key]
         return len(expired)
+
+
+class CallbackStore(Generic[T]):
+    """A bounded LRU map from short opaque keys to values that expire after ``ttl_s``.
+
+    Callback data carries only the key (Telegram allows 64 bytes); the value stays here.
+    """
+
+    def __init__(
+        self,
+        capacity: int = 10_000,
+        ttl_s: float = 24 * 3600.0,
+        *,
+        clock: Clock = time.monotonic,
+        key_factory: Callable[[], str] = new_key,
+    ) -> None:
+        self._values = TtlCache[T](capacity, ttl_s, clock=clock)
+        self._key_factory = key_factory
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def put(self, value: T) -> str:
+        """Store ``value`` and return its new key; evicts the least recently used when full."""
+        key = self._key_factory()
+        while key in self._values:
+            key = self._key_factory()
+        self._values.put(key, value)
+        return key
+
+    def get(self, key: str) -> T | None:
+        """The value behind ``key``, or None when unknown or expired. Marks it recently used."""
+        return self._values.get(key)
+
+    def purge(self) -> int:
+        """Drop expired entries; returns how many were dropped."""
+        return self._values.purge()
 
 
 class RateLimiter:
@@ -145,6 +179,15 @@ class RateLimiter:
         return len(self._hits)
 
 
+_SPACES = re.compile(r"\s+")
+_TRAILING = re.compile(r"[\s?!.…]+$")
+
+
+def normalize_question(question: str) -> str:
+    """The cache key of ``question``: case-folded, spaces collapsed, trailing ``?!.`` dropped."""
+    return _TRAILING.sub("", _SPACES.sub(" ", question).strip().casefold())
+
+
 def wait_seconds(wait: float) -> int:
     """Seconds to show a user for a wait of ``wait`` (rounded up, at least 1)."""
     return max(1, math.ceil(wait))
@@ -156,3 +199,40 @@ class StoredAnswer:
 
     answer: Answer
     lang: str
+
+
+class Debouncer:
+    """The newest pending call per user; older ones are superseded by it."""
+
+    def __init__(self) -> None:
+        self._latest: dict[int, asyncio.Event] = {}
+
+    def __len__(self) -> int:
+        """Users with a call waiting in ``settle``."""
+        return len(self._latest)
+
+    def pending(self, user_id: int) -> bool:
+        """Whether a call of ``user_id`` is waiting in ``settle``."""
+        return user_id in self._latest
+
+    def supersede(self, user_id: int) -> None:
+        """Make the call of ``user_id`` waiting in ``settle`` (if any) stale, at once."""
+        previous = self._latest.pop(user_id, None)
+        if previous is not None:
+            previous.set()
+
+    async def settle(self, user_id: int, delay_s: float) -> bool:
+        """Wait ``delay_s`` seconds; True unless a newer call for ``user_id`` came meanwhile.
+
+        A newer call ends this wait at once (and this one returns False).
+        """
+        self.supersede(user_id)
+        superseded = asyncio.Event()
+        self._latest[user_id] = superseded
+        try:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(superseded.wait(), delay_s)
+        finally:
+            if self._latest.get(user_id) is superseded:
+                del self._latest[user_id]
+        return not superseded.is_set()

@@ -32,14 +32,22 @@ def packaged_model_path() -> Path:
 
 
 class SentenceTransformerEmbedder:
-    """Embeds with a sentence-transformers model folder (or hub name, if the machine is online).
+    """Embeds with a local sentence-transformers model folder (nothing is downloaded).
 
     ``model`` empty means the packaged all-MiniLM-L6-v2. The model loads on first use or on
     ``warm()``; queries and documents use the model's prompts when it defines them.
     """
 
-    def __init__(self, model: str = "", *, batch_size: int = 64, device: str = "cpu") -> None:
+    def __init__(
+        self,
+        model: str = "",
+        *,
+        batch_size: int = 64,
+        device: str = "cpu",
+        max_seq_length: int = 512,
+    ) -> None:
         self._model_ref = model
+        self._max_seq_length = max_seq_length
         self._batch_size = batch_size
         self._device = device
         self._model: SentenceTransformer | None = None
@@ -74,7 +82,13 @@ class SentenceTransformerEmbedder:
                 model = SentenceTransformer(path, device=self._device, local_files_only=True)
             except Exception as e:
                 raise ModelError(f"cannot load embedding model {self.name!r}: {e}") from e
-            dim = model.get_embedding_dimension()
+            if model.max_seq_length and model.max_seq_length > self._max_seq_length:
+                model.max_seq_length = self._max_seq_length  # CPU: long inputs cost quadratically
+            get_dim = (
+                getattr(model, "get_embedding_dimension", None)
+                or model.get_sentence_embedding_dimension
+            )
+            dim = get_dim()
             if dim is None:
                 raise ModelError(f"model {self.name!r} does not declare its dimension")
             self._dim = int(dim)

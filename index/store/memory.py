@@ -76,16 +76,20 @@ class MemoryStore:
             statuses: list[str] = []
             for article, chunks, vectors in prepared:
                 status = "added"
+                if article.origin:  # an older version from the same file or URL
+                    for old in [
+                        e
+                        for e in entries.values()
+                        if e.article.origin == article.origin and e.article.id != article.id
+                    ]:
+                        del entries[old.article.id]
+                        status = "updated"
                 if article.id in entries:
                     if not is_revision(entries[article.id].article, article):
-                        statuses.append("skipped")
+                        statuses.append(status if status == "updated" else "skipped")
                         continue
                     del entries[article.id]
                     status = "updated"
-                if article.origin:
-                    for old in [e for e in entries.values() if e.article.origin == article.origin]:
-                        del entries[old.article.id]
-                        status = "updated"
                 sequence += 1
                 entries[article.id] = _Entry(article, chunks, vectors, now, sequence)
                 statuses.append(status)

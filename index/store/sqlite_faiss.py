@@ -166,16 +166,25 @@ class FaissStore:
         added: list[Added],
     ) -> str:
         status = "added"
+        stale = (
+            [
+                old_id
+                for (old_id,) in conn.execute(
+                    "SELECT id FROM articles WHERE origin = ? AND id != ?",
+                    (article.origin, article.id),
+                ).fetchall()
+            ]
+            if article.origin
+            else []
+        )
+        for old_id in stale:  # an older version from the same file or URL
+            self._delete_article(conn, old_id, removed)
+            status = "updated"
         if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
             if not is_revision(self._read_article(conn, article.id), article):
-                return "skipped"
+                return status if stale else "skipped"
             self._delete_article(conn, article.id, removed)
             status = "updated"
-        if article.origin:
-            rows = conn.execute("SELECT id FROM articles WHERE origin = ?", (article.origin,))
-            for (old_id,) in rows.fetchall():
-                self._delete_article(conn, old_id, removed)
-                status = "updated"
         conn.execute(
             "INSERT INTO articles (id, text, title, date, source, url, origin, title_derived,"
             " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

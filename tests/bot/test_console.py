@@ -11,6 +11,7 @@ from bot.answering.reader import ExtractiveReader
 from bot.answering.types import Answer
 from bot.console import reply, run_console
 from index.embedding.fake import FakeEmbedder
+from index.errors import InputError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
@@ -161,3 +162,24 @@ def test_reply_renders_an_answer_or_an_error(answerer: PipelineAnswerer) -> None
     assert "37" in reply(answerer, "how many drones were intercepted?")
     assert reply(answerer, "   ?   ") == "Please ask a question in words."
     assert reply(Broken(), "why?") == "Something went wrong on my side. Please try again later."
+
+
+class OddError(InputError):
+    """A refusal that the UI strings have no template for."""
+
+    code = "no_such_template"
+
+
+class Odd:
+    """An answerer that refuses with ``OddError``."""
+
+    def answer(self, question: str) -> Answer:
+        raise OddError("internal detail", user_message="Please ask one thing at a time.")
+
+    def warm(self) -> None:
+        return None
+
+
+def test_an_error_without_a_template_falls_back_to_its_user_message() -> None:
+    assert reply(Odd(), "two things?") == "Please ask one thing at a time."
+    assert reply(Odd(), "дві речі?") == "Please ask one thing at a time."

@@ -199,11 +199,14 @@ def test_an_empty_body_has_no_chunks() -> None:
 # --- paragraph_around -----------------------------------------------------------------------------
 
 
-def test_paragraph_around_returns_the_enclosing_blank_line_block() -> None:
+def test_paragraph_around_uses_the_same_paragraphs_as_split_paragraphs() -> None:
     text = "First para.\n\nSecond para, line one.\nLine two.\n\n  \nThird."
     start = text.index("Line two")
     span = paragraph_around(text, start, start + len("Line two."))
-    assert span.slice(text) == "Second para, line one.\nLine two."
+    assert span in split_paragraphs(text)
+    assert span.slice(text) == "Line two."
+    across = paragraph_around(text, text.index("line one"), start + 3)
+    assert across.slice(text) == "Second para, line one.\nLine two."
     first = paragraph_around(text, 0, 5)
     assert first.slice(text) == "First para."
     last = paragraph_around(text, text.index("Third"), len(text))

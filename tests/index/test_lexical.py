@@ -66,7 +66,9 @@ def test_the_index_follows_store_writes(store: AnyStore, embedder: FakeEmbedder)
     assert lexical.search("flooded", 3) == []
 
     store.upsert(*make_item(embedder, FLOOD))
-    assert [key for key, _ in lexical.search("flooded", 3)] == [f"{FLOOD.id}:0"]
+    keys = [key for key, _ in lexical.search("flooded", 3)]
+    assert keys[0] == f"{FLOOD.id}:0"  # the body says "flooded"; the title "floods" too
+    assert all(key.startswith(f"{FLOOD.id}:") for key in keys)
 
     store.remove(FLOOD.id)
     assert lexical.search("flooded", 3) == []
@@ -126,3 +128,13 @@ def test_concurrent_searches_during_writes(store: AnyStore, embedder: FakeEmbedd
 
     assert errors == []
     assert len(lexical.search("voters", 20)) == 1 + 10
+
+
+def test_titles_and_dates_are_searchable(store: AnyStore, embedder: FakeEmbedder) -> None:
+    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    lexical = LexicalIndex(store)
+    # Neither "valley" in the second chunk nor the date is in the chunk texts themselves.
+    by_title = [key for key, _ in lexical.search("valley evacuated residents", 1)]
+    assert by_title == [f"{FLOOD.id}:1"]
+    by_date = lexical.search("what happened on Saturday 1 June 2024", 5)
+    assert by_date[0][0].startswith(f"{FLOOD.id}:")

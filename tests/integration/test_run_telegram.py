@@ -3,7 +3,6 @@ Bot API: it indexes the bundled sample, warms up, polls, and answers with the qu
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -13,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.bot.telegram.fake_bot_api import FakeBotApi, State
+from tests.conftest import clean_environ
 
 pytestmark = pytest.mark.integration
 
@@ -23,7 +23,7 @@ USER = {"id": 4242, "is_bot": False, "first_name": "Olena", "language_code": "en
 def test_newsbot_run_answers_through_a_bot_api_server(tmp_path: Path) -> None:
     with FakeBotApi(TOKEN) as api:
         env = {
-            **os.environ,
+            **clean_environ(),
             "NEWSBOT_TELEGRAM__TOKEN": TOKEN,
             "NEWSBOT_TELEGRAM__BASE_URL": api.base_url,
             "NEWSBOT_DATA_DIR": str(tmp_path / "data"),
@@ -33,7 +33,7 @@ def test_newsbot_run_answers_through_a_bot_api_server(tmp_path: Path) -> None:
         with log.open("w") as err:
             proc = subprocess.Popen(
                 [sys.executable, "-m", "bot.cli", "run"],
-                cwd=tmp_path,
+                cwd=tmp_path,  # no .env there
                 env=env,
                 stdin=subprocess.DEVNULL,
                 stdout=err,

@@ -91,9 +91,10 @@ def test_other_answers_from_the_sample(answerer: PipelineAnswerer) -> None:
 
 def test_the_answer_reports_timings(answerer: PipelineAnswerer) -> None:
     answer = answerer.answer(DRONES)
-    assert set(answer.timings) == {"search_ms", "read_ms", "compose_ms"}
-    assert all(v >= 0 for v in answer.timings.values())
-    assert answer.latency_ms >= 0
+    stages = {"embed_ms", "dense_ms", "lexical_ms", "fuse_ms", "search_ms", "read_ms"}
+    assert stages <= set(answer.timings)
+    assert answer.latency_ms >= answer.timings["search_ms"] + answer.timings["read_ms"]
+    assert data_has_timings(answer.as_json(), stages)
     data = answer.as_json()
     assert data["answer"] == answer.answer
     assert isinstance(data["quotes"], list) and data["quotes"][0]["date"] == "2025-02-04"
@@ -187,3 +188,8 @@ def test_a_forged_quote_never_reaches_the_answer(
     assert answer.declined
     assert answer.quotes == ()
     assert answer.closest and answer.closest[0].article_id == sample(sample_store).id
+
+
+def data_has_timings(data: dict[str, object], stages: set[str]) -> bool:
+    timings = data["timings_ms"]
+    return isinstance(timings, dict) and stages <= set(timings)

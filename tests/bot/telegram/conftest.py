@@ -9,6 +9,7 @@ import pytest
 import pytest_asyncio
 
 from bot.settings import Settings
+from bot.telegram import handlers_inline
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
@@ -41,6 +42,12 @@ async def bot(
 ) -> AsyncIterator[Harness]:
     async with running_bot(api, settings, answerer, catalog) as harness:
         yield harness
+
+
+@pytest.fixture(autouse=True)
+def no_inline_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inline queries are answered at once (tests of the debounce set ``DEBOUNCE_S`` again)."""
+    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 0.0)
 
 
 @pytest.fixture(autouse=True)

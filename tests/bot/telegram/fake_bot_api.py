@@ -3,7 +3,7 @@
 It speaks enough of the Bot API for python-telegram-bot's real ``Application`` to run against it
 via ``base_url``, keeps the chats' messages, and refuses what Telegram refuses (see
 ``bot_api_rules``). Tests feed updates with ``push_update``, inject faults (``flood``, ``fail``,
-``hang``) and wait for effects with ``wait_for``.
+``hang``, ended by ``release_hangs``) and wait for effects with ``wait_for``.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ class FakeBotApi(BotApiMethods):
         self.state = State()
         self._cond = threading.Condition()
         self._closing = False
+        self._hangs_released = False
         self._ids = itertools.count(1)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = False
@@ -115,6 +116,12 @@ class FakeBotApi(BotApiMethods):
     def hang(self, calls: int, methods: Iterable[str] = ("sendMessage",)) -> None:
         """Never answer the next ``calls`` requests to ``methods`` (the client times out)."""
         self._add_fault(Fault("hang", calls, frozenset(methods)))
+
+    def release_hangs(self) -> None:
+        """Close the connections of hanging requests without an answer (the client fails)."""
+        with self._cond:
+            self._hangs_released = True
+            self._cond.notify_all()
 
     # inspection ----------------------------------------------------------------------------
     def snapshot(self, fn: Callable[[State], T]) -> T:
@@ -209,7 +216,7 @@ class FakeBotApi(BotApiMethods):
                 call.status = {"flood": 429, "fail": fault.status, "hang": 0}[fault.kind]
                 self._cond.notify_all()
                 if fault.kind == "hang":
-                    self._cond.wait_for(lambda: self._closing, _MAX_HANG_S)
+                    self._cond.wait_for(lambda: self._closing or self._hangs_released, _MAX_HANG_S)
                     return None
                 if fault.kind == "flood":
                     return 429, {

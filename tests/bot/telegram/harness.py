@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, NamedTuple
 
 from pydantic import SecretStr
@@ -48,6 +48,11 @@ def make_settings(api: FakeBotApi, token: str = TOKEN, **telegram: Any) -> Setti
 class Sent(NamedTuple):
     update_id: int
     message_id: int
+
+
+class Inline(NamedTuple):
+    query_id: str
+    update_id: int
 
 
 class Harness:
@@ -114,11 +119,26 @@ class Harness:
         return self.api.push_update({"callback_query": query})
 
     def inline(self, user: dict[str, Any], text: str) -> str:
+        """``user`` typing ``@bot text``; returns the inline query id."""
+        return self.inline_query(user, text).query_id
+
+    def inline_query(self, user: dict[str, Any], text: str) -> Inline:
+        """``user`` typing ``@bot text``; returns the query id and the update id."""
         query_id = str(self.api.next_id())
-        self.api.push_update(
+        update_id = self.api.push_update(
             {"inline_query": {"id": query_id, "from": user, "query": text, "offset": ""}}
         )
-        return query_id
+        return Inline(query_id, update_id)
+
+    async def inline_answer(self, query_id: str, timeout: float = 5.0) -> dict[str, Any]:
+        """Wait for the bot's answer to the inline query ``query_id``; its parameters."""
+        return await self.api.wait_for(lambda s: s.inline_answers.get(query_id), timeout)
+
+    async def until(self, predicate: Callable[[], bool], timeout: float = 5.0) -> None:
+        """Wait (bounded) until ``predicate()`` about the bot's own state holds."""
+        async with asyncio.timeout(timeout):
+            while not predicate():
+                await asyncio.sleep(0.01)
 
     async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[BotMessage]:
         """Wait for at least ``count`` messages in ``chat_id``; all of them."""

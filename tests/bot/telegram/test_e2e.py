@@ -32,9 +32,11 @@ async def test_private_question_gets_the_answer_with_the_quote(bot: Harness) -> 
     assert link in reply.text
     assert "Drones <repelled> & more · 2024-05-01 · Kyiv Daily" in reply.plain
     assert [text for text, _ in buttons(reply)] == ["More sources", "Full passage"]
-    methods = [c.method for c in bot.api.calls() if c.method in {"sendChatAction", "sendMessage"}]
-    assert methods == ["sendChatAction", "sendMessage"]
-    assert bot.api.calls("sendChatAction")[0].params["action"] == "typing"
+    [action] = await bot.api.wait_for(
+        lambda s: [c for c in s.calls if c.method == "sendChatAction"]
+    )
+    assert action.params["action"] == "typing"
+    assert action.params["chat_id"] == ANN["id"]
 
 
 async def test_start_greets_in_the_users_language_and_examples_ask(bot: Harness) -> None:

@@ -10,8 +10,9 @@ import re
 import pytest
 
 from bot.i18n import t
+from bot.telegram import sending
 from index.errors import EmptyQuestionError
-from tests.bot.telegram.fake_bot_api import FakeBotApi
+from tests.bot.telegram.fake_bot_api import FakeBotApi, State
 from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,
@@ -23,6 +24,7 @@ from tests.bot.telegram.fakes import (
 )
 from tests.bot.telegram.harness import (
     Harness,
+    group_chat,
     make_settings,
     private_chat,
     running_bot,
@@ -150,3 +152,44 @@ async def test_users_asking_too_fast_are_told_to_wait(
     match = re.fullmatch(r"You are asking too fast\. Please wait (\d+) s and ask again\.", texts[2])
     assert match and 1 <= int(match.group(1)) <= 30
     assert all(QUOTE_TEXT in m.plain for m in api.messages(BOHDAN["id"]))
+
+
+async def test_a_hanging_typing_action_does_not_delay_the_answer(
+    api: FakeBotApi, answerer: FakeAnswerer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="bot.telegram.sending")
+    settings = make_settings(api, read_timeout_s=60.0)
+    async with running_bot(api, settings, answerer, FakeCatalog()) as bot:
+        api.hang(1, methods=("sendChatAction",))
+        bot.send(private_chat(ANN), ANN, QUESTION)
+        [reply] = await bot.replies(ANN["id"])
+        assert QUOTE_TEXT in reply.plain
+        assert [c.status for c in api.calls("sendChatAction")] == [0], "still hanging"
+        api.release_hangs()
+        await bot.until(lambda: any("typing action" in r.getMessage() for r in caplog.records))
+    [failed] = [r for r in caplog.records if "typing action" in r.getMessage()]
+    assert failed.levelno == logging.DEBUG
+    assert not [
+        r for r in caplog.records if r.levelno >= logging.WARNING and r.name.startswith("bot")
+    ]
+
+
+async def test_typing_is_refreshed_in_private_chats_only(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sending, "TYPING_REFRESH_S", 0.01)
+    group = group_chat(-100301)
+    bot.answerer.block("slow")
+    bot.send(group, ANN, "/ask A slow question in the group?")
+    bot.send(private_chat(BOHDAN), BOHDAN, "A slow question in private?")
+
+    def actions(state: State, chat_id: int) -> int:
+        return sum(
+            c.method == "sendChatAction" and c.params["chat_id"] == chat_id for c in state.calls
+        )
+
+    await bot.api.wait_for(lambda s: actions(s, BOHDAN["id"]) >= 3 and actions(s, group["id"]) >= 1)
+    bot.answerer.release_all()
+    await bot.replies(group["id"])
+    await bot.replies(BOHDAN["id"])
+    assert bot.api.snapshot(lambda s: actions(s, group["id"])) == 1

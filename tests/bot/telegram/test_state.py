@@ -1,4 +1,5 @@
-"""Server-side button state and the per-user rate limiter, with an injected clock."""
+"""Server-side button state, the answer cache and the per-user rate limiter, with an injected
+clock."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ import re
 import pytest
 
 from bot.telegram import keyboards
-from bot.telegram.state import CallbackStore, RateLimiter, new_key, wait_seconds
+from bot.telegram.state import (
+    CallbackStore,
+    RateLimiter,
+    TtlCache,
+    new_key,
+    normalize_question,
+    wait_seconds,
+)
 
 
 class Clock:
@@ -76,6 +84,54 @@ def test_store_purges_expired_entries_and_regenerates_colliding_keys() -> None:
 def test_store_rejects_bad_bounds(kwargs: dict[str, float]) -> None:
     with pytest.raises(ValueError):
         CallbackStore(**kwargs)  # type: ignore[arg-type]
+
+
+def test_cache_entries_expire_after_the_ttl_since_they_were_put() -> None:
+    clock = Clock()
+    cache: TtlCache[str] = TtlCache(capacity=4, ttl_s=300, clock=clock)
+    cache.put("q", "old")
+    clock.now += 200
+    assert cache.get("q") == "old", "reading does not extend the entry's life"
+    cache.put("r", "other")
+    clock.now += 100
+    assert cache.get("q") is None
+    assert "q" not in cache
+    assert cache.get("r") == "other"
+    cache.put("r", "new")
+    clock.now += 299
+    assert cache.get("r") == "new", "putting again refreshes the entry"
+    clock.now += 1
+    assert cache.purge() == 1
+    assert len(cache) == 0
+
+
+def test_cache_evicts_the_least_recently_used() -> None:
+    cache: TtlCache[int] = TtlCache(capacity=2, ttl_s=60, clock=Clock())
+    cache.put("a", 1)
+    cache.put("b", 2)
+    assert cache.get("a") == 1
+    cache.put("c", 3)
+    assert (cache.get("a"), cache.get("b"), cache.get("c")) == (1, None, 3)
+
+
+@pytest.mark.parametrize("kwargs", [{"capacity": 0, "ttl_s": 1}, {"capacity": 1, "ttl_s": 0}])
+def test_cache_rejects_bad_bounds(kwargs: dict[str, float]) -> None:
+    with pytest.raises(ValueError):
+        TtlCache(**kwargs)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("question", "key"),
+    [
+        ("How many drones were intercepted?", "how many drones were intercepted"),
+        ("  how many\tdrones   WERE intercepted ?! ", "how many drones were intercepted"),
+        ("Скільки ракет збили…", "скільки ракет збили"),
+        ("Straße?", "strasse"),
+        ("?!", ""),
+    ],
+)
+def test_questions_are_normalised_for_the_cache(question: str, key: str) -> None:
+    assert normalize_question(question) == key
 
 
 def test_rate_limiter_allows_the_limit_then_says_how_long_to_wait() -> None:

@@ -1,0 +1,133 @@
+"""Sentence reranking: the ``Reranker`` protocol, its candidates, a score cache and a fake.
+
+A reranker scores (question, sentence) pairs after the reader has picked its candidate
+sentences, so a stronger model (a cross-encoder, ``rerank_crossencoder``) can reorder them.
+No cross-encoder is packaged here (see ``shared/MODELS.md``); the real one loads a local
+model folder, and ``FakeReranker`` stands in for it in tests.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.answering.question import Question
+from bot.answering.reader import Reading
+
+logger = logging.getLogger(__name__)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceCandidate:
+    """A sentence to score: its text, some context, and a key that identifies it for caching.
+
+    ``context`` is the article title and the neighbouring sentences (may be empty); ``key`` is
+    ``(article id, start, end)`` of the sentence in its article's text.
+    """
+
+    text: str
+    context: str
+    key: tuple[str, int, int]
+
+
+def candidate_from_reading(reading: Reading) -> SentenceCandidate:
+    """The candidate for a reading's sentence: title and the chunk's neighbours as context."""
+    article = reading.article
+    spans = reading.passage.chunk.sentences
+    index = next((i for i, s in enumerate(spans) if s.start == reading.sentence.start), None)
+    around = (
+        [spans[j].slice(article.text) for j in (index - 1, index + 1) if 0 <= j < len(spans)]
+        if index is not None
+        else []
+    )
+    context = " ".join(part for part in (article.title, *around) if part)
+    return SentenceCandidate(
+        text=reading.sentence.slice(article.text),
+        context=context,
+        key=(article.id, reading.sentence.start, reading.sentence.end),
+    )
+
+
+class Reranker(Protocol):
+    """Scores candidate sentences for a question: one score per candidate, higher is better."""
+
+    def rerank(self, question: Question, candidates: Sequence[SentenceCandidate]) -> list[float]:
+        """Return ``len(candidates)`` scores, in the candidates' order."""
+        ...
+
+    def warm(self) -> None:
+        """Load the model now (start-up), so the first question is not slow."""
+        ...
+
+
+class ScoreCache:
+    """A small thread-safe LRU map from a hashable key to a float score, with hit counts."""
+
+    def __init__(self, size: int) -> None:
+        self._size = max(0, size)
+        self._data: OrderedDict[Hashable, float] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._data)
+
+    def get(self, key: Hashable) -> float | None:
+        with self._lock:
+            value = self._data.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self.hits += 1
+            self._data.move_to_end(key)
+            return value
+
+    def put(self, key: Hashable, value: float) -> None:
+        if self._size == 0:
+            return
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+
+def _words(text: str) -> set[str]:
+    return set(_WORD.findall(text.lower()))
+
+
+class FakeReranker:
+    """Deterministic word-overlap reranker for tests; ``history`` records every call.
+
+    The score is the share of the question's words found in the sentence, plus a tenth of
+    the share found only in its context, so it lies in [0, 1.1] and needs no model.
+    """
+
+    def __init__(self) -> None:
+        self.history: list[tuple[str, tuple[SentenceCandidate, ...]]] = []
+        self.warmed = False
+
+    def warm(self) -> None:
+        self.warmed = True
+
+    def rerank(self, question: Question, candidates: Sequence[SentenceCandidate]) -> list[float]:
+        self.history.append((question.text, tuple(candidates)))
+        asked = _words(question.text)
+        if not asked:
+            return [0.0] * len(candidates)
+        scores: list[float] = []
+        for cand in candidates:
+            in_text = asked & _words(cand.text)
+            in_context = (asked & _words(cand.context)) - in_text
+            scores.append((len(in_text) + 0.1 * len(in_context)) / len(asked))
+        logger.debug("fake rerank of %d candidates", len(candidates))
+        return scores

@@ -1,0 +1,84 @@
+"""The reranking protocol's pieces: candidates, the score cache and the fake reranker."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from bot.answering.question import analyze_question
+from bot.answering.reader import Reading
+from bot.answering.rerank import (
+    FakeReranker,
+    Reranker,
+    ScoreCache,
+    SentenceCandidate,
+    candidate_from_reading,
+)
+from bot.answering.scoring import Features
+from tests.bot.answering.conftest import ATTACK, passages_for
+
+QUESTION = analyze_question("How many drones were shot down?")
+FEATURES = Features(dense=0, coverage=0, context=0, names=1, answer_type=0, retrieval=1)
+
+
+def test_candidate_is_frozen_and_hashable() -> None:
+    cand = SentenceCandidate("Text.", "Title", ("id", 0, 5))
+    assert {cand, SentenceCandidate("Text.", "Title", ("id", 0, 5))} == {cand}
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        cand.text = "other"  # type: ignore[misc]
+
+
+def test_candidate_from_reading_takes_title_and_neighbours() -> None:
+    (passage,) = passages_for(ATTACK)
+    first, middle, last = passage.chunk.sentences
+    reading = Reading(passage, middle, None, 0.5, FEATURES)
+    cand = candidate_from_reading(reading)
+    assert cand.text == "The air force said 37 of the 65 drones were shot down."
+    assert cand.key == (ATTACK.id, middle.start, middle.end)
+    assert cand.context == (
+        "Overnight attack Russia launched an attack overnight. Power was restored by noon."
+    )
+    edge = candidate_from_reading(Reading(passage, first, None, 0.5, FEATURES))
+    assert edge.context == f"{ATTACK.title} {middle.slice(ATTACK.text)}"
+    assert edge.text == first.slice(ATTACK.text) == "Russia launched an attack overnight."
+    assert last.slice(ATTACK.text) == "Power was restored by noon."
+
+
+def test_fake_reranker_scores_word_overlap_and_records_history() -> None:
+    reranker = FakeReranker()
+    protocol: Reranker = reranker
+    cands = [
+        SentenceCandidate("Power was restored, many said.", "", ("a", 0, 1)),
+        SentenceCandidate("37 drones were shot down.", "", ("a", 2, 3)),
+        SentenceCandidate("Nothing here.", "drones", ("a", 4, 5)),
+    ]
+    scores = protocol.rerank(QUESTION, cands)
+    asked = 6  # how many drones were shot down
+    assert scores == pytest.approx([1 / asked, 4 / asked, 0.1 / asked])
+    assert max(range(3), key=scores.__getitem__) == 1
+    assert reranker.history == [(QUESTION.text, tuple(cands))]
+    assert not reranker.warmed
+    reranker.warm()
+    assert reranker.warmed
+    assert reranker.rerank(QUESTION, []) == []
+    assert len(reranker.history) == 2
+
+
+def test_score_cache_is_a_bounded_lru() -> None:
+    cache = ScoreCache(2)
+    cache.put("a", 0.1)
+    cache.put("b", 0.2)
+    assert cache.get("a") == 0.1  # "a" is now the most recent
+    cache.put("c", 0.3)  # evicts "b"
+    assert cache.get("b") is None
+    assert (cache.get("a"), cache.get("c")) == (0.1, 0.3)
+    assert len(cache) == 2
+    assert (cache.hits, cache.misses) == (3, 1)
+
+
+def test_score_cache_of_size_zero_keeps_nothing() -> None:
+    cache = ScoreCache(0)
+    cache.put(("q", ("a", 0, 1)), 0.5)
+    assert cache.get(("q", ("a", 0, 1))) is None
+    assert len(cache) == 0

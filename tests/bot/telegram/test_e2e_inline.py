@@ -1,0 +1,102 @@
+"""End to end, inline mode under typing: the debounce, its own rate limit, the answer cache."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot.i18n import t
+from bot.telegram import asking, handlers_inline
+from bot.telegram import context as ctx
+from bot.telegram.state import Debouncer
+from index.errors import EmptyQuestionError
+from tests.bot.telegram.fake_bot_api import FakeBotApi
+from tests.bot.telegram.fakes import ANN, BOHDAN, QUOTE_TEXT, FakeAnswerer, FakeCatalog
+from tests.bot.telegram.harness import Harness, buttons, make_settings, private_chat, running_bot
+
+QUESTION = "How many drones were intercepted?"
+
+
+async def test_a_newer_inline_query_supersedes_the_one_typed_before(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    debouncer: Debouncer = bot.app.bot_data[ctx.DEBOUNCER]
+    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 60.0)
+    typed = bot.inline_query(ANN, "How many dro")
+    await bot.until(lambda: debouncer.pending(ANN["id"]))
+    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 0.0)
+    other_user = bot.inline(BOHDAN, "Скільки ракет збили?")
+    assert (await bot.inline_answer(other_user))["results"]
+    assert debouncer.pending(ANN["id"]), "another user's query supersedes nothing"
+    final = bot.inline(ANN, QUESTION)
+    [result] = (await bot.inline_answer(final))["results"]
+    assert result["title"] == "42 of 45 drones were shot down."
+    await bot.processed(typed.update_id)
+    assert typed.query_id not in bot.api.snapshot(lambda s: set(s.inline_answers))
+    assert bot.answerer.calls == ["Скільки ракет збили?", QUESTION]
+    assert len(debouncer) == 0
+
+
+async def test_clearing_the_query_supersedes_the_pending_one(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    debouncer: Debouncer = bot.app.bot_data[ctx.DEBOUNCER]
+    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 60.0)
+    typed = bot.inline_query(ANN, "How many")
+    await bot.until(lambda: debouncer.pending(ANN["id"]))
+    cleared = bot.inline(ANN, "")
+    assert (await bot.inline_answer(cleared))["button"]["text"] == t("telegram.inline_hint", "en")
+    await bot.processed(typed.update_id)
+    assert typed.query_id not in bot.api.snapshot(lambda s: set(s.inline_answers))
+    assert bot.answerer.calls == []
+
+
+async def test_inline_queries_have_their_own_looser_limit(
+    api: FakeBotApi, answerer: FakeAnswerer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(asking, "INLINE_RATE_LIMIT", 3)
+    settings = make_settings(api, user_rate_limit=1, user_rate_window_s=60)
+    async with running_bot(api, settings, answerer, FakeCatalog()) as bot:
+        answers = [await bot.inline_answer(bot.inline(ANN, f"Drones, part {n}?")) for n in range(4)]
+        bot.send(private_chat(ANN), ANN, QUESTION)
+        [reply] = await bot.replies(ANN["id"])
+    assert [len(answer["results"]) for answer in answers] == [1, 1, 1, 0]
+    match = re.fullmatch(r"Too many questions: wait (\d+) s", answers[3]["button"]["text"])
+    assert match and 1 <= int(match.group(1)) <= 60
+    assert QUOTE_TEXT in reply.plain, "inline queries do not use up the question limit"
+
+
+async def test_a_question_computes_once_for_inline_and_chat(bot: Harness) -> None:
+    [card] = (await bot.inline_answer(bot.inline(ANN, QUESTION)))["results"]
+    bot.send(private_chat(BOHDAN), BOHDAN, "  how many drones   were INTERCEPTED ")
+    [reply] = await bot.replies(BOHDAN["id"])
+    bot.send(private_chat(ANN), ANN, QUESTION)
+    [again] = await bot.replies(ANN["id"])
+    assert bot.answerer.calls == [QUESTION]
+    assert QUOTE_TEXT in reply.plain
+    assert again.text == reply.text
+    assert bot.api.calls("sendChatAction") == [], "nothing computes, so nobody waits"
+    bot.press(reply, buttons(reply)[0][1], BOHDAN)
+    more = (await bot.replies(BOHDAN["id"], 2))[1]
+    assert more.plain.startswith("More sources")
+    bot.send(private_chat(ANN), ANN, "How many missiles were intercepted?")
+    await bot.replies(ANN["id"], 2)
+    assert bot.answerer.calls == [QUESTION, "How many missiles were intercepted?"]
+    assert card["title"] == "42 of 45 drones were shot down."
+
+
+async def test_inline_failures_answer_with_a_safe_note_on_the_button(bot: Harness) -> None:
+    bot.answerer.answers["boom?"] = RuntimeError("secret internals of the model")
+    bot.answerer.answers["???"] = EmptyQuestionError("only punctuation")
+    failed = await bot.inline_answer(bot.inline(BOHDAN, "boom?"))
+    refused = await bot.inline_answer(bot.inline(BOHDAN, "???"))
+    assert failed["results"] == []
+    assert failed["button"]["text"] == t("error.internal", "uk")
+    assert failed["button"]["start_parameter"] == handlers_inline.START_PARAMETER
+    assert refused["results"] == []
+    assert refused["button"]["text"] == t("error.empty_question", "uk")
+    assert bot.answerer.calls == ["boom?", "???"], "failures are not cached"
+    bot.answerer.answers.clear()
+    [card] = (await bot.inline_answer(bot.inline(BOHDAN, "boom?")))["results"]
+    assert card["type"] == "article"
