@@ -26,9 +26,9 @@ from bot.answering.reader import Reading
 from bot.answering.scoring import Features, Weights
 from bot.commands import corpus_key
 from bot.evaluation import load_items
-from bot.factory import build_components, configured_embedder, ensure_corpus, ingest_options
+from bot.factory import build_components, configured_embedder, ensure_corpus
+from bot.factory import ingest as ingest_into
 from bot.settings import Settings
-from index.ingest import ingest_paths
 
 FEATURES = [f.name for f in fields(Features)]
 
@@ -57,12 +57,7 @@ def collect(settings: Settings, spec: str) -> list[Case]:
         )
         comps = build_components(settings, embedder=embedder, data_dir=data_dir)
         if len(comps.store) == 0:
-            ingest_paths(
-                [Path(corpus)],
-                store=comps.store,
-                embedder=embedder,
-                options=ingest_options(settings),
-            )
+            ingest_into(comps, [Path(corpus)], progress=False)
     else:
         comps = build_components(settings, embedder=embedder)
         ensure_corpus(comps)

@@ -19,11 +19,12 @@ from pathlib import Path
 
 from bot.commands import corpus_key
 from bot.evaluation import load_items
-from bot.factory import build_components, configured_embedder, ensure_corpus, ingest_options
+from bot.factory import build_components, configured_embedder, ensure_corpus
+from bot.factory import ingest as ingest_into
 from bot.settings import Settings
 from index.articles import iter_article_files, read_article_file
 from index.chunking import chunk_article
-from index.ingest import embedding_text, ingest_paths
+from index.ingest import embedding_text
 
 QUESTION = "how many drones were intercepted?"
 
@@ -90,12 +91,7 @@ def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
         comps = build_components(settings, data_dir=Path(tmp) / "data")
         comps.embedder.warm()
         started = time.perf_counter()
-        report = ingest_paths(
-            [sub],
-            store=comps.store,
-            embedder=comps.embedder,
-            options=ingest_options(settings, progress=False),
-        )
+        report = ingest_into(comps, [sub], progress=False)
         took = time.perf_counter() - started
         chunks = len(comps.store)
         texts = []
@@ -148,12 +144,7 @@ def main() -> None:
         comps = build_components(settings, embedder=embedder, data_dir=data_dir)
         if len(comps.store) == 0:
             print("indexing the BBC corpus first (cached for later runs)...")
-            ingest_paths(
-                [args.bbc],
-                store=comps.store,
-                embedder=embedder,
-                options=ingest_options(settings, progress=False),
-            )
+            ingest_into(comps, [args.bbc], progress=False)
         print(
             f"warm latency, bbc_dev ({len(bbc)} q, {len(comps.store)} chunks): "
             f"{warm_latency(settings, bbc, data_dir, args.rounds)}"

@@ -15,11 +15,11 @@ from bot.factory import (
     build_components,
     configured_embedder,
     ensure_corpus,
-    ingest_options,
 )
+from bot.factory import ingest as ingest_into
 from bot.settings import Settings
 from index.articles import iter_article_files
-from index.ingest import INDEX_FORMAT, ingest_paths
+from index.ingest import INDEX_FORMAT
 from index.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -64,12 +64,7 @@ def run(settings: Settings) -> int:
 def ingest(settings: Settings, paths: Sequence[Path]) -> int:
     components = build_components(settings)
     started = time.perf_counter()
-    report = ingest_paths(
-        paths,
-        store=components.store,
-        embedder=components.embedder,
-        options=ingest_options(settings),
-    )
+    report = ingest_into(components, paths)
     print(format_report(report))
     logger.info("ingest took %.1f s", time.perf_counter() - started)
     return 1 if report.rejected and not report.changed and not report.skipped else 0
@@ -130,12 +125,7 @@ def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failur
         components = build_components(settings, embedder=embedder, data_dir=data_dir)
         if len(components.store) == 0:
             started = time.perf_counter()
-            report = ingest_paths(
-                [corpus],
-                store=components.store,
-                embedder=embedder,
-                options=ingest_options(settings),
-            )
+            report = ingest_into(components, [corpus])
             took = time.perf_counter() - started
             print(format_report(report).splitlines()[0])
             print(f"indexing time: {took:.1f} s ({len(components.store)} chunks)")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
@@ -18,6 +18,7 @@ from pathlib import Path
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.decline import DeclinePolicy
 from bot.answering.reader import ExtractiveReader
+from bot.answering.sentence_vectors import SentenceVectors
 from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
@@ -25,6 +26,7 @@ from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
+from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.factory import open_store
 from index.types import IngestReport
@@ -39,7 +41,7 @@ class Components:
     settings: Settings
     embedder: Embedder
     store: Store
-    lexical: LexicalIndex
+    sentence_cache: SentenceVectorCache
     answerer: PipelineAnswerer
 
 
@@ -105,8 +107,10 @@ def build_components(
         more_passages=settings.answer.more_passages,
         max_question_chars=settings.telegram.max_question_chars,
     )
-    answerer = PipelineAnswerer(searcher, ExtractiveReader(embedder), policy)
-    return Components(settings, embedder, store, lexical, answerer)
+    sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
+    reader = ExtractiveReader(embedder, vectors=SentenceVectors(embedder, sentence_cache))
+    answerer = PipelineAnswerer(searcher, reader, policy)
+    return Components(settings, embedder, store, sentence_cache, answerer)
 
 
 @contextmanager
@@ -116,22 +120,27 @@ def bundled_corpus() -> Iterator[Path]:
         yield path
 
 
+def ingest(
+    components: Components, paths: Sequence[Path], *, progress: bool | None = None
+) -> IngestReport:
+    """Ingest article files or folders into the components' store and sentence cache."""
+    return ingest_paths(
+        paths,
+        store=components.store,
+        embedder=components.embedder,
+        options=ingest_options(components.settings, progress=progress),
+        sentence_cache=components.sentence_cache,
+    )
+
+
 def ensure_corpus(components: Components, *, progress: bool | None = None) -> IngestReport | None:
     """Index the configured (or bundled) corpus when the store is empty; None if not needed."""
     if len(components.store) > 0:
         return None
-    settings = components.settings
-    options = ingest_options(settings, progress=progress)
-    if settings.corpus_dir is not None:
-        logger.info("index is empty: indexing %s", settings.corpus_dir)
-        return ingest_paths(
-            [settings.corpus_dir],
-            store=components.store,
-            embedder=components.embedder,
-            options=options,
-        )
+    corpus_dir = components.settings.corpus_dir
+    if corpus_dir is not None:
+        logger.info("index is empty: indexing %s", corpus_dir)
+        return ingest(components, [corpus_dir], progress=progress)
     with bundled_corpus() as corpus:
         logger.info("index is empty: indexing the bundled sample articles")
-        return ingest_paths(
-            [corpus], store=components.store, embedder=components.embedder, options=options
-        )
+        return ingest(components, [corpus], progress=progress)

@@ -17,9 +17,11 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from index.articles import ParsedArticle, iter_article_files, read_article_file
-from index.chunking import chunk_article
+from index.chunking import chunk_article, split_sentences
 from index.embedding.base import Embedder
 from index.errors import ArticleError
+from index.pieces import piece_key
+from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.common import is_revision
 from index.types import Article, Chunk, IngestReport, header_text
@@ -42,7 +44,12 @@ class IngestOptions:
 
 
 def ingest_paths(
-    paths: Sequence[Path], *, store: Store, embedder: Embedder, options: IngestOptions
+    paths: Sequence[Path],
+    *,
+    store: Store,
+    embedder: Embedder,
+    options: IngestOptions,
+    sentence_cache: SentenceVectorCache | None = None,
 ) -> IngestReport:
     """Index the article files in ``paths`` (files or folders). Idempotent."""
     report = IngestReport()
@@ -56,7 +63,14 @@ def ingest_paths(
             report.rejected.append((str(path), "no article files (.txt, .md) in this folder"))
         files.extend(found)
     parsed = _parse_all(files, options, report)
-    ingest_articles(parsed, store=store, embedder=embedder, options=options, report=report)
+    ingest_articles(
+        parsed,
+        store=store,
+        embedder=embedder,
+        options=options,
+        report=report,
+        sentence_cache=sentence_cache,
+    )
     return report
 
 
@@ -82,8 +96,10 @@ def ingest_articles(
     embedder: Embedder,
     options: IngestOptions,
     report: IngestReport,
+    sentence_cache: SentenceVectorCache | None = None,
 ) -> IngestReport:
-    """Chunk, embed and store already-parsed articles, in atomic batches."""
+    """Chunk, embed and store already-parsed articles, in atomic batches; with a
+    ``sentence_cache``, also embed every sentence so questions need not."""
     batch: list[tuple[str, Article, list[Chunk]]] = []
     seen: dict[str, str] = {}
     pending = 0
@@ -106,10 +122,10 @@ def ingest_articles(
         batch.append((name, article, chunks))
         pending += len(chunks)
         if pending >= options.batch_chunks:
-            _flush(batch, store=store, embedder=embedder, report=report)
+            _flush(batch, store=store, embedder=embedder, report=report, cache=sentence_cache)
             batch, pending = [], 0
     if batch:
-        _flush(batch, store=store, embedder=embedder, report=report)
+        _flush(batch, store=store, embedder=embedder, report=report, cache=sentence_cache)
     return report
 
 
@@ -119,6 +135,7 @@ def _flush(
     store: Store,
     embedder: Embedder,
     report: IngestReport,
+    cache: SentenceVectorCache | None,
 ) -> None:
     texts = [embedding_text(a, c) for _, a, chunks in batch for c in chunks]
     vectors = (
@@ -140,6 +157,26 @@ def _flush(
         else:
             report.skipped.append((name, "already indexed"))
     logger.info("stored %d articles (%d chunks)", len(batch), len(texts))
+    if cache is not None:
+        embed_sentences([a for _, a, chunks in batch if chunks], embedder=embedder, cache=cache)
+
+
+def embed_sentences(
+    articles: Sequence[Article], *, embedder: Embedder, cache: SentenceVectorCache
+) -> int:
+    """Store the whole-sentence vector (piece 0) of every sentence not cached yet."""
+    keys: list[str] = []
+    texts: list[str] = []
+    for article in articles:
+        for span in split_sentences(article.text):
+            keys.append(piece_key(article.id, span.start, span.end, 0))
+            texts.append(span.slice(article.text))
+    known = cache.get_many(keys)
+    todo = [i for i, key in enumerate(keys) if key not in known]
+    if todo:
+        vectors = embedder.embed([texts[i] for i in todo], kind="document")
+        cache.put_many((keys[i], vectors[row]) for row, i in enumerate(todo))
+    return len(todo)
 
 
 def embedding_text(article: Article, chunk: Chunk) -> str:

@@ -8,11 +8,8 @@ question's answer type (``spans``). A transformers QA model can replace it behin
 from __future__ import annotations
 
 import logging
-import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -28,6 +25,7 @@ from bot.answering.scoring import (
     type_presence,
     weighted_coverage,
 )
+from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.spans import (
     attributed_names,
     candidate_spans,
@@ -36,33 +34,13 @@ from bot.answering.spans import (
 )
 from index.chunking import split_sentences
 from index.embedding.base import Embedder
+from index.lru import LRUCache
+from index.pieces import dense_pieces, opens_with_pronoun, piece_key
 from index.types import Article, Passage, Span, header_text
 
 logger = logging.getLogger(__name__)
 
 _TERMINAL = (".", "!", "?", "…", "”", '"', "»", ")")
-_CLAUSE_BREAK = re.compile(r"[,;:“”\"«»()]|\s[–—-]\s")
-_MIN_CLAUSE_WORDS = 4
-
-
-def clause_pieces(text: str) -> list[str]:
-    """A long sentence's clauses (split at commas, quotes, dashes), small ones merged forward.
-
-    Long sentences dilute a sentence embedding; the best clause often matches the question
-    much better ("... and obtain licenses from our partners").
-    """
-    if len(text.split()) < 2 * _MIN_CLAUSE_WORDS:
-        return []
-    pieces: list[str] = []
-    current = ""
-    for part in _CLAUSE_BREAK.split(text):
-        current = f"{current} {part}".strip() if current else part.strip()
-        if len(current.split()) >= _MIN_CLAUSE_WORDS:
-            pieces.append(current)
-            current = ""
-    if current and pieces:
-        pieces[-1] = f"{pieces[-1]} {current}"
-    return pieces if len(pieces) > 1 else []
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,27 +66,6 @@ class Reader(Protocol):
     def warm(self) -> None: ...
 
 
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self._size = size
-        self._data: OrderedDict[object, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: object) -> object | None:
-        with self._lock:
-            if key in self._data:
-                self._data.move_to_end(key)
-                return self._data[key]
-            return None
-
-    def put(self, key: object, value: object) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-
 @dataclass(frozen=True, slots=True)
 class _Candidate:
     passage: Passage
@@ -118,48 +75,39 @@ class _Candidate:
     previous: str  # the sentence before, for sentences that open with a pronoun
 
 
-_PRONOUN_START = re.compile(r"^[“\"]?(they|it|he|she|this|these|those|its|their|his|her)\b", re.I)
-
-
-def opens_with_pronoun(text: str) -> bool:
-    """Whether the sentence's subject is a pronoun that refers to the sentence before."""
-    return _PRONOUN_START.match(text) is not None
-
-
-def dense_pieces(text: str, previous: str) -> list[str]:
-    """What is embedded for a sentence: itself, its clauses, and, when it opens with a pronoun
-    ("They are essential for ..."), the previous sentence with it, so the pronoun has a referent.
-    """
-    pieces = [text, *clause_pieces(text)]
-    if previous and opens_with_pronoun(text):
-        pieces.append(f"{previous} {text}")
-    return pieces
-
-
 def _is_headline(text: str) -> bool:
     return not text.rstrip().endswith(_TERMINAL) and len(text.split()) < 10
 
 
 class ExtractiveReader:
-    """Feature-scored sentence selection + typed span extraction."""
+    """Feature-scored sentence selection + typed span extraction.
+
+    Two stages keep the model off the hot path: every candidate is scored with its whole-
+    sentence vector (precomputed at ingest), then the best ``refine`` are rescored with the
+    vectors of their clauses and pronoun context too.
+    """
 
     def __init__(
-        self, embedder: Embedder, *, weights: Weights | None = None, cache_size: int = 20000
+        self,
+        embedder: Embedder,
+        *,
+        weights: Weights | None = None,
+        vectors: SentenceVectors | None = None,
+        refine: int = 6,
     ) -> None:
-        self._embedder = embedder
         self._weights = weights or Weights()
-        self._vectors = _LRU(cache_size)
-        self._sentences = _LRU(2048)
+        self._vectors = vectors or SentenceVectors(embedder)
+        self._sentences: LRUCache[str, list[Span]] = LRUCache(2048)
+        self._refine = refine
 
     def warm(self) -> None:
-        self._embedder.warm()
+        self._vectors.warm()
 
     def _article_sentences(self, article: Article) -> list[Span]:
-        cached = self._sentences.get(article.id)
-        if isinstance(cached, list):
-            return cached
-        spans = split_sentences(article.text)
-        self._sentences.put(article.id, spans)
+        spans = self._sentences.get(article.id)
+        if spans is None:
+            spans = split_sentences(article.text)
+            self._sentences.put(article.id, spans)
         return spans
 
     def _candidates(self, passages: Sequence[Passage]) -> list[_Candidate]:
@@ -186,56 +134,55 @@ class ExtractiveReader:
                 out.append(_Candidate(passage, rank, sent, context, previous))
         return out
 
-    def _embed(self, texts: Sequence[str], keys: Sequence[object]) -> npt.NDArray[np.float32]:
-        rows: list[npt.NDArray[np.float32] | None] = []
-        missing: list[int] = []
-        for i, key in enumerate(keys):
-            vec = self._vectors.get(key)
-            rows.append(vec if isinstance(vec, np.ndarray) else None)
-            if rows[-1] is None:
-                missing.append(i)
-        if missing:
-            fresh = self._embedder.embed([texts[i] for i in missing], kind="document")
-            for i, vec in zip(missing, fresh, strict=True):
-                self._vectors.put(keys[i], vec)
-                rows[i] = vec
-        if not rows:
-            return np.zeros((0, self._embedder.dim), dtype=np.float32)
-        return np.stack([r for r in rows if r is not None]).astype(np.float32, copy=False)
-
     def _dense(
-        self,
-        candidates: Sequence[_Candidate],
-        texts: Sequence[str],
-        keys: Sequence[tuple[str, int, int]],
-        qvec: npt.NDArray[np.float32],
+        self, candidates: Sequence[_Candidate], qvec: npt.NDArray[np.float32], *, whole: bool
     ) -> npt.NDArray[np.float32]:
-        """Per sentence: the best similarity over its ``dense_pieces``."""
-        all_texts: list[str] = []
-        all_keys: list[object] = []
+        """Per candidate: similarity of the whole sentence (``whole``), or the best over its
+        other pieces (clauses, pronoun context; -1 when it has none)."""
+        keys: list[str] = []
+        texts: list[str] = []
         owner: list[int] = []
-        for i, (cand, text, key) in enumerate(zip(candidates, texts, keys, strict=True)):
-            for j, piece in enumerate(dense_pieces(text, cand.previous)):
-                all_texts.append(piece)
-                all_keys.append((*key, j))
-                owner.append(i)
-        sims = self._embed(all_texts, all_keys) @ qvec
-        best = np.full(len(texts), -1.0, dtype=np.float32)
-        np.maximum.at(best, np.asarray(owner), sims.astype(np.float32))
+        for i, cand in enumerate(candidates):
+            article, sent = cand.passage.article, cand.sentence
+            pieces = dense_pieces(sent.slice(article.text), cand.previous)
+            for j, piece in enumerate(pieces):
+                if (j == 0) == whole:
+                    keys.append(piece_key(article.id, sent.start, sent.end, j))
+                    texts.append(piece)
+                    owner.append(i)
+        best = np.full(len(candidates), -1.0, dtype=np.float32)
+        if keys:
+            sims = (self._vectors.pieces(keys, texts) @ qvec).astype(np.float32)
+            np.maximum.at(best, np.asarray(owner), sims)
         return best
 
     def read(self, question: Question, passages: Sequence[Passage]) -> list[Reading]:
         candidates = self._candidates(passages)
         if not candidates:
             return []
+        qvec = self._vectors.query(question.text)
+        dense = self._dense(candidates, qvec, whole=True)
+        readings = self._score(question, passages, candidates, dense)
+        order = sorted(range(len(readings)), key=lambda i: readings[i].score, reverse=True)
+        top = order[: self._refine]
+        extra = self._dense([candidates[i] for i in top], qvec, whole=False)
+        for i, sim in zip(top, extra, strict=True):
+            if sim > readings[i].features.dense:
+                features = replace(readings[i].features, dense=float(min(1.0, max(0.0, sim))))
+                readings[i] = replace(
+                    readings[i], features=features, score=self._weights.score(features)
+                )
+        readings.sort(key=lambda r: r.score, reverse=True)
+        return readings
+
+    def _score(  # candidates' order is kept: read() sorts
+        self,
+        question: Question,
+        passages: Sequence[Passage],
+        candidates: Sequence[_Candidate],
+        dense: npt.NDArray[np.float32],
+    ) -> list[Reading]:
         texts = [c.sentence.slice(c.passage.article.text) for c in candidates]
-        keys = [(c.passage.article.id, c.sentence.start, c.sentence.end) for c in candidates]
-        qkey = ("query", question.text)
-        qvec = self._vectors.get(qkey)
-        if not isinstance(qvec, np.ndarray):
-            qvec = self._embedder.embed([question.text], kind="query")[0]
-            self._vectors.put(qkey, qvec)
-        dense = self._dense(candidates, texts, keys, qvec)
         stems = [
             {t.stem for t in tokenize(text)}
             | ({t.stem for t in tokenize(c.previous)} if opens_with_pronoun(text) else set())
@@ -281,5 +228,4 @@ class ExtractiveReader:
                     cand.passage, cand.sentence, answer, self._weights.score(features), features
                 )
             )
-        readings.sort(key=lambda r: r.score, reverse=True)
         return readings

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.answering.question import Question
 from bot.answering.reader import Reading
+from index.lru import LRUCache
 
 logger = logging.getLogger(__name__)
 
@@ -67,38 +66,8 @@ class Reranker(Protocol):
         ...
 
 
-class ScoreCache:
-    """A small thread-safe LRU map from a hashable key to a float score, with hit counts."""
-
-    def __init__(self, size: int) -> None:
-        self._size = max(0, size)
-        self._data: OrderedDict[Hashable, float] = OrderedDict()
-        self._lock = threading.Lock()
-        self.hits = 0
-        self.misses = 0
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._data)
-
-    def get(self, key: Hashable) -> float | None:
-        with self._lock:
-            value = self._data.get(key)
-            if value is None:
-                self.misses += 1
-                return None
-            self.hits += 1
-            self._data.move_to_end(key)
-            return value
-
-    def put(self, key: Hashable, value: float) -> None:
-        if self._size == 0:
-            return
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
+class ScoreCache(LRUCache[Hashable, float]):
+    """A thread-safe LRU map from a hashable key to a float score, with hit counts."""
 
 
 def _words(text: str) -> set[str]:

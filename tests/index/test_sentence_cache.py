@@ -1,0 +1,83 @@
+"""The persistent sentence-vector cache, and ingest filling it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from bot.answering.sentence_vectors import SentenceVectors
+from index.chunking import split_sentences
+from index.embedding.fake import FakeEmbedder
+from index.ingest import IngestOptions, ingest_paths
+from index.pieces import clause_pieces, dense_pieces, opens_with_pronoun, piece_key
+from index.sentence_cache import SentenceVectorCache
+from index.store.memory import MemoryStore
+from tests.conftest import SAMPLE_ARTICLE
+
+
+def test_vectors_survive_reopening(tmp_path: Path) -> None:
+    cache = SentenceVectorCache(tmp_path / "s.sqlite", 4)
+    vec = np.array([1, 2, 3, 4], dtype=np.float32)
+    cache.put_many([("a:0:5:0", vec), ("a:6:9:0", vec * 2)])
+    cache.close()
+    again = SentenceVectorCache(tmp_path / "s.sqlite", 4)
+    found = again.get_many(["a:0:5:0", "a:6:9:0", "missing"])
+    assert set(found) == {"a:0:5:0", "a:6:9:0"}
+    np.testing.assert_array_equal(found["a:6:9:0"], vec * 2)
+    assert len(again) == 2
+
+
+def test_vectors_of_another_dimension_are_ignored(tmp_path: Path) -> None:
+    SentenceVectorCache(tmp_path / "s.sqlite", 4).put_many([("k", np.ones(4, np.float32))])
+    assert SentenceVectorCache(tmp_path / "s.sqlite", 8).get_many(["k"]) == {}
+
+
+def test_ingest_embeds_every_sentence_so_questions_need_not(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    store = MemoryStore(embedder.name, embedder.dim)
+    cache = SentenceVectorCache(tmp_path / "s.sqlite", embedder.dim)
+    ingest_paths(
+        [SAMPLE_ARTICLE],
+        store=store,
+        embedder=embedder,
+        options=IngestOptions(progress=False),
+        sentence_cache=cache,
+    )
+    article = store.get_article(store.articles()[0].id)
+    spans = split_sentences(article.text)
+    assert len(cache) == len(spans)
+    vectors = SentenceVectors(embedder, cache)
+    keys = [piece_key(article.id, s.start, s.end, 0) for s in spans]
+    texts = [s.slice(article.text) for s in spans]
+    calls = len(embedder.history)
+    got = vectors.pieces(keys, texts)
+    assert len(embedder.history) == calls and vectors.computed == 0
+    np.testing.assert_allclose(got, embedder.embed(texts), rtol=1e-6)
+
+
+def test_pieces_computed_at_question_time_are_kept(tmp_path: Path) -> None:
+    embedder = FakeEmbedder()
+    cache = SentenceVectorCache(tmp_path / "s.sqlite", embedder.dim)
+    vectors = SentenceVectors(embedder, cache)
+    vectors.pieces(["x:0:3:1"], ["one clause here"])
+    assert vectors.computed == 1 and len(cache) == 1
+    fresh = SentenceVectors(embedder, cache)
+    fresh.pieces(["x:0:3:1"], ["one clause here"])
+    assert fresh.computed == 0
+
+
+def test_dense_pieces() -> None:
+    long = (
+        "“We must search worldwide for ways to strengthen defense, "
+        "and obtain licenses from partners,” he said."
+    )
+    assert clause_pieces("Too short, really.") == []
+    assert len(clause_pieces(long)) >= 2
+    assert opens_with_pronoun("They are essential for high-tech products.")
+    assert not opens_with_pronoun("Theyre is not a word.")
+    pieces = dense_pieces("They are essential.", "Rare earth minerals include lithium.")
+    assert pieces == [
+        "They are essential.",
+        "Rare earth minerals include lithium. They are essential.",
+    ]
