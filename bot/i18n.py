@@ -22,6 +22,14 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z]")
 _UK_ONLY = re.compile(r"[ґєіїҐЄІЇ]")
 _RU_ONLY = re.compile(r"[ёъыэЁЪЫЭ]")
+# Frequent words that only one of the two languages has, for text without telling letters.
+_UK_WORDS = frozenset(
+    "це що як коли чи де хто скільки який яка яке які або та від до ще вже".split()
+)
+_RU_WORDS = frozenset(
+    "это что как когда кто где сколько какой какая какое какие или от еще уже".split()
+)
+_WORD = re.compile(r"[\u0400-\u04FF']+")
 
 
 def detect_language(text: str, hint: str | None = None) -> str:
@@ -33,7 +41,9 @@ def detect_language(text: str, hint: str | None = None) -> str:
     lat = len(_LATIN.findall(text))
     hint_lang = normalize_lang(hint)
     if cyr > lat:
-        uk, ru = len(_UK_ONLY.findall(text)), len(_RU_ONLY.findall(text))
+        words = [w.lower() for w in _WORD.findall(text)]
+        uk = len(_UK_ONLY.findall(text)) + sum(w in _UK_WORDS for w in words)
+        ru = len(_RU_ONLY.findall(text)) + sum(w in _RU_WORDS for w in words)
         if uk > ru:
             return "uk"
         if ru > uk:

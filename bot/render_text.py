@@ -47,12 +47,13 @@ def render_refs(refs: Sequence[ArticleRef], lang: str) -> str:
 def render_answer(answer: Answer) -> str:
     """The short answer, then each quote with its title, date and source; or a decline."""
     lang = answer.lang
+    notice = [t(f"answer.{answer.notice}", lang)] if answer.notice else []
     if answer.answer is None:
-        lines = [t("answer.decline", lang)]
+        lines = [*notice, t("answer.decline", lang)]
         if answer.closest:
             lines.append(render_refs(answer.closest, lang))
         return "\n".join(lines)
-    parts = [answer.answer, ""]
+    parts = [*notice, answer.answer, ""]
     parts.extend(render_quote(q, lang) for q in answer.quotes)
     return "\n".join(parts)
 

@@ -32,6 +32,7 @@ class AnswerPolicy:
     more_passages: int = 3
     max_question_chars: int = 500
     second_quote_margin: float = 0.03
+    multilingual: bool = False  # the embedder understands questions in any language
 
 
 def to_quote(reading: Reading) -> Quote:
@@ -97,6 +98,8 @@ class PipelineAnswerer:
         readings = self._reader.read(q, passages)
         t2 = time.perf_counter()
         answer = self._compose(q.text, q.lang, passages, readings)
+        if q.lang != "en" and not self._policy.multilingual:
+            answer = replace(answer, notice="english_only")
         t3 = time.perf_counter()
         timings.update(
             search_ms=(t1 - t0) * 1000, read_ms=(t2 - t1) * 1000, compose_ms=(t3 - t2) * 1000
@@ -114,7 +117,8 @@ class PipelineAnswerer:
         declined = Answer(
             question, None, confidence=confidence, lang=lang, closest=closest_articles(passages)
         )
-        reason = decline_reason(best, policy.decline)
+        cross_lingual = lang != "en"
+        reason = decline_reason(best, policy.decline, cross_lingual=cross_lingual)
         if best is None or reason is not None:
             logger.info("declined: %s (evidence %.3f)", reason.value if reason else "", confidence)
             return declined
@@ -125,7 +129,7 @@ class PipelineAnswerer:
             if (
                 r.score >= best.score - policy.second_quote_margin
                 and r.article.id != best.article.id
-                and decline_reason(r, policy.decline) is None
+                and decline_reason(r, policy.decline, cross_lingual=cross_lingual) is None
             ):
                 chosen.append(r)
         quotes = verified([to_quote(r) for r in chosen], articles.get)

@@ -29,17 +29,26 @@ class DeclineReason(enum.Enum):
 class DeclinePolicy:
     """Bounds chosen on the development sets (see ``Settings.answer``)."""
 
-    min_evidence: float = 0.45
+    min_evidence: float = 0.35
     min_coverage: float = 0.25
-    strong_dense: float = 0.6
+    strong_dense: float = 0.55
     min_names: float = 1.0
-    min_answer_type: float = 0.25
+    min_answer_type: float = 0.0
+    min_cross_lingual: float = 0.5
 
 
-def decline_reason(best: Reading | None, policy: DeclinePolicy) -> DeclineReason | None:
-    """Why the bot should decline on ``best`` (the top reading), or None to answer."""
+def decline_reason(
+    best: Reading | None, policy: DeclinePolicy, *, cross_lingual: bool = False
+) -> DeclineReason | None:
+    """Why the bot should decline on ``best`` (the top reading), or None to answer.
+
+    A ``cross_lingual`` question (not in the articles' language) shares no words with the
+    evidence, so only its own score bound applies (meaning and answer type).
+    """
     if best is None:
         return DeclineReason.NO_PASSAGES
+    if cross_lingual:
+        return DeclineReason.WEAK_EVIDENCE if best.score < policy.min_cross_lingual else None
     f = best.features
     if best.score < policy.min_evidence:
         return DeclineReason.WEAK_EVIDENCE

@@ -29,19 +29,21 @@ class AnswerType(enum.Enum):
 _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), kind)
     for pattern, kind in (
-        (r"\bhow many\b|\bnumber of\b", AnswerType.COUNT),
+        (r"\bhow many\b|\bnumber of\b|\bскільки\b|\bсколько\b", AnswerType.COUNT),
         (
             r"\bhow (much|long|far|old|big|large|high|often)\b|\bwhat (percentage|share|proportion"
             r"|amount|price|sum|rate|figure)\b",
             AnswerType.AMOUNT,
         ),
         (
-            r"\bwhen\b|\b(what|which) (day|date|year|month|time|week)\b|\bwhat time\b",
+            r"\bwhen\b|\b(what|which) (day|date|year|month|time|week)\b|\bwhat time\b"
+            r"|\bколи\b|\bкогда\b",
             AnswerType.TIME,
         ),
-        (r"\bwho(m|se)?\b", AnswerType.PERSON),
+        (r"\bwho(m|se)?\b|\bхто\b|\bкто\b", AnswerType.PERSON),
         (
-            r"\bwhere\b|\b(what|which) (country|city|town|region|place|village|area|state"
+            r"\bwhere\b|\bде\b|\bгде\b|\bкуди\b|\bкуда\b"
+            r"|\b(what|which) (country|city|town|region|place|village|area|state"
             r"|province|capital)\b",
             AnswerType.PLACE,
         ),

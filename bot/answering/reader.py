@@ -18,6 +18,7 @@ import numpy.typing as npt
 from bot.answering.lexicon import tokenize
 from bot.answering.question import AnswerType, Question
 from bot.answering.scoring import (
+    CROSS_LINGUAL,
     Features,
     Weights,
     name_coverage,
@@ -103,6 +104,9 @@ class ExtractiveReader:
     def warm(self) -> None:
         self._vectors.warm()
 
+    def _weights_for(self, question: Question) -> Weights:
+        return self._weights if question.lang == "en" else CROSS_LINGUAL
+
     def _article_sentences(self, article: Article) -> list[Span]:
         spans = self._sentences.get(article.id)
         if spans is None:
@@ -169,9 +173,8 @@ class ExtractiveReader:
         for i, sim in zip(top, extra, strict=True):
             if sim > readings[i].features.dense:
                 features = replace(readings[i].features, dense=float(min(1.0, max(0.0, sim))))
-                readings[i] = replace(
-                    readings[i], features=features, score=self._weights.score(features)
-                )
+                score = self._weights_for(question).score(features)
+                readings[i] = replace(readings[i], features=features, score=score)
         readings.sort(key=lambda r: r.score, reverse=True)
         return readings
 
@@ -183,6 +186,7 @@ class ExtractiveReader:
         dense: npt.NDArray[np.float32],
     ) -> list[Reading]:
         texts = [c.sentence.slice(c.passage.article.text) for c in candidates]
+        scorer = self._weights_for(question)
         stems = [
             {t.stem for t in tokenize(text)}
             | ({t.stem for t in tokenize(c.previous)} if opens_with_pronoun(text) else set())
@@ -224,8 +228,6 @@ class ExtractiveReader:
                 else None
             )
             readings.append(
-                Reading(
-                    cand.passage, cand.sentence, answer, self._weights.score(features), features
-                )
+                Reading(cand.passage, cand.sentence, answer, scorer.score(features), features)
             )
         return readings

@@ -69,6 +69,7 @@ class Answer:
     more: tuple[Quote, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)
     latency_ms: float = 0.0
+    notice: str | None = None  # a UI string key shown before the answer ("english_only")
 
     @property
     def declined(self) -> bool:
@@ -91,6 +92,7 @@ class Answer:
                 for r in self.closest
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
+            "notice": self.notice,
         }
 
 

@@ -92,13 +92,14 @@ def _quote_block(quote: Quote) -> str:
 
 def answer_html(answer: Answer, lang: str) -> str:
     """The whole answer as one HTML text (possibly longer than one message)."""
+    notice = [f"<i>{esc(tr(f'answer.{answer.notice}', lang))}</i>"] if answer.notice else []
     if answer.answer is None:
-        parts = [tr("telegram.decline", lang)]
+        parts = [*notice, tr("telegram.decline", lang)]
         if answer.closest:
             lines = [f"• {citation(ref)}" for ref in answer.closest]
             parts.append(tr("telegram.closest", lang) + "\n" + "\n".join(lines))
         return "\n\n".join(parts)
-    parts = [f"<b>{esc(answer.answer.strip() or '—')}</b>"]
+    parts = [*notice, f"<b>{esc(answer.answer.strip() or '—')}</b>"]
     parts.extend(_quote_block(quote) for quote in answer.quotes)
     return "\n\n".join(parts)
 

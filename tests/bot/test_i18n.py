@@ -47,8 +47,8 @@ def test_detect_language_by_script_and_letters(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
 
-def test_cyrillic_without_telltale_letters_uses_the_hint_else_russian() -> None:
-    text = "Сколько дронов сбил он?"  # no letter only Ukrainian or only Russian has
+def test_cyrillic_without_telltale_letters_or_words_uses_the_hint_else_russian() -> None:
+    text = "Ракета над морем?"  # the same in both languages
     assert detect_language(text) == "ru"
     assert detect_language(text, "uk") == "uk"
     assert detect_language(text, "uk-UA") == "uk"
@@ -166,3 +166,8 @@ def test_every_error_code_has_an_english_message(cls: type[errors.NewsBotError])
     params = {name: "x" for name in fields(english[f"error.{cls.code}"])}
     for lang in LANGUAGES:
         assert t(f"error.{cls.code}", lang, **params)
+
+
+def test_frequent_words_tell_ukrainian_from_russian() -> None:
+    assert detect_language("Коли це сталося?") == "uk"
+    assert detect_language("Сколько дронов сбил он?", "uk") == "ru"

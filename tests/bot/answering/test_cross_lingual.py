@@ -1,0 +1,86 @@
+"""Questions in another language than the articles: types, scoring, declines, the notice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
+from bot.answering.decline import DeclinePolicy, DeclineReason, decline_reason
+from bot.answering.question import AnswerType, analyze_question
+from bot.answering.reader import ExtractiveReader, Reading
+from bot.answering.scoring import CROSS_LINGUAL, Features, Weights
+from bot.render_text import render_answer
+from index.embedding.fake import FakeEmbedder
+from index.lexical import LexicalIndex
+from index.search import HybridSearcher
+from index.store.memory import MemoryStore
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "lang"),
+    [
+        ("Скільки будинків пошкоджено на Сумщині?", AnswerType.COUNT, "uk"),
+        ("Хто губернатор Черкаської області?", AnswerType.PERSON, "uk"),
+        ("Сколько людей погибло в Харьковской области?", AnswerType.COUNT, "ru"),
+        ("Где упала ракета?", AnswerType.PLACE, "ru"),
+        ("Коли це сталося?", AnswerType.TIME, "uk"),
+    ],
+)
+def test_ukrainian_and_russian_question_words(question: str, kind: AnswerType, lang: str) -> None:
+    q = analyze_question(question)
+    assert (q.answer_type, q.lang) == (kind, lang)
+
+
+def _reading(score: float, **features: float) -> Reading:
+    f = Features(dense=0.0, coverage=0.0, context=0.0, names=0.0, answer_type=0.0, retrieval=0.0)
+    return Reading(None, None, None, score, replace(f, **features))  # type: ignore[arg-type]
+
+
+def test_cross_lingual_declines_use_only_their_own_bound() -> None:
+    policy = DeclinePolicy(min_cross_lingual=0.5)
+    # No shared words at all: the lexical checks would decline, the cross-lingual one does not.
+    strong = _reading(0.6, dense=0.7, answer_type=1.0)
+    assert decline_reason(strong, policy) is not None
+    assert decline_reason(strong, policy, cross_lingual=True) is None
+    weak = _reading(0.45, dense=0.5)
+    assert decline_reason(weak, policy, cross_lingual=True) is DeclineReason.WEAK_EVIDENCE
+
+
+def test_cross_lingual_weights_ignore_lexical_features() -> None:
+    f = Features(dense=0.5, coverage=1.0, context=1.0, names=1.0, answer_type=1.0, retrieval=1.0)
+    assert CROSS_LINGUAL.score(f) == pytest.approx(0.8 * 0.5 + 0.2 * 1.0)
+    assert Weights().score(f) > CROSS_LINGUAL.score(f)
+
+
+def _answerer(
+    store: MemoryStore, embedder: FakeEmbedder, *, multilingual: bool
+) -> PipelineAnswerer:
+    searcher = HybridSearcher(store, embedder, LexicalIndex(store))
+    policy = AnswerPolicy(decline=DeclinePolicy(), multilingual=multilingual)
+    return PipelineAnswerer(searcher, ExtractiveReader(embedder), policy)
+
+
+def test_english_profile_tells_non_english_askers_how_to_enable_the_multilingual_profile(
+    sample_store: MemoryStore, fake_embedder: FakeEmbedder
+) -> None:
+    answer = _answerer(sample_store, fake_embedder, multilingual=False).answer(
+        "Скільки будинків пошкоджено на Сумщині?"
+    )
+    assert answer.lang == "uk" and answer.notice == "english_only"
+    text = render_answer(answer)
+    assert "NEWSBOT_PROFILE=multilingual" in text and "англійською" in text
+    english = _answerer(sample_store, fake_embedder, multilingual=False).answer(
+        "how many drones were intercepted?"
+    )
+    assert english.notice is None
+
+
+def test_multilingual_profile_gives_no_notice(
+    sample_store: MemoryStore, fake_embedder: FakeEmbedder
+) -> None:
+    answer = _answerer(sample_store, fake_embedder, multilingual=True).answer(
+        "Сколько людей погибло в Харьковской области?"
+    )
+    assert answer.notice is None and answer.lang == "ru"
