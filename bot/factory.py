@@ -17,7 +17,8 @@ from pathlib import Path
 
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.decline import DeclinePolicy
-from bot.answering.reader import ExtractiveReader
+from bot.answering.reader import ExtractiveReader, Reader
+from bot.answering.rerank import Reranker
 from bot.answering.sentence_vectors import SentenceVectors
 from bot.settings import Settings
 from index.embedding.base import Embedder
@@ -72,6 +73,41 @@ def configured_embedder(settings: Settings) -> Embedder:
     )
 
 
+def build_reader(
+    settings: Settings, embedder: Embedder, sentence_cache: SentenceVectorCache
+) -> Reader:
+    """The configured reader: feature-based by default, or a local QA model."""
+    if settings.reader.kind == "qa":
+        from bot.answering.reader_qa import QAModelReader
+
+        if not settings.reader.qa_model:
+            raise ConfigError(
+                "reader.kind is qa but no qa_model is set",
+                user_message="Set NEWSBOT_READER__QA_MODEL to a QA model folder.",
+            )
+        return QAModelReader(
+            settings.reader.qa_model,
+            device=settings.embedding.device,
+            null_margin=settings.reader.null_margin,
+        )
+    return ExtractiveReader(embedder, vectors=SentenceVectors(embedder, sentence_cache))
+
+
+def build_reranker(settings: Settings) -> Reranker | None:
+    """The CrossEncoder reranker when a model folder is configured."""
+    r = settings.rerank
+    if not r.model:
+        return None
+    from bot.answering.rerank_crossencoder import CrossEncoderReranker
+
+    return CrossEncoderReranker(
+        r.model,
+        batch_size=r.batch_size,
+        device=settings.embedding.device,
+        max_length=r.max_length,
+    )
+
+
 def ingest_options(settings: Settings, *, progress: bool | None = None) -> IngestOptions:
     return IngestOptions(
         max_file_bytes=settings.ingest.max_file_bytes,
@@ -105,13 +141,19 @@ def build_components(
             min_cross_lingual=a.min_cross_lingual,
         ),
         multilingual=settings.profile == "multilingual" and not settings.embedding.model,
+        rerank_weight=settings.rerank.weight,
+        rerank_top=settings.rerank.top,
         max_quotes=settings.answer.max_quotes,
         more_passages=settings.answer.more_passages,
         max_question_chars=settings.telegram.max_question_chars,
     )
     sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
-    reader = ExtractiveReader(embedder, vectors=SentenceVectors(embedder, sentence_cache))
-    answerer = PipelineAnswerer(searcher, reader, policy)
+    answerer = PipelineAnswerer(
+        searcher,
+        build_reader(settings, embedder, sentence_cache),
+        policy,
+        reranker=build_reranker(settings),
+    )
     return Components(settings, embedder, store, sentence_cache, answerer)
 
 

@@ -162,6 +162,34 @@ class AnswerSettings(_Group):
     )
 
 
+class RerankSettings(_Group):
+    model: str = Field(
+        default="",
+        description="A local sentence-transformers CrossEncoder folder that rescores the best "
+        "sentences. Empty: no model reranker (the feature-based reader decides alone).",
+    )
+    weight: float = Field(
+        default=0.5, ge=0.0, le=1.0, description="Share of the reranker's score in the blend."
+    )
+    top: int = Field(default=10, ge=1, le=100, description="Sentences the reranker rescores.")
+    batch_size: int = Field(default=32, ge=1, description="Pairs per reranker batch.")
+    max_length: int = Field(default=256, ge=16, description="Tokens per (question, sentence).")
+
+
+class ReaderSettings(_Group):
+    kind: Literal["extractive", "qa"] = Field(
+        default="extractive",
+        description="extractive: the feature-based reader; qa: a local extractive QA model.",
+    )
+    qa_model: str = Field(
+        default="",
+        description="A local transformers AutoModelForQuestionAnswering folder (kind=qa).",
+    )
+    null_margin: float = Field(
+        default=0.0, description="How far the QA model's no-answer score must win to abstain."
+    )
+
+
 class IngestSettings(_Group):
     max_file_bytes: int = Field(
         default=5_000_000, ge=1000, description="Largest article file accepted, in bytes."
@@ -205,6 +233,10 @@ class Settings(BaseSettings):
     )
     search: SearchSettings = Field(default_factory=SearchSettings, description="Retrieval.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
+    rerank: RerankSettings = Field(
+        default_factory=RerankSettings, description="The optional model reranker."
+    )
+    reader: ReaderSettings = Field(default_factory=ReaderSettings, description="The reader.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
 
 

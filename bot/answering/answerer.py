@@ -15,6 +15,7 @@ from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, decline_reason
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reader, Reading
+from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.types import Answer, ArticleRef, Quote
 from index.chunking import paragraph_around
 from index.search import Searcher
@@ -33,6 +34,8 @@ class AnswerPolicy:
     max_question_chars: int = 500
     second_quote_margin: float = 0.03
     multilingual: bool = False  # the embedder understands questions in any language
+    rerank_weight: float = 0.5
+    rerank_top: int = 10
 
 
 def to_quote(reading: Reading) -> Quote:
@@ -76,14 +79,19 @@ class PipelineAnswerer:
         searcher: Searcher,
         reader: Reader,
         policy: AnswerPolicy | None = None,
+        *,
+        reranker: Reranker | None = None,
     ) -> None:
         self._searcher = searcher
         self._reader = reader
         self._policy = policy or AnswerPolicy()
+        self._reranker = reranker
 
     def warm(self) -> None:
         """Load the models and indexes, and answer one question so every cache is primed."""
         self._reader.warm()
+        if self._reranker is not None:
+            self._reranker.warm()
         self._searcher.search("warm up")  # loads the embedder and builds the BM25 index
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
@@ -97,6 +105,16 @@ class PipelineAnswerer:
         t1 = time.perf_counter()
         readings = self._reader.read(q, passages)
         t2 = time.perf_counter()
+        if self._reranker is not None:
+            readings = apply_reranker(
+                q,
+                readings,
+                self._reranker,
+                weight=self._policy.rerank_weight,
+                top=self._policy.rerank_top,
+            )
+            timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
+            t2 = time.perf_counter()
         answer = self._compose(q.text, q.lang, passages, readings)
         if q.lang != "en" and not self._policy.multilingual:
             answer = replace(answer, notice="english_only")

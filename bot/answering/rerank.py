@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from bot.answering.question import Question
@@ -100,3 +100,25 @@ class FakeReranker:
             scores.append((len(in_text) + 0.1 * len(in_context)) / len(asked))
         logger.debug("fake rerank of %d candidates", len(candidates))
         return scores
+
+
+def apply_reranker(
+    question: Question,
+    readings: Sequence[Reading],
+    reranker: Reranker,
+    *,
+    weight: float,
+    top: int,
+) -> list[Reading]:
+    """Blend a reranker's scores into the ``top`` readings: ``(1 - weight) * reader score +
+    weight * reranker score``; the rest keep their order below. Returns readings best first."""
+    head = list(readings[:top])
+    if not head:
+        return list(readings)
+    scores = reranker.rerank(question, [candidate_from_reading(r) for r in head])
+    blended = [
+        replace(r, score=(1.0 - weight) * r.score + weight * s)
+        for r, s in zip(head, scores, strict=True)
+    ]
+    blended.sort(key=lambda r: r.score, reverse=True)
+    return blended + list(readings[top:])
