@@ -53,7 +53,14 @@ def render_answer(answer: Answer) -> str:
         if answer.closest:
             lines.append(render_refs(answer.closest, lang))
         return "\n".join(lines)
-    parts = [*notice, answer.answer, ""]
+    if answer.disagree:
+        lines = [t("answer.disagree", lang)] + [
+            f"  {q.answer or '?'} — {_date(q.date, lang)} · {q.source or q.title}"
+            for q in answer.quotes
+        ]
+        parts = [*notice, *lines, ""]
+    else:
+        parts = [*notice, answer.answer, ""]
     parts.extend(render_quote(q, lang) for q in answer.quotes)
     return "\n".join(parts)
 

@@ -6,6 +6,7 @@ closest articles instead of guessing.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Sequence
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, decline_reason
-from bot.answering.question import analyze_question
+from bot.answering.disagreement import disagreeing, short_answer
+from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.types import Answer, ArticleRef, Quote
@@ -34,6 +36,7 @@ class AnswerPolicy:
     max_question_chars: int = 500
     second_quote_margin: float = 0.03
     multilingual: bool = False  # the embedder understands questions in any language
+    disagree_margin: float = 0.1
     rerank_weight: float = 0.5
     rerank_top: int = 10
 
@@ -51,6 +54,7 @@ def to_quote(reading: Reading) -> Quote:
         start=reading.sentence.start,
         end=reading.sentence.end,
         score=reading.score,
+        answer=short_answer(reading),
         paragraph=para.slice(article.text),
         paragraph_start=para.start,
         paragraph_end=para.end,
@@ -115,7 +119,7 @@ class PipelineAnswerer:
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
-        answer = self._compose(q.text, q.lang, passages, readings)
+        answer = self._compose(q, passages, readings)
         if q.lang != "en" and not self._policy.multilingual:
             answer = replace(answer, notice="english_only")
         t3 = time.perf_counter()
@@ -126,9 +130,10 @@ class PipelineAnswerer:
         return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
 
     def _compose(
-        self, question: str, lang: str, passages: Sequence[Passage], readings: Sequence[Reading]
+        self, q: Question, passages: Sequence[Passage], readings: Sequence[Reading]
     ) -> Answer:
         policy = self._policy
+        question, lang = q.text, q.lang
         articles = {p.article.id: p.article for p in passages}
         best = readings[0] if readings else None
         confidence = best.score if best else 0.0
@@ -140,8 +145,16 @@ class PipelineAnswerer:
         if best is None or reason is not None:
             logger.info("declined: %s (evidence %.3f)", reason.value if reason else "", confidence)
             return declined
-        chosen = [best]
-        for r in readings[1:]:
+        others = disagreeing(
+            q,
+            best,
+            readings[1:],
+            policy.decline,
+            margin=policy.disagree_margin,
+            cross_lingual=cross_lingual,
+        )
+        chosen = [best, *others]
+        for r in readings[1:] if not others else ():
             if len(chosen) >= policy.max_quotes:
                 break
             if (
@@ -161,7 +174,9 @@ class PipelineAnswerer:
             if best.answer is not None
             else quotes[0].text
         )
-        used = {(q.article_id, q.start) for q in quotes}
+        if others:  # sources disagree: show each answer with its date, newest first
+            quotes.sort(key=lambda quote: quote.date or dt.date.min, reverse=True)
+        used = {(quote.article_id, quote.start) for quote in quotes}
         more = [to_quote(r) for r in readings[1:] if (r.article.id, r.sentence.start) not in used][
             : policy.more_passages
         ]
@@ -173,4 +188,5 @@ class PipelineAnswerer:
             lang=lang,
             closest=closest_articles(passages),
             more=tuple(verified(more, articles.get)),
+            disagree=bool(others) and len(quotes) > 1,
         )

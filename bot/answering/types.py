@@ -27,6 +27,7 @@ class Quote:
     paragraph: str = ""
     paragraph_start: int = 0
     paragraph_end: int = 0
+    answer: str | None = None  # the short answer this quote gives (shown when sources differ)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -37,6 +38,7 @@ class Quote:
             "text": self.text,
             "start": self.start,
             "end": self.end,
+            "answer": self.answer,
         }
 
 
@@ -70,6 +72,7 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     latency_ms: float = 0.0
     notice: str | None = None  # a UI string key shown before the answer ("english_only")
+    disagree: bool = False  # the quotes give different answers (each with its date)
 
     @property
     def declined(self) -> bool:
@@ -93,6 +96,7 @@ class Answer:
             ],
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "notice": self.notice,
+            "disagree": self.disagree,
         }
 
 

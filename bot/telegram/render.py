@@ -99,7 +99,15 @@ def answer_html(answer: Answer, lang: str) -> str:
             lines = [f"• {citation(ref)}" for ref in answer.closest]
             parts.append(tr("telegram.closest", lang) + "\n" + "\n".join(lines))
         return "\n\n".join(parts)
-    parts = [*notice, f"<b>{esc(answer.answer.strip() or '—')}</b>"]
+    if answer.disagree:
+        rows = [
+            f"• <b>{esc(q.answer or '—')}</b> — {esc(q.date.isoformat() if q.date else '—')}"
+            f" · {esc(q.source or q.title)}"
+            for q in answer.quotes
+        ]
+        parts = [*notice, esc(tr("answer.disagree", lang)) + "\n" + "\n".join(rows)]
+    else:
+        parts = [*notice, f"<b>{esc(answer.answer.strip() or '—')}</b>"]
     parts.extend(_quote_block(quote) for quote in answer.quotes)
     return "\n\n".join(parts)
 

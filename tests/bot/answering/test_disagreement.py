@@ -1,0 +1,77 @@
+"""Sources that disagree are shown side by side, with dates, newest first."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.answering.answerer import PipelineAnswerer
+from bot.answering.disagreement import normalize_answer
+from bot.answering.reader import ExtractiveReader
+from bot.render_text import render_answer
+from bot.telegram.render import answer_html
+from index.embedding.fake import FakeEmbedder
+from index.lexical import LexicalIndex
+from index.search import HybridSearcher
+from index.store.memory import MemoryStore
+from tests.bot.telegram import bot_api_rules
+from tests.conftest import ingest_into
+
+EARLY = """ date 2025-03-01
+ title Drone attack on Kyiv
+ source Early Wire
+
+Air defences shot down 20 drones over Kyiv overnight, the air force said.
+"""
+LATE = """ date 2025-03-02
+ title Drone attack on Kyiv, updated
+ source Late Wire
+
+Air defences shot down 25 drones over Kyiv overnight, the air force said.
+"""
+AGREE = """ date 2025-03-03
+ title Drone attack on Kyiv, again
+ source Third Wire
+
+Air defences shot down twenty drones over Kyiv overnight, the air force said.
+"""
+
+
+def _answerer(tmp_path: Path, *texts: str) -> PipelineAnswerer:
+    embedder = FakeEmbedder()
+    store = MemoryStore(embedder.name, embedder.dim)
+    paths = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    ingest_into(store, embedder, paths)
+    return PipelineAnswerer(
+        HybridSearcher(store, embedder, LexicalIndex(store)), ExtractiveReader(embedder)
+    )
+
+
+def test_different_numbers_are_both_shown_newest_first(tmp_path: Path) -> None:
+    answer = _answerer(tmp_path, EARLY, LATE).answer("How many drones were shot down over Kyiv?")
+    assert answer.disagree
+    assert [q.source for q in answer.quotes] == ["Late Wire", "Early Wire"]
+    assert [q.answer for q in answer.quotes] == ["25 drones", "20 drones"]
+    text = render_answer(answer)
+    assert "Sources differ:" in text
+    assert text.index("25 drones — 2025-03-02") < text.index("20 drones — 2025-03-01")
+    html = answer_html(answer, "en")
+    bot_api_rules.check_text(html, "HTML")  # valid for Telegram
+    assert "<b>25 drones</b> — 2025-03-02 · Late Wire" in html
+
+
+def test_sources_that_agree_are_not_a_disagreement(tmp_path: Path) -> None:
+    answer = _answerer(tmp_path, EARLY, AGREE).answer("How many drones were shot down over Kyiv?")
+    assert not answer.disagree
+    assert answer.answer is not None and "20" in normalize_answer(answer.answer)
+
+
+def test_number_words_compare_as_digits() -> None:
+    assert normalize_answer("eight houses") == "8 houses"
+    assert normalize_answer("Twenty drones") == "20 drones"
+    assert normalize_answer("twenty-five of the sixty drones") == "25 of 60 drones"
+    assert normalize_answer("twenty five drones") == "25 drones"
+    assert normalize_answer("3,000 firms") == "3000 firms"
