@@ -70,6 +70,12 @@ class TelegramSettings(_Group):
     user_rate_window_s: float = Field(
         default=60.0, gt=0, description="Length of the per-user rate window, in seconds."
     )
+    followup_ttl_s: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long a private chat's previous question gives context to a follow-up "
+        "('and how many were launched?'), in seconds.",
+    )
     answer_workers: int = Field(
         default=2,
         ge=1,

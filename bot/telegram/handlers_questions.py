@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import time
+
 from telegram import Message, Update, User
 
+from bot.answering.followup import Turn, follow_up
 from bot.i18n import normalize_lang
 from bot.telegram import asking, render, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.filters import command_argument, strip_mention
+
+_TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
+clock = time.monotonic  # the follow-up clock (tests move it)
+
+
+def forget_stale_turns(chats: dict[int, dict[object, object]], *, now: float, ttl_s: float) -> int:
+    """Drop previous questions older than ``ttl_s`` from every chat (bounded memory)."""
+    dropped = 0
+    for data in chats.values():
+        turn = data.get(_TURN)
+        if isinstance(turn, Turn) and now - turn.at > ttl_s:
+            del data[_TURN]
+            dropped += 1
+    return dropped
 
 
 async def answer_in_chat(
@@ -32,11 +49,18 @@ def _is_group(message: Message) -> bool:
 
 
 async def private_question(update: Update, context: CustomContext) -> None:
-    """Answer any text in a private chat as a question."""
+    """Answer any text in a private chat as a question; a follow-up ("and how many were
+    launched?") is read in the context of the chat's previous question."""
     message = update.effective_message
     if message is None or message.text is None:
         return
-    await answer_in_chat(context, message, update.effective_user, message.text, quote=False)
+    chat_data = context.chat_data if context.chat_data is not None else {}
+    now = clock()
+    question = follow_up(
+        chat_data.get(_TURN), message.text, now=now, ttl_s=context.settings.telegram.followup_ttl_s
+    )
+    chat_data[_TURN] = Turn(question, now)
+    await answer_in_chat(context, message, update.effective_user, question, quote=False)
 
 
 async def ask_command(update: Update, context: CustomContext) -> None:

@@ -1,0 +1,74 @@
+"""Resolving follow-up questions (pure)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answering.followup import Turn, follow_up, is_follow_up, resolve
+from bot.telegram.handlers_questions import forget_stale_turns
+
+
+@pytest.mark.parametrize(
+    ("previous", "current", "expected"),
+    [
+        (
+            "how many drones were intercepted?",
+            "and how many were launched?",
+            "how many drones were launched?",
+        ),
+        (
+            "How many houses were damaged in the Sumy region?",
+            "what about Cherkasy?",
+            "How many houses were damaged in the Cherkasy region?",
+        ),
+        ("Who is the governor of Cherkasy?", "and of Kharkiv?", "Who is the governor of Kharkiv?"),
+        (
+            "Скільки будинків пошкоджено на Сумщині?",
+            "а на Черкащині?",
+            "Скільки будинків пошкоджено на Черкащині?",
+        ),
+    ],
+)
+def test_resolve(previous: str, current: str, expected: str) -> None:
+    assert resolve(previous, current) == expected
+
+
+def test_a_new_wh_question_carries_the_previous_subject() -> None:
+    resolved = resolve("how many drones were intercepted?", "and where?")
+    assert resolved.startswith("where") and "drones" in resolved
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("and how many were launched?", True),
+        ("What about Kyiv?", True),
+        ("а де?", True),
+        ("How many drones were launched?", False),
+        ("Andrew said what?", False),
+        ("and", False),
+    ],
+)
+def test_is_follow_up(text: str, expected: bool) -> None:
+    assert is_follow_up(text) is expected
+
+
+def test_follow_up_expires() -> None:
+    turn = Turn("how many drones were intercepted?", at=100.0)
+    assert follow_up(turn, "and how many were launched?", now=150.0, ttl_s=60) == (
+        "how many drones were launched?"
+    )
+    assert follow_up(turn, "and how many were launched?", now=161.0, ttl_s=60) == (
+        "and how many were launched?"
+    )
+    assert follow_up(None, "and how many?", now=0.0, ttl_s=60) == "and how many?"
+    assert follow_up(turn, "Who is Zelenskyy?", now=101.0, ttl_s=60) == "Who is Zelenskyy?"
+
+
+def test_stale_turns_are_forgotten() -> None:
+    chats: dict[int, dict[object, object]] = {
+        1: {"previous_question": Turn("q", at=0.0), "other": 1},
+        2: {"previous_question": Turn("q", at=95.0)},
+    }
+    assert forget_stale_turns(chats, now=100.0, ttl_s=10.0) == 1
+    assert chats[1] == {"other": 1} and "previous_question" in chats[2]
