@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.entities import number_spans
 from bot.answering.question import analyze_question, normalize_question
-from bot.answering.spans import answer_span, number_spans
+from bot.answering.spans import answer_span
 from bot.evaluation import Summary
 from index.articles import parse_article_bytes
 from index.chunking import window_sentences

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from bot.answering.decline import DeclinePolicy, decline_reason
 from bot.answering.question import AnswerType, Question
 from bot.answering.reader import Reading
-from bot.answering.spans import NUMBER_WORDS
+from bot.answering.entities import NUMBER_WORDS
 
 # Only answers of these kinds can be compared as "different values".
 _COMPARABLE = frozenset(

@@ -14,7 +14,6 @@ commit and the FAISS save thus costs one rebuild on the next open, never consist
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import sqlite3
 import threading
@@ -26,14 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from index.errors import IndexCorruptError, StoreError
-from index.store import schema
-from index.store.common import StoreStats, check_item, is_revision, query_matrix, split_key
+from index.store import schema, sqlite_writes
+from index.store.common import StoreStats, check_item, query_matrix, split_key
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
 from index.types import Article, ArticleInfo, Chunk
 
 logger = logging.getLogger(__name__)
 
-_CHUNK_COLUMNS = 'article_id, ordinal, start, "end", text, sentences'
 _Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _Body = Callable[[sqlite3.Connection, list[int], list[Added]], list[str]]
@@ -121,7 +119,7 @@ class FaissStore:
 
         def body(conn: sqlite3.Connection, removed: list[int], added: list[Added]) -> list[str]:
             return [
-                self._write_one(conn, article, chunks, vectors, removed, added)
+                sqlite_writes.write_article(conn, article, chunks, vectors, removed, added)
                 for article, chunks, vectors in prepared
             ]
 
@@ -129,7 +127,9 @@ class FaissStore:
 
     def remove(self, article_id: str) -> bool:
         def body(conn: sqlite3.Connection, removed: list[int], added: list[Added]) -> list[str]:
-            return ["removed" if self._delete_article(conn, article_id, removed) else "skipped"]
+            return [
+                "removed" if sqlite_writes.delete_article(conn, article_id, removed) else "skipped"
+            ]
 
         return self._transaction(body) == ["removed"]
 
@@ -156,58 +156,6 @@ class FaissStore:
                 self._publish(base, removed, added)
         return statuses
 
-    def _write_one(
-        self,
-        conn: sqlite3.Connection,
-        article: Article,
-        chunks: Sequence[Chunk],
-        vectors: npt.NDArray[np.float32],
-        removed: list[int],
-        added: list[Added],
-    ) -> str:
-        status = "added"
-        stale = (
-            [
-                old_id
-                for (old_id,) in conn.execute(
-                    "SELECT id FROM articles WHERE origin = ? AND id != ?",
-                    (article.origin, article.id),
-                ).fetchall()
-            ]
-            if article.origin
-            else []
-        )
-        for old_id in stale:  # an older version from the same file or URL
-            self._delete_article(conn, old_id, removed)
-            status = "updated"
-        if conn.execute("SELECT 1 FROM articles WHERE id = ?", (article.id,)).fetchone():
-            if not is_revision(self._read_article(conn, article.id), article):
-                return status if stale else "skipped"
-            self._delete_article(conn, article.id, removed)
-            status = "updated"
-        conn.execute(
-            "INSERT INTO articles (id, text, title, date, source, url, origin, title_derived,"
-            " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            schema.article_row(article, dt.datetime.now(dt.UTC)),
-        )
-        for chunk, vector in zip(chunks, vectors, strict=True):
-            cursor = conn.execute(
-                f"INSERT INTO chunks ({_CHUNK_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)",
-                schema.chunk_row(chunk),
-            )
-            rowid = int(cursor.lastrowid or 0)
-            conn.execute(
-                "INSERT INTO vectors (chunk_id, vector) VALUES (?, ?)", (rowid, vector.tobytes())
-            )
-            added.append((rowid, chunk.key, vector))
-        return status
-
-    @staticmethod
-    def _delete_article(conn: sqlite3.Connection, article_id: str, removed: list[int]) -> bool:
-        rows = conn.execute("SELECT id FROM chunks WHERE article_id = ?", (article_id,))
-        removed.extend(int(rowid) for (rowid,) in rows.fetchall())
-        return conn.execute("DELETE FROM articles WHERE id = ?", (article_id,)).rowcount > 0
-
     def _publish(self, base: int, removed: list[int], added: list[Added]) -> None:
         """After a commit: swap in the updated vectors, then save them (a derived cache)."""
         current = self._vectors
@@ -224,18 +172,7 @@ class FaissStore:
         return row.fetchone() is not None
 
     def get_article(self, article_id: str) -> Article:
-        return self._read_article(self._reader(), article_id)
-
-    @staticmethod
-    def _read_article(conn: sqlite3.Connection, article_id: str) -> Article:
-        row = conn.execute(
-            "SELECT id, text, title, date, source, url, origin, title_derived"
-            " FROM articles WHERE id = ?",
-            (article_id,),
-        ).fetchone()
-        if row is None:
-            raise KeyError(article_id)
-        return schema.article_from_row(row)
+        return sqlite_writes.read_article(self._reader(), article_id)
 
     def articles(self) -> list[ArticleInfo]:
         rows = self._reader().execute(
@@ -256,7 +193,8 @@ class FaissStore:
                 if parts is None:
                     continue
                 row = conn.execute(
-                    f"SELECT {_CHUNK_COLUMNS} FROM chunks WHERE article_id = ? AND ordinal = ?",
+                    f"SELECT {sqlite_writes.CHUNK_COLUMNS} FROM chunks"
+                    " WHERE article_id = ? AND ordinal = ?",
                     parts,
                 ).fetchone()
                 if row is not None:
@@ -266,7 +204,9 @@ class FaissStore:
         return found
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._reader().execute(f"SELECT {_CHUNK_COLUMNS} FROM chunks ORDER BY id")
+        rows = self._reader().execute(
+            f"SELECT {sqlite_writes.CHUNK_COLUMNS} FROM chunks ORDER BY id"
+        )
         return [schema.chunk_from_row(row) for row in rows.fetchall()]
 
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:

@@ -17,7 +17,7 @@ import pytest
 
 from index.embedding.fake import FakeEmbedder
 from index.errors import IndexCorruptError, IndexModelMismatchError, StoreError
-from index.store import faiss_cache
+from index.store import faiss_cache, sqlite_writes
 from index.store.factory import open_store
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article
@@ -113,7 +113,7 @@ def test_an_exception_inside_the_transaction_keeps_the_previous_state(
 ) -> None:
     with open_faiss(tmp_path) as store:
         store.upsert(*make_item(embedder, ELECTION))
-        real_write_one = store._write_one
+        real_write_one = sqlite_writes.write_article
         calls: list[str] = []
 
         def failing_write_one(*args: object) -> str:
@@ -122,7 +122,7 @@ def test_an_exception_inside_the_transaction_keeps_the_previous_state(
                 raise SimulatedCrash
             return real_write_one(*args)  # type: ignore[arg-type]
 
-        monkeypatch.setattr(store, "_write_one", failing_write_one)
+        monkeypatch.setattr(sqlite_writes, "write_article", failing_write_one)
         with pytest.raises(SimulatedCrash):
             store.upsert_many([make_item(embedder, FLOOD), make_item(embedder, MARKET)])
         monkeypatch.undo()
@@ -151,10 +151,11 @@ store.upsert(*make_item(embedder, ELECTION))
 if sys.argv[2] == "before-save":
     faiss_cache.atomic_write = die
 else:
-    write_one = store._write_one
+    from index.store import sqlite_writes
+    write_one = sqlite_writes.write_article
     def dying_write_one(conn, article, *rest):
         return die() if article is MARKET else write_one(conn, article, *rest)
-    store._write_one = dying_write_one
+    sqlite_writes.write_article = dying_write_one
 store.upsert_many([make_item(embedder, FLOOD), make_item(embedder, MARKET)])
 """
 

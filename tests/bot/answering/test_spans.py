@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answering.entities import name_spans, number_spans, time_spans
 from bot.answering.lexicon import content_stems
 from bot.answering.question import analyze_question
 from bot.answering.spans import (
@@ -13,9 +14,6 @@ from bot.answering.spans import (
     clause_span,
     has_answer_type,
     head_noun_span,
-    name_spans,
-    number_spans,
-    time_spans,
 )
 from index.types import Span
 
