@@ -159,3 +159,42 @@ def paragraph_around(text: str, start: int, end: int) -> Span:
     if not paragraphs:
         return Span(start, end)
     return Span(paragraphs[0].start, paragraphs[-1].end)
+
+
+_OPEN_QUOTES = "“«"
+_CLOSE_QUOTES = "”»"
+
+
+def _quote_depth(text: str) -> int:
+    """Open curly/guillemet quotations left open at the end of ``text`` (straight double quotes
+    toggle)."""
+    depth = 0
+    straight = 0
+    for ch in text:
+        if ch in _OPEN_QUOTES:
+            depth += 1
+        elif ch in _CLOSE_QUOTES:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight ^= 1
+    return depth + straight
+
+
+def widen_to_quotation(text: str, span: Span, *, max_chars: int = 600) -> Span:
+    """Widen a sentence that lies inside a quotation running over several sentences to the
+    whole quotation and its attribution ("“We're putting in ... do it,” Trump told reporters."),
+    within its paragraph; unchanged when that would exceed ``max_chars``."""
+    para = paragraph_around(text, span.start, span.end)
+    sentences = [s for s in split_sentences(text[para.start : para.end])]
+    spans = [Span(para.start + s.start, para.start + s.end) for s in sentences]
+    index = next((i for i, s in enumerate(spans) if s.start <= span.start < s.end), None)
+    if index is None:
+        return span
+    first = index
+    while first > 0 and _quote_depth(text[para.start : spans[first].start]) > 0:
+        first -= 1
+    last = index
+    while last + 1 < len(spans) and _quote_depth(text[para.start : spans[last].end]) > 0:
+        last += 1
+    widened = Span(spans[first].start, spans[last].end)
+    return widened if widened.end - widened.start <= max_chars else span

@@ -19,7 +19,7 @@ from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.types import Answer, ArticleRef, Quote
-from index.chunking import paragraph_around
+from index.chunking import paragraph_around, widen_to_quotation
 from index.search import Searcher
 from index.types import Article, Passage
 
@@ -43,16 +43,17 @@ class AnswerPolicy:
 
 def to_quote(reading: Reading) -> Quote:
     article = reading.article
-    para = paragraph_around(article.text, reading.sentence.start, reading.sentence.end)
+    sentence = widen_to_quotation(article.text, reading.sentence)
+    para = paragraph_around(article.text, sentence.start, sentence.end)
     return Quote(
         article_id=article.id,
         title=article.title,
         date=article.date,
         source=article.source,
         url=article.url,
-        text=reading.sentence.slice(article.text),
-        start=reading.sentence.start,
-        end=reading.sentence.end,
+        text=sentence.slice(article.text),
+        start=sentence.start,
+        end=sentence.end,
         score=reading.score,
         answer=short_answer(reading),
         paragraph=para.slice(article.text),
@@ -164,9 +165,10 @@ class PipelineAnswerer:
             ):
                 chosen.append(r)
         quotes = verified([to_quote(r) for r in chosen], articles.get)
-        if not quotes or (quotes[0].article_id, quotes[0].start) != (
-            best.article.id,
-            best.sentence.start,
+        if (
+            not quotes
+            or quotes[0].article_id != best.article.id
+            or not (quotes[0].start <= best.sentence.start < quotes[0].end)
         ):
             return declined  # the best evidence failed the citation check
         short = (
@@ -176,10 +178,16 @@ class PipelineAnswerer:
         )
         if others:  # sources disagree: show each answer with its date, newest first
             quotes.sort(key=lambda quote: quote.date or dt.date.min, reverse=True)
-        used = {(quote.article_id, quote.start) for quote in quotes}
-        more = [to_quote(r) for r in readings[1:] if (r.article.id, r.sentence.start) not in used][
-            : policy.more_passages
-        ]
+        used = [(quote.article_id, quote.start, quote.end) for quote in quotes]
+        more: list[Quote] = []
+        for r in readings[1:]:
+            if len(more) >= policy.more_passages:
+                break
+            if any(r.article.id == a and s <= r.sentence.start < e for a, s, e in used):
+                continue  # already shown (a widened quotation covers several sentences)
+            quote = to_quote(r)
+            used.append((quote.article_id, quote.start, quote.end))
+            more.append(quote)
         return Answer(
             question,
             short,

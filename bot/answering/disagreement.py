@@ -10,9 +10,9 @@ import re
 from collections.abc import Sequence
 
 from bot.answering.decline import DeclinePolicy, decline_reason
+from bot.answering.entities import NUMBER_WORDS
 from bot.answering.question import AnswerType, Question
 from bot.answering.reader import Reading
-from bot.answering.entities import NUMBER_WORDS
 
 # Only answers of these kinds can be compared as "different values".
 _COMPARABLE = frozenset(
