@@ -38,6 +38,11 @@ def _parser() -> argparse.ArgumentParser:
     ev.add_argument("file", type=Path)
     ev.add_argument("--corpus", type=Path, help="index this folder of articles (cached)")
     ev.add_argument("--failures", action="store_true", help="list the questions it got wrong")
+    ev.add_argument("--limit", type=int, help="SQuAD (.json): ask this many, drawn at random")
+    ev.add_argument("--seed", type=int, default=0, help="SQuAD: the seed of that draw")
+    ev.add_argument(
+        "--all-articles", action="store_true", help="SQuAD: index every article, not only the 12"
+    )
     sub.add_parser("sources", help="list the indexed articles, newest first")
     models = sub.add_parser("models", help="list or install optional models")
     models_sub = models.add_subparsers(dest="models_command", required=True)
@@ -80,6 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands.ingest(settings, args.paths)
             case "ask":
                 return commands.ask(settings, args.question, as_json=args.json)
+            case "eval" if args.file.suffix.lower() == ".json":
+                from bot.evaluation_squad import evaluate_squad
+
+                return evaluate_squad(
+                    settings,
+                    args.file,
+                    limit=args.limit,
+                    seed=args.seed,
+                    all_articles=args.all_articles,
+                )
             case "eval":
                 return commands.evaluate(
                     settings, args.file, corpus=args.corpus, show_failures=args.failures

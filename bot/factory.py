@@ -56,6 +56,10 @@ def index_dir(data_dir: Path, model_name: str) -> Path:
 
 def configured_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for: an explicit model folder, else the profile's model."""
+    if settings.embedding.threads:
+        import torch
+
+        torch.set_num_threads(settings.embedding.threads)
     model = settings.embedding.model
     if not model and settings.profile == "multilingual":
         from index.embedding.install import MULTILINGUAL, installed_model_path

@@ -31,7 +31,7 @@ def source_line(
 
 
 def render_quote(quote: Quote, lang: str) -> str:
-    quoted = quote.text if quote.text[:1] in "“«\"" else f"“{quote.text}”"
+    quoted = quote.text if quote.text[:1] in '“«"' else f"“{quote.text}”"
     body = textwrap.fill(quoted, width=_WIDTH, initial_indent="  ", subsequent_indent="  ")
     src = source_line(quote.title, quote.date, quote.source, lang, quote.url)
     return f"{body}\n    — {src}"

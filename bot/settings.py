@@ -101,6 +101,13 @@ class EmbeddingSettings(_Group):
     )
     batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     device: str = Field(default="cpu", description="Torch device for the embedder.")
+    threads: int = Field(
+        default=0,
+        ge=0,
+        le=256,
+        description="Torch CPU threads per operation (0: torch's default). 1 avoids "
+        "oversubscription when several answer workers share few cores.",
+    )
 
 
 class ChunkingSettings(_Group):

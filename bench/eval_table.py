@@ -1,0 +1,295 @@
+"""newsbot against an off-the-shelf peer (``bench.peer``) on every evaluation set, one process.
+
+    python -m bench.eval_table [--limit 400] [--seed 0] [--all-articles] [--data-dir DIR]
+
+Sets: seed_dev over the bundled sample, bbc_dev over the BBC articles, and the SQuAD 2.0
+evaluation split as an open corpus (``--limit`` questions drawn with ``--seed``) over the
+paragraphs of its 12 articles and, with ``--all-articles``, also over every paragraph. Each corpus
+is indexed once into the eval cache (newsbot's and the peer's index, keyed by contents, model
+and chunking). Prints a markdown table (system x set) and the newsbot/peer ratios, and plots
+answer-in-first-quote accuracy against p50 latency to ``docs/eval_quality_latency.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import platform
+import shutil
+import sqlite3
+import time
+from collections.abc import Callable, Sequence
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.peer import PeerPipeline, declined_below, tune_threshold
+from bot import squad
+from bot.commands import corpus_key
+from bot.evaluation_squad import (
+    QualityResult,
+    QualitySummary,
+    articles_key,
+    index_articles,
+    newsbot_ask,
+    pct,
+    run_questions,
+    summarize_quality,
+)
+from bot.factory import (
+    Components,
+    build_components,
+    bundled_corpus,
+    configured_embedder,
+    index_dir,
+    ingest,
+)
+from bot.settings import Settings
+from bot.squad import GoldItem
+from index.embedding.base import Embedder
+from index.ingest import embed_sentences
+from index.types import Article
+
+logger = logging.getLogger(__name__)
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+WARM = "newsbot, asked again"  # the same questions once more: question-time vectors cached
+PLOT = Path(__file__).resolve().parent.parent / "docs" / "eval_quality_latency.png"
+
+
+@dataclass(frozen=True, slots=True)
+class Dataset:
+    name: str
+    golds: list[GoldItem]
+    components: Components
+    cache: Path  # the eval-cache folder holding newsbot's index
+    doc_of: Callable[[str], str | None] | None = None
+
+
+def folder_components(
+    settings: Settings, embedder: Embedder, corpus: Path
+) -> tuple[Components, Path]:
+    """newsbot over a folder of article files, in the cache ``newsbot eval --corpus`` uses."""
+    data_dir = settings.data_dir / "eval-cache" / corpus_key(corpus, settings, embedder.name)
+    restore_sentence_cache(data_dir, embedder.name)
+    components = build_components(settings, embedder=embedder, data_dir=data_dir)
+    if len(components.store) == 0:
+        started = time.perf_counter()
+        ingest(components, [corpus], progress=False)
+        print(f"indexed {corpus} in {time.perf_counter() - started:.0f} s")
+    return components, data_dir
+
+
+def stem_of(components: Components) -> Callable[[str], str | None]:
+    """Article id -> the stem of the file it came from (the ``doc`` of the BBC questions)."""
+    stems = {a.id: Path(a.origin).stem for a in components.store.articles()}
+    return stems.get
+
+
+def datasets(args: argparse.Namespace, settings: Settings, embedder: Embedder) -> list[Dataset]:
+    shared: Path = args.shared
+    out = []
+    with bundled_corpus() as sample:
+        seed, cache = folder_components(settings, embedder, sample)
+    out.append(Dataset("seed_dev", squad.load_jsonl(shared / "seed_dev.jsonl"), seed, cache))
+    if not args.skip_bbc:
+        bbc, cache = folder_components(settings, embedder, shared / "bbc" / "articles")
+        golds = squad.load_jsonl(shared / "bbc_dev.jsonl")
+        out.append(Dataset("bbc_dev", golds, bbc, cache, stem_of(bbc)))
+    for everything in [False, True] if args.all_articles else [False]:
+        docs, golds = squad.load_open_corpus(args.squad, all_articles=everything)
+        cache = settings.data_dir / "eval-cache" / articles_key(docs, settings, embedder.name)
+        restore_sentence_cache(cache, embedder.name)
+        comps, note = index_articles(settings, embedder, docs)
+        print(f"SQuAD over {len(docs)} paragraphs: {note}")
+        chosen = squad.sample(golds, args.limit, args.seed)
+        name = f"squad2_eval (n={len(chosen)}, {len(docs)} paragraphs)"
+        out.append(Dataset(name, chosen, comps, cache))
+    return out
+
+
+def articles_of(components: Components) -> list[Article]:
+    return [components.store.get_article(a.id) for a in components.store.articles()]
+
+
+def _snapshot(cache_dir: Path, model_name: str) -> tuple[Path, Path]:
+    live = index_dir(cache_dir, model_name) / "sentences.sqlite"
+    return live, cache_dir / "sentences-after-ingest.sqlite"
+
+
+def restore_sentence_cache(cache_dir: Path, model_name: str) -> None:
+    """Put the sentence-vector cache back as ingest left it, dropping what earlier runs' questions
+    added (clause pieces), so every run measures first-time questions: a repeat run would
+    otherwise be faster than the first."""
+    live, snapshot = _snapshot(cache_dir, model_name)
+    if snapshot.exists():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{live}{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(snapshot, live)
+
+
+def fill_sentence_cache(dataset: Dataset) -> None:
+    """Embed the sentence vectors an older index lacks (as ingest now does), then keep a
+    snapshot of the cache in that state for ``restore_sentence_cache``."""
+    started = time.perf_counter()
+    components = dataset.components
+    cache = components.sentence_cache
+    n = embed_sentences(articles_of(components), embedder=components.embedder, cache=cache)
+    if n:
+        print(f"embedded {n} missing sentence vectors in {time.perf_counter() - started:.0f} s")
+    live, snapshot = _snapshot(dataset.cache, components.embedder.name)
+    if not snapshot.exists():
+        with closing(sqlite3.connect(live)) as src, closing(sqlite3.connect(snapshot)) as dst:
+            src.backup(dst)
+
+
+def peer_for(dataset: Dataset, settings: Settings) -> PeerPipeline:
+    """The peer over the same articles as newsbot, its index beside newsbot's in the cache."""
+    return PeerPipeline.build(
+        articles_of(dataset.components),
+        dataset.cache / "peer-txtai",
+        max_chars=settings.chunking.max_chars,
+        overlap=settings.chunking.overlap_sentences,
+        k=settings.search.k,
+    )
+
+
+Row = tuple[str, str, QualitySummary]
+
+
+def table(rows: Sequence[Row]) -> str:
+    head = (
+        "| system | set | n | answer in 1st quote | EM | F1 | F1 all (official) "
+        "| decline P | decline R | R@1 | R@5 | p50 ms | p95 ms |"
+    )
+    lines = [head, "|" + " --- |" * 13]
+    for system, name, s in rows:
+        lines.append(
+            f"| {system} | {name} | {s.total} | {pct(s.in_quote_accuracy)} | {pct(s.em)} "
+            f"| {pct(s.f1)} | {pct(s.official_f1)} | {pct(s.decline_precision)} "
+            f"| {pct(s.decline_recall)} | {pct(s.recall_at(1))} | {pct(s.recall_at(5))} "
+            f"| {s.percentile(50):.0f} | {s.percentile(95):.0f} |"
+        )
+    return "\n".join(lines)
+
+
+def _div(a: float | None, b: float | None) -> str:
+    return "—" if a is None or b is None or b == 0 else f"{a / b:.2f}"
+
+
+def ratios(rows: Sequence[Row]) -> str:
+    by = {(system, name): s for system, name, s in rows}
+    lines = [
+        "| set | answer in 1st quote | F1 | R@1 | R@5 | p50 latency | p95 latency |",
+        "|" + " --- |" * 7,
+    ]
+    for name in dict.fromkeys(name for _, name, _ in rows):
+        n, p = by[("newsbot", name)], by[(PeerPipeline.name, name)]
+        lines.append(
+            f"| {name} | {_div(n.in_quote_accuracy, p.in_quote_accuracy)} | {_div(n.f1, p.f1)} "
+            f"| {_div(n.recall_at(1), p.recall_at(1))} | {_div(n.recall_at(5), p.recall_at(5))} "
+            f"| {_div(n.percentile(50), p.percentile(50))} "
+            f"| {_div(n.percentile(95), p.percentile(95))} |"
+        )
+    return "\n".join(lines)
+
+
+def plot(rows: Sequence[Row], path: Path) -> None:
+    """Answer-in-first-quote accuracy against p50 latency: colour = set, marker = system."""
+    matplotlib = importlib.import_module("matplotlib")  # optional (bench) dependency
+    matplotlib.use("Agg")
+    plt = importlib.import_module("matplotlib.pyplot")
+    line2d = importlib.import_module("matplotlib.lines").Line2D
+    fig, ax = plt.subplots(figsize=(7.5, 4.5))
+    names = list(dict.fromkeys(name for _, name, _ in rows))
+    legend: list[Any] = []
+    for system, name, s in rows:  # circles: newsbot; squares: the peer; other configs hollow
+        plain = system in ("newsbot", PeerPipeline.name)
+        look = {"marker": "o" if system.startswith("newsbot") else "s", "ls": ""}
+        look["fillstyle"] = "full" if plain else "none"
+        x, y = s.percentile(50), (s.in_quote_accuracy or 0.0) * 100
+        ax.plot(x, y, color=f"C{names.index(name)}", markersize=9 if plain else 13, **look)
+        if system not in (h.get_label() for h in legend):
+            legend.append(line2d([], [], color="grey", label=system, **look))
+    handles = legend + [
+        line2d([], [], ls="", marker="o", color=f"C{i}", label=n) for i, n in enumerate(names)
+    ]
+    ax.legend(handles=handles, fontsize=8, loc="best")
+    ax.set_xlim(left=0)
+    ax.set_xlabel("p50 latency per question, ms")
+    ax.set_ylabel("answer in first quote, % of answerable")
+    ax.set_title("newsbot vs txtai hybrid peer (same MiniLM embedder, same passages)")
+    ax.grid(True, alpha=0.3)
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def set_threads(n: int) -> None:
+    """The same CPU threads for both systems (one process); 1 keeps latency steady on a
+    shared machine, where torch's default of one thread per core can stall."""
+    import faiss
+    import torch
+
+    torch.set_num_threads(n)
+    faiss.omp_set_num_threads(n)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared eval folder")
+    parser.add_argument("--squad", type=Path, default=SHARED / "squad" / "dev-v2.0.json")
+    parser.add_argument("--limit", type=int, default=400, help="SQuAD questions (0: all)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument(
+        "--all-articles",
+        action="store_true",
+        help="also ask the SQuAD questions over the paragraphs of every article in the file",
+    )
+    parser.add_argument("--skip-bbc", action="store_true", help="leave out bbc_dev")
+    parser.add_argument("--data-dir", type=Path, help="data directory (holds the eval cache)")
+    parser.add_argument("--plot", type=Path, default=PLOT)
+    parser.add_argument("--threads", type=int, default=1, help="torch and faiss CPU threads")
+    args = parser.parse_args(argv)
+    args.limit = args.limit or None
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    importlib.import_module("bm25s")  # it sets its logger to DEBUG on import
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    set_threads(args.threads)
+    settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    embedder = configured_embedder(settings)
+    results: dict[tuple[str, str], list[QualityResult]] = {}
+    for ds in datasets(args, settings, embedder):
+        fill_sentence_cache(ds)
+        ds.components.answerer.warm()
+        ask = newsbot_ask(ds.components)
+        results[("newsbot", ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
+        results[(WARM, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
+        peer = peer_for(ds, settings)
+        peer.warm()
+        results[(PeerPipeline.name, ds.name)] = run_questions(ds.golds, peer.ask, doc_of=ds.doc_of)
+        print(f"done {ds.name}: {len(ds.golds)} questions")
+    peer_dev = [results.get((PeerPipeline.name, name), []) for name in ("seed_dev", "bbc_dev")]
+    threshold = tune_threshold([r for rs in peer_dev for r in rs])
+    rows: list[Row] = []
+    for (system, name), rs in results.items():
+        rows.append((system, name, summarize_quality(rs)))
+        if system == PeerPipeline.name:
+            peer_t = [declined_below(r, threshold) for r in rs]
+            rows.append((f"peer@{threshold:.2f}", name, summarize_quality(peer_t)))
+    cpu = f"{platform.machine()}, {os.cpu_count()} cores, {args.threads} thread(s)"
+    print(f"\n{cpu}; SQuAD sample seed {args.seed}; peer threshold tuned on the news dev sets\n")
+    print(table(rows))
+    print("\nnewsbot / peer ratios:\n")
+    print(ratios(rows))
+    plot(rows, args.plot)
+    print(f"\nplot: {args.plot}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
