@@ -49,16 +49,20 @@ def format_report(report: IngestReport) -> str:
 def run(settings: Settings) -> int:
     """The Telegram bot when a token is configured, else the console chat."""
     components = _ready(settings)
-    if settings.telegram.token is not None:
-        from bot.telegram.app import build_application, run_application
+    try:
+        if settings.telegram.token is not None:
+            from bot.telegram.app import build_application, run_application
 
-        app = build_application(settings, components.answerer, components.store)
-        run_application(app, settings)
-        return 0
-    from bot.console import run_console
+            app = build_application(settings, components.answerer, components.store)
+            run_application(app, settings)
+            return 0
+        from bot.console import run_console
 
-    components.answerer.warm()
-    return run_console(components.answerer, components.store)
+        components.answerer.warm()
+        return run_console(components.answerer, components.store)
+    finally:
+        components.store.close()
+        components.sentence_cache.close()
 
 
 def ingest(settings: Settings, paths: Sequence[Path]) -> int:

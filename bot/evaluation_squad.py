@@ -27,8 +27,6 @@ from index.articles import ParsedArticle
 from index.embedding.base import Embedder
 from index.errors import NewsBotError
 from index.ingest import INDEX_FORMAT, ingest_articles
-from index.lexical import LexicalIndex
-from index.search import HybridSearcher
 from index.types import Article, IngestReport
 
 logger = logging.getLogger(__name__)
@@ -205,19 +203,10 @@ def format_quality(s: QualitySummary, *, title: str = "") -> str:
 
 
 def newsbot_ask(components: Components) -> Ask:
-    """newsbot as an ``Ask``: its answer, and (in a separate, untimed call to a searcher
-    configured like the answerer's) the passages it retrieved."""
-    s = components.settings.search
+    """newsbot as an ``Ask``: its answer, and (in a separate, untimed call to the answerer's
+    own searcher) the passages it retrieved."""
     max_chars = components.settings.telegram.max_question_chars
-    searcher = HybridSearcher(
-        components.store,
-        components.embedder,
-        LexicalIndex(components.store),
-        k=s.k,
-        k_dense=s.k_dense,
-        k_lexical=s.k_lexical,
-        rrf_k=s.rrf_k,
-    )
+    searcher = components.searcher
 
     def ask(question: str) -> Attempt:
         try:

@@ -43,6 +43,7 @@ class Components:
     embedder: Embedder
     store: Store
     sentence_cache: SentenceVectorCache
+    searcher: HybridSearcher
     answerer: PipelineAnswerer
 
 
@@ -158,7 +159,7 @@ def build_components(
         policy,
         reranker=build_reranker(settings),
     )
-    return Components(settings, embedder, store, sentence_cache, answerer)
+    return Components(settings, embedder, store, sentence_cache, searcher, answerer)
 
 
 @contextmanager
