@@ -95,7 +95,11 @@ def build_reader(
             device=settings.embedding.device,
             null_margin=settings.reader.null_margin,
         )
-    return ExtractiveReader(embedder, vectors=SentenceVectors(embedder, sentence_cache))
+    return ExtractiveReader(
+        embedder,
+        vectors=SentenceVectors(embedder, sentence_cache),
+        refine=settings.answer.refine,
+    )
 
 
 def build_reranker(settings: Settings) -> Reranker | None:
