@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from contextlib import closing
 from pathlib import Path
 
 from bot.commands import corpus_key
-from bot.evaluation import load_items
+from bot.evaluation import load_items, percentile
 from bot.factory import (
     Components,
     build_components,
@@ -62,8 +61,8 @@ def cold_start(data_dir: Path) -> float:
 
 
 def percentiles(values: list[float]) -> str:
-    q = statistics.quantiles(values, n=100, method="inclusive")
-    return f"p50 {q[49]:.1f} ms  p95 {q[94]:.1f} ms  (n={len(values)})"
+    p50, p95 = percentile(values, 50), percentile(values, 95)
+    return f"p50 {p50:.1f} ms  p95 {p95:.1f} ms  (n={len(values)})"
 
 
 def only_ingest_vectors(comps: Components) -> None:

@@ -77,14 +77,19 @@ class Summary:
         return self.verbatim / self.quotes if self.quotes else 1.0
 
     def percentile(self, p: float) -> float:
-        if not self.latencies:
-            return 0.0
-        if len(self.latencies) == 1 or p <= 0:
-            return min(self.latencies)
-        if p >= 100:
-            return max(self.latencies)
-        cuts = statistics.quantiles(self.latencies, n=100, method="inclusive")
-        return cuts[min(98, max(0, int(p) - 1))]
+        return percentile(self.latencies, p)
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """The ``p``-th percentile (inclusive method); min at 0, max at 100, 0.0 when empty."""
+    if not values:
+        return 0.0
+    if len(values) == 1 or p <= 0:
+        return min(values)
+    if p >= 100:
+        return max(values)
+    cuts = statistics.quantiles(values, n=100, method="inclusive")
+    return cuts[min(98, max(0, int(p) - 1))]
 
 
 def load_items(path: Path) -> list[EvalItem]:

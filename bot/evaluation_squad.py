@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import statistics
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -20,6 +19,7 @@ from tqdm import tqdm
 
 from bot import squad
 from bot.answering.question import normalize_question
+from bot.evaluation import percentile
 from bot.factory import Components, build_components, configured_embedder, ingest_options
 from bot.settings import Settings
 from bot.squad import GoldItem
@@ -154,9 +154,7 @@ class QualitySummary:
         return _ratio({1: self.at1, 5: self.at5}[k], self.with_doc)
 
     def percentile(self, p: int) -> float:
-        if len(self.latencies) < 2:
-            return self.latencies[0] if self.latencies else 0.0
-        return statistics.quantiles(self.latencies, n=100, method="inclusive")[p - 1]
+        return percentile(self.latencies, p)
 
 
 def summarize_quality(results: Iterable[QualityResult]) -> QualitySummary:

@@ -22,7 +22,8 @@ _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 MAX_SENTENCE_CHARS = 1000
 
 
-def _trimmed(text: str, start: int, end: int) -> Span | None:
+def trimmed_span(text: str, start: int, end: int) -> Span | None:
+    """``[start, end)`` without leading and trailing white space; None when nothing is left."""
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
@@ -60,11 +61,11 @@ def _split_long(text: str, span: Span, limit: int) -> list[Span]:
         cut = text.rfind(" ", start + 1, start + limit)
         if cut <= start:
             cut = start + limit
-        piece = _trimmed(text, start, cut)
+        piece = trimmed_span(text, start, cut)
         if piece:
             out.append(piece)
         start = cut
-    tail = _trimmed(text, start, span.end)
+    tail = trimmed_span(text, start, span.end)
     if tail:
         out.append(tail)
     return out
@@ -75,11 +76,11 @@ def split_paragraphs(text: str) -> list[Span]:
     spans: list[Span] = []
     pos = 0
     for m in re.finditer(r"\n\s*", text):
-        piece = _trimmed(text, pos, m.start())
+        piece = trimmed_span(text, pos, m.start())
         if piece:
             spans.append(piece)
         pos = m.end()
-    piece = _trimmed(text, pos, len(text))
+    piece = trimmed_span(text, pos, len(text))
     if piece:
         spans.append(piece)
     return spans
@@ -96,11 +97,11 @@ def split_sentences(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[S
                 continue
             if not _next_starts_sentence(text, m.end()):
                 continue
-            span = _trimmed(text, start, m.end())
+            span = trimmed_span(text, start, m.end())
             if span:
                 sentences.extend(_split_long(text, span, max_chars))
             start = m.end()
-        span = _trimmed(text, start, para.end)
+        span = trimmed_span(text, start, para.end)
         if span:
             sentences.extend(_split_long(text, span, max_chars))
     return sentences

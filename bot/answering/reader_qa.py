@@ -22,6 +22,7 @@ from bot.answering.question import Question
 from bot.answering.reader import Reading
 from bot.answering.rerank_crossencoder import check_model_folder
 from bot.answering.scoring import Features, name_coverage, term_weights, weighted_coverage
+from index.chunking import trimmed_span
 from index.errors import ModelError
 from index.types import Passage, Span
 
@@ -210,7 +211,9 @@ class QAModelReader:
                 span = None
                 if tokens is not None:
                     a, b = offsets[row][tokens[0]][0], offsets[row][tokens[1]][1]
-                    span = _trimmed(w.passage.article.text, w.window.start + a, w.window.start + b)
+                    span = trimmed_span(
+                        w.passage.article.text, w.window.start + a, w.window.start + b
+                    )
                 out.append(_Answer(span, score))
         return out
 
@@ -246,11 +249,3 @@ class QAModelReader:
             sum(1 for a in answers if a.span is not None),
         )
         return readings
-
-
-def _trimmed(text: str, start: int, end: int) -> Span | None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return Span(start, end) if end > start else None
