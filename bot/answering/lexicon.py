@@ -78,3 +78,35 @@ def content_stems(text: str) -> list[str]:
         if not tok.is_stop and tok.lower not in QUESTION_WORDS:
             seen.setdefault(tok.stem, None)
     return list(seen)
+
+
+# Units counted under different words ("how many floors" -> "a five-story building"), by
+# stem; each group is symmetric. Kept to measures, where the words are interchangeable.
+_UNIT_GROUPS = (
+    ("floor", "stori", "storey"),
+    ("percent", "per cent", "%"),
+    ("kilometr", "kilomet", "km"),
+    ("metr", "meter"),
+    ("ton", "tonn"),
+    ("dollar", "usd", "$"),
+)
+UNIT_SYNONYMS: dict[str, frozenset[str]] = {
+    word: frozenset(group) for group in _UNIT_GROUPS for word in group
+}
+
+
+def stems_with_parts(text: str) -> set[str]:
+    """Stems of the words of ``text`` and of the parts of its compounds ("five-story" gives
+    "five-stori", "five" and "stori")."""
+    out: set[str] = set()
+    for tok in tokenize(text):
+        out.add(tok.stem)
+        parts = re.split(r"[-’']", tok.lower)
+        if len(parts) > 1:
+            out.update(stem(p) for p in parts if p)
+    return out
+
+
+def focus_present(focus: tuple[str, ...], stems: set[str]) -> bool:
+    """Whether every counted thing (a stem) is in ``stems``, itself or as a unit synonym."""
+    return all(f in stems or UNIT_SYNONYMS.get(f, frozenset()) & stems for f in focus)

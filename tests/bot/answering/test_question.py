@@ -180,3 +180,15 @@ def test_analyze_question_raises_the_typed_errors() -> None:
     with pytest.raises(QuestionTooLongError) as info:
         analyze_question("x" * 10_000, max_chars=300)
     assert info.value.params["limit"] == 300
+
+
+def test_a_counted_unit_matches_its_synonym_inside_a_compound() -> None:
+    from bot.answering.lexicon import focus_present, stems_with_parts
+
+    q = analyze_question("How many floors did the damaged apartment block have?")
+    assert q.focus == ("floor",)
+    assert focus_present(q.focus, stems_with_parts("The attack damaged a five-story building."))
+    assert focus_present(q.focus, stems_with_parts("A nine-storey block was hit."))
+    assert not focus_present(q.focus, stems_with_parts("The attack damaged five buildings."))
+    drones = analyze_question("How many drones were launched?").focus
+    assert not focus_present(drones, stems_with_parts("Russia launched 65 missiles."))
