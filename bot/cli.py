@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     install = models_sub.add_parser("install", help="download, verify and install a model")
     install.add_argument("which", choices=["multilingual"])
     install.add_argument("--force", action="store_true", help="reinstall even if verified")
+    from training.cli import add_parser as add_train_parser
+
+    add_train_parser(sub)
     return parser
 
 
@@ -72,7 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     token = settings.telegram.token.get_secret_value() if settings.telegram.token else ""
     interactive = args.command in (None, "run") and token
-    level = settings.log_level or ("INFO" if interactive or args.command == "ingest" else "WARNING")
+    level = settings.log_level or (
+        "INFO" if interactive or args.command in ("ingest", "train") else "WARNING"
+    )
     configure_logging(level, secrets=[token])
     from bot import commands
     from index.errors import NewsBotError
@@ -101,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             case "sources":
                 return commands.sources(settings)
+            case "train":
+                from training.cli import train_command
+
+                return train_command(args)
             case "models":
                 from bot.commands_models import models_install, models_list
 

@@ -19,6 +19,7 @@ from tqdm import tqdm
 
 from bot import squad
 from bot.answering.question import normalize_question
+from bot.answering.types import Answerer
 from bot.evaluation import percentile
 from bot.factory import Components, build_components, configured_embedder, ingest_options
 from bot.settings import Settings
@@ -200,15 +201,16 @@ def format_quality(s: QualitySummary, *, title: str = "") -> str:
     )
 
 
-def newsbot_ask(components: Components) -> Ask:
-    """newsbot as an ``Ask``: its answer, and (in a separate, untimed call to the answerer's
-    own searcher) the passages it retrieved."""
+def newsbot_ask(components: Components, answerer: Answerer | None = None) -> Ask:
+    """newsbot as an ``Ask``: its answer (from ``answerer``, default the components' own),
+    and (in a separate, untimed call to the searcher) the passages it retrieved."""
     max_chars = components.settings.telegram.max_question_chars
     searcher = components.searcher
+    chosen = answerer or components.answerer
 
     def ask(question: str) -> Attempt:
         try:
-            answer = components.answerer.answer(question)
+            answer = chosen.answer(question)
         except NewsBotError:
             return Attempt(None, None, 0.0)
         query = normalize_question(question, max_chars=max_chars)

@@ -20,13 +20,14 @@ from bot.answering.decline import DeclinePolicy
 from bot.answering.reader import ExtractiveReader, Reader
 from bot.answering.rerank import Reranker
 from bot.answering.sentence_vectors import SentenceVectors
+from bot.answering.span_reader import SpanReader
 from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
 from index.lexical import LexicalIndex
-from index.search import HybridSearcher
+from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.factory import open_store
@@ -103,10 +104,20 @@ def build_reader(
 
 
 def build_reranker(settings: Settings) -> Reranker | None:
-    """The CrossEncoder reranker when a model folder is configured."""
+    """The configured model reranker: the shipped trained cross-encoder by default."""
     r = settings.rerank
-    if not r.model:
+    if r.kind == "none":
         return None
+    if r.kind == "trained":
+        from bot.answering.rerank_trained import TrainedReranker
+
+        folder = Path(r.model).expanduser() if r.model else None
+        return TrainedReranker(folder, int8=r.int8, batch_size=r.batch_size)
+    if not r.model:
+        raise ConfigError(
+            "rerank.kind is crossencoder but no model is set",
+            user_message="Set NEWSBOT_RERANK__MODEL to a CrossEncoder model folder.",
+        )
     from bot.answering.rerank_crossencoder import CrossEncoderReranker
 
     return CrossEncoderReranker(
@@ -117,6 +128,17 @@ def build_reranker(settings: Settings) -> Reranker | None:
     )
 
 
+def build_span_reader(settings: Settings) -> SpanReader | None:
+    """The trained span reader for the short answer, unless the rule-based one is chosen."""
+    r = settings.reader
+    if r.span == "features":
+        return None
+    from bot.answering.span_reader import TrainedSpanReader
+
+    folder = Path(r.span_model).expanduser() if r.span_model else None
+    return TrainedSpanReader(folder, int8=r.span_int8)
+
+
 def ingest_options(settings: Settings, *, progress: bool | None = None) -> IngestOptions:
     return IngestOptions(
         max_file_bytes=settings.ingest.max_file_bytes,
@@ -124,6 +146,39 @@ def ingest_options(settings: Settings, *, progress: bool | None = None) -> Inges
         chunk_overlap=settings.chunking.overlap_sentences,
         batch_chunks=max(settings.embedding.batch_size * 4, 64),
         progress=progress,
+    )
+
+
+def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
+    """The answerer the settings describe (policy, reranker, span reader) over a searcher and
+    a reader (so one index can serve several configurations, e.g. in benchmarks)."""
+    a = settings.answer
+    policy = AnswerPolicy(
+        decline=DeclinePolicy(
+            min_evidence=a.min_evidence,
+            min_coverage=a.min_coverage,
+            strong_dense=a.strong_dense,
+            min_names=a.min_names,
+            min_answer_type=a.min_answer_type,
+            min_cross_lingual=a.min_cross_lingual,
+            min_rerank=settings.rerank.min_score,
+            strong_rerank=settings.rerank.strong,
+            max_no_answer=settings.reader.max_no_answer,
+        ),
+        multilingual=settings.profile == "multilingual" and not settings.embedding.model,
+        rerank_weight=settings.rerank.weight,
+        rerank_top=settings.rerank.top,
+        span_top=settings.reader.span_top,
+        max_quotes=settings.answer.max_quotes,
+        more_passages=settings.answer.more_passages,
+        max_question_chars=settings.telegram.max_question_chars,
+    )
+    return PipelineAnswerer(
+        searcher,
+        reader,
+        policy,
+        reranker=build_reranker(settings),
+        span_reader=build_span_reader(settings),
     )
 
 
@@ -139,30 +194,8 @@ def build_components(
     searcher = HybridSearcher(
         store, embedder, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
     )
-    a = settings.answer
-    policy = AnswerPolicy(
-        decline=DeclinePolicy(
-            min_evidence=a.min_evidence,
-            min_coverage=a.min_coverage,
-            strong_dense=a.strong_dense,
-            min_names=a.min_names,
-            min_answer_type=a.min_answer_type,
-            min_cross_lingual=a.min_cross_lingual,
-        ),
-        multilingual=settings.profile == "multilingual" and not settings.embedding.model,
-        rerank_weight=settings.rerank.weight,
-        rerank_top=settings.rerank.top,
-        max_quotes=settings.answer.max_quotes,
-        more_passages=settings.answer.more_passages,
-        max_question_chars=settings.telegram.max_question_chars,
-    )
     sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
-    answerer = PipelineAnswerer(
-        searcher,
-        build_reader(settings, embedder, sentence_cache),
-        policy,
-        reranker=build_reranker(settings),
-    )
+    answerer = build_answerer(settings, searcher, build_reader(settings, embedder, sentence_cache))
     return Components(settings, embedder, store, sentence_cache, searcher, answerer)
 
 

@@ -184,17 +184,45 @@ class AnswerSettings(_Group):
 
 
 class RerankSettings(_Group):
+    kind: Literal["trained", "crossencoder", "none"] = Field(
+        default="none",
+        description="trained: the cross-encoder shipped in bot/weights/reranker (see its model "
+        "card); crossencoder: a local sentence-transformers CrossEncoder folder (model); none: "
+        "the feature-based reader decides alone (the fallback).",
+    )
     model: str = Field(
         default="",
-        description="A local sentence-transformers CrossEncoder folder that rescores the best "
-        "sentences. Empty: no model reranker (the feature-based reader decides alone).",
+        description="Model folder: required for crossencoder; for trained, another folder made "
+        "by `newsbot train reranker` (empty: the shipped one).",
     )
     weight: float = Field(
         default=0.5, ge=0.0, le=1.0, description="Share of the reranker's score in the blend."
     )
-    top: int = Field(default=10, ge=1, le=100, description="Sentences the reranker rescores.")
+    top: int = Field(default=8, ge=1, le=100, description="Sentences the reranker rescores.")
     batch_size: int = Field(default=32, ge=1, description="Pairs per reranker batch.")
-    max_length: int = Field(default=256, ge=16, description="Tokens per (question, sentence).")
+    max_length: int = Field(
+        default=256,
+        ge=16,
+        description="Tokens per (question, sentence) for a crossencoder (a trained model uses "
+        "the length it was trained with).",
+    )
+    int8: bool = Field(
+        default=False, description="Quantise the trained reranker's linear layers to int8."
+    )
+    min_score: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="With a reranker, the evidence score (the blend) below which the bot "
+        "declines; answer.min_evidence applies without one.",
+    )
+    strong: float = Field(
+        default=1.01,
+        ge=0.0,
+        le=1.01,
+        description="Reranker probability above which the word checks (term coverage, the "
+        "counted thing of 'how many X') are waived for paraphrases; above 1: never.",
+    )
 
 
 class ReaderSettings(_Group):
@@ -208,6 +236,27 @@ class ReaderSettings(_Group):
     )
     null_margin: float = Field(
         default=0.0, description="How far the QA model's no-answer score must win to abstain."
+    )
+    span: Literal["trained", "features"] = Field(
+        default="features",
+        description="The short answer inside the chosen sentence: trained, the span reader "
+        "shipped in bot/weights/reader; features: the rule-based span finder (the fallback).",
+    )
+    span_model: str = Field(
+        default="",
+        description="Another folder made by `newsbot train reader` (empty: the shipped one).",
+    )
+    span_top: int = Field(
+        default=2, ge=1, le=20, description="Best sentences the span reader reads."
+    )
+    span_int8: bool = Field(
+        default=False, description="Quantise the span reader's linear layers to int8."
+    )
+    max_no_answer: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="The span reader's no-answer probability above which the bot declines.",
     )
 
 

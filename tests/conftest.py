@@ -36,15 +36,25 @@ def clean_environ() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith("NEWSBOT_")}
 
 
+# Unit tests answer with the feature-based stages (fast, and fixed by the fake embedder);
+# tests marked ``trained`` get the shipped trained reranker and span reader, the defaults.
+FALLBACK_MODELS = {"NEWSBOT_RERANK__KIND": "none", "NEWSBOT_READER__SPAN": "features"}
+
+
 @pytest.fixture(autouse=True)
 def isolated_settings(
-    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[None]:
     """No test sees the developer's NEWSBOT_* variables or a .env file in the working
     directory, and the CLI's logging set-up does not outlive the test that ran it."""
     for name in list(os.environ):
         if name.startswith("NEWSBOT_"):
             monkeypatch.delenv(name)
+    if request.node.get_closest_marker("trained") is None:
+        for name, value in FALLBACK_MODELS.items():
+            monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level

@@ -18,6 +18,7 @@ from bot.answering.disagreement import disagreeing, short_answer
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.rerank import Reranker, apply_reranker
+from bot.answering.span_reader import SpanReader, apply_span_reader
 from bot.answering.types import Answer, ArticleRef, Quote
 from index.chunking import paragraph_around, widen_to_quotation
 from index.search import Searcher
@@ -38,7 +39,8 @@ class AnswerPolicy:
     multilingual: bool = False  # the embedder understands questions in any language
     disagree_margin: float = 0.1
     rerank_weight: float = 0.5
-    rerank_top: int = 10
+    rerank_top: int = 8
+    span_top: int = 2
 
 
 def to_quote(reading: Reading) -> Quote:
@@ -86,17 +88,21 @@ class PipelineAnswerer:
         policy: AnswerPolicy | None = None,
         *,
         reranker: Reranker | None = None,
+        span_reader: SpanReader | None = None,
     ) -> None:
         self._searcher = searcher
         self._reader = reader
         self._policy = policy or AnswerPolicy()
         self._reranker = reranker
+        self._span_reader = span_reader
 
     def warm(self) -> None:
         """Load the models and indexes, and answer one question so every cache is primed."""
         self._reader.warm()
         if self._reranker is not None:
             self._reranker.warm()
+        if self._span_reader is not None:
+            self._span_reader.warm()
         self._searcher.search("warm up")  # loads the embedder and builds the BM25 index
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
@@ -110,7 +116,10 @@ class PipelineAnswerer:
         t1 = time.perf_counter()
         readings = self._reader.read(q, passages)
         t2 = time.perf_counter()
-        if self._reranker is not None:
+        # The trained models read English; a question in another language keeps the
+        # feature-based (meaning-only) decision.
+        english = q.lang == "en"
+        if self._reranker is not None and english:
             readings = apply_reranker(
                 q,
                 readings,
@@ -119,6 +128,10 @@ class PipelineAnswerer:
                 top=self._policy.rerank_top,
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
+            t2 = time.perf_counter()
+        if self._span_reader is not None and english:
+            readings = apply_span_reader(q, readings, self._span_reader, top=self._policy.span_top)
+            timings["span_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
         answer = self._compose(q, passages, readings)
         if q.lang != "en" and not self._policy.multilingual:

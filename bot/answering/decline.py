@@ -5,7 +5,9 @@ point of any retrieval score), so three checks apply, each with its own calibrat
 the evidence score; coverage of the question's terms (unless the meaning matches strongly,
 for paraphrases); the question's names, numbers and dates, which must be in the evidence or
 its article's header; an answer of the kind asked for ("how many" needs a number); and, for
-"how many X" questions, that X is in the sentence at all.
+"how many X" questions, that X is in the sentence at all. With the trained models, their
+scores count too: the reranker's probability that the sentence answers, and the span
+reader's probability that it holds no answer.
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class DeclinePolicy:
     min_names: float = 1.0
     min_answer_type: float = 0.0
     min_cross_lingual: float = 0.5
+    min_rerank: float = 0.0  # bound on the score blended with a model reranker's
+    strong_rerank: float = 1.01  # reranker probability that waives the word checks
+    max_no_answer: float = 1.0  # the span reader's no-answer probability for the best
 
 
 def decline_reason(
@@ -50,14 +55,19 @@ def decline_reason(
     if cross_lingual:
         return DeclineReason.WEAK_EVIDENCE if best.score < policy.min_cross_lingual else None
     f = best.features
-    if best.score < policy.min_evidence:
-        return DeclineReason.WEAK_EVIDENCE
-    if f.focus < 1.0:
+    if best.score < (policy.min_evidence if best.rerank is None else policy.min_rerank):
+        return DeclineReason.WEAK_EVIDENCE  # the blend with the reranker's has its own bound
+    if best.no_answer is not None and best.no_answer > policy.max_no_answer:
+        return DeclineReason.NO_TYPED_ANSWER
+    # A reranker that reads question and sentence together and is confident vouches for a
+    # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
+    confident = best.rerank is not None and best.rerank >= policy.strong_rerank
+    if f.focus < 1.0 and not confident:
         return DeclineReason.FOCUS_ABSENT
     if f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
     if f.answer_type < policy.min_answer_type:
         return DeclineReason.NO_TYPED_ANSWER
-    if f.context < policy.min_coverage and f.dense < policy.strong_dense:
+    if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
         return DeclineReason.TERMS_ABSENT
     return None

@@ -15,7 +15,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from bot.answering.lexicon import tokenize
+from bot.answering.lexicon import focus_present, stems_with_parts, tokenize
 from bot.answering.question import AnswerType, Question
 from bot.answering.scoring import (
     CROSS_LINGUAL,
@@ -53,6 +53,8 @@ class Reading:
     answer: Span | None
     score: float
     features: Features
+    rerank: float | None = None  # a model reranker's probability, when one scored it
+    no_answer: float | None = None  # a span reader's probability that no answer is here
 
     @property
     def article(self) -> Article:
@@ -219,7 +221,9 @@ class ExtractiveReader:
                     clause_anchor=clause_anchor(text, clause, question) if clause else None,
                 ),
                 retrieval=cand.passage.score / best_retrieval,
-                focus=1.0 if not question.focus or set(question.focus) <= sent_stems else 0.0,
+                focus=1.0
+                if focus_present(question.focus, sent_stems | stems_with_parts(text))
+                else 0.0,
             )
             local = typed[0] if typed else clause
             answer = (

@@ -17,11 +17,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from bot.answering.lexicon import tokenize
+from bot.answering.lexicon import focus_present, stems_with_parts, tokenize
 from bot.answering.question import Question
 from bot.answering.reader import Reading
 from bot.answering.rerank_crossencoder import check_model_folder
 from bot.answering.scoring import Features, name_coverage, term_weights, weighted_coverage
+from bot.answering.span_decoding import decode_window, encode_windows, sentence_mask
 from index.chunking import trimmed_span
 from index.errors import ModelError
 from index.types import Passage, Span
@@ -30,37 +31,6 @@ if TYPE_CHECKING:
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
 logger = logging.getLogger(__name__)
-
-
-def best_span(
-    start_logits: npt.ArrayLike,
-    end_logits: npt.ArrayLike,
-    context_mask: npt.ArrayLike,
-    max_len: int,
-) -> tuple[int, int, float] | None:
-    """The best ``(start, end, start_logit + end_logit)`` with ``start <= end``, both tokens
-    in ``context_mask`` and at most ``max_len`` tokens long; None when no token is allowed.
-    Ties go to the earliest start, then the earliest end.
-    """
-    start = np.asarray(start_logits, dtype=np.float64)
-    end = np.asarray(end_logits, dtype=np.float64)
-    mask = np.asarray(context_mask, dtype=bool)
-    if not (start.shape == end.shape == mask.shape) or start.ndim != 1:
-        raise ValueError("start_logits, end_logits and context_mask must be 1-D, equal length")
-    if max_len < 1 or not mask.any():
-        return None
-    i = np.arange(start.size)
-    gap = i[None, :] - i[:, None]  # end index minus start index
-    valid = mask[:, None] & mask[None, :] & (gap >= 0) & (gap < max_len)
-    scores = np.where(valid, start[:, None] + end[None, :], -np.inf)
-    s, e = np.unravel_index(int(np.argmax(scores)), scores.shape)
-    return int(s), int(e), float(scores[s, e])
-
-
-def _softmax(logits: npt.NDArray[np.float64], allowed: npt.NDArray[np.bool_]) -> Any:
-    masked = np.where(allowed, logits, -np.inf)
-    exp = np.exp(masked - masked.max())
-    return exp / exp.sum()
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,19 +127,8 @@ class QAModelReader:
         self, start: npt.NDArray[np.float64], end: npt.NDArray[np.float64], mask: Any
     ) -> tuple[tuple[int, int] | None, float]:
         """Token-level decision for one window: the answer's token range (or None), score."""
-        allowed = mask.copy()
-        allowed[0] = True  # [CLS], the no-answer slot
-        p_start, p_end = _softmax(start, allowed), _softmax(end, allowed)
-        null_score = float(start[0] + end[0])
-        p_null = float(p_start[0] * p_end[0])
-        best = best_span(start, end, mask, self._max_answer_tokens)
-        if best is None:
-            return None, 0.0
-        s, e, span_score = best
-        p_span = float(p_start[s] * p_end[e])
-        if null_score - span_score > self._null_margin:
-            return None, p_span * (1.0 - p_null)
-        return (s, e), p_span
+        decision = decode_window(start, end, mask, self._max_answer_tokens, self._null_margin)
+        return decision.tokens, decision.score
 
     def _answers(self, question: Question, windows: Sequence[_Window]) -> list[_Answer]:
         import torch
@@ -180,16 +139,7 @@ class QAModelReader:
         for lo in range(0, len(windows), self._batch_size):
             batch = windows[lo : lo + self._batch_size]
             contexts = [w.window.slice(w.passage.article.text) for w in batch]
-            enc = tokenizer(
-                [asked] * len(batch),
-                contexts,
-                truncation="only_second",
-                max_length=self._max_length,
-                padding=True,
-                return_offsets_mapping=True,
-                return_tensors="pt",
-            )
-            offsets = enc.pop("offset_mapping").tolist()
+            enc, offsets = encode_windows(tokenizer, asked, contexts, self._max_length)
             try:
                 with torch.inference_mode():
                     result = model(**{k: v.to(self._device) for k, v in enc.items()})
@@ -200,13 +150,7 @@ class QAModelReader:
             for row, w in enumerate(batch):
                 lo_c = w.sentence.start - w.window.start
                 hi_c = w.sentence.end - w.window.start
-                mask = np.array(
-                    [
-                        seq == 1 and a < b and a >= lo_c and b <= hi_c
-                        for seq, (a, b) in zip(enc.sequence_ids(row), offsets[row], strict=True)
-                    ],
-                    dtype=bool,
-                )
+                mask = sentence_mask(enc.sequence_ids(row), offsets[row], lo_c, hi_c)
                 tokens, score = self._decode(starts[row], ends[row], mask)
                 span = None
                 if tokens is not None:
@@ -227,7 +171,7 @@ class QAModelReader:
         weights = term_weights(question.terms, stems)
         best_retrieval = max(p.score for p in passages) or 1.0
         readings: list[Reading] = []
-        for w, sent_stems, answer in zip(windows, stems, answers, strict=True):
+        for w, sentence, sent_stems, answer in zip(windows, sentences, stems, answers, strict=True):
             article = w.passage.article
             around = {t.stem for t in tokenize(w.window.slice(article.text))}
             features = Features(
@@ -239,7 +183,7 @@ class QAModelReader:
                 names=name_coverage(question, f"{article.title} {article.text}".lower()),
                 answer_type=1.0 if answer.span is not None else 0.0,
                 retrieval=w.passage.score / best_retrieval,
-                focus=1.0 if not question.focus or set(question.focus) <= sent_stems else 0.0,
+                focus=1.0 if focus_present(question.focus, stems_with_parts(sentence)) else 0.0,
             )
             readings.append(Reading(w.passage, w.sentence, answer.span, answer.score, features))
         readings.sort(key=lambda r: r.score, reverse=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -34,6 +34,7 @@ class SentenceCandidate:
     text: str
     context: str
     key: tuple[str, int, int]
+    title: str = ""  # the article's title alone (trained rerankers read it after the sentence)
 
 
 def candidate_from_reading(reading: Reading) -> SentenceCandidate:
@@ -51,6 +52,7 @@ def candidate_from_reading(reading: Reading) -> SentenceCandidate:
         text=reading.sentence.slice(article.text),
         context=context,
         key=(article.id, reading.sentence.start, reading.sentence.end),
+        title=article.title,
     )
 
 
@@ -68,6 +70,25 @@ class Reranker(Protocol):
 
 class ScoreCache(LRUCache[Hashable, float]):
     """A thread-safe LRU map from a hashable key to a float score, with hit counts."""
+
+
+def cached_rerank(
+    cache: ScoreCache,
+    question: Question,
+    candidates: Sequence[SentenceCandidate],
+    predict: Callable[[str, Sequence[SentenceCandidate]], list[float]],
+) -> list[float]:
+    """Scores for ``candidates``: cached ones by ``(question text, candidate key)``, the rest
+    from one ``predict(question text, missing candidates)`` call (then cached)."""
+    scores: list[float | None] = [cache.get((question.text, c.key)) for c in candidates]
+    missing = [i for i, s in enumerate(scores) if s is None]
+    if missing:
+        fresh = predict(question.text, [candidates[i] for i in missing])
+        for i, score in zip(missing, fresh, strict=True):
+            cache.put((question.text, candidates[i].key), score)
+            scores[i] = score
+    logger.debug("reranked %d of %d candidates (rest cached)", len(missing), len(candidates))
+    return [s if s is not None else 0.0 for s in scores]
 
 
 def _words(text: str) -> set[str]:
@@ -111,14 +132,18 @@ def apply_reranker(
     top: int,
 ) -> list[Reading]:
     """Blend a reranker's scores into the ``top`` readings: ``(1 - weight) * reader score +
-    weight * reranker score``; the rest keep their order below. Returns readings best first."""
+    weight * reranker score`` (kept as ``Reading.rerank``); the rest keep their order below,
+    scored as if the reranker gave them 0. Returns readings best first."""
     head = list(readings[:top])
     if not head:
         return list(readings)
     scores = reranker.rerank(question, [candidate_from_reading(r) for r in head])
     blended = [
-        replace(r, score=(1.0 - weight) * r.score + weight * s)
+        replace(r, score=(1.0 - weight) * r.score + weight * s, rerank=s)
         for r, s in zip(head, scores, strict=True)
     ]
     blended.sort(key=lambda r: r.score, reverse=True)
-    return blended + list(readings[top:])
+    # The rest as if the reranker gave them 0: on the blend's scale, and still below the
+    # head (readings come best first, and a blend is never below its reader share).
+    rest = [replace(r, score=(1.0 - weight) * r.score) for r in readings[top:]]
+    return blended + rest

@@ -18,7 +18,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.answering.question import Question
-from bot.answering.rerank import ScoreCache, SentenceCandidate
+from bot.answering.rerank import ScoreCache, SentenceCandidate, cached_rerank
 from index.errors import ModelError
 
 if TYPE_CHECKING:
@@ -138,17 +138,4 @@ class CrossEncoderReranker:
         return normalise_logits(raw)
 
     def rerank(self, question: Question, candidates: Sequence[SentenceCandidate]) -> list[float]:
-        scores: list[float | None] = [self.cache.get((question.text, c.key)) for c in candidates]
-        missing = [i for i, s in enumerate(scores) if s is None]
-        if missing:
-            fresh = self._predict(question.text, [candidates[i] for i in missing])
-            for i, score in zip(missing, fresh, strict=True):
-                self.cache.put((question.text, candidates[i].key), score)
-                scores[i] = score
-        logger.debug(
-            "cross-encoder scored %d of %d candidates (%d cached)",
-            len(missing),
-            len(candidates),
-            len(candidates) - len(missing),
-        )
-        return [s if s is not None else 0.0 for s in scores]
+        return cached_rerank(self.cache, question, candidates, self._predict)

@@ -11,7 +11,7 @@ import pytest
 
 from bot.cli import main
 from bot.factory import Components, build_components, bundled_corpus, ensure_corpus
-from bot.settings import Settings
+from bot.settings import ReaderSettings, RerankSettings, Settings
 from index.articles import read_article_file
 
 pytestmark = pytest.mark.integration
@@ -19,7 +19,14 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
-    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("data"))  # type: ignore[call-arg]
+    # The feature-based stages (the fallback); tests/integration/test_trained_models.py
+    # covers the default trained ones.
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("data"),
+        rerank=RerankSettings(kind="none"),
+        reader=ReaderSettings(span="features"),
+    )
     built = build_components(settings)
     report = ensure_corpus(built, progress=False)
     assert report is not None and len(report.added) == 1

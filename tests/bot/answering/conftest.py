@@ -135,3 +135,33 @@ def tiny_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def tiny_null_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_qa_model(tmp_path_factory.mktemp("qa_null"), null_weight=20.0)
+
+
+def to_shipped_format(hf_folder: Path, out: Path, task: str) -> tuple[Path, Path]:
+    """Re-save a tiny model the way ``newsbot train`` ships one (no word embeddings, fp16),
+    with a stand-in "base encoder" folder holding its embedding table. Returns both folders."""
+    from safetensors.torch import save_file
+    from transformers import AutoModelForQuestionAnswering, AutoModelForSequenceClassification
+
+    from bot.answering.shipped import save_model
+
+    cls = AutoModelForSequenceClassification if task == "rerank" else AutoModelForQuestionAnswering
+    model = cls.from_pretrained(str(hf_folder), local_files_only=True)
+    save_model(model, _tokenizer(), out / "model", {"task": task})
+    base = out / "base"
+    base.mkdir()
+    table = model.get_input_embeddings().weight.detach().contiguous()
+    save_file({"embeddings.word_embeddings.weight": table}, str(base / "model.safetensors"))
+    return out / "model", base
+
+
+@pytest.fixture(scope="session")
+def shipped_qa(tiny_qa_model: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    return to_shipped_format(tiny_qa_model, tmp_path_factory.mktemp("shipped_qa"), "span")
+
+
+@pytest.fixture(scope="session")
+def shipped_rerank(
+    tiny_cross_encoder: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Path]:
+    return to_shipped_format(tiny_cross_encoder, tmp_path_factory.mktemp("shipped_ce"), "rerank")

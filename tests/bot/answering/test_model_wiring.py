@@ -33,15 +33,21 @@ def test_apply_reranker_reorders_the_top_and_keeps_the_rest(
     reranker = FakeReranker()
     reranked = apply_reranker(question, readings, reranker, weight=1.0, top=3)
     assert len(reranked) == len(readings)
-    assert {id(r) for r in reranked[3:]} == {id(r) for r in readings[3:]}
+    tail = [(r.passage, r.sentence, r.score * 0.0) for r in readings[3:]]
+    assert [(r.passage, r.sentence, r.score) for r in reranked[3:]] == tail  # weight 1: 0
     assert [r.score for r in reranked[:3]] == sorted((r.score for r in reranked[:3]), reverse=True)
     assert len(reranker.history) == 1
+    half = apply_reranker(question, readings, reranker, weight=0.5, top=3)
+    assert [r.score for r in half[3:]] == [0.5 * r.score for r in readings[3:]]
+    assert min(r.score for r in half[:3]) >= max(r.score for r in half[3:])
 
 
 def test_a_configured_cross_encoder_reranks_answers(
     tmp_path: Path, tiny_cross_encoder: Path
 ) -> None:
-    settings = _settings(tmp_path, rerank=RerankSettings(model=str(tiny_cross_encoder), top=5))
+    settings = _settings(
+        tmp_path, rerank=RerankSettings(kind="crossencoder", model=str(tiny_cross_encoder), top=5)
+    )
     components = build_components(settings, embedder=FakeEmbedder())
     ensure_corpus(components, progress=False)
     answer = components.answerer.answer("how many drones were intercepted?")
@@ -53,7 +59,9 @@ def test_a_configured_cross_encoder_reranks_answers(
 
 
 def test_a_configured_qa_model_reads(tmp_path: Path, tiny_qa_model: Path) -> None:
-    settings = _settings(tmp_path, reader=ReaderSettings(kind="qa", qa_model=str(tiny_qa_model)))
+    settings = _settings(
+        tmp_path, reader=ReaderSettings(kind="qa", qa_model=str(tiny_qa_model), span="features")
+    )
     components = build_components(settings, embedder=FakeEmbedder())
     ensure_corpus(components, progress=False)
     q = analyze_question("how many drones were intercepted?")
@@ -66,5 +74,6 @@ def test_a_configured_qa_model_reads(tmp_path: Path, tiny_qa_model: Path) -> Non
 def test_qa_reader_without_a_model_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError):
         build_components(
-            _settings(tmp_path, reader=ReaderSettings(kind="qa")), embedder=FakeEmbedder()
+            _settings(tmp_path, reader=ReaderSettings(kind="qa", span="features")),
+            embedder=FakeEmbedder(),
         )

@@ -10,7 +10,8 @@ import pytest
 
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reader, Reading
-from bot.answering.reader_qa import QAModelReader, best_span
+from bot.answering.reader_qa import QAModelReader
+from bot.answering.span_decoding import best_span
 from index.errors import ModelError
 from tests.bot.answering.conftest import ATTACK, KYIV, passages_for
 

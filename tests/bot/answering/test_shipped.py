@@ -1,0 +1,91 @@
+"""The shipped-model format: saved without the frozen word embeddings, in fp16; loaded only
+over the very embedding table it was trained with."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.answering.shipped import META, WEIGHTS, load_model, pair_text, shipped_dir
+from index.errors import ModelError
+
+
+def test_the_saved_weights_leave_the_word_embeddings_out_and_are_fp16(
+    shipped_qa: tuple[Path, Path],
+) -> None:
+    from safetensors import safe_open
+
+    folder, _ = shipped_qa
+    with safe_open(str(folder / WEIGHTS), "pt") as f:
+        keys = list(f.keys())
+        dtypes = {str(f.get_tensor(k).dtype) for k in keys if "position_ids" not in k}
+    assert not any(k.endswith("word_embeddings.weight") for k in keys)
+    assert dtypes == {"torch.float16"}
+    meta = json.loads((folder / META).read_text())
+    assert meta["task"] == "span" and len(meta["word_embeddings_sha256"]) == 64
+
+
+def test_a_round_trip_gives_the_same_outputs(
+    tiny_qa_model: Path, shipped_qa: tuple[Path, Path]
+) -> None:
+    import torch
+    from transformers import AutoModelForQuestionAnswering
+
+    folder, base = shipped_qa
+    loaded = load_model(folder, "span", base_dir=base)
+    original = AutoModelForQuestionAnswering.from_pretrained(str(tiny_qa_model)).eval()
+    enc = loaded.tokenizer(
+        "how many?", "The air force said 37 of the 65 drones", return_tensors="pt"
+    )
+    with torch.inference_mode():
+        a, b = loaded.model(**enc), original(**enc)
+    assert torch.allclose(a.start_logits, b.start_logits, atol=0.05)
+    assert int(a.start_logits.argmax()) == int(b.start_logits.argmax())
+
+
+def test_a_different_base_embedding_table_is_refused(
+    shipped_qa: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from safetensors.torch import load_file, save_file
+
+    folder, base = shipped_qa
+    table = load_file(str(base / "model.safetensors"))["embeddings.word_embeddings.weight"]
+    table[5, 0] += 1.0
+    (tmp_path / "base").mkdir()
+    save_file({"embeddings.word_embeddings.weight": table}, str(tmp_path / "base" / WEIGHTS))
+    with pytest.raises(ModelError, match="differ"):
+        load_model(folder, "span", base_dir=tmp_path / "base")
+
+
+def test_the_wrong_task_or_an_empty_folder_is_refused(
+    shipped_qa: tuple[Path, Path], tmp_path: Path
+) -> None:
+    folder, base = shipped_qa
+    with pytest.raises(ModelError, match="not 'rerank'"):
+        load_model(folder, "rerank", base_dir=base)
+    with pytest.raises(ModelError, match="holds no newsbot"):
+        load_model(tmp_path, "span", base_dir=base)
+
+
+def test_int8_loading_keeps_the_answer(shipped_qa: tuple[Path, Path]) -> None:
+    import torch
+
+    folder, base = shipped_qa
+    fp32 = load_model(folder, "span", base_dir=base)
+    int8 = load_model(folder, "span", base_dir=base, int8=True)
+    enc = fp32.tokenizer("how many?", "The air force said 37 of the 65 drones", return_tensors="pt")
+    with torch.inference_mode():
+        a, b = fp32.model(**enc), int8.model(**enc)
+    assert int(a.start_logits.argmax()) == int(b.start_logits.argmax())
+
+
+def test_pair_text_puts_the_sentence_before_the_title() -> None:
+    assert pair_text("Overnight attack", "37 drones fell.") == "37 drones fell. | Overnight attack"
+    assert pair_text("", "37 drones fell.") == "37 drones fell."
+
+
+def test_the_shipped_folders_live_inside_the_package() -> None:
+    assert shipped_dir("rerank").parts[-2:] == ("weights", "reranker")
+    assert shipped_dir("span").parts[-2:] == ("weights", "reader")

@@ -1,0 +1,52 @@
+"""The shipped trained reranker and span reader (the defaults), loaded from the package with
+the packaged MiniLM, answering over the bundled article."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from bot.factory import Components, build_components, ensure_corpus
+from bot.settings import RerankSettings, Settings
+
+pytestmark = [pytest.mark.integration, pytest.mark.trained]
+
+
+@pytest.fixture(scope="module")
+def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path_factory.mktemp("data"),
+        rerank=RerankSettings(kind="trained"),
+    )
+    built = build_components(settings)
+    ensure_corpus(built, progress=False)
+    built.answerer.warm()
+    yield built
+    built.store.close()
+
+
+def test_the_shipped_models_answer_the_founding_question(components: Components) -> None:
+    answer = components.answerer.answer("how many drones were intercepted?")
+    assert answer.answer is not None and "37" in answer.answer
+    quote = answer.quotes[0]
+    article = components.store.get_article(quote.article_id)
+    assert article.text[quote.start : quote.end] == quote.text
+    assert "37 of the 65 drones" in quote.text
+    assert "rerank_ms" in answer.timings
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the weather forecast for Kyiv this week?",
+        "How many Russian soldiers were captured?",
+        "What is the current price of lithium?",
+    ],
+)
+def test_the_shipped_models_decline_what_the_article_does_not_say(
+    components: Components, question: str
+) -> None:
+    answer = components.answerer.answer(question)
+    assert answer.answer is None and answer.quotes == ()

@@ -1,0 +1,154 @@
+"""Train the answer-span reader: MiniLM + a start/end head over a sentence window, with the
+[CLS] token as the "no answer here" option (``training.spans``)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from bot.answering.span_decoding import decode_window, sentence_mask
+from bot.squad import exact_match, f1
+from training.common import base_model, finish
+from training.data import training_questions
+from training.loop import Encoded, Recipe, train
+from training.spans import SpanExample, reader_examples
+from training.split import split_by_article
+
+logger = logging.getLogger(__name__)
+
+RECIPE = Recipe(epochs=2.0, batch_size=32, lr=8e-5, max_length=160)
+MAX_ANSWER_TOKENS = 30
+
+
+def encode_examples(
+    tokenizer: Any, examples: Sequence[SpanExample], max_length: int
+) -> list[Encoded]:
+    """Token rows with ``start_positions``/``end_positions`` (0, the [CLS] slot, for no answer).
+    An answer cut off by truncation makes its example a no-answer one."""
+    enc = tokenizer(
+        [e.question for e in examples],
+        [e.context for e in examples],
+        truncation="only_second",
+        max_length=max_length,
+        return_offsets_mapping=True,
+    )
+    rows: list[Encoded] = []
+    for i, ex in enumerate(examples):
+        start = end = 0
+        if ex.answer is not None:
+            seq = enc.sequence_ids(i)
+            for t, (a, b) in enumerate(enc["offset_mapping"][i]):
+                if seq[t] != 1 or a == b:
+                    continue
+                if (start == 0 and a <= ex.answer.start < b) or (
+                    start == 0 and a >= ex.answer.start
+                ):
+                    start = t
+                if a < ex.answer.end:
+                    end = t
+            cut = enc["offset_mapping"][i][end][1] < ex.answer.end  # truncated mid-answer
+            if start == 0 or end < start or cut:
+                start = end = 0
+        rows.append(
+            {
+                "input_ids": enc["input_ids"][i],
+                "attention_mask": enc["attention_mask"][i],
+                "token_type_ids": enc["token_type_ids"][i],
+                "start_positions": start,
+                "end_positions": end,
+            }
+        )
+    return rows
+
+
+def _loss(model: Any, batch: dict[str, Any]) -> Any:
+    return model(**batch).loss
+
+
+def validate(
+    model: Any, tokenizer: Any, examples: Sequence[SpanExample], max_length: int
+) -> dict[str, float]:
+    """Exact match and F1 (SQuAD normalisation) on windows with an answer; share of no-answer
+    windows the model declines; share of answer windows it wrongly declines."""
+    import torch
+
+    em = f1_sum = 0.0
+    pos = neg = neg_ok = pos_declined = 0
+    for lo in range(0, len(examples), 32):
+        batch = examples[lo : lo + 32]
+        enc = tokenizer(
+            [e.question for e in batch],
+            [e.context for e in batch],
+            truncation="only_second",
+            max_length=max_length,
+            padding=True,
+            return_offsets_mapping=True,
+            return_tensors="pt",
+        )
+        offsets = enc.pop("offset_mapping").tolist()
+        with torch.inference_mode():
+            out = model(**enc)
+        for row, ex in enumerate(batch):
+            mask = sentence_mask(enc.sequence_ids(row), offsets[row], 0, len(ex.context))
+            decision = decode_window(
+                out.start_logits[row].numpy(), out.end_logits[row].numpy(), mask, MAX_ANSWER_TOKENS
+            )
+            predicted = None
+            if decision.tokens is not None:
+                s, e = decision.tokens
+                predicted = ex.context[offsets[row][s][0] : offsets[row][e][1]]
+            if ex.answer is None:
+                neg += 1
+                neg_ok += predicted is None
+            else:
+                pos += 1
+                pos_declined += predicted is None
+                gold = ex.context[ex.answer.start : ex.answer.end]
+                em += exact_match(predicted, [gold])
+                f1_sum += f1(predicted, [gold])
+    return {
+        "exact_match": round(em / pos, 4) if pos else 0.0,
+        "f1": round(f1_sum / pos, 4) if pos else 0.0,
+        "no_answer_recall": round(neg_ok / neg, 4) if neg else 0.0,
+        "answer_declined": round(pos_declined / pos, 4) if pos else 0.0,
+        "validation_windows": float(pos + neg),
+    }
+
+
+def run(
+    squad_dir: Path,
+    out: Path,
+    recipe: Recipe = RECIPE,
+    *,
+    limit: int | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Build the examples, train, validate on held-out training articles, save to ``out``."""
+    from transformers import AutoModelForQuestionAnswering
+
+    started = time.perf_counter()
+    questions = training_questions(squad_dir, limit=limit, seed=recipe.seed)
+    fit, held = split_by_article(questions, seed=recipe.seed)
+    examples = reader_examples(fit, seed=recipe.seed)
+    tokenizer, model = base_model(AutoModelForQuestionAnswering)
+    rows = encode_examples(tokenizer, examples, recipe.max_length)
+    figures = train(model, rows, _loss, recipe, pad_id=tokenizer.pad_token_id, progress=progress)
+    figures |= validate(
+        model, tokenizer, reader_examples(held, seed=recipe.seed), recipe.max_length
+    )
+    return finish(
+        model,
+        tokenizer,
+        out,
+        task="span",
+        recipe=recipe,
+        started=started,
+        fit=fit,
+        held=held,
+        figures=figures,
+        data={"examples": len(examples)},
+        extra={"max_answer_tokens": MAX_ANSWER_TOKENS},
+    )
