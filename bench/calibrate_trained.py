@@ -53,7 +53,11 @@ class Case:
 
 
 def collect(
-    components: Components, golds: list[GoldItem], reranker: Reranker, spans: SpanReader, top: int
+    components: Components,
+    golds: list[GoldItem],
+    reranker: Reranker,
+    spans: SpanReader | None,
+    top: int,
 ) -> list[Case]:
     answerer = components.answerer
     cases = []
@@ -65,11 +69,13 @@ def collect(
         readings = answerer._reader.read(q, answerer._searcher.search(q.text))[:top]
         if readings:
             probs = reranker.rerank(q, [candidate_from_reading(r) for r in readings])
-            nulls = spans.spans(q, [window_of(r) for r in readings])
-            readings = [
-                replace(r, rerank=p, no_answer=n.no_answer, answer=n.span or r.answer)
-                for r, p, n in zip(readings, probs, nulls, strict=True)
-            ]
+            readings = [replace(r, rerank=p) for r, p in zip(readings, probs, strict=True)]
+            if spans is not None:
+                nulls = spans.spans(q, [window_of(r) for r in readings])
+                readings = [
+                    replace(r, no_answer=n.no_answer, answer=n.span or r.answer)
+                    for r, n in zip(readings, nulls, strict=True)
+                ]
         right = np.array([_right(r, item.answers) for r in readings], dtype=bool)
         cases.append(Case(item.answerable, readings, right))
     return cases
@@ -120,7 +126,7 @@ def main() -> None:
     settings = Settings(data_dir=args.data_dir)
     embedder = configured_embedder(settings)
     reranker, spans = build_reranker(settings), build_span_reader(settings)
-    assert reranker is not None and spans is not None
+    assert reranker is not None, "calibrating the trained models needs rerank.kind=trained"
     top = settings.rerank.top
     sets: dict[str, list[Case]] = {}
     with bundled_corpus() as sample:
@@ -140,9 +146,27 @@ def main() -> None:
     base = DeclinePolicy(
         a.min_evidence, a.min_coverage, a.strong_dense, a.min_names, a.min_answer_type
     )
+    for name, cases in sets.items():  # the feature-based stages alone, as configured now
+        plain = [
+            Case(c.answerable, [replace(r, rerank=None, no_answer=None) for r in c.head], c.right)
+            for c in cases
+        ]
+        good, fd = handled(plain, 0.0, base)
+        print(f"  features only: {name}: handled {good}/{len(cases)}, false declines {fd}")
+    plain_sets = {
+        name: [Case(c.answerable, [replace(r, rerank=None) for r in c.head], c.right) for c in cs]
+        for name, cs in sets.items()
+    }
+    for max_null in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.0):  # the span reader alone
+        policy = replace(base, max_no_answer=max_null)
+        figures = {name: handled(cases, 0.0, policy) for name, cases in plain_sets.items()}
+        print(
+            f"  span reader only, max_no_answer {max_null}: "
+            + ", ".join(f"{n} {g}/{len(plain_sets[n])} (fd {fd})" for n, (g, fd) in figures.items())
+        )
     best: tuple[tuple[float, int], float, DeclinePolicy, dict[str, tuple[int, int]]] | None = None
     for weight, min_score, strong, max_null in itertools.product(
-        (0.3, 0.5, 0.7, 0.85, 1.0),
+        (0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 0.85, 1.0),
         np.arange(0.1, 0.801, 0.025),
         (0.5, 0.7, 0.9, 1.01),
         (0.5, 0.7, 0.8, 0.9, 0.95, 1.0),

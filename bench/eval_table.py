@@ -59,9 +59,12 @@ logger = logging.getLogger(__name__)
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 WARM = "newsbot, asked again"  # the same questions once more: question-time vectors cached
-# The feature-based stages alone (no trained reranker or span reader), over the same index;
-# run after newsbot, so its question-time vectors are cached (its latency is a floor).
-FEATURES = "newsbot (features only)"
+# Other configurations over the same index: (rerank.kind, reader.span). They run after
+# newsbot, so their question-time clause vectors are cached (their latency is a floor).
+VARIANTS = {
+    "newsbot, features only": ("none", "features"),
+    "newsbot + trained reranker": ("trained", "trained"),
+}
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "eval_quality_latency.png"
 
 
@@ -151,17 +154,16 @@ def fill_sentence_cache(dataset: Dataset) -> None:
             src.backup(dst)
 
 
-def feature_answerer(components: Components) -> PipelineAnswerer:
-    """The fallback configuration (``rerank.kind=none``, ``reader.span=features``) over the
-    same searcher and reader."""
+def variant_answerer(components: Components, rerank: str, span: str) -> PipelineAnswerer:
+    """newsbot with another reranker / span reader choice over the same searcher and reader."""
     s = components.settings
-    fallback = s.model_copy(
+    settings = s.model_copy(
         update={
-            "rerank": s.rerank.model_copy(update={"kind": "none"}),
-            "reader": s.reader.model_copy(update={"span": "features"}),
+            "rerank": s.rerank.model_copy(update={"kind": rerank}),
+            "reader": s.reader.model_copy(update={"span": span}),
         }
     )
-    return build_answerer(fallback, components.searcher, components.answerer._reader)
+    return build_answerer(settings, components.searcher, components.answerer._reader)
 
 
 def peer_for(dataset: Dataset, settings: Settings) -> PeerPipeline:
@@ -287,10 +289,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         ask = newsbot_ask(ds.components)
         results[("newsbot", ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
         results[(WARM, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
-        features = feature_answerer(ds.components)
-        features.warm()
-        ask = newsbot_ask(ds.components, features)
-        results[(FEATURES, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
+        for label, (rerank, span) in VARIANTS.items():
+            variant = variant_answerer(ds.components, rerank, span)
+            variant.warm()
+            ask = newsbot_ask(ds.components, variant)
+            results[(label, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
         peer = peer_for(ds, settings)
         peer.warm()
         results[(PeerPipeline.name, ds.name)] = run_questions(ds.golds, peer.ask, doc_of=ds.doc_of)

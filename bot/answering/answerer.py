@@ -40,7 +40,7 @@ class AnswerPolicy:
     disagree_margin: float = 0.1
     rerank_weight: float = 0.5
     rerank_top: int = 8
-    span_top: int = 2
+    span_top: int = 1
 
 
 def to_quote(reading: Reading) -> Quote:

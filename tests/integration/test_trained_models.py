@@ -1,5 +1,5 @@
-"""The shipped trained reranker and span reader (the defaults), loaded from the package with
-the packaged MiniLM, answering over the bundled article."""
+"""The shipped trained span reader (on by default) and reranker (opt-in), loaded from the
+package with the packaged MiniLM, answering over the bundled article."""
 
 from __future__ import annotations
 
@@ -34,7 +34,12 @@ def test_the_shipped_models_answer_the_founding_question(components: Components)
     article = components.store.get_article(quote.article_id)
     assert article.text[quote.start : quote.end] == quote.text
     assert "37 of the 65 drones" in quote.text
-    assert "rerank_ms" in answer.timings
+    assert {"rerank_ms", "span_ms"} <= set(answer.timings)
+
+
+def test_the_span_reader_is_on_by_default_and_the_reranker_opt_in() -> None:
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.reader.span == "trained" and settings.rerank.kind == "none"
 
 
 @pytest.mark.parametrize(
