@@ -35,6 +35,8 @@ def test_the_shipped_models_answer_the_founding_question(components: Components)
     assert article.text[quote.start : quote.end] == quote.text
     assert "37 of the 65 drones" in quote.text
     assert {"rerank_ms", "span_ms"} <= set(answer.timings)
+    stages = ("search_ms", "read_ms", "rerank_ms", "span_ms", "compose_ms")
+    assert answer.latency_ms >= sum(answer.timings[k] for k in stages)  # stages do not overlap
 
 
 def test_the_span_reader_is_on_by_default_and_the_reranker_opt_in() -> None:
