@@ -103,7 +103,9 @@ class PipelineAnswerer:
             self._reranker.warm()
         if self._span_reader is not None:
             self._span_reader.warm()
-        self._searcher.search("warm up")  # loads the embedder and builds the BM25 index
+        # One full answer: loads the embedder, builds the BM25 index and runs each model once
+        # (torch's first inference pays one-time set-up that a user should not wait for).
+        self.answer("What happened on Monday?")
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
