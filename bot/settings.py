@@ -170,12 +170,13 @@ class AnswerSettings(_Group):
         "unanswerable at most 0.49).",
     )
     refine: int = Field(
-        default=3,
+        default=2,
         ge=0,
         le=50,
         description="Best sentences rescored with their clause vectors (computed at question "
-        "time). Chosen on the dev sets: 3 and 6 give the same answers on seed_dev and bbc_dev "
-        "(bbc_dev first-time p50 65.5 vs 97.6 ms).",
+        "time). Chosen on the dev sets: 2, 3 and 6 give the same answers on seed_dev (en 14/14) "
+        "and bbc_dev (13/24, declines 5/6), 1 loses 4; 2 costs one exact short answer on "
+        "bbc_dev (EM 37.5% vs 41.7%) for a lower first-ask p50 (87 vs 95 ms, 1 thread).",
     )
     max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
     more_passages: int = Field(
