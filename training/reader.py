@@ -11,11 +11,9 @@ from typing import Any
 
 from bot.answering.span_decoding import decode_window, sentence_mask
 from bot.squad import exact_match, f1
-from training.common import base_model, finish
-from training.data import training_questions
+from training.common import base_model, finish, split_questions
 from training.loop import Encoded, Recipe, train
 from training.spans import SpanExample, reader_examples
-from training.split import split_by_article
 
 logger = logging.getLogger(__name__)
 
@@ -130,8 +128,7 @@ def run(
     from transformers import AutoModelForQuestionAnswering
 
     started = time.perf_counter()
-    questions = training_questions(squad_dir, limit=limit, seed=recipe.seed)
-    fit, held = split_by_article(questions, seed=recipe.seed)
+    fit, held = split_questions(squad_dir, recipe, limit)
     examples = reader_examples(fit, seed=recipe.seed)
     tokenizer, model = base_model(AutoModelForQuestionAnswering)
     rows = encode_examples(tokenizer, examples, recipe.max_length)

@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from bot.answering.shipped import pair_text
-from training.common import base_model, finish
-from training.data import TrainQuestion, all_training_paragraphs, training_questions
+from training.common import base_model, finish, split_questions
+from training.data import TrainQuestion, all_training_paragraphs
 from training.loop import Encoded, Recipe, train
 from training.pairs import Pair, ParagraphRetriever, _by_overlap, reranker_pairs
-from training.split import split_by_article
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +122,7 @@ def run(
     from transformers import AutoModelForSequenceClassification
 
     started = time.perf_counter()
-    questions = training_questions(squad_dir, limit=limit, seed=recipe.seed)
-    fit, held = split_by_article(questions, seed=recipe.seed)
+    fit, held = split_questions(squad_dir, recipe, limit)
     retriever = ParagraphRetriever(all_training_paragraphs(squad_dir))
     pairs = reranker_pairs(fit, retriever, seed=recipe.seed)
     tokenizer, model = base_model(AutoModelForSequenceClassification, num_labels=1)
