@@ -58,8 +58,8 @@ class TelegramSettings(_Group):
 
     admins: list[int] = Field(
         default_factory=list,
-        description="Telegram user IDs of the bot's operators, exempt from the per-user rate "
-        "limit (JSON list, e.g. [123]).",
+        description="Telegram user IDs of the bot's operators (JSON list, e.g. [123]): only they "
+        "may /add, /remove, /feeds and /stats, and they are exempt from the per-user rate limit.",
     )
     max_question_chars: int = Field(
         default=500, ge=10, le=4000, description="Longest question accepted, in characters."
@@ -283,6 +283,52 @@ class IngestSettings(_Group):
     )
 
 
+class FetchSettings(_Group):
+    timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Timeout for connecting to and reading a web page, in seconds.",
+    )
+    max_bytes: int = Field(
+        default=10_000_000,
+        ge=1000,
+        description="Largest page, PDF or feed downloaded, in bytes (larger ones are refused).",
+    )
+    max_redirects: int = Field(
+        default=5, ge=0, le=20, description="Redirects followed for one URL."
+    )
+    user_agent: str = Field(
+        default="newsbot/0.1 (+https://github.com/newsbot; news Q&A bot)",
+        description="User-Agent sent with every request.",
+    )
+    per_host_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Least time between two requests to the same host, in seconds (politeness).",
+    )
+    allow_private: bool = Field(
+        default=False,
+        description="Allow URLs on private, loopback and link-local addresses (off: refused, "
+        "so a URL cannot reach the bot's own network).",
+    )
+
+
+class FeedsSettings(_Group):
+    poll_interval_s: float = Field(
+        default=900.0,
+        ge=10,
+        description="Default seconds between two polls of one feed (a feed may set its own).",
+    )
+    max_backoff_s: float = Field(
+        default=21_600.0,
+        ge=10,
+        description="Longest wait before polling again a feed that keeps failing, in seconds.",
+    )
+    max_entries: int = Field(
+        default=50, ge=1, le=1000, description="Newest entries read from a feed per poll."
+    )
+
+
 class Settings(BaseSettings):
     """newsbot's settings. Every field can be set as ``NEWSBOT_<GROUP>__<FIELD>``."""
 
@@ -325,6 +371,10 @@ class Settings(BaseSettings):
     )
     reader: ReaderSettings = Field(default_factory=ReaderSettings, description="The reader.")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
+    fetch: FetchSettings = Field(
+        default_factory=FetchSettings, description="Fetching web pages, PDFs and feeds."
+    )
+    feeds: FeedsSettings = Field(default_factory=FeedsSettings, description="RSS and Atom feeds.")
 
 
 def env_fields(

@@ -14,7 +14,16 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     │   ├── BinaryArticleError
     │   ├── ArticleTooLargeError
     │   ├── ArticleEncodingError
-    │   └── ArticleHeaderError
+    │   ├── ArticleHeaderError
+    │   ├── NoArticleTextError     a page or PDF with no article text in it
+    │   └── PdfNoTextError         a PDF of scanned images only
+    ├── FetchError               a URL could not be fetched
+    │   ├── UrlRefusedError        not http(s), or a private address
+    │   ├── HttpStatusError        404, 5xx, ...
+    │   ├── FetchTimeoutError
+    │   ├── FetchTooLargeError
+    │   └── ContentTypeError       not a page, PDF or feed
+    ├── FeedError                a feed is malformed or empty
     ├── StoreError               the index on disk
     │   ├── IndexModelMismatchError
     │   └── IndexCorruptError
@@ -87,6 +96,51 @@ class ArticleEncodingError(ArticleError):
 class ArticleHeaderError(ArticleError):
     code = "article_header"
     default_user_message = "The article header is malformed: {problem}."
+
+
+class NoArticleTextError(ArticleError):
+    code = "no_article_text"
+    default_user_message = "No article text was found in it."
+
+
+class PdfNoTextError(ArticleError):
+    code = "pdf_no_text"
+    default_user_message = "The PDF has no text layer (scanned images only)."
+
+
+class FetchError(NewsBotError):
+    code = "fetch"
+    default_user_message = "The page could not be fetched."
+
+
+class UrlRefusedError(FetchError):
+    code = "url_refused"
+    default_user_message = "This URL is not allowed: {reason}."
+
+
+class HttpStatusError(FetchError):
+    code = "http_status"
+    default_user_message = "The server answered with HTTP status {status}."
+
+
+class FetchTimeoutError(FetchError):
+    code = "fetch_timeout"
+    default_user_message = "The server did not answer in time."
+
+
+class FetchTooLargeError(FetchError):
+    code = "fetch_too_large"
+    default_user_message = "The download is too large (over {limit} bytes)."
+
+
+class ContentTypeError(FetchError):
+    code = "content_type"
+    default_user_message = "This is not an article, PDF or feed (content type {content_type})."
+
+
+class FeedError(NewsBotError):
+    code = "bad_feed"
+    default_user_message = "The feed could not be read: {problem}."
 
 
 class StoreError(NewsBotError):

@@ -1,0 +1,1 @@
+"""The web side of ingest: fetching URLs safely, extracting articles from HTML and PDF."""
