@@ -4,6 +4,9 @@ File format: leading header lines, each a space, a key (``date``, ``title``, ``s
 ``url``) and a value; a blank line may end the header; then the body. A ``date`` line may
 carry the first body line after the date (the founding sample does). All offsets elsewhere in
 newsbot point into ``Article.text``, the body with normalised newlines.
+
+HTML and PDF files (``.html``, ``.htm``, ``.pdf``) are read by the extractors of
+``index.web.extract``, as pages fetched from the web are.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from index.types import Article
 logger = logging.getLogger(__name__)
 
 HEADER_KEYS = ("date", "title", "source", "url")
-ARTICLE_SUFFIXES = (".txt", ".md")
+ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
+#: File suffixes read by an extractor, with the media type each is read as.
+DOCUMENT_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf"}
 _HEADER_LINE = re.compile(r"^ (date|title|source|url)(?:[ \t]+(.*))?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
 _TITLE_MAX = 80
@@ -47,7 +52,56 @@ def read_article_file(path: Path, *, max_bytes: int) -> ParsedArticle:
     size = path.stat().st_size
     if size > max_bytes:
         raise ArticleTooLargeError(f"{path}: {size} bytes", size=size, limit=max_bytes)
-    return parse_article_bytes(path.read_bytes(), origin=str(path.resolve()))
+    origin = str(path.resolve())
+    kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        return parse_article_bytes(path.read_bytes(), origin=origin)
+    # Imported here: the extractors import this module, and need trafilatura and pypdf.
+    from index.web.extract import parse_document
+
+    return parse_document(path.read_bytes(), media_type=kind, charset=None, origin=origin, url=None)
+
+
+def article_from_body(
+    body: str,
+    *,
+    title: str | None,
+    date: dt.date | None = None,
+    source: str | None = None,
+    url: str | None = None,
+    origin: str = "",
+    warnings: tuple[str, ...] = (),
+) -> ParsedArticle:
+    """An article from extracted text (a web page, a PDF): the body's newlines normalised
+    (``\\n`` only, no trailing blanks, at most one empty line in a row), the id its hash, the
+    title derived from it when none is given."""
+    body = normalise_body(body)
+    if not body:
+        raise EmptyArticleError(f"{origin or 'article'}: no body text")
+    title = " ".join((title or "").split())
+    article = Article(
+        id=content_id(body),
+        text=body,
+        title=title or derive_title(body),
+        date=date,
+        source=source or None,
+        url=url or None,
+        origin=origin or url or "",
+        title_derived=not title,
+    )
+    return ParsedArticle(article, warnings)
+
+
+_BLANK_RUN = re.compile(r"\n{3,}")
+_TRAILING_SPACE = re.compile(r"[ \t\u00a0]+\n")
+
+
+def normalise_body(text: str) -> str:
+    """``\\r\\n`` and ``\\r`` to ``\\n``, no NULs, no white space at line ends, at most
+    one empty line in a row, no leading or trailing white space."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    text = _TRAILING_SPACE.sub("\n", text)
+    return _BLANK_RUN.sub("\n\n", text).strip()
 
 
 def parse_article_bytes(data: bytes, *, origin: str = "") -> ParsedArticle:

@@ -60,7 +60,9 @@ def ingest_paths(
             continue
         found = iter_article_files(path)
         if not found and path.is_dir():
-            report.rejected.append((str(path), "no article files (.txt, .md) in this folder"))
+            report.rejected.append(
+                (str(path), "no article files (.txt, .md, .html, .htm, .pdf) in this folder")
+            )
         files.extend(found)
     parsed = _parse_all(files, options, report)
     ingest_articles(

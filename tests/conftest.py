@@ -15,6 +15,7 @@ from index.ingest import IngestOptions, ingest_paths
 from index.store.base import Store
 from index.store.memory import MemoryStore
 from index.types import IngestReport
+from tests.web_server import WebServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = REPO_ROOT / "bot" / "corpus" / "2025-02-04-izyum.txt"
@@ -85,3 +86,10 @@ def sample_store(memory_store: MemoryStore, fake_embedder: FakeEmbedder) -> Memo
     report = ingest_into(memory_store, fake_embedder, [SAMPLE_ARTICLE])
     assert report.added == [str(SAMPLE_ARTICLE)]
     return memory_store
+
+
+@pytest.fixture
+def web_server() -> Iterator[WebServer]:
+    """A running loopback HTTP server with an empty route table (see ``tests/web_server.py``)."""
+    with WebServer() as server:
+        yield server

@@ -24,8 +24,10 @@ from index.errors import (
     ArticleTooLargeError,
     BinaryArticleError,
     EmptyArticleError,
+    PdfNoTextError,
 )
 from tests.conftest import SAMPLE_ARTICLE
+from tests.index.web.pdfs import image_pdf, text_pdf
 
 UK_ARTICLE = """ title Атака дронів на Київщину
  date 2025-02-04
@@ -369,3 +371,67 @@ def test_iter_article_files_of_a_file_is_that_file(tmp_path: Path) -> None:
     path = tmp_path / "anything.bin"
     path.write_bytes(b"x")
     assert iter_article_files(path) == [path]
+
+
+# --- HTML and PDF files ---------------------------------------------------------------------------
+
+HTML_FILE = """<html><head><meta charset="windows-1251"><title>Атака дронов</title>
+<link rel="canonical" href="https://news.example.org/drones"></head>
+<body><nav><a href="/">Главная</a></nav><article><p>Ночью российские войска запустили 65 ударных
+дронов по Украине.</p><p>Силы противовоздушной обороны сбили 37 из них.</p></article></body></html>
+"""
+
+
+@pytest.mark.parametrize("suffix", [".html", ".htm", ".HTML"])
+def test_an_html_file_is_read_by_the_page_extractor(tmp_path: Path, suffix: str) -> None:
+    path = tmp_path / f"story{suffix}"
+    path.write_bytes(HTML_FILE.encode("cp1251"))
+    parsed = read_article_file(path, max_bytes=5_000_000)
+    article = parsed.article
+    assert article.title == "Атака дронов"
+    assert article.text == (
+        "Ночью российские войска запустили 65 ударных дронов по Украине.\n\n"
+        "Силы противовоздушной обороны сбили 37 из них."
+    )
+    assert "Главная" not in article.text
+    assert article.origin == str(path.resolve())
+    assert article.url == "https://news.example.org/drones"
+    assert article.id == content_id(article.text)
+
+
+def test_a_pdf_file_is_read_by_the_pdf_extractor(tmp_path: Path) -> None:
+    path = tmp_path / "report.pdf"
+    path.write_bytes(text_pdf([["Air defences shot down 37 drones."]], info={"Title": "Report"}))
+    article = read_article_file(path, max_bytes=5_000_000).article
+    assert article.text == "Air defences shot down 37 drones."
+    assert article.title == "Report"
+    assert article.origin == str(path.resolve())
+    assert article.url is None
+
+
+def test_a_scanned_pdf_file_is_rejected(tmp_path: Path) -> None:
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(image_pdf())
+    with pytest.raises(PdfNoTextError):
+        read_article_file(path, max_bytes=5_000_000)
+
+
+def test_the_size_cap_applies_to_pdf_files(tmp_path: Path) -> None:
+    path = tmp_path / "big.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"x" * 2000)
+    with pytest.raises(ArticleTooLargeError):
+        read_article_file(path, max_bytes=1000)
+
+
+def test_a_txt_file_with_html_inside_stays_plain_text(tmp_path: Path) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("<p>Markup kept verbatim.</p>")
+    assert read_article_file(path, max_bytes=1000).article.text == "<p>Markup kept verbatim.</p>"
+
+
+def test_iter_article_files_finds_html_and_pdf(tmp_path: Path) -> None:
+    wanted = [tmp_path / n for n in ("a.html", "b.HTM", "c.pdf", "d.txt")]
+    for path in wanted:
+        path.write_text("x")
+    (tmp_path / "e.docx").write_text("x")
+    assert iter_article_files(tmp_path) == sorted(wanted)

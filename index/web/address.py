@@ -1,0 +1,91 @@
+"""Which URLs may be fetched: http(s) only, and (unless allowed) only public addresses.
+
+A URL's host is resolved and every address it resolves to is checked, so a name that points
+at the bot's own network (``localhost``, ``10.0.0.5``, a cloud metadata address) is refused
+before anything is sent to it.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable, Sequence
+from urllib.parse import urlsplit
+
+from index.errors import FetchError, UrlRefusedError
+
+logger = logging.getLogger(__name__)
+
+ALLOWED_SCHEMES = frozenset({"http", "https"})
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+#: ``resolve(host, port)`` -> the IP addresses (as text) the host name stands for.
+Resolver = Callable[[str, int], Sequence[str]]
+
+
+def system_resolve(host: str, port: int) -> list[str]:
+    """The addresses ``host`` resolves to, through the system resolver."""
+    infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    return [str(info[4][0]) for info in infos]
+
+
+def is_public_address(address: str) -> bool:
+    """Whether ``address`` is a public unicast address (not private, loopback, link-local,
+    reserved, multicast, unspecified or otherwise non-global)."""
+    try:
+        ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(
+            address.split("%", 1)[0]  # an IPv6 scope ("fe80::1%eth0")
+        )
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return not (
+        ip.is_private
+        or ip.is_loopback
+        or ip.is_link_local
+        or ip.is_reserved
+        or ip.is_multicast
+        or ip.is_unspecified
+        or not ip.is_global
+    )
+
+
+def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolve) -> str:
+    """Refuse ``url`` unless it may be fetched; returns its host name (lower case).
+
+    Raises ``UrlRefusedError`` (with a reason a user can read) for another scheme, a missing
+    host or port, or a private address; ``FetchError`` when the host name does not resolve.
+    """
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as e:
+        raise UrlRefusedError(f"{url!r}: {e}", reason="it is not a valid URL") from e
+    scheme = parts.scheme.lower()
+    if scheme not in ALLOWED_SCHEMES:
+        shown = scheme or "no scheme"
+        raise UrlRefusedError(
+            f"{url!r}: scheme {shown!r}",
+            reason=f"only http and https links are fetched, not {shown}",
+        )
+    host = parts.hostname
+    if not host:
+        raise UrlRefusedError(f"{url!r}: no host", reason="it has no host name")
+    if allow_private:
+        return host
+    try:
+        addresses = resolve(host, port or _DEFAULT_PORTS[scheme])
+    except (OSError, UnicodeError) as e:
+        raise FetchError(f"{url}: cannot resolve host {host!r}: {e}") from e
+    if not addresses:
+        raise FetchError(f"{url}: host {host!r} has no address")
+    for address in addresses:
+        if not is_public_address(address):
+            logger.warning("refused %s: host %s resolves to %s", url, host, address)
+            raise UrlRefusedError(
+                f"{url}: {host} resolves to non-public address {address}",
+                reason="it points to a private or local network address",
+            )
+    return host
