@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.answering.citations import verified
@@ -17,6 +17,7 @@ from bot.answering.decline import DeclinePolicy, decline_reason
 from bot.answering.disagreement import disagreeing, short_answer
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
+from bot.answering.recency import Recency, prefer_recent, recency_of
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.span_reader import SpanReader, apply_span_reader
 from bot.answering.types import Answer, ArticleRef, Quote
@@ -89,7 +90,9 @@ class PipelineAnswerer:
         *,
         reranker: Reranker | None = None,
         span_reader: SpanReader | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
+        self._today = today
         self._searcher = searcher
         self._reader = reader
         self._policy = policy or AnswerPolicy()
@@ -132,11 +135,14 @@ class PipelineAnswerer:
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
+        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
+        recency = recency_of(q.text)
+        readings = prefer_recent(readings, recency, today=self._today())
         if self._span_reader is not None and english:
             readings = apply_span_reader(q, readings, self._span_reader, top=self._policy.span_top)
             timings["span_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
-        answer = self._compose(q, passages, readings)
+        answer = self._compose(q, passages, readings, recency)
         if q.lang != "en" and not self._policy.multilingual:
             answer = replace(answer, notice="english_only")
         t3 = time.perf_counter()
@@ -145,7 +151,11 @@ class PipelineAnswerer:
         return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
 
     def _compose(
-        self, q: Question, passages: Sequence[Passage], readings: Sequence[Reading]
+        self,
+        q: Question,
+        passages: Sequence[Passage],
+        readings: Sequence[Reading],
+        recency: Recency = Recency.NONE,
     ) -> Answer:
         policy = self._policy
         question, lang = q.text, q.lang
@@ -191,7 +201,11 @@ class PipelineAnswerer:
             else quotes[0].text
         )
         if others:  # sources disagree: show each answer with its date, newest first
-            quotes.sort(key=lambda quote: quote.date or dt.date.min, reverse=True)
+            # (a question about one day keeps that day's answer first)
+            keep = 1 if recency in (Recency.TODAY, Recency.YESTERDAY) else 0
+            quotes[keep:] = sorted(
+                quotes[keep:], key=lambda quote: quote.date or dt.date.min, reverse=True
+            )
         used = [(quote.article_id, quote.start, quote.end) for quote in quotes]
         more: list[Quote] = []
         for r in readings[1:]:

@@ -1,0 +1,85 @@
+"""Recent news first when the question asks for it ("latest", "now", "today", "yesterday").
+
+News changes: a death toll on Monday is revised on Tuesday. When a question asks about the
+current state, readings of nearly equal strength are reordered so the newest article's comes
+first; "today" and "yesterday" prefer articles of that very day (by the bot's clock). The
+scores themselves are not changed, so the decline decision stays the evidence's. Pure
+functions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from collections.abc import Sequence
+
+from bot.answering.reader import Reading
+
+
+class Recency(enum.Enum):
+    NONE = "none"
+    LATEST = "latest"  # latest, most recent, now, currently, so far
+    TODAY = "today"
+    YESTERDAY = "yesterday"
+
+
+_TODAY = re.compile(r"(?i)\b(?:today|tonight|this\s+morning|this\s+evening)\b")
+_YESTERDAY = re.compile(r"(?i)\b(?:yesterday|last\s+night)\b")
+_LATEST = re.compile(
+    r"(?ix)\b(?:latest|newest|most\s+recent(?:ly)?|recent(?:ly)?|now|currently|current|"
+    r"so\s+far|to\s+date|as\s+of\s+now|this\s+week|still)\b"
+)
+
+#: How close to the best score a reading must be to be moved up for being newer.
+RECENCY_MARGIN = 0.1
+#: The bonus for the newest article (older ones get less, halving every ``HALF_LIFE_DAYS``).
+RECENCY_BONUS = 0.1
+HALF_LIFE_DAYS = 3.0
+
+
+def recency_of(question: str) -> Recency:
+    """What the question's wording asks about time."""
+    if _YESTERDAY.search(question):
+        return Recency.YESTERDAY
+    if _TODAY.search(question):
+        return Recency.TODAY
+    if _LATEST.search(question):
+        return Recency.LATEST
+    return Recency.NONE
+
+
+def freshness(date: dt.date | None, newest: dt.date, recency: Recency, today: dt.date) -> float:
+    """0..1: how well an article's date fits the question's time."""
+    if date is None:
+        return 0.0
+    if recency is Recency.TODAY and date == today:
+        return 1.0
+    if recency is Recency.YESTERDAY and date == today - dt.timedelta(days=1):
+        return 1.0
+    days = max(0, (newest - date).days)
+    fit = float(0.5 ** (days / HALF_LIFE_DAYS))
+    # A day asked for by name that no article has: newest is still best, but less sure.
+    return fit * (0.5 if recency in (Recency.TODAY, Recency.YESTERDAY) else 1.0)
+
+
+def prefer_recent(
+    readings: Sequence[Reading], recency: Recency, *, today: dt.date
+) -> list[Reading]:
+    """``readings`` with those within ``RECENCY_MARGIN`` of the best reordered by score plus a
+    freshness bonus; the rest keep their order after them."""
+    if recency is Recency.NONE or len(readings) < 2:
+        return list(readings)
+    best = readings[0].score
+    near = [r for r in readings if r.score >= best - RECENCY_MARGIN]
+    dates = [r.article.date for r in near if r.article.date is not None]
+    if not dates:
+        return list(readings)
+    newest = max(dates)
+    ranked = sorted(
+        near,
+        key=lambda r: r.score + RECENCY_BONUS * freshness(r.article.date, newest, recency, today),
+        reverse=True,
+    )
+    rest = [r for r in readings if r.score < best - RECENCY_MARGIN]
+    return ranked + rest

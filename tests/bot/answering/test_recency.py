@@ -1,0 +1,96 @@
+"""Recent news first when the question asks for it; every quote keeps its date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from bot.answering.answerer import PipelineAnswerer
+from bot.answering.reader import ExtractiveReader
+from bot.answering.recency import Recency, freshness, recency_of
+from index.embedding.fake import FakeEmbedder
+from index.lexical import LexicalIndex
+from index.search import HybridSearcher
+from index.store.memory import MemoryStore
+from tests.conftest import ingest_into
+
+FIRST = """ date 2025-03-01
+ title Drone attack on Kyiv
+ source Early Wire
+
+Air defences shot down 20 drones over Kyiv overnight, the air force said on Saturday.
+"""
+SECOND = """ date 2025-03-02
+ title Drone attack on Kyiv: new figures
+ source Late Wire
+
+Air defences shot down 25 drones over Kyiv overnight, the air force said on Sunday.
+"""
+QUESTION = "How many drones were shot down over Kyiv"
+
+
+def _answerer(tmp_path: Path, today: dt.date, *texts: str) -> PipelineAnswerer:
+    embedder = FakeEmbedder()
+    store = MemoryStore(embedder.name, embedder.dim)
+    paths = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    ingest_into(store, embedder, paths)
+    return PipelineAnswerer(
+        HybridSearcher(store, embedder, LexicalIndex(store)),
+        ExtractiveReader(embedder),
+        today=lambda: today,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("What is the latest death toll?", Recency.LATEST),
+        ("How many people are missing now?", Recency.LATEST),
+        ("What happened today in Kyiv?", Recency.TODAY),
+        ("How many drones were shot down last night?", Recency.YESTERDAY),
+        ("Who won yesterday?", Recency.YESTERDAY),
+        ("How many drones were intercepted?", Recency.NONE),
+        ("Who knows the answer?", Recency.NONE),  # "now" inside "knows" is not a cue
+    ],
+)
+def test_the_questions_time_cue_is_read(question: str, expected: Recency) -> None:
+    assert recency_of(question) is expected
+
+
+def test_freshness_halves_with_age_and_favours_the_day_asked_for() -> None:
+    newest, today = dt.date(2025, 3, 10), dt.date(2025, 3, 10)
+    assert freshness(newest, newest, Recency.LATEST, today) == 1.0
+    older = freshness(dt.date(2025, 3, 7), newest, Recency.LATEST, today)
+    assert older == pytest.approx(0.5)
+    assert freshness(None, newest, Recency.LATEST, today) == 0.0
+    yesterday = dt.date(2025, 3, 9)
+    assert freshness(yesterday, newest, Recency.YESTERDAY, today) == 1.0
+    assert freshness(newest, newest, Recency.YESTERDAY, today) < 1.0
+
+
+@pytest.mark.parametrize("order", [(FIRST, SECOND), (SECOND, FIRST)])
+def test_latest_answers_from_the_newest_article(tmp_path: Path, order: tuple[str, str]) -> None:
+    answerer = _answerer(tmp_path, dt.date(2025, 3, 2), *order)
+    answer = answerer.answer(f"{QUESTION} in the latest figures?")
+    assert answer.answer is not None and "25" in answer.answer
+    assert answer.quotes[0].source == "Late Wire"
+    assert all(q.date is not None for q in answer.quotes)  # every quote shows its date
+
+
+@pytest.mark.parametrize(
+    ("today", "figure", "source"),
+    [(dt.date(2025, 3, 2), "20", "Early Wire"), (dt.date(2025, 3, 3), "25", "Late Wire")],
+)
+def test_yesterday_answers_from_the_article_of_that_day(
+    tmp_path: Path, today: dt.date, figure: str, source: str
+) -> None:
+    answerer = _answerer(tmp_path, today, SECOND, FIRST)
+    answer = answerer.answer(f"{QUESTION} yesterday?")
+    assert answer.answer is not None and figure in answer.answer
+    assert answer.quotes[0].source == source
