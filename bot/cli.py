@@ -1,10 +1,11 @@
 """The ``newsbot`` command: builds Settings, models, store and answerer, and runs a subcommand.
 
 newsbot [run]                 the Telegram bot if a token is set, else the console chat
-newsbot ingest PATH...        add article files or folders
+newsbot ingest PATH|URL...    add article files or folders, or web articles
 newsbot ask QUESTION [--json] one answer ("-" reads one question per line from stdin)
 newsbot eval FILE [--corpus DIR]
 newsbot sources               the indexed articles, newest first
+newsbot feeds add|list|remove|poll   RSS/Atom feeds (poll: every feed once, for cron)
 """
 
 from __future__ import annotations
@@ -23,14 +24,26 @@ from bot.settings import Settings
 logger = logging.getLogger(__name__)
 
 
+def _interval(text: str) -> float:
+    from index.feeds.registry import MIN_INTERVAL_S
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not value >= MIN_INTERVAL_S:
+        raise argparse.ArgumentTypeError(f"at least {MIN_INTERVAL_S:g} seconds")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsbot", description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, help="data directory (index and database)")
     parser.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("run", help="the Telegram bot, or the console chat without a token")
-    ingest = sub.add_parser("ingest", help="add article files or folders")
-    ingest.add_argument("paths", nargs="+", type=Path)
+    ingest = sub.add_parser("ingest", help="add article files or folders, or web articles")
+    ingest.add_argument("paths", nargs="+", metavar="PATH_OR_URL", help="a file, folder or URL")
     ask = sub.add_parser("ask", help="answer one question ('-' reads questions from stdin)")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true", help="print a JSON object per answer")
@@ -44,6 +57,17 @@ def _parser() -> argparse.ArgumentParser:
         "--all-articles", action="store_true", help="SQuAD: index every article, not only the 12"
     )
     sub.add_parser("sources", help="list the indexed articles, newest first")
+    feeds = sub.add_parser("feeds", help="RSS and Atom feeds: add, list, remove, poll")
+    feeds_sub = feeds.add_subparsers(dest="feeds_command", required=True)
+    feed_add = feeds_sub.add_parser("add", help="subscribe to a feed")
+    feed_add.add_argument("url")
+    feed_add.add_argument(
+        "--interval", type=_interval, metavar="SECONDS", help="poll interval (default: settings)"
+    )
+    feeds_sub.add_parser("list", help="the feeds, their last poll and errors")
+    feed_remove = feeds_sub.add_parser("remove", help="unsubscribe from a feed")
+    feed_remove.add_argument("id", type=int)
+    feeds_sub.add_parser("poll", help="poll every feed once and exit (for cron)")
     models = sub.add_parser("models", help="list or install optional models")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     models_sub.add_parser("list", help="the installable models and where they are installed")
@@ -106,6 +130,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             case "sources":
                 return commands.sources(settings)
+            case "feeds":
+                from bot import commands_feeds
+
+                match args.feeds_command:
+                    case "add":
+                        return commands_feeds.feeds_add(
+                            settings, args.url, interval_s=args.interval
+                        )
+                    case "list":
+                        return commands_feeds.feeds_list(settings)
+                    case "remove":
+                        return commands_feeds.feeds_remove(settings, args.id)
+                    case "poll":
+                        return commands_feeds.feeds_poll(settings)
             case "train":
                 from training.cli import train_command
 

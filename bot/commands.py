@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from bot.factory import (
@@ -19,8 +19,10 @@ from bot.factory import (
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
 from index.articles import iter_article_files
+from index.embedding.base import Embedder
 from index.ingest import INDEX_FORMAT
 from index.types import IngestReport
+from index.web.base import Fetcher
 
 logger = logging.getLogger(__name__)
 
@@ -33,15 +35,19 @@ def _ready(settings: Settings, *, data_dir: Path | None = None) -> Components:
     return components
 
 
-def format_report(report: IngestReport) -> str:
+def format_report(report: IngestReport, *, failed: Mapping[str, str] | None = None) -> str:
+    """The summary line (added, updated, skipped, failed), then each reason; ``failed`` adds
+    whole sources that failed (feed URL -> why) to the rejected articles."""
+    failed = failed or {}
     lines = [
         f"added {len(report.added)}, updated {len(report.updated)}, "
-        f"skipped {len(report.skipped)}, rejected {len(report.rejected)}"
+        f"skipped {len(report.skipped)}, failed {len(report.rejected) + len(failed)}"
     ]
     lines += [f"  skipped {name}: {why}" for name, why in report.skipped[:20]]
     if len(report.skipped) > 20:
         lines.append(f"  ... and {len(report.skipped) - 20} more skipped")
-    lines += [f"  rejected {name}: {why}" for name, why in report.rejected]
+    lines += [f"  failed feed {url}: {why}" for url, why in failed.items()]
+    lines += [f"  failed {name}: {why}" for name, why in report.rejected]
     lines += [f"  warning {name}: {why}" for name, why in report.warnings]
     return "\n".join(lines)
 
@@ -51,10 +57,15 @@ def run(settings: Settings) -> int:
     components = _ready(settings)
     try:
         if settings.telegram.token is not None:
+            from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
 
-            app = build_application(settings, components.answerer, components.store)
-            run_application(app, settings)
+            library = build_library(components)
+            try:
+                app = build_application(settings, components.answerer, components.store, library)
+                run_application(app, settings)
+            finally:
+                library.close()
             return 0
         from bot.console import run_console
 
@@ -65,10 +76,32 @@ def run(settings: Settings) -> int:
         components.sentence_cache.close()
 
 
-def ingest(settings: Settings, paths: Sequence[Path]) -> int:
-    components = build_components(settings)
+def ingest(
+    settings: Settings,
+    targets: Sequence[str | Path],
+    *,
+    fetcher: Fetcher | None = None,
+    embedder: Embedder | None = None,
+) -> int:
+    """Index local files and folders, and the articles at http(s) URLs; 1 if all failed."""
+    from bot.library_index import build_fetcher, ingest_urls, is_url
+
+    urls = [str(t).strip() for t in targets if is_url(str(t))]
+    paths = [Path(t) for t in targets if not is_url(str(t))]
+    components = build_components(settings, embedder=embedder)
     started = time.perf_counter()
-    report = ingest_into(components, paths)
+    try:
+        report = ingest_into(components, paths)
+        if urls:
+            web = fetcher or build_fetcher(settings)
+            try:
+                ingest_urls(components, urls, fetcher=web, report=report)
+            finally:
+                if fetcher is None:
+                    web.close()
+    finally:
+        components.store.close()
+        components.sentence_cache.close()
     print(format_report(report))
     logger.info("ingest took %.1f s", time.perf_counter() - started)
     return 1 if report.rejected and not report.changed and not report.skipped else 0

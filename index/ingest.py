@@ -80,7 +80,9 @@ def _parse_all(
     files: Sequence[Path], options: IngestOptions, report: IngestReport
 ) -> Iterable[tuple[str, ParsedArticle]]:
     show = sys.stderr.isatty() if options.progress is None else options.progress
-    for path in tqdm(files, desc="indexing", unit="file", disable=not show, leave=False):
+    # (no tqdm object at all when hidden: even a disabled one starts tqdm's monitor thread)
+    listed = tqdm(files, desc="indexing", unit="file", leave=False) if show else files
+    for path in listed:
         try:
             yield str(path), read_article_file(path, max_bytes=options.max_file_bytes)
         except ArticleError as e:

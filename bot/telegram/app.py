@@ -22,12 +22,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.answering.types import Answer, Answerer
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
+from bot.library import Library
 from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from bot.telegram.handlers import COMMANDS, register_handlers
+from bot.telegram.handlers_admin import poll_feeds
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.errors import ConfigError
@@ -40,6 +42,8 @@ RATE_LIMIT_RETRIES = 3
 POLL_TIMEOUT_S = 10
 #: Update types the bot asks Telegram for.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
+#: Seconds between two checks for feeds due a poll (each feed has its own interval).
+FEED_TICK_S = 30.0
 DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
@@ -61,15 +65,24 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Stop the worker pool (no answer is running any more: the Application awaited them)."""
-    executor: ThreadPoolExecutor = app.bot_data[ctx.EXECUTOR]
-    await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+    """Stop the worker pools (no answer is running any more: the Application awaited them;
+    an ingest in progress finishes its atomic write first)."""
+    for key in (ctx.EXECUTOR, ctx.INGEST_EXECUTOR):
+        executor: ThreadPoolExecutor | None = app.bot_data.get(key)
+        if executor is not None:
+            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
 
 def build_application(
-    settings: Settings, answerer: Answerer, catalog: SourceCatalog
+    settings: Settings,
+    answerer: Answerer,
+    catalog: SourceCatalog,
+    library: Library | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
+
+    With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
+    a job polls the feeds that are due.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -121,9 +134,17 @@ def build_application(
             ),
         }
     )
-    register_handlers(app)
+    register_handlers(app, admin=library is not None)
+    if library is not None:
+        app.bot_data[ctx.LIBRARY] = library
+        app.bot_data[ctx.INGEST_EXECUTOR] = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="newsbot-ingest"
+        )
     if app.job_queue is not None:
         app.job_queue.run_repeating(purge_state, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S)
+        if library is not None:
+            tick = min(FEED_TICK_S, settings.feeds.poll_interval_s)
+            app.job_queue.run_repeating(poll_feeds, interval=tick, first=tick, name="feeds")
     logger.info("Telegram application built (Bot API at %s, %s mode)", tg.base_url, tg.mode)
     return app
 

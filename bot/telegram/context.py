@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeAlias, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer, Answerer
+from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.types import ArticleInfo
@@ -26,6 +27,8 @@ EXECUTOR = "executor"
 INLINE_LIMITER = "inline_limiter"
 ANSWER_CACHE = "answer_cache"
 DEBOUNCER = "debouncer"
+LIBRARY = "library"
+INGEST_EXECUTOR = "ingest_executor"
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -87,6 +90,16 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def debouncer(self) -> Debouncer:
         """The newest pending inline query per user."""
         return cast(Debouncer, self.bot_data[DEBOUNCER])
+
+    @property
+    def library(self) -> Library:
+        """The operators' side of the index (present when admin commands are registered)."""
+        return cast("Library", self.bot_data[LIBRARY])
+
+    @property
+    def ingest_executor(self) -> Executor:
+        """The single worker that runs ingests, removals and feed polls, one at a time."""
+        return cast(Executor, self.bot_data[INGEST_EXECUTOR])
 
     @property
     def executor(self) -> Executor:

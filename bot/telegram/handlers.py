@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import keyboards
+from bot.telegram import handlers_admin, keyboards
 from bot.telegram.context import NewsBotApplication
 from bot.telegram.errors import error_handler
 from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
@@ -29,11 +29,24 @@ from bot.telegram.handlers_questions import ask_command, group_question, not_tex
 COMMANDS = ("start", "help", "ask", "sources", "about")
 
 
-def register_handlers(app: NewsBotApplication) -> None:
-    """Add every handler and the global error handler to ``app``."""
+def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
+    """Add every handler and the global error handler to ``app``; with ``admin``, the
+    operators' commands too (each checks the user's ID)."""
     new = filters.UpdateType.MESSAGE
     private = filters.ChatType.PRIVATE
     groups = filters.ChatType.GROUPS
+    if admin:
+        app.add_handlers(
+            [
+                CommandHandler(name, callback, filters=new)
+                for name, callback in (
+                    ("add", handlers_admin.add),
+                    ("remove", handlers_admin.remove),
+                    ("feeds", handlers_admin.feeds),
+                    ("stats", handlers_admin.stats),
+                )
+            ]
+        )
     app.add_handlers(
         [
             CommandHandler("start", start, filters=new),

@@ -75,6 +75,10 @@ class TtlCache(Generic[T]):
         self._items.move_to_end(key)
         return value
 
+    def clear(self) -> None:
+        """Forget everything (the articles changed, so cached answers may be stale)."""
+        self._items.clear()
+
     def purge(self) -> int:
         """Drop expired entries; returns how many were dropped."""
         now = self._clock()

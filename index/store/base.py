@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from index.store.common import StoreStats
 from index.types import Article, ArticleInfo, Chunk
 
 
@@ -70,6 +71,10 @@ class Store(Protocol):
 
     def __len__(self) -> int:
         """Number of chunks."""
+        ...
+
+    def stats(self) -> StoreStats:
+        """Counts, generation and bytes on disk."""
         ...
 
     @property

@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 import pytest_asyncio
+from tqdm import tqdm
 
 from bot.settings import Settings
 from bot.telegram import handlers_inline
@@ -52,7 +53,11 @@ def no_inline_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def no_leftover_threads() -> Iterator[None]:
-    """Every test stops the threads it started (servers, worker pools, event loops)."""
+    """Every test stops the threads it started (servers, worker pools, event loops).
+
+    tqdm's monitor (started by any bar, even a hidden one, e.g. in bm25s) is switched off: it
+    is a process-wide daemon that would outlive the first test that builds a BM25 index."""
+    tqdm.monitor_interval = 0
     before = set(threading.enumerate())
     yield
     left = [thread for thread in threading.enumerate() if thread not in before]

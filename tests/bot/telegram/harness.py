@@ -18,9 +18,11 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
+from bot.answering.types import Answerer
+from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram.app import build_application
-from bot.telegram.context import CustomContext, NewsBotApplication
+from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 
@@ -172,11 +174,16 @@ def buttons(message: BotMessage) -> list[tuple[str, str]]:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, settings: Settings, answerer: FakeAnswerer, catalog: FakeCatalog
+    api: FakeBotApi,
+    settings: Settings,
+    answerer: FakeAnswerer | Answerer,
+    catalog: FakeCatalog | SourceCatalog,
+    library: Library | None = None,
 ) -> AsyncIterator[Harness]:
-    """Build the Application and run it like ``run_polling`` does, inside this event loop."""
-    app = build_application(settings, answerer, catalog)
-    harness = Harness(app, api, answerer)
+    """Build the Application and run it like ``run_polling`` does, inside this event loop
+    (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
+    app = build_application(settings, answerer, catalog, library)
+    harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater
     assert updater is not None
@@ -192,7 +199,8 @@ async def running_bot(
         try:
             yield harness
         finally:
-            answerer.release_all()
+            if isinstance(answerer, FakeAnswerer):
+                answerer.release_all()
             await updater.stop()
             await app.stop()
     assert app.post_shutdown is not None

@@ -1,0 +1,102 @@
+"""``newsbot feeds ...`` and the web side of ``newsbot ingest``: the operator's feed commands.
+
+newsbot feeds add URL [--interval SECONDS]   subscribe to an RSS or Atom feed
+newsbot feeds list                           the feeds and their polling state
+newsbot feeds remove ID                      unsubscribe
+newsbot feeds poll                           poll every feed once and exit (for cron)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from bot.factory import build_components
+from bot.library_index import build_fetcher, ingest_fn_for, open_registry
+from bot.settings import Settings
+from index.embedding.base import Embedder
+from index.feeds.poll import poll_all
+from index.feeds.registry import Feed, FeedRegistry
+from index.web.base import Fetcher
+
+logger = logging.getLogger(__name__)
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC") if moment is not None else "never"
+
+
+def _interval(registry: FeedRegistry, feed: Feed) -> str:
+    return f"every {registry.interval_of(feed):g} s"
+
+
+def feeds_add(settings: Settings, url: str, *, interval_s: float | None = None) -> int:
+    """Subscribe to a feed (the same URL twice is one feed); it is polled at the next poll."""
+    with open_registry(settings) as registry:
+        existing = registry.find(url)
+        feed = existing or registry.add(url, interval_s)
+        if existing is not None:
+            print(f"feed {feed.id} is already subscribed: {feed.url}")
+        else:
+            print(f"added feed {feed.id}: {feed.url} (polled {_interval(registry, feed)})")
+    return 0
+
+
+def feeds_list(settings: Settings) -> int:
+    """Each feed: id, URL, title, last poll, failures in a row and the last error."""
+    with open_registry(settings) as registry:
+        feeds = registry.list()
+        if not feeds:
+            print("no feeds (add one with: newsbot feeds add URL)")
+            return 0
+        print("id\turl\ttitle\tlast poll\tfailures\tlast error")
+        for feed in feeds:
+            print(
+                f"{feed.id}\t{feed.url}\t{feed.title or '-'}\t{_when(feed.last_polled_at)}\t"
+                f"{feed.failures}\t{feed.last_error or '-'}"
+            )
+    return 0
+
+
+def feeds_remove(settings: Settings, feed_id: int) -> int:
+    """Unsubscribe from a feed (its articles stay indexed); 1 if there is no such feed."""
+    with open_registry(settings) as registry:
+        feed = registry.get(feed_id)
+        if feed is None or not registry.remove(feed_id):
+            print(f"no feed {feed_id} (see: newsbot feeds list)")
+            return 1
+        print(f"removed feed {feed_id}: {feed.url}")
+    return 0
+
+
+def feeds_poll(
+    settings: Settings,
+    *,
+    fetcher: Fetcher | None = None,
+    embedder: Embedder | None = None,
+    now: dt.datetime | None = None,
+) -> int:
+    """Poll every feed once and index the new entries; 1 when everything failed."""
+    from bot.commands import format_report
+
+    with open_registry(settings) as registry:
+        if not registry.list():
+            print("no feeds to poll (add one with: newsbot feeds add URL)")
+            return 0
+        components = build_components(settings, embedder=embedder)
+        web = fetcher or build_fetcher(settings)
+        try:
+            done = poll_all(
+                registry,
+                fetcher=web,
+                ingest_fn=ingest_fn_for(components),
+                max_entries=settings.feeds.max_entries,
+                now=now,
+            )
+        finally:
+            if fetcher is None:
+                web.close()
+            components.store.close()
+            components.sentence_cache.close()
+    print(format_report(done.report, failed=done.failed))
+    return 1 if done.all_failed else 0

@@ -1,0 +1,300 @@
+"""Polling feeds: a conditional GET, the new (or changed) entries fetched and handed to ingest.
+
+One feed's failure (unreachable, malformed, empty) is recorded in the registry with a growing
+back-off and carried in its ``FeedPollResult``; it never stops the other feeds. One entry's
+failure (404, timeout, no article text) is reported and the entry is tried again next poll;
+it never stops the other entries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from index.articles import ParsedArticle
+from index.errors import FeedError, FetchError, NewsBotError
+from index.feeds.entries import (
+    ParsedFeed,
+    article_from_entry,
+    complete_article,
+    entry_key,
+    entry_link,
+    entry_version,
+    newest,
+    parse_feed,
+)
+from index.feeds.registry import Feed, FeedRegistry, SeenEntry
+from index.types import IngestReport
+from index.web.base import FEED_TYPES, Fetcher
+from index.web.extract import fetch_article
+
+logger = logging.getLogger(__name__)
+
+#: Indexes parsed articles and says what it did (the caller binds store, embedder, options).
+IngestFn = Callable[[list[tuple[str, ParsedArticle]]], IngestReport]
+
+NO_LINK = "entry has no link"
+NO_DATE = "no date"
+UNEXPECTED = "could not be read (an unexpected error; see the log)"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedPollResult:
+    """One feed's poll. ``error`` (safe to show) is why the feed itself could not be read;
+    entry failures are in ``report.rejected``. ``feed`` is its state after the poll."""
+
+    feed: Feed
+    report: IngestReport = field(default_factory=IngestReport)
+    error: str | None = None
+    not_modified: bool = False
+    entries: int = 0  # new or changed entries handled
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class PollRound:
+    """Several feeds polled: each one's result, and their entries' reports combined (feed
+    failures are not in ``report``; see ``failed``)."""
+
+    results: list[FeedPollResult]
+    report: IngestReport
+
+    @property
+    def polled(self) -> int:
+        return len(self.results)
+
+    @property
+    def failed(self) -> dict[str, str]:
+        """Feed URL -> why the feed could not be read."""
+        return {r.feed.url: r.error for r in self.results if r.error is not None}
+
+    @property
+    def all_failed(self) -> bool:
+        """Something was polled and nothing worked: every feed failed, or every entry did."""
+        if not self.results:
+            return False
+        return not any(
+            r.ok and (r.report.changed or r.report.skipped or not r.report.rejected)
+            for r in self.results
+        )
+
+
+def _now(now: dt.datetime | None) -> dt.datetime:
+    return now if now is not None else dt.datetime.now(dt.UTC)
+
+
+def _failed(
+    feed: Feed, error: NewsBotError | str, registry: FeedRegistry, now: dt.datetime
+) -> FeedPollResult:
+    message = error if isinstance(error, str) else error.user_message
+    logger.warning("feed %s failed: %s", feed.url, error)
+    after = registry.record_failure(feed.id, now=now, error=message)
+    return FeedPollResult(after or feed, error=message)
+
+
+def poll_feed(
+    feed: Feed,
+    *,
+    fetcher: Fetcher,
+    registry: FeedRegistry,
+    ingest_fn: IngestFn,
+    max_entries: int,
+    now: dt.datetime | None = None,
+) -> FeedPollResult:
+    """Poll one feed once: conditional GET, then fetch and ingest its new or changed entries
+    (at most the ``max_entries`` newest). A feed that cannot be read is recorded as failed
+    (not raised); entries whose fetch failed are not marked read, so the next poll retries
+    them (that poll is then unconditional)."""
+    now = _now(now)
+    try:
+        fetched = fetcher.fetch(
+            feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
+        )
+        if fetched.not_modified:
+            after = registry.record_success(
+                feed.id,
+                now=now,
+                etag=fetched.etag or feed.etag,
+                last_modified=fetched.last_modified or feed.last_modified,
+            )
+            logger.info("feed %s not modified", feed.url)
+            return FeedPollResult(after or feed, not_modified=True)
+        parsed = parse_feed(fetched)
+    except (FetchError, FeedError) as e:
+        return _failed(feed, e, registry, now)
+
+    report = IngestReport()
+    read = _read_entries(
+        feed, parsed, fetcher=fetcher, registry=registry, report=report, max_entries=max_entries
+    )
+    items, seen_now, failed_entries = read.items, read.seen, read.failed
+    entries = len(seen_now) + failed_entries
+    if items:
+        try:
+            ingested = ingest_fn(items)
+        except NewsBotError as e:
+            return _failed(feed, e, registry, now)
+        report.added.extend(ingested.added)
+        report.updated.extend(ingested.updated)
+        report.skipped.extend(ingested.skipped)
+        report.rejected.extend(ingested.rejected)
+        report.warnings.extend(ingested.warnings)
+    # After a failed entry the validators are dropped: a 304 next time would hide it.
+    after = registry.record_success(
+        feed.id,
+        now=now,
+        etag=None if failed_entries else fetched.etag,
+        last_modified=None if failed_entries else fetched.last_modified,
+        title=parsed.title,
+        seen=seen_now,
+    )
+    logger.info(
+        "feed %s: %d new entries, added %d, updated %d, failed %d",
+        feed.url,
+        entries,
+        len(report.added),
+        len(report.updated),
+        len(report.rejected),
+    )
+    return FeedPollResult(after or feed, report, entries=entries)
+
+
+@dataclass(slots=True)
+class _Read:
+    """The entries of one poll: articles to ingest, entries now read, fetches that failed."""
+
+    items: list[tuple[str, ParsedArticle]] = field(default_factory=list)
+    seen: list[SeenEntry] = field(default_factory=list)
+    failed: int = 0
+
+
+def _read_entries(
+    feed: Feed,
+    parsed: ParsedFeed,
+    *,
+    fetcher: Fetcher,
+    registry: FeedRegistry,
+    report: IngestReport,
+    max_entries: int,
+) -> _Read:
+    """Turn the new or changed entries among the ``max_entries`` newest into articles: the
+    linked page fetched, or the entry's own text when it has no link. Failures and skips go
+    into ``report``."""
+    read = _Read()
+    candidates = newest(parsed.entries, max_entries)
+    known = registry.seen_entries(feed.id, [entry_key(e) for e in candidates])
+    handled: set[str] = set()
+    for entry in candidates:
+        key, version = entry_key(entry), entry_version(entry)
+        if key in handled:
+            continue
+        handled.add(key)
+        if key in known:
+            recorded = known[key]
+            if version is None or recorded is None or version <= recorded:
+                continue  # read before, unchanged
+        link = entry_link(entry)
+        if link is None:
+            name = f"feed:{feed.url}#{key}"
+            article = article_from_entry(entry, origin=name, source=parsed.title)
+            read.seen.append((key, version))
+            if article is None:
+                report.skipped.append((name, NO_LINK))
+                continue
+        else:
+            name = link
+            try:
+                fetched = fetch_article(fetcher, link)
+            except NewsBotError as e:
+                logger.info("entry %s of %s failed: %s", link, feed.url, e)
+                report.rejected.append((link, e.user_message))
+                read.failed += 1
+                continue
+            except Exception:
+                logger.exception("entry %s of %s failed unexpectedly", link, feed.url)
+                report.rejected.append((link, UNEXPECTED))
+                read.failed += 1
+                continue
+            article = complete_article(fetched, entry, link=link, source=parsed.title)
+            read.seen.append((key, version))
+        if article.article.date is None:
+            report.warnings.append((name, NO_DATE))
+        read.items.append((name, article))
+    return read
+
+
+def poll_feeds(
+    feeds: Sequence[Feed],
+    *,
+    fetcher: Fetcher,
+    registry: FeedRegistry,
+    ingest_fn: IngestFn,
+    max_entries: int,
+    now: dt.datetime | None = None,
+) -> PollRound:
+    """Poll each feed in turn, each on its own: a failure (even an unexpected one) is recorded
+    for that feed and the round goes on. ``now`` None: each feed's own poll time."""
+    results: list[FeedPollResult] = []
+    combined = IngestReport()
+    for feed in feeds:
+        when = _now(now)
+        try:
+            result = poll_feed(
+                feed,
+                fetcher=fetcher,
+                registry=registry,
+                ingest_fn=ingest_fn,
+                max_entries=max_entries,
+                now=when,
+            )
+        except Exception:
+            logger.exception("polling feed %s failed unexpectedly", feed.url)
+            result = _failed(feed, UNEXPECTED, registry, when)
+        results.append(result)
+        for name in ("added", "updated", "skipped", "rejected", "warnings"):
+            getattr(combined, name).extend(getattr(result.report, name))
+    return PollRound(results, combined)
+
+
+def poll_due(
+    registry: FeedRegistry,
+    *,
+    fetcher: Fetcher,
+    ingest_fn: IngestFn,
+    max_entries: int,
+    now: dt.datetime | None = None,
+) -> PollRound:
+    """Poll the feeds whose next poll time has come (for a repeating job)."""
+    due = registry.due(_now(now))
+    return poll_feeds(
+        due,
+        fetcher=fetcher,
+        registry=registry,
+        ingest_fn=ingest_fn,
+        max_entries=max_entries,
+        now=now,
+    )
+
+
+def poll_all(
+    registry: FeedRegistry,
+    *,
+    fetcher: Fetcher,
+    ingest_fn: IngestFn,
+    max_entries: int,
+    now: dt.datetime | None = None,
+) -> PollRound:
+    """Poll every feed once, due or not (``newsbot feeds poll``, ``/feeds poll``)."""
+    return poll_feeds(
+        registry.list(),
+        fetcher=fetcher,
+        registry=registry,
+        ingest_fn=ingest_fn,
+        max_entries=max_entries,
+        now=now,
+    )

@@ -1,0 +1,315 @@
+"""The subscribed feeds and the entries already read from them, in ``<data_dir>/feeds.sqlite``.
+
+Separate from the article index: the index can be rebuilt (another model, a re-index) without
+forgetting the subscriptions. Every write is one transaction, so a crash leaves either the old
+or the new state. Safe to share between threads (one connection behind a lock) and between
+processes (SQLite's file locking; WAL, with a busy timeout).
+
+Times are ``datetime`` in UTC (a naive one is taken as UTC); on disk, epoch seconds.
+"""
+
+from __future__ import annotations
+
+import builtins
+import datetime as dt
+import logging
+import sqlite3
+import threading
+from collections.abc import Collection, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Self
+from urllib.parse import urlsplit
+
+from index.errors import StoreError, UrlRefusedError
+
+logger = logging.getLogger(__name__)
+
+FEEDS_DB = "feeds.sqlite"
+#: The shortest poll interval a feed may ask for, in seconds.
+MIN_INTERVAL_S = 10.0
+_SCHEMA_VERSION = 1
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS feeds (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL UNIQUE,
+    title TEXT,
+    interval_s REAL,
+    etag TEXT,
+    last_modified TEXT,
+    added_at REAL NOT NULL,
+    last_polled_at REAL,
+    last_ok_at REAL,
+    last_error TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    next_poll_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    updated REAL,
+    first_seen REAL NOT NULL,
+    PRIMARY KEY (feed_id, key)
+);
+"""
+_COLUMNS = (
+    "id, url, title, interval_s, etag, last_modified, added_at, last_polled_at, last_ok_at, "
+    "last_error, failures, next_poll_at"
+)
+#: (entry key, its updated/published date or None): what ``record_success`` marks as read.
+SeenEntry = tuple[str, dt.datetime | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A subscribed feed and its polling state. ``interval_s`` None: the registry's default."""
+
+    id: int
+    url: str
+    title: str | None
+    interval_s: float | None
+    etag: str | None
+    last_modified: str | None
+    added_at: dt.datetime
+    last_polled_at: dt.datetime | None
+    last_ok_at: dt.datetime | None
+    last_error: str | None
+    failures: int
+    next_poll_at: dt.datetime
+
+
+def registry_path(data_dir: Path) -> Path:
+    """Where the feed registry of a data directory lives."""
+    return data_dir / FEEDS_DB
+
+
+def _ts(when: dt.datetime) -> float:
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return when.timestamp()
+
+
+def _dt(value: float | None) -> dt.datetime | None:
+    return None if value is None else dt.datetime.fromtimestamp(value, dt.UTC)
+
+
+def _feed(row: sqlite3.Row) -> Feed:
+    added_at, next_poll_at = _dt(row["added_at"]), _dt(row["next_poll_at"])
+    assert added_at is not None and next_poll_at is not None  # NOT NULL columns
+    return Feed(
+        id=row["id"],
+        url=row["url"],
+        title=row["title"],
+        interval_s=row["interval_s"],
+        etag=row["etag"],
+        last_modified=row["last_modified"],
+        added_at=added_at,
+        last_polled_at=_dt(row["last_polled_at"]),
+        last_ok_at=_dt(row["last_ok_at"]),
+        last_error=row["last_error"],
+        failures=row["failures"],
+        next_poll_at=next_poll_at,
+    )
+
+
+def check_feed_url(url: str) -> str:
+    """The URL stripped of surrounding space; raises ``UrlRefusedError`` unless http(s)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UrlRefusedError(f"feed URL {url!r}", reason="a feed must be an http(s) URL")
+    return url
+
+
+class FeedRegistry:
+    """The feeds and their seen entries, persisted in one SQLite file."""
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        default_interval_s: float = 900.0,
+        max_backoff_s: float = 21_600.0,
+    ) -> None:
+        self.path = path
+        self.default_interval_s = default_interval_s
+        self.max_backoff_s = max_backoff_s
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            self._conn.row_factory = sqlite3.Row
+            self._conn.execute("PRAGMA foreign_keys = ON")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            with self._transaction():
+                for statement in _SCHEMA.split(";"):
+                    if statement.strip():
+                        self._conn.execute(statement)
+                self._conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+        except (sqlite3.DatabaseError, OSError) as e:
+            raise StoreError(
+                f"cannot open the feed registry {path}: {e}",
+                user_message=f"The feed list ({path}) could not be opened.",
+            ) from e
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def _read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self._conn.execute(sql, tuple(params)).fetchall()
+
+    def interval_of(self, feed: Feed) -> float:
+        """The feed's own poll interval, or the default."""
+        return feed.interval_s if feed.interval_s is not None else self.default_interval_s
+
+    def add(
+        self, url: str, interval_s: float | None = None, *, now: dt.datetime | None = None
+    ) -> Feed:
+        """Subscribe to ``url`` (due at once); the same URL again returns the existing feed
+        unchanged.
+
+        Raises ``UrlRefusedError`` for a URL that is not http(s), ``ValueError`` for an
+        interval under ``MIN_INTERVAL_S``.
+        """
+        url = check_feed_url(url)
+        if interval_s is not None and not interval_s >= MIN_INTERVAL_S:
+            raise ValueError(f"the poll interval must be at least {MIN_INTERVAL_S:g} seconds")
+        now = now or dt.datetime.now(dt.UTC)
+        with self._transaction() as conn:
+            row = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+            if row is not None:
+                return _feed(row)
+            conn.execute(
+                "INSERT INTO feeds (url, interval_s, added_at, failures, next_poll_at) "
+                "VALUES (?, ?, ?, 0, ?)",
+                (url, interval_s, _ts(now), _ts(now)),
+            )
+            row = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+        return _feed(row)
+
+    def find(self, url: str) -> Feed | None:
+        """The feed subscribed at exactly this URL (surrounding space ignored)."""
+        rows = self._read(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url.strip(),))
+        return _feed(rows[0]) if rows else None
+
+    def get(self, feed_id: int) -> Feed | None:
+        rows = self._read(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        return _feed(rows[0]) if rows else None
+
+    def remove(self, feed_id: int) -> bool:
+        """Unsubscribe (and forget its seen entries); False if there is no such feed."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM entries WHERE feed_id = ?", (feed_id,))
+            gone = conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount
+        return gone > 0
+
+    def list(self) -> list[Feed]:
+        """Every feed, oldest subscription first."""
+        return [_feed(row) for row in self._read(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")]
+
+    def due(self, now: dt.datetime) -> builtins.list[Feed]:
+        """The feeds whose next poll is at or before ``now``, most overdue first."""
+        rows = self._read(
+            f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
+            (_ts(now),),
+        )
+        return [_feed(row) for row in rows]
+
+    def seen_entries(self, feed_id: int, keys: Collection[str]) -> dict[str, dt.datetime | None]:
+        """Of ``keys``, those already read from the feed, with the date they were read at."""
+        found: dict[str, dt.datetime | None] = {}
+        ordered = list(dict.fromkeys(keys))
+        for start in range(0, len(ordered), 500):
+            part = ordered[start : start + 500]
+            marks = ",".join("?" * len(part))
+            rows = self._read(
+                f"SELECT key, updated FROM entries WHERE feed_id = ? AND key IN ({marks})",
+                (feed_id, *part),
+            )
+            found.update((row["key"], _dt(row["updated"])) for row in rows)
+        return found
+
+    def record_success(
+        self,
+        feed_id: int,
+        *,
+        now: dt.datetime,
+        etag: str | None,
+        last_modified: str | None,
+        title: str | None = None,
+        seen: Iterable[SeenEntry] = (),
+    ) -> Feed | None:
+        """A poll read the feed: store its validators and title, mark ``seen`` entries as read,
+        reset the failures and schedule the next poll, all in one transaction. None when the
+        feed was removed meanwhile (then nothing is written)."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT interval_s FROM feeds WHERE id = ?", (feed_id,)).fetchone()
+            if row is None:
+                return None
+            interval = row["interval_s"] or self.default_interval_s
+            conn.execute(
+                "UPDATE feeds SET etag = ?, last_modified = ?, title = COALESCE(?, title), "
+                "last_polled_at = ?, last_ok_at = ?, last_error = NULL, failures = 0, "
+                "next_poll_at = ? WHERE id = ?",
+                (etag, last_modified, title, _ts(now), _ts(now), _ts(now) + interval, feed_id),
+            )
+            conn.executemany(
+                "INSERT INTO entries (feed_id, key, updated, first_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(feed_id, key) DO UPDATE SET updated = excluded.updated",
+                [
+                    (feed_id, key, None if updated is None else _ts(updated), _ts(now))
+                    for key, updated in seen
+                ],
+            )
+            feed = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+            return _feed(feed.fetchone())
+
+    def record_failure(self, feed_id: int, *, now: dt.datetime, error: str) -> Feed | None:
+        """A poll failed: count it, keep ``error`` and back off. After ``n`` failures in a row
+        the next poll is ``min(max_backoff_s, interval * 2**n)`` away. None when the feed was
+        removed meanwhile."""
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT interval_s, failures FROM feeds WHERE id = ?", (feed_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            failures = row["failures"] + 1
+            interval = row["interval_s"] or self.default_interval_s
+            wait = min(self.max_backoff_s, interval * 2.0 ** min(failures, 60))
+            conn.execute(
+                "UPDATE feeds SET last_polled_at = ?, last_error = ?, failures = ?, "
+                "next_poll_at = ? WHERE id = ?",
+                (_ts(now), error, failures, _ts(now) + wait, feed_id),
+            )
+            feed = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+            return _feed(feed.fetchone())
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()

@@ -1,0 +1,249 @@
+"""Operators feed the running bot through Telegram: /add, /remove, /feeds, /stats, end to end.
+
+The real Application talks to the loopback Bot API; the real library fetches from a loopback
+web server (pages, a PDF, an RSS and an Atom feed whose content changes) into a real on-disk
+index (fake embedder); questions are answered by the real pipeline over that index.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+
+from bot.factory import Components, build_components
+from bot.library_index import IndexLibrary, build_library
+from bot.settings import FetchSettings, Settings
+from index.embedding.fake import FakeEmbedder
+from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
+from tests.bot.telegram.fakes import ANN, BOHDAN
+from tests.bot.telegram.harness import Harness, make_settings, private_chat, running_bot
+from tests.index.web.pdfs import text_pdf
+from tests.web_server import Route, WebServer
+
+DECLINE = "I could not find an answer"
+
+
+def page(title: str, date: str, *paragraphs: str) -> bytes:
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (
+        f"<html><head><title>{title}</title>"
+        f'<meta property="article:published_time" content="{date}"></head>'
+        f"<body><nav>Home | World | Sport</nav><article><h1>{title}</h1>{body}</article>"
+        "<footer>Copyright Example News</footer></body></html>"
+    ).encode()
+
+
+FLOOD_V1 = page(
+    "Floods in Varnel",
+    "2025-03-01",
+    "The river burst its banks overnight and the town of Varnel was flooded.",
+    "Officials in Varnel said 140 homes were flooded and 12 families were moved to a school.",
+)
+FLOOD_V2 = page(
+    "Floods in Varnel",
+    "2025-03-01",
+    "The river burst its banks overnight and the town of Varnel was flooded.",
+    "Officials in Varnel said 310 homes were flooded and 40 families were moved to a school.",
+)
+
+
+def rss(*items: tuple[str, str, str]) -> bytes:
+    entries = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
+        f"<pubDate>{date}</pubDate></item>"
+        for title, link, date in items
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Example wire</title>'
+        f"<link>http://example.org/</link><description>News</description>{entries}"
+        "</channel></rss>"
+    ).encode()
+
+
+def atom(*entries: tuple[str, str, str]) -> bytes:
+    body = "".join(
+        f'<entry><title>{title}</title><link href="{link}"/><id>{link}</id>'
+        f"<updated>{date}</updated></entry>"
+        for title, link, date in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<title>Example atom</title><id>urn:example</id><updated>2025-03-02T10:00:00Z</updated>"
+        f"{body}</feed>"
+    ).encode()
+
+
+@pytest.fixture
+def components(tmp_path: Path, api: FakeBotApi) -> Iterator[Components]:
+    settings = _settings(api, tmp_path)
+    built = build_components(settings, embedder=FakeEmbedder())
+    yield built
+    built.store.close()
+    built.sentence_cache.close()
+
+
+def _settings(api: FakeBotApi, data_dir: Path) -> Settings:
+    base = make_settings(api, admins=[ANN["id"]])
+    return base.model_copy(
+        update={
+            "data_dir": data_dir,
+            "fetch": FetchSettings(allow_private=True, per_host_interval_s=0, timeout_s=2),
+        }
+    )
+
+
+@pytest.fixture
+def library(components: Components) -> Iterator[IndexLibrary]:
+    built = build_library(components)
+    yield built
+    built.close()
+
+
+@pytest_asyncio.fixture
+async def admin_bot(
+    api: FakeBotApi, components: Components, library: IndexLibrary
+) -> AsyncIterator[Harness]:
+    async with running_bot(
+        api, components.settings, components.answerer, components.store, library
+    ) as harness:
+        yield harness
+
+
+async def _say(bot: Harness, user: dict[str, object], text: str, replies: int = 1) -> list[str]:
+    """Send ``text`` as ``user`` in their private chat; the plain text of the new replies."""
+    chat_id = int(str(user["id"]))
+    before = len(bot.api.messages(chat_id))
+    bot.send(private_chat(user), user, text)
+    messages: list[BotMessage] = await bot.replies(chat_id, before + replies, timeout=15)
+    return [m.plain for m in messages[before:]]
+
+
+async def test_others_are_not_allowed_and_the_attempt_is_logged(
+    admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
+    caplog.set_level(logging.WARNING, logger="bot.telegram.handlers_admin")
+    for command in ("/add " + web_server.url("/flood.html"), "/remove Floods", "/feeds", "/stats"):
+        [reply] = await _say(admin_bot, BOHDAN, command)
+        assert reply == "Вибачте, вам не дозволено користуватися цією командою."
+    assert web_server.requests == []  # nothing was fetched for them
+    refused = [r.getMessage() for r in caplog.records if "Refused" in r.getMessage()]
+    assert len(refused) == 4
+    assert all(str(BOHDAN["id"]) in line for line in refused)
+
+
+async def test_add_answer_update_and_remove_an_article(
+    admin_bot: Harness, web_server: WebServer
+) -> None:
+    url = web_server.url("/flood.html")
+    web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
+    question = "How many homes were flooded in Varnel?"
+    [before] = await _say(admin_bot, ANN, question)
+    assert before.startswith(DECLINE)
+
+    working, done = await _say(admin_bot, ANN, f"/add {url}", replies=2)
+    assert working == "Working on it…"
+    assert done == f"Indexed: {url}"
+    [answer] = await _say(admin_bot, ANN, question)
+    assert "140 homes" in answer
+    assert "Floods in Varnel · 2025-03-01" in answer  # title and date with the quote
+
+    web_server.routes["/flood.html"] = Route(body=FLOOD_V2)  # the page is corrected
+    _, done = await _say(admin_bot, ANN, f"/add {url}", replies=2)
+    assert done.startswith("Updated")
+    [answer] = await _say(admin_bot, ANN, question)
+    assert "310 homes" in answer
+    assert "140" not in answer  # the old text is gone, not shown beside the new
+
+    [stats] = await _say(admin_bot, ANN, "/stats")
+    assert "Articles: 1" in stats
+
+    [removed] = await _say(admin_bot, ANN, f"/remove {url}")
+    assert removed == "Removed: Floods in Varnel"
+    [after] = await _say(admin_bot, ANN, question)
+    assert after.startswith(DECLINE)
+    [again] = await _say(admin_bot, ANN, f"/remove {url}")
+    assert again.startswith("No article matches")
+
+
+async def test_a_bad_url_gets_a_clear_reason_and_the_index_keeps_answering(
+    admin_bot: Harness, web_server: WebServer
+) -> None:
+    web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
+    await _say(admin_bot, ANN, f"/add {web_server.url('/flood.html')}", replies=2)
+    web_server.routes["/gone.html"] = Route(status=404, body=b"not here")
+    web_server.routes["/photo.png"] = Route(body=b"\x89PNG....", content_type="image/png")
+    cases = {
+        "/gone.html": "HTTP status 404",
+        "/photo.png": "content type image/png",
+        "/nothing.html": "HTTP status 404",
+    }
+    for path, reason in cases.items():
+        _, done = await _say(admin_bot, ANN, f"/add {web_server.url(path)}", replies=2)
+        assert done.startswith("Could not index") and reason in done
+    _, refused = await _say(admin_bot, ANN, "/add file:///etc/passwd", replies=2)
+    assert refused.startswith("Could not index") and "not allowed" in refused
+    [answer] = await _say(admin_bot, ANN, "How many homes were flooded in Varnel?")
+    assert "140 homes" in answer
+
+
+async def test_feeds_bring_new_entries_into_answers(
+    admin_bot: Harness, web_server: WebServer
+) -> None:
+    web_server.routes["/a/bridge.html"] = Route(
+        body=page(
+            "Bridge reopens in Osterby",
+            "2025-03-02",
+            "The old bridge in Osterby reopened on Sunday after repairs.",
+            "Engineers in Osterby said the repairs took 9 months and cost 4 million euros.",
+        )
+    )
+    web_server.routes["/rss.xml"] = Route(
+        body=rss(("Bridge", web_server.url("/a/bridge.html"), "Sun, 02 Mar 2025 09:00:00 GMT")),
+        content_type="application/rss+xml",
+        etag='"v1"',
+    )
+    web_server.routes["/atom.xml"] = Route(
+        body=atom(), content_type="application/atom+xml", etag='"a1"'
+    )
+    [added] = await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
+    assert added.startswith("Subscribed to feed 1")
+    await _say(admin_bot, ANN, f"/feeds add {web_server.url('/atom.xml')}")
+    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    assert polled.startswith("Polled 2 feeds: added 1, updated 0")
+    [answer] = await _say(admin_bot, ANN, "How long did the repairs of the bridge in Osterby take?")
+    assert "9 months" in answer
+
+    # New entries appear: a PDF report in the Atom feed, a page in the RSS feed.
+    web_server.routes["/a/report.pdf"] = Route(
+        body=text_pdf(
+            [["Harbour report.", "The harbour of Lindqvist handled 52 cargo ships in February."]]
+        ),
+        content_type="application/pdf",
+    )
+    web_server.routes["/atom.xml"] = Route(
+        body=atom(("Harbour report", web_server.url("/a/report.pdf"), "2025-03-03T08:00:00Z")),
+        content_type="application/atom+xml",
+        etag='"a2"',
+    )
+    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    assert polled.startswith("Polled 2 feeds: added 1, updated 0")
+    assert web_server.requests_to("/rss.xml")[-1].headers.get("if-none-match") == '"v1"'
+    [answer] = await _say(
+        admin_bot, ANN, "How many cargo ships did the harbour of Lindqvist handle?"
+    )
+    assert "52 cargo ships" in answer
+
+    web_server.routes["/bad.xml"] = Route(body=b"<rss><channel>", content_type="application/xml")
+    await _say(admin_bot, ANN, f"/feeds add {web_server.url('/bad.xml')}")
+    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    assert polled.startswith("Polled 3 feeds")
+    assert "/bad.xml failed" in polled
+    [listing] = await _say(admin_bot, ANN, "/feeds")
+    assert "1 failures in a row" in listing
+    [removed] = await _say(admin_bot, ANN, "/feeds remove 3")
+    assert removed == "Unsubscribed from feed 3."
