@@ -247,3 +247,23 @@ async def test_feeds_bring_new_entries_into_answers(
     assert "1 failures in a row" in listing
     [removed] = await _say(admin_bot, ANN, "/feeds remove 3")
     assert removed == "Unsubscribed from feed 3."
+
+
+async def test_questions_are_answered_while_an_ingest_runs(
+    admin_bot: Harness, web_server: WebServer
+) -> None:
+    web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
+    await _say(admin_bot, ANN, f"/add {web_server.url('/flood.html')}", replies=2)
+    slow = page("Slow page", "2025-03-04", "A page that takes its time to arrive, on purpose.")
+    web_server.routes["/slow.html"] = Route(body=slow, delay_s=1.5)
+    chat_id = ANN["id"]
+    before = len(admin_bot.api.messages(chat_id))
+    admin_bot.send(private_chat(ANN), ANN, f"/add {web_server.url('/slow.html')}")
+    await admin_bot.api.wait_for(lambda s: web_server.requests_to("/slow.html") or None)
+    admin_bot.send(private_chat(ANN), ANN, "How many homes were flooded in Varnel?")
+    replies = await admin_bot.replies(chat_id, before + 2, timeout=15)
+    working, answer = (m.plain for m in replies[before : before + 2])
+    assert working == "Working on it…"
+    assert "140 homes" in answer  # answered while the slow page was still being fetched
+    replies = await admin_bot.replies(chat_id, before + 3, timeout=15)
+    assert replies[-1].plain.startswith("Indexed:")  # and the ingest finished afterwards
