@@ -162,7 +162,10 @@ def _flush(
             report.skipped.append((name, "already indexed"))
     logger.info("stored %d articles (%d chunks)", len(batch), len(texts))
     if cache is not None:
-        embed_sentences([a for _, a, chunks in batch if chunks], embedder=embedder, cache=cache)
+        # Unchanged articles too: a crash between the store's write and the cache's would
+        # otherwise leave an indexed article whose sentences are never cached (only the
+        # missing ones are embedded).
+        embed_sentences([a for _, a, _ in batch], embedder=embedder, cache=cache)
 
 
 def embed_sentences(

@@ -56,6 +56,29 @@ def test_ingest_embeds_every_sentence_so_questions_need_not(tmp_path: Path) -> N
     np.testing.assert_allclose(got, embedder.embed(texts), rtol=1e-6)
 
 
+def test_an_indexed_article_missing_from_the_cache_is_cached_by_the_next_ingest(
+    tmp_path: Path,
+) -> None:
+    """As after a crash between the store's write and the cache's: the article is indexed,
+    its sentences are not cached; ingesting it again (unchanged) fills the cache."""
+    embedder = FakeEmbedder()
+    store = MemoryStore(embedder.name, embedder.dim)
+    options = IngestOptions(progress=False)
+    ingest_paths([SAMPLE_ARTICLE], store=store, embedder=embedder, options=options)
+    cache = SentenceVectorCache(tmp_path / "s.sqlite", embedder.dim)
+    report = ingest_paths(
+        [SAMPLE_ARTICLE], store=store, embedder=embedder, options=options, sentence_cache=cache
+    )
+    assert report.added == [] and len(report.skipped) == 1
+    article = store.get_article(store.articles()[0].id)
+    assert len(cache) == len(split_sentences(article.text))
+    calls = len(embedder.history)
+    ingest_paths(
+        [SAMPLE_ARTICLE], store=store, embedder=embedder, options=options, sentence_cache=cache
+    )
+    assert len(embedder.history) == calls  # nothing embedded again once cached
+
+
 def test_pieces_computed_at_question_time_are_kept(tmp_path: Path) -> None:
     embedder = FakeEmbedder()
     cache = SentenceVectorCache(tmp_path / "s.sqlite", embedder.dim)
