@@ -267,3 +267,26 @@ async def test_questions_are_answered_while_an_ingest_runs(
     assert "140 homes" in answer  # answered while the slow page was still being fetched
     replies = await admin_bot.replies(chat_id, before + 3, timeout=15)
     assert replies[-1].plain.startswith("Indexed:")  # and the ingest finished afterwards
+
+
+async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server: WebServer) -> None:
+    web_server.routes["/a/dam.html"] = Route(
+        body=page(
+            "Dam inspection in Kellby",
+            "2025-03-05",
+            "Inspectors visited the dam above Kellby on Wednesday.",
+            "The inspectors in Kellby found 3 cracks in the dam wall and ordered repairs.",
+        )
+    )
+    web_server.routes["/rss.xml"] = Route(
+        body=rss(("Dam", web_server.url("/a/dam.html"), "Wed, 05 Mar 2025 09:00:00 GMT")),
+        content_type="application/rss+xml",
+    )
+    await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
+    [job] = admin_bot.app.job_queue.get_jobs_by_name("feeds")  # type: ignore[union-attr]
+    await job.run(admin_bot.app)  # as the JobQueue does when the tick comes
+    assert len(web_server.requests_to("/a/dam.html")) == 1
+    [answer] = await _say(admin_bot, ANN, "How many cracks did the inspectors find in Kellby?")
+    assert "3 cracks" in answer
+    await job.run(admin_bot.app)  # not due again yet: nothing fetched
+    assert len(web_server.requests_to("/rss.xml")) == 1
