@@ -31,6 +31,7 @@ from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.factory import open_store
+from index.store.vector_index import VectorIndexPolicy
 from index.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -188,7 +189,10 @@ def build_components(
     """Open the store (creating it if new) and build the answering pipeline over it."""
     embedder = embedder or configured_embedder(settings)
     directory = index_dir(data_dir or settings.data_dir, embedder.name)
-    store = open_store(directory, embedder.name, embedder.dim)
+    policy = VectorIndexPolicy(
+        ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
+    )
+    store = open_store(directory, embedder.name, embedder.dim, policy)
     lexical = LexicalIndex(store)
     s = settings.search
     searcher = HybridSearcher(

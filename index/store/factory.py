@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from index.store.sqlite_faiss import FaissStore
+from index.store.vector_index import VectorIndexPolicy
 
 
-def open_store(index_dir: Path, model_name: str, dim: int) -> FaissStore:
+def open_store(
+    index_dir: Path, model_name: str, dim: int, policy: VectorIndexPolicy | None = None
+) -> FaissStore:
     """The SQLite + FAISS store in ``index_dir`` (created when new) for this embedding model.
 
     Raises ``IndexModelMismatchError`` when the index was built with another model, and
     ``IndexCorruptError`` when its database is unreadable.
     """
-    return FaissStore.open(index_dir, model_name, dim)
+    return FaissStore.open(index_dir, model_name, dim, policy)

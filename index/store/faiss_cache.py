@@ -1,6 +1,7 @@
 """The FAISS side of ``FaissStore``: an immutable in-memory snapshot and its files on disk.
 
-``vectors.faiss`` holds an ``IndexIDMap2(IndexFlatIP)`` keyed by chunk rowid; ``vectors.json``
+``vectors.faiss`` holds an ``IndexIDMap2`` keyed by chunk rowid (flat, or IVF with scalar
+quantisation for large stores: ``index.store.vector_index``); ``vectors.json``
 records the database generation it reflects. Both are replaced atomically (temp file in the
 same directory, flush + fsync, ``os.replace``), the index first, so a manifest never claims a
 generation its index file does not have.
@@ -23,6 +24,8 @@ import numpy as np
 import numpy.typing as npt
 
 from index.errors import IndexCorruptError
+from index.store import vector_index
+from index.store.vector_index import VectorIndexPolicy
 
 logger = logging.getLogger(__name__)
 
@@ -79,10 +82,17 @@ class VectorSnapshot:
 class FaissCache:
     """Loads, builds and saves ``VectorSnapshot``s in a store directory."""
 
-    def __init__(self, directory: Path, model_name: str, dim: int) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        model_name: str,
+        dim: int,
+        policy: VectorIndexPolicy | None = None,
+    ) -> None:
         self._directory = directory
         self._model_name = model_name
         self._dim = dim
+        self.policy = policy or VectorIndexPolicy()
         self._remove_stale_temp_files()
 
     @property
@@ -105,12 +115,11 @@ class FaissCache:
         width = self._dim * 4
         if any(len(blob) != width for _, blob in rows):
             raise IndexCorruptError(f"a stored vector is not {self._dim} float32 numbers")
-        faiss = _faiss()
-        index = faiss.IndexIDMap2(faiss.IndexFlatIP(self._dim))
-        if rows:
-            matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32)
-            ids = np.asarray([rowid for rowid, _ in rows], dtype=np.int64)
-            index.add_with_ids(matrix.reshape(len(rows), self._dim), ids)
+        matrix = np.frombuffer(b"".join(blob for _, blob in rows), dtype=np.float32)
+        ids = np.asarray([rowid for rowid, _ in rows], dtype=np.int64)
+        index = vector_index.build(
+            self._dim, matrix.reshape(len(rows), self._dim), ids, self.policy
+        )
         return VectorSnapshot(generation, index, dict(keys))
 
     def load(self, generation: int, keys: Mapping[int, str]) -> VectorSnapshot | None:
@@ -129,6 +138,11 @@ class FaissCache:
                 problem = f"is unreadable ({e.__class__.__name__})"
         if index is not None and problem is None:
             problem = self._index_problem(index, keys)
+        if index is not None and problem is None:
+            if vector_index.needs_rebuild(index, len(keys), self.policy):
+                problem = f"is a {vector_index.kind_of(index)} index, not the one for its size"
+            else:
+                vector_index.configure(index, self.policy)
         if problem is not None:
             logger.warning("%s %s; rebuilding it from the database", self.index_path, problem)
             return None
@@ -148,9 +162,9 @@ class FaissCache:
         return None
 
     def _index_problem(self, index: Any, keys: Mapping[int, str]) -> str | None:
-        if not isinstance(index, _faiss().IndexIDMap2) or int(index.d) != self._dim:
-            return "is not an ID-mapped index of the configured dimension"
-        ids = _faiss().vector_to_array(index.id_map)
+        ids = vector_index.stored_ids(index)
+        if ids is None or int(index.d) != self._dim:
+            return "is not an ID-keyed index of the configured dimension"
         if len(ids) != len(keys) or set(ids.tolist()) != set(keys):
             return "holds other chunks than the database"
         return None

@@ -25,9 +25,10 @@ import numpy as np
 import numpy.typing as npt
 
 from index.errors import IndexCorruptError, StoreError
-from index.store import schema, sqlite_writes
+from index.store import schema, sqlite_writes, vector_index
 from index.store.common import StoreStats, check_item, query_matrix, split_key
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
+from index.store.vector_index import VectorIndexPolicy
 from index.types import Article, ArticleInfo, Chunk
 
 logger = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class FaissStore:
     immutable FAISS snapshot that writes replace, copy-on-write.
     """
 
-    def __init__(self, path: Path, model_name: str, dim: int) -> None:
+    def __init__(
+        self, path: Path, model_name: str, dim: int, policy: VectorIndexPolicy | None = None
+    ) -> None:
         self._path = Path(path)
         self._model_name = model_name
         self._dim = dim
@@ -58,7 +61,7 @@ class FaissStore:
         try:
             self._writer = self._connect()
             schema.prepare(self._writer, model_name, dim)
-            self._cache = FaissCache(self._path, model_name, dim)
+            self._cache = FaissCache(self._path, model_name, dim, policy)
             self._vectors = self._load_vectors()
         except sqlite3.DatabaseError as e:
             self.close()
@@ -76,13 +79,15 @@ class FaissStore:
         )
 
     @classmethod
-    def open(cls, path: Path, model_name: str, dim: int) -> FaissStore:
+    def open(
+        cls, path: Path, model_name: str, dim: int, policy: VectorIndexPolicy | None = None
+    ) -> FaissStore:
         """Open the store in ``path``, creating it when new.
 
         Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
         ``IndexCorruptError`` when the database is not a newsbot database.
         """
-        return cls(path, model_name, dim)
+        return cls(path, model_name, dim, policy)
 
     @property
     def path(self) -> Path:
@@ -159,11 +164,16 @@ class FaissStore:
     def _publish(self, base: int, removed: list[int], added: list[Added]) -> None:
         """After a commit: swap in the updated vectors, then save them (a derived cache)."""
         current = self._vectors
-        if current.generation == base:
+        count = len(current.keys) - len(removed) + len(added)
+        if current.generation != base:  # another process wrote in between: reload it all
+            self._vectors = self._load_vectors()
+        elif vector_index.needs_rebuild(current.index, count, self._cache.policy):
+            kind, nlist = vector_index.plan(count, self._cache.policy)
+            logger.info("switching to an %s index (%d lists) for %d vectors", kind, nlist, count)
+            self._vectors = self._load_vectors(rebuild=True)
+        else:
             self._vectors = current.apply(base + 1, removed, added)
             self._cache.save(self._vectors)
-        else:  # another process wrote in between: reload everything from the database
-            self._vectors = self._load_vectors()
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -245,15 +255,16 @@ class FaissStore:
                 self._vectors = self._load_vectors()
             return self._vectors
 
-    def _load_vectors(self) -> VectorSnapshot:
-        """The FAISS file when it matches the database, else a rebuild from the stored vectors."""
+    def _load_vectors(self, *, rebuild: bool = False) -> VectorSnapshot:
+        """The FAISS file when it matches the database, else (or with ``rebuild``) one built
+        from the stored vectors."""
         conn = self._reader()
         conn.execute("BEGIN")
         try:
             generation = schema.read_generation(conn)
             rows = conn.execute("SELECT id, article_id, ordinal FROM chunks ORDER BY id")
             keys = {int(rowid): f"{article_id}:{ordinal}" for rowid, article_id, ordinal in rows}
-            snapshot = self._cache.load(generation, keys)
+            snapshot = None if rebuild else self._cache.load(generation, keys)
             if snapshot is None:
                 blobs = conn.execute("SELECT chunk_id, vector FROM vectors ORDER BY chunk_id")
                 snapshot = self._cache.build(generation, keys, blobs.fetchall())

@@ -1,0 +1,93 @@
+"""The FAISS index chosen by size: flat below the threshold, IVF with 8-bit scalar
+quantisation above, switched as the store grows and shrinks, and saved and reloaded."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from index.embedding.fake import FakeEmbedder
+from index.store import vector_index
+from index.store.sqlite_faiss import FaissStore
+from index.store.vector_index import VectorIndexPolicy, build, kind_of, needs_rebuild, plan
+from tests.index.conftest import DIM, MODEL, make_article, make_item
+
+SMALL = VectorIndexPolicy(ivf_threshold=200, nprobe=32)
+
+
+def clustered(n: int, dim: int, seed: int = 0) -> npt.NDArray[np.float32]:
+    """Unit vectors around 40 centres (embeddings cluster by topic; uniform noise does not)."""
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(size=(40, dim))
+    rows = centres[rng.integers(0, 40, size=n)] + 0.35 * rng.normal(size=(n, dim))
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows.astype(np.float32)
+
+
+def test_the_plan_follows_the_size() -> None:
+    policy = VectorIndexPolicy(ivf_threshold=250_000)
+    assert plan(249_999, policy) == ("flat", 0)
+    assert plan(250_000, policy) == ("ivf", 2048)  # about 4·sqrt(n), a power of two
+    assert plan(1_000_000, policy) == ("ivf", 4096)
+
+
+def test_the_ivf_index_finds_what_exact_search_finds() -> None:
+    vectors = clustered(3000, DIM)
+    ids = np.arange(10, 3010, dtype=np.int64)
+    exact = build(DIM, vectors, ids, VectorIndexPolicy(ivf_threshold=10**9))
+    approx = build(DIM, vectors, ids, SMALL)
+    assert (kind_of(exact), kind_of(approx)) == ("flat", "ivf")
+    queries = clustered(50, DIM, seed=1)
+    _, truth = exact.search(queries, 10)
+    _, found = approx.search(queries, 10)
+    recall = np.mean([len(set(t) & set(f)) / 10 for t, f in zip(truth, found, strict=True)])
+    assert recall >= 0.9
+    assert set(found.ravel()) <= set(ids.tolist())  # chunk rowids, not positions
+
+
+def test_hysteresis_and_growth() -> None:
+    flat = build(DIM, clustered(100, DIM), np.arange(100, dtype=np.int64), SMALL)
+    assert not needs_rebuild(flat, 199, SMALL)
+    assert needs_rebuild(flat, 200, SMALL)
+    ivf = build(DIM, clustered(400, DIM), np.arange(400, dtype=np.int64), SMALL)
+    assert not needs_rebuild(ivf, 150, SMALL)  # between half the threshold and the threshold
+    assert needs_rebuild(ivf, 99, SMALL)
+    assert needs_rebuild(ivf, 400 * 16, SMALL)  # outgrew its lists fourfold
+
+
+def _text(i: int) -> str:
+    """Five paragraphs of words drawn for article ``i`` (distinct vectors for the fake)."""
+    rng = np.random.default_rng(i)
+    words = [f"w{n}" for n in rng.integers(0, 5000, size=40)]
+    return "\n\n".join(" ".join(words[p * 8 : p * 8 + 8]) + "." for p in range(5))
+
+
+def test_the_store_switches_kind_as_it_grows_and_shrinks(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="index.store")
+    embedder = FakeEmbedder(dim=DIM, name=MODEL)
+    articles = [make_article(_text(i), title=f"T{i}", origin=f"/c/{i}.txt") for i in range(50)]
+    with FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+        store.upsert_many([make_item(embedder, a) for a in articles[:30]])  # 150 chunks
+        assert kind_of(store._vectors.index) == "flat"
+        store.upsert_many([make_item(embedder, a) for a in articles[30:]])  # 250 chunks
+        assert kind_of(store._vectors.index) == "ivf"
+        assert any("switching to an ivf index" in r.getMessage() for r in caplog.records)
+        _, chunks, vectors = make_item(embedder, articles[42])
+        assert store.search(vectors[0], 1)[0][0] == chunks[0].key
+    assert not [r for r in caplog.records if "rebuilding" in r.getMessage()]
+    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+        index = store._vectors.index
+        assert kind_of(index) == "ivf"  # loaded from disk, not rebuilt
+        assert vector_index._faiss().extract_index_ivf(index).nprobe == 32
+        assert not [r for r in caplog.records if "rebuilding" in r.getMessage()]
+        for article in articles[:35]:
+            store.remove(article.id)  # 75 chunks: under half the threshold
+        assert kind_of(store._vectors.index) == "flat"
+        _, chunks, vectors = make_item(embedder, articles[40])
+        assert store.search(vectors[0], 1)[0][0] == chunks[0].key
