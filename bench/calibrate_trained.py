@@ -19,6 +19,7 @@ import argparse
 import itertools
 import json
 import logging
+import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -121,6 +122,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--squad-limit", type=int, default=300)
+    parser.add_argument("--dump", type=Path, help="also pickle the read cases to this file")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     settings = Settings(data_dir=args.data_dir)
@@ -140,6 +142,8 @@ def main() -> None:
     )
     comps, golds = squad_validation(settings, args.squad_limit)
     sets["squad_validation"] = collect(comps, golds, reranker, spans, top)
+    if args.dump is not None:
+        args.dump.write_bytes(pickle.dumps(sets))
     for name, cases in sets.items():
         print(f"{name}: {len(cases)} questions, {sum(c.answerable for c in cases)} answerable")
     a = settings.answer

@@ -30,7 +30,7 @@ from bot.factory import (
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
 from index.articles import iter_article_files, read_article_file
-from index.chunking import chunk_article
+from index.chunking import chunk_article, split_sentences
 from index.ingest import embedding_text
 
 QUESTION = "how many drones were intercepted?"
@@ -112,13 +112,17 @@ def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
         report = ingest_into(comps, [sub], progress=False)
         took = time.perf_counter() - started
         chunks = len(comps.store)
-        texts = []
+        texts, sentences = [], []
         for f in files:
             article = read_article_file(f, max_bytes=10**7).article
             texts += [embedding_text(article, c) for c in chunk_article(article)]
+            sentences += [span.slice(article.text) for span in split_sentences(article.text)]
         started = time.perf_counter()
         comps.embedder.embed(texts)
         raw = time.perf_counter() - started
+        started = time.perf_counter()
+        comps.embedder.embed(sentences)
+        raw_sentences = time.perf_counter() - started
     print(
         f"ingest: {len(report.added)} articles, {chunks} chunks in {took:.1f} s = "
         f"{len(report.added) / took:.1f} articles/s, {chunks / took:.1f} chunks/s"
@@ -127,6 +131,27 @@ def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
         f"raw encode of the same {len(texts)} chunk texts: {raw:.1f} s = "
         f"{len(texts) / raw:.1f} chunks/s; ingest/raw = {raw / took:.0%}"
     )
+    both = raw + raw_sentences
+    print(
+        f"raw encode of everything ingest embeds ({len(texts)} chunks + {len(sentences)} "
+        f"sentences, for the sentence cache): {both:.1f} s; ingest/raw = {both / took:.0%}"
+    )
+
+
+def subset_latency(settings: Settings, corpus: Path, questions: list[str], count: int) -> None:
+    """Warm latency over an index of the first ``count`` articles of ``corpus`` (about 4
+    chunks an article: 250 articles give about 1k chunks)."""
+    files = iter_article_files(corpus)[:count]
+    with tempfile.TemporaryDirectory() as tmp:
+        sub = Path(tmp) / "articles"
+        sub.mkdir()
+        for f in files:
+            (sub / f.name).write_bytes(f.read_bytes())
+        comps = build_components(settings, data_dir=Path(tmp) / "data")
+        ingest_into(comps, [sub], progress=False)
+        chunks = len(comps.store)
+        figures = warm_latency(settings, questions, Path(tmp) / "data", 3)
+    print(f"warm latency, bbc_dev questions over {count} BBC articles ({chunks} chunks): {figures}")
 
 
 def main() -> None:
@@ -137,6 +162,9 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--ingest-sample", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--subsets", type=int, nargs="*", default=[250], help="BBC articles in smaller indexes"
+    )
     args = parser.parse_args()
     settings = Settings(data_dir=args.data_dir)
 
@@ -167,6 +195,8 @@ def main() -> None:
             f"warm latency, bbc_dev ({len(bbc)} q, {len(comps.store)} chunks): "
             f"{warm_latency(settings, bbc, data_dir, args.rounds)}"
         )
+        for count in args.subsets:
+            subset_latency(settings, args.bbc, bbc, count)
         ingest_throughput(settings, args.bbc, args.ingest_sample)
 
 

@@ -125,7 +125,7 @@ class SearchSettings(_Group):
     k_lexical: int = Field(default=30, ge=1, le=1000, description="Candidates from BM25.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     ivf_threshold: int = Field(
-        default=250_000,
+        default=100_000,
         ge=1000,
         description="Vectors from which FAISS uses an IVF index with 8-bit scalar quantisation "
         "instead of exact flat search (see docs/PERFORMANCE.md for recall and speed).",

@@ -33,7 +33,7 @@ def _faiss() -> Any:
 class VectorIndexPolicy:
     """How the index is chosen (from ``Settings.search``)."""
 
-    ivf_threshold: int = 250_000  # vectors from which the IVF index is used
+    ivf_threshold: int = 100_000  # vectors from which the IVF index is used
     nprobe: int = 48  # lists searched per query in the IVF index
     train_per_list: int = 64  # training vectors per list (k-means sample)
     seed: int = 0

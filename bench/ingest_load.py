@@ -1,0 +1,106 @@
+"""Does the bot stay responsive while it ingests? Answer latency idle and during an ingest.
+
+    python -m bench.ingest_load [--articles 1000] [--rounds 2]
+
+Over a copy of the BBC index (the ``newsbot eval --corpus`` cache of
+``../shared/eval/bbc/articles``), the bbc_dev questions are answered in a loop: first idle,
+then while a second thread ingests ``--articles`` new articles (SQuAD development paragraphs,
+one article each: real text the bot has not seen) into the same store, as the bot's ingest
+worker does for /add and feeds. Every committed batch changes the store, so answers during
+the ingest also pay for refreshing the lexical index. Prints both latency figures, the
+ingest's duration, and its throughput with and without questions being answered.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench.eval_table import SHARED, folder_components
+from bot import squad
+from bot.evaluation import percentile
+from bot.factory import build_components, configured_embedder, index_dir, ingest_options
+from bot.settings import Settings
+from index.articles import ParsedArticle
+from index.ingest import ingest_articles
+from index.types import IngestReport
+
+
+def new_articles(count: int) -> list[tuple[str, ParsedArticle]]:
+    docs, _ = squad.load_squad(SHARED / "squad" / "dev-v1.1.json")
+    return [(doc.origin or doc.id, ParsedArticle(doc)) for doc in docs[:count]]
+
+
+def figures(values: list[float]) -> str:
+    return (
+        f"p50 {percentile(values, 50):.1f} ms  p95 {percentile(values, 95):.1f} ms  "
+        f"(n={len(values)})"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=2, help="idle rounds over the questions")
+    args = parser.parse_args()
+    settings = Settings()
+    embedder = configured_embedder(settings)
+    _, cache = folder_components(settings, embedder, SHARED / "bbc" / "articles")
+    questions = [gold.item.question for gold in squad.load_jsonl(SHARED / "bbc_dev.jsonl")]
+    items = new_articles(args.articles)
+    with tempfile.TemporaryDirectory() as tmp:
+        source = index_dir(cache, embedder.name)
+        target = index_dir(Path(tmp), embedder.name)
+        shutil.copytree(source, target)
+        comps = build_components(settings, embedder=embedder, data_dir=Path(tmp))
+        comps.answerer.warm()
+        before = len(comps.store)
+        idle = []
+        for _ in range(args.rounds):
+            for q in questions:
+                started = time.perf_counter()
+                comps.answerer.answer(q)
+                idle.append((time.perf_counter() - started) * 1000)
+
+        report = IngestReport()
+        took: list[float] = []
+
+        def ingest() -> None:
+            started = time.perf_counter()
+            ingest_articles(
+                items,
+                store=comps.store,
+                embedder=comps.embedder,
+                options=ingest_options(settings, progress=False),
+                report=report,
+                sentence_cache=comps.sentence_cache,
+            )
+            took.append(time.perf_counter() - started)
+
+        worker = threading.Thread(target=ingest, name="ingest")
+        worker.start()
+        busy = []
+        while worker.is_alive():
+            for q in questions:
+                if not worker.is_alive():
+                    break
+                started = time.perf_counter()
+                comps.answerer.answer(q)
+                busy.append((time.perf_counter() - started) * 1000)
+        worker.join()
+        added = len(comps.store) - before
+    print(
+        f"store: {before} chunks (BBC) + {added} chunks from {len(report.added)} new articles "
+        f"ingested in {took[0]:.1f} s ({len(report.added) / took[0]:.1f} articles/s) "
+        f"while answering"
+    )
+    print(f"answer latency idle:          {figures(idle)}")
+    print(f"answer latency during ingest: {figures(busy)}")
+
+
+if __name__ == "__main__":
+    main()

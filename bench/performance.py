@@ -1,0 +1,53 @@
+"""Every performance figure of docs/PERFORMANCE.md, in one command.
+
+    python -m bench.performance
+
+Runs, one after the other and each in its own process: ``bench.latency`` (cold start, warm
+latency at about 1k and 10k chunks, ingest throughput against raw encode),
+``bench.search_scale`` (dense search at 10k, 100k and 1M vectors), ``bench.ingest_load``
+(answer latency while 1000 articles are ingested). Prints the machine first.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STEPS = (
+    ["bench.latency"],
+    ["bench.search_scale"],
+    ["bench.ingest_load"],
+)
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    pages = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {pages / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
+
+
+def main() -> int:
+    print(f"machine: {machine()}", flush=True)
+    for step in STEPS:
+        print(f"\n$ python -m {' '.join(step)}", flush=True)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", *step], check=False)
+        print(f"({time.perf_counter() - started:.0f} s)", flush=True)
+        if done.returncode != 0:
+            return done.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
