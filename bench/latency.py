@@ -86,17 +86,27 @@ def warm_latency(
     comps = build_components(settings, embedder=comps.embedder)  # empty memory caches
     comps.answerer.warm()
     first = []
+    stages: dict[str, list[float]] = {}
     for q in questions:
         started = time.perf_counter()
-        comps.answerer.answer(q)
+        answer = comps.answerer.answer(q)
         first.append((time.perf_counter() - started) * 1000)
+        for stage, ms in (answer.timings or {}).items():
+            stages.setdefault(stage, []).append(ms)
     repeat = []
     for _ in range(rounds):
         for q in questions:
             started = time.perf_counter()
             comps.answerer.answer(q)
             repeat.append((time.perf_counter() - started) * 1000)
-    return f"first-time {percentiles(first)}; repeated {percentiles(repeat)}"
+    where = ", ".join(
+        f"{stage.removesuffix('_ms')} {percentile(values, 50):.1f}"
+        for stage, values in stages.items()
+    )
+    return (
+        f"first-time {percentiles(first)}; repeated {percentiles(repeat)}\n"
+        f"  first-time stage medians (ms): {where}"
+    )
 
 
 def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
