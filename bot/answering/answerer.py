@@ -137,7 +137,13 @@ class PipelineAnswerer:
             t2 = time.perf_counter()
         # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
         recency = recency_of(q.text)
-        readings = prefer_recent(readings, recency, today=self._today())
+        policy = self._policy.decline
+        readings = prefer_recent(
+            readings,
+            recency,
+            today=self._today(),
+            answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
+        )
         if self._span_reader is not None and english:
             readings = apply_span_reader(q, readings, self._span_reader, top=self._policy.span_top)
             timings["span_ms"] = (time.perf_counter() - t2) * 1000

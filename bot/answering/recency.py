@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.answering.reader import Reading
 
@@ -64,14 +64,24 @@ def freshness(date: dt.date | None, newest: dt.date, recency: Recency, today: dt
 
 
 def prefer_recent(
-    readings: Sequence[Reading], recency: Recency, *, today: dt.date
+    readings: Sequence[Reading],
+    recency: Recency,
+    *,
+    today: dt.date,
+    answers: Callable[[Reading], bool] = lambda _: True,
 ) -> list[Reading]:
     """``readings`` with those within ``RECENCY_MARGIN`` of the best reordered by score plus a
-    freshness bonus; the rest keep their order after them."""
+    freshness bonus; the rest keep their order after them. Only readings that ``answers``
+    (would not be declined) may move ahead of the best one, so a time cue never turns an
+    answer into a decline."""
     if recency is Recency.NONE or len(readings) < 2:
         return list(readings)
     best = readings[0].score
-    near = [r for r in readings if r.score >= best - RECENCY_MARGIN]
+    near = [
+        r
+        for i, r in enumerate(readings)
+        if r.score >= best - RECENCY_MARGIN and (i == 0 or answers(r))
+    ]
     dates = [r.article.date for r in near if r.article.date is not None]
     if not dates:
         return list(readings)
@@ -81,5 +91,5 @@ def prefer_recent(
         key=lambda r: r.score + RECENCY_BONUS * freshness(r.article.date, newest, recency, today),
         reverse=True,
     )
-    rest = [r for r in readings if r.score < best - RECENCY_MARGIN]
-    return ranked + rest
+    moved = {id(r) for r in near}
+    return ranked + [r for r in readings if id(r) not in moved]

@@ -57,11 +57,17 @@ def admin_only(handler: Handler) -> Handler:
 
 
 async def _in_worker(context: CustomContext, work: Callable[[Library], T]) -> T:
-    """Run ``work`` on the library in the ingest worker (one operation at a time)."""
+    """Run ``work`` on the library in the ingest worker (one write at a time)."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(
         context.ingest_executor, functools.partial(work, context.library)
     )
+
+
+async def _read(context: CustomContext, work: Callable[[Library], T]) -> T:
+    """Run a read-only ``work`` in the answer pool, so it never waits behind an ingest."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(context.executor, functools.partial(work, context.library))
 
 
 async def _reply(update: Update, text: str) -> None:
@@ -106,7 +112,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
     args = _args(context)
     match args:
         case []:
-            listed = await _in_worker(context, lambda lib: lib.feeds())
+            listed = await _read(context, lambda lib: lib.feeds())
             await _reply(update, render_admin.feeds_html(listed))
         case ["add", url]:
             feed = await _in_worker(context, lambda lib: lib.add_feed(url))
@@ -128,7 +134,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
 @admin_only
 async def stats(update: Update, context: CustomContext) -> None:
     """/stats: articles, passages, index size, feeds, last poll."""
-    figures = await _in_worker(context, lambda lib: lib.stats())
+    figures = await _read(context, lambda lib: lib.stats())
     await _reply(update, render_admin.stats_html(figures))
 
 

@@ -49,7 +49,7 @@ def removed_html(ref: str, removed: Sequence[ArticleInfo], matches: int) -> str:
     if removed:
         return truncate_html("\n".join(admin_text("removed", title=a.title) for a in removed))
     if matches > 1:
-        return admin_text("remove_many", count=matches, ref=ref)
+        return truncate_html(admin_text("remove_many", count=matches, ref=ref))
     return truncate_html(admin_text("remove_none", ref=ref))
 
 

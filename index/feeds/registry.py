@@ -280,8 +280,8 @@ class FeedRegistry:
 
     def record_failure(self, feed_id: int, *, now: dt.datetime, error: str) -> Feed | None:
         """A poll failed: count it, keep ``error`` and back off. After ``n`` failures in a row
-        the next poll is ``min(max_backoff_s, interval * 2**n)`` away. None when the feed was
-        removed meanwhile."""
+        the next poll is ``interval * 2**n`` away, capped at ``max_backoff_s`` but never
+        sooner than ``interval``. None when the feed was removed meanwhile."""
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT interval_s, failures FROM feeds WHERE id = ?", (feed_id,)
@@ -290,7 +290,7 @@ class FeedRegistry:
                 return None
             failures = row["failures"] + 1
             interval = row["interval_s"] or self.default_interval_s
-            wait = min(self.max_backoff_s, interval * 2.0 ** min(failures, 60))
+            wait = max(interval, min(self.max_backoff_s, interval * 2.0 ** min(failures, 60)))
             conn.execute(
                 "UPDATE feeds SET last_polled_at = ?, last_error = ?, failures = ?, "
                 "next_poll_at = ? WHERE id = ?",

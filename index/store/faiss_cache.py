@@ -1,7 +1,8 @@
 """The FAISS side of ``FaissStore``: an immutable in-memory snapshot and its files on disk.
 
-``vectors.faiss`` holds an ``IndexIDMap2`` keyed by chunk rowid (flat, or IVF with scalar
-quantisation for large stores: ``index.store.vector_index``); ``vectors.json``
+``vectors.faiss`` holds the vectors keyed by chunk rowid (a flat index in an ``IndexIDMap2``,
+or for large stores an IVF index with scalar quantisation: ``index.store.vector_index``);
+``vectors.json``
 records the database generation it reflects. Both are replaced atomically (temp file in the
 same directory, flush + fsync, ``os.replace``), the index first, so a manifest never claims a
 generation its index file does not have.

@@ -250,10 +250,17 @@ class FaissStore:
         snapshot = self._vectors
         if snapshot.generation == self.generation:
             return snapshot
-        with self._lock:
+        # A write is publishing its vectors (or rebuilding the index): search the last
+        # complete snapshot instead of waiting for it. Its articles are whole; the newest
+        # batch is searchable by words until the swap.
+        if not self._lock.acquire(blocking=False):
+            return snapshot
+        try:
             if self._vectors.generation != self.generation:
                 self._vectors = self._load_vectors()
             return self._vectors
+        finally:
+            self._lock.release()
 
     def _load_vectors(self, *, rebuild: bool = False) -> VectorSnapshot:
         """The FAISS file when it matches the database, else (or with ``rebuild``) one built

@@ -58,6 +58,15 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
     Raises ``UrlRefusedError`` (with a reason a user can read) for another scheme, a missing
     host or port, or a private address; ``FetchError`` when the host name does not resolve.
     """
+    return check_target(url, allow_private=allow_private, resolve=resolve)[0]
+
+
+def check_target(
+    url: str, *, allow_private: bool, resolve: Resolver = system_resolve
+) -> tuple[str, str | None]:
+    """``check_url``, and the checked address to connect to (None when private addresses are
+    allowed and the host is left to the client). Connecting to this very address, not to a
+    second lookup of the name, is what defeats DNS rebinding."""
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -74,7 +83,7 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
     if not host:
         raise UrlRefusedError(f"{url!r}: no host", reason="it has no host name")
     if allow_private:
-        return host
+        return host, None
     try:
         addresses = resolve(host, port or _DEFAULT_PORTS[scheme])
     except (OSError, UnicodeError) as e:
@@ -88,4 +97,4 @@ def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resol
                 f"{url}: {host} resolves to non-public address {address}",
                 reason="it points to a private or local network address",
             )
-    return host
+    return host, addresses[0]

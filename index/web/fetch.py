@@ -27,7 +27,7 @@ from index.errors import (
     HttpStatusError,
     UrlRefusedError,
 )
-from index.web.address import Resolver, check_url, system_resolve
+from index.web.address import Resolver, check_target, system_resolve
 from index.web.base import ARTICLE_TYPES, FetchResult
 from index.web.rate import HostRateLimiter
 
@@ -124,9 +124,11 @@ class HttpFetcher:
         for _hop in range(policy.max_redirects + 1):
             if time.monotonic() > deadline:
                 raise FetchTimeoutError(f"{url}: no answer by the deadline (at {current})")
-            host = check_url(current, allow_private=policy.allow_private, resolve=self._resolve)
+            host, address = check_target(
+                current, allow_private=policy.allow_private, resolve=self._resolve
+            )
             self._limiter.wait(host)
-            outcome = self._get(current, headers, accept, deadline)
+            outcome = self._get(current, headers, accept, deadline, address)
             if isinstance(outcome, str):
                 logger.info("%s redirects to %s", current, outcome)
                 current = outcome
@@ -148,12 +150,29 @@ class HttpFetcher:
         raise FetchError(f"{url}: more than {policy.max_redirects} redirects (last {current})")
 
     def _get(
-        self, url: str, headers: Mapping[str, str], accept: Collection[str], deadline: float
+        self,
+        url: str,
+        headers: Mapping[str, str],
+        accept: Collection[str],
+        deadline: float,
+        address: str | None = None,
     ) -> str | tuple[int, httpx.Headers, bytes]:
-        """One request: a redirect's target, or ``(status, headers, body)``."""
+        """One request: a redirect's target, or ``(status, headers, body)``. With an
+        ``address``, the connection goes to that checked address (the Host header and the
+        TLS server name stay the URL's host, so certificates are still verified)."""
         try:
-            with self._client.stream("GET", url, headers=headers) as response:
+            request = self._client.build_request("GET", url, headers=headers)
+            if address is not None:
+                target = request.url
+                request.headers["Host"] = target.netloc.decode("ascii")
+                if target.scheme == "https":
+                    request.extensions["sni_hostname"] = target.host
+                request.url = target.copy_with(host=address)
+            response = self._client.send(request, stream=True)
+            try:
                 return self._read(url, response, accept, deadline)
+            finally:
+                response.close()
         except httpx.TimeoutException as e:
             raise FetchTimeoutError(f"{url}: timed out ({type(e).__name__})") from e
         except httpx.InvalidURL as e:

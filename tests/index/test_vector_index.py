@@ -4,7 +4,9 @@ quantisation above, switched as the store grows and shrinks, and saved and reloa
 from __future__ import annotations
 
 import logging
+import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +14,7 @@ import pytest
 
 from index.embedding.fake import FakeEmbedder
 from index.store import vector_index
+from index.store.faiss_cache import VectorSnapshot
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy, build, kind_of, needs_rebuild, plan
 from tests.index.conftest import DIM, MODEL, make_article, make_item
@@ -91,3 +94,43 @@ def test_the_store_switches_kind_as_it_grows_and_shrinks(
         assert kind_of(store._vectors.index) == "flat"
         _, chunks, vectors = make_item(embedder, articles[40])
         assert store.search(vectors[0], 1)[0][0] == chunks[0].key
+
+
+def test_searches_do_not_wait_for_a_write_to_publish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a write swaps in new vectors (here held up inside ``apply``), searches answer
+    from the last complete snapshot; after the swap the new articles are found."""
+    embedder = FakeEmbedder(dim=DIM, name=MODEL)
+    articles = [make_article(_text(i), title=f"T{i}", origin=f"/c/{i}.txt") for i in range(6)]
+    entered, release = threading.Event(), threading.Event()
+    real_apply = VectorSnapshot.apply
+
+    def slow_apply(self: VectorSnapshot, *args: Any) -> VectorSnapshot:
+        entered.set()
+        release.wait(10)
+        return real_apply(self, *args)
+
+    with FaissStore.open(tmp_path, MODEL, DIM) as store:
+        store.upsert_many([make_item(embedder, a) for a in articles[:3]])
+        monkeypatch.setattr(VectorSnapshot, "apply", slow_apply)
+        writer = threading.Thread(
+            target=store.upsert_many, args=([make_item(embedder, a) for a in articles[3:]],)
+        )
+        writer.start()
+        try:
+            assert entered.wait(10)
+            found: list[list[tuple[str, float]]] = []
+            _, old_chunks, old_vectors = make_item(embedder, articles[0])
+            searcher = threading.Thread(
+                target=lambda: found.append(store.search(old_vectors[0], 1))
+            )
+            searcher.start()
+            searcher.join(5)
+            assert not searcher.is_alive()  # it did not wait for the write
+            assert found[0][0][0] == old_chunks[0].key
+        finally:
+            release.set()
+            writer.join(10)
+        _, new_chunks, new_vectors = make_item(embedder, articles[4])
+        assert store.search(new_vectors[0], 1)[0][0] == new_chunks[0].key

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from types import SimpleNamespace
+from typing import cast
 
 import pytest
 
 from bot.answering.answerer import PipelineAnswerer
-from bot.answering.reader import ExtractiveReader
-from bot.answering.recency import Recency, freshness, recency_of
+from bot.answering.reader import ExtractiveReader, Reading
+from bot.answering.recency import Recency, freshness, prefer_recent, recency_of
 from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
@@ -94,3 +96,19 @@ def test_yesterday_answers_from_the_article_of_that_day(
     answer = answerer.answer(f"{QUESTION} yesterday?")
     assert answer.answer is not None and figure in answer.answer
     assert answer.quotes[0].source == source
+
+
+def _reading(score: float, day: int) -> Reading:
+    article = SimpleNamespace(date=dt.date(2025, 3, day))
+    return cast(Reading, SimpleNamespace(score=score, article=article))
+
+
+def test_only_readings_that_would_be_answered_move_ahead() -> None:
+    old, new = _reading(0.40, 1), _reading(0.36, 5)
+    today = dt.date(2025, 3, 5)
+    assert prefer_recent([old, new], Recency.LATEST, today=today) == [new, old]
+    declined = prefer_recent([old, new], Recency.LATEST, today=today, answers=lambda r: False)
+    assert declined == [old, new]  # the newer one would be declined: the answer stays
+    assert prefer_recent([old, new], Recency.NONE, today=today) == [old, new]
+    far = _reading(0.2, 5)  # outside the margin: never promoted
+    assert prefer_recent([old, far], Recency.TODAY, today=today) == [old, far]

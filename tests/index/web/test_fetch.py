@@ -280,3 +280,30 @@ def test_last_modified_is_sent_as_if_modified_since(
     assert result.not_modified
     assert web_server.requests[-1].headers["if-modified-since"] == stamp
     assert "if-none-match" not in web_server.requests[-1].headers
+
+
+def test_the_connection_goes_to_the_address_that_was_checked(
+    web_server: WebServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DNS rebinding: the name is resolved once, that address is checked, and the request is
+    sent to it (a second lookup could answer a private address). Here the loopback server
+    stands in for a public one, and a name no real DNS knows resolves only through the
+    checked lookup; the server still sees the name in the Host header."""
+    from index.web import address
+
+    monkeypatch.setattr(address, "is_public_address", lambda ip: ip == "127.0.0.1")
+    answers = iter([["127.0.0.1"], ["10.0.0.1"]])  # a rebinding DNS: public, then private
+    lookups: list[str] = []
+
+    def rebinding(host: str, port: int) -> list[str]:
+        lookups.append(host)
+        return next(answers)
+
+    web_server.routes["/a"] = Route(body=b"<html><body>hello</body></html>")
+    port = web_server.url("/a").rsplit(":", 1)[1].split("/")[0]
+    policy = FetchPolicy(allow_private=False, per_host_interval_s=0, timeout_s=5)
+    with HttpFetcher(policy, resolve=rebinding) as fetcher:
+        result = fetcher.fetch(f"http://news.rebind.invalid:{port}/a")
+    assert result.body == b"<html><body>hello</body></html>"
+    assert lookups == ["news.rebind.invalid"]  # one lookup, the checked one
+    assert web_server.requests[-1].headers["host"] == f"news.rebind.invalid:{port}"
