@@ -109,13 +109,18 @@ def warm_latency(
     )
 
 
+def copy_files(files: list[Path], folder: Path) -> Path:
+    """``files`` copied into a new ``folder`` (to index a subset of a corpus)."""
+    folder.mkdir()
+    for f in files:
+        (folder / f.name).write_bytes(f.read_bytes())
+    return folder
+
+
 def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
     files = iter_article_files(corpus)[:sample]
     with tempfile.TemporaryDirectory() as tmp:
-        sub = Path(tmp) / "articles"
-        sub.mkdir()
-        for f in files:
-            (sub / f.name).write_bytes(f.read_bytes())
+        sub = copy_files(files, Path(tmp) / "articles")
         comps = build_components(settings, data_dir=Path(tmp) / "data")
         comps.embedder.warm()
         started = time.perf_counter()
@@ -153,10 +158,7 @@ def subset_latency(settings: Settings, corpus: Path, questions: list[str], count
     chunks an article: 250 articles give about 1k chunks)."""
     files = iter_article_files(corpus)[:count]
     with tempfile.TemporaryDirectory() as tmp:
-        sub = Path(tmp) / "articles"
-        sub.mkdir()
-        for f in files:
-            (sub / f.name).write_bytes(f.read_bytes())
+        sub = copy_files(files, Path(tmp) / "articles")
         comps = build_components(settings, data_dir=Path(tmp) / "data")
         ingest_into(comps, [sub], progress=False)
         chunks = len(comps.store)

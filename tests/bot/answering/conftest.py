@@ -6,13 +6,22 @@ the models are 2-layer, 32-wide BERTs, saved with ``save_pretrained`` into sessi
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.answering.answerer import PipelineAnswerer
+from bot.answering.reader import ExtractiveReader
 from index.chunking import chunk_article
+from index.embedding.fake import FakeEmbedder
+from index.lexical import LexicalIndex
+from index.search import HybridSearcher
+from index.store.memory import MemoryStore
 from index.types import Article, Passage
+from tests.conftest import ingest_into
 
 # The QA test model answers from the token START_WORD to END_WORD (see ``build_qa_model``).
 START_WORD = "37"
@@ -165,3 +174,23 @@ def shipped_rerank(
     tiny_cross_encoder: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> tuple[Path, Path]:
     return to_shipped_format(tiny_cross_encoder, tmp_path_factory.mktemp("shipped_ce"), "rerank")
+
+
+def answerer_over(
+    tmp_path: Path, *texts: str, today: Callable[[], dt.date] = dt.date.today
+) -> PipelineAnswerer:
+    """The feature-based pipeline (fake embedder, memory store) over article files written
+    from ``texts``."""
+    embedder = FakeEmbedder()
+    store = MemoryStore(embedder.name, embedder.dim)
+    paths = []
+    for i, text in enumerate(texts):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    ingest_into(store, embedder, paths)
+    return PipelineAnswerer(
+        HybridSearcher(store, embedder, LexicalIndex(store)),
+        ExtractiveReader(embedder),
+        today=today,
+    )

@@ -4,17 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.answering.answerer import PipelineAnswerer
 from bot.answering.disagreement import normalize_answer
-from bot.answering.reader import ExtractiveReader
 from bot.render_text import render_answer
 from bot.telegram.render import answer_html
-from index.embedding.fake import FakeEmbedder
-from index.lexical import LexicalIndex
-from index.search import HybridSearcher
-from index.store.memory import MemoryStore
+from tests.bot.answering.conftest import answerer_over
 from tests.bot.telegram import bot_api_rules
-from tests.conftest import ingest_into
 
 EARLY = """ date 2025-03-01
  title Drone attack on Kyiv
@@ -36,22 +30,10 @@ Air defences shot down twenty drones over Kyiv overnight, the air force said.
 """
 
 
-def _answerer(tmp_path: Path, *texts: str) -> PipelineAnswerer:
-    embedder = FakeEmbedder()
-    store = MemoryStore(embedder.name, embedder.dim)
-    paths = []
-    for i, text in enumerate(texts):
-        path = tmp_path / f"a{i}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    ingest_into(store, embedder, paths)
-    return PipelineAnswerer(
-        HybridSearcher(store, embedder, LexicalIndex(store)), ExtractiveReader(embedder)
-    )
-
-
 def test_different_numbers_are_both_shown_newest_first(tmp_path: Path) -> None:
-    answer = _answerer(tmp_path, EARLY, LATE).answer("How many drones were shot down over Kyiv?")
+    answer = answerer_over(tmp_path, EARLY, LATE).answer(
+        "How many drones were shot down over Kyiv?"
+    )
     assert answer.disagree
     assert [q.source for q in answer.quotes] == ["Late Wire", "Early Wire"]
     assert [q.answer for q in answer.quotes] == ["25 drones", "20 drones"]
@@ -64,7 +46,9 @@ def test_different_numbers_are_both_shown_newest_first(tmp_path: Path) -> None:
 
 
 def test_sources_that_agree_are_not_a_disagreement(tmp_path: Path) -> None:
-    answer = _answerer(tmp_path, EARLY, AGREE).answer("How many drones were shot down over Kyiv?")
+    answer = answerer_over(tmp_path, EARLY, AGREE).answer(
+        "How many drones were shot down over Kyiv?"
+    )
     assert not answer.disagree
     assert answer.answer is not None and "20" in normalize_answer(answer.answer)
 

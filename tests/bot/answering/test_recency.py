@@ -9,14 +9,9 @@ from typing import cast
 
 import pytest
 
-from bot.answering.answerer import PipelineAnswerer
-from bot.answering.reader import ExtractiveReader, Reading
+from bot.answering.reader import Reading
 from bot.answering.recency import Recency, freshness, prefer_recent, recency_of
-from index.embedding.fake import FakeEmbedder
-from index.lexical import LexicalIndex
-from index.search import HybridSearcher
-from index.store.memory import MemoryStore
-from tests.conftest import ingest_into
+from tests.bot.answering.conftest import answerer_over
 
 FIRST = """ date 2025-03-01
  title Drone attack on Kyiv
@@ -31,22 +26,6 @@ SECOND = """ date 2025-03-02
 Air defences shot down 25 drones over Kyiv overnight, the air force said on Sunday.
 """
 QUESTION = "How many drones were shot down over Kyiv"
-
-
-def _answerer(tmp_path: Path, today: dt.date, *texts: str) -> PipelineAnswerer:
-    embedder = FakeEmbedder()
-    store = MemoryStore(embedder.name, embedder.dim)
-    paths = []
-    for i, text in enumerate(texts):
-        path = tmp_path / f"a{i}.txt"
-        path.write_text(text, encoding="utf-8")
-        paths.append(path)
-    ingest_into(store, embedder, paths)
-    return PipelineAnswerer(
-        HybridSearcher(store, embedder, LexicalIndex(store)),
-        ExtractiveReader(embedder),
-        today=lambda: today,
-    )
 
 
 @pytest.mark.parametrize(
@@ -78,7 +57,7 @@ def test_freshness_halves_with_age_and_favours_the_day_asked_for() -> None:
 
 @pytest.mark.parametrize("order", [(FIRST, SECOND), (SECOND, FIRST)])
 def test_latest_answers_from_the_newest_article(tmp_path: Path, order: tuple[str, str]) -> None:
-    answerer = _answerer(tmp_path, dt.date(2025, 3, 2), *order)
+    answerer = answerer_over(tmp_path, *order, today=lambda: dt.date(2025, 3, 2))
     answer = answerer.answer(f"{QUESTION} in the latest figures?")
     assert answer.answer is not None and "25" in answer.answer
     assert answer.quotes[0].source == "Late Wire"
@@ -92,7 +71,7 @@ def test_latest_answers_from_the_newest_article(tmp_path: Path, order: tuple[str
 def test_yesterday_answers_from_the_article_of_that_day(
     tmp_path: Path, today: dt.date, figure: str, source: str
 ) -> None:
-    answerer = _answerer(tmp_path, today, SECOND, FIRST)
+    answerer = answerer_over(tmp_path, SECOND, FIRST, today=lambda: today)
     answer = answerer.answer(f"{QUESTION} yesterday?")
     assert answer.answer is not None and figure in answer.answer
     assert answer.quotes[0].source == source
