@@ -17,101 +17,28 @@ import sqlite3
 import threading
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
 
 from index.errors import StoreError, UrlRefusedError
+from index.feeds.feed import (
+    COLUMNS,
+    MIN_INTERVAL_S,
+    SCHEMA,
+    SCHEMA_VERSION,
+    Feed,
+    SeenEntry,
+    feed_from_row,
+    from_epoch,
+    registry_path,
+    to_epoch,
+)
 
 logger = logging.getLogger(__name__)
 
-FEEDS_DB = "feeds.sqlite"
-#: The shortest poll interval a feed may ask for, in seconds.
-MIN_INTERVAL_S = 10.0
-_SCHEMA_VERSION = 1
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feeds (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    url TEXT NOT NULL UNIQUE,
-    title TEXT,
-    interval_s REAL,
-    etag TEXT,
-    last_modified TEXT,
-    added_at REAL NOT NULL,
-    last_polled_at REAL,
-    last_ok_at REAL,
-    last_error TEXT,
-    failures INTEGER NOT NULL DEFAULT 0,
-    next_poll_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS entries (
-    feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    updated REAL,
-    first_seen REAL NOT NULL,
-    PRIMARY KEY (feed_id, key)
-);
-"""
-_COLUMNS = (
-    "id, url, title, interval_s, etag, last_modified, added_at, last_polled_at, last_ok_at, "
-    "last_error, failures, next_poll_at"
-)
-#: (entry key, its updated/published date or None): what ``record_success`` marks as read.
-SeenEntry = tuple[str, dt.datetime | None]
-
-
-@dataclass(frozen=True, slots=True)
-class Feed:
-    """A subscribed feed and its polling state. ``interval_s`` None: the registry's default."""
-
-    id: int
-    url: str
-    title: str | None
-    interval_s: float | None
-    etag: str | None
-    last_modified: str | None
-    added_at: dt.datetime
-    last_polled_at: dt.datetime | None
-    last_ok_at: dt.datetime | None
-    last_error: str | None
-    failures: int
-    next_poll_at: dt.datetime
-
-
-def registry_path(data_dir: Path) -> Path:
-    """Where the feed registry of a data directory lives."""
-    return data_dir / FEEDS_DB
-
-
-def _ts(when: dt.datetime) -> float:
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return when.timestamp()
-
-
-def _dt(value: float | None) -> dt.datetime | None:
-    return None if value is None else dt.datetime.fromtimestamp(value, dt.UTC)
-
-
-def _feed(row: sqlite3.Row) -> Feed:
-    added_at, next_poll_at = _dt(row["added_at"]), _dt(row["next_poll_at"])
-    assert added_at is not None and next_poll_at is not None  # NOT NULL columns
-    return Feed(
-        id=row["id"],
-        url=row["url"],
-        title=row["title"],
-        interval_s=row["interval_s"],
-        etag=row["etag"],
-        last_modified=row["last_modified"],
-        added_at=added_at,
-        last_polled_at=_dt(row["last_polled_at"]),
-        last_ok_at=_dt(row["last_ok_at"]),
-        last_error=row["last_error"],
-        failures=row["failures"],
-        next_poll_at=next_poll_at,
-    )
+__all__ = ["MIN_INTERVAL_S", "Feed", "FeedRegistry", "SeenEntry", "check_feed_url", "registry_path"]
 
 
 def check_feed_url(url: str) -> str:
@@ -146,10 +73,10 @@ class FeedRegistry:
             self._conn.execute("PRAGMA foreign_keys = ON")
             self._conn.execute("PRAGMA journal_mode = WAL")
             with self._transaction():
-                for statement in _SCHEMA.split(";"):
+                for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {_SCHEMA_VERSION}")
+                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         except (sqlite3.DatabaseError, OSError) as e:
             raise StoreError(
                 f"cannot open the feed registry {path}: {e}",
@@ -190,25 +117,25 @@ class FeedRegistry:
             raise ValueError(f"the poll interval must be at least {MIN_INTERVAL_S:g} seconds")
         now = now or dt.datetime.now(dt.UTC)
         with self._transaction() as conn:
-            row = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+            row = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
             if row is not None:
-                return _feed(row)
+                return feed_from_row(row)
             conn.execute(
                 "INSERT INTO feeds (url, interval_s, added_at, failures, next_poll_at) "
                 "VALUES (?, ?, ?, 0, ?)",
-                (url, interval_s, _ts(now), _ts(now)),
+                (url, interval_s, to_epoch(now), to_epoch(now)),
             )
-            row = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
-        return _feed(row)
+            row = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
+        return feed_from_row(row)
 
     def find(self, url: str) -> Feed | None:
         """The feed subscribed at exactly this URL (surrounding space ignored)."""
-        rows = self._read(f"SELECT {_COLUMNS} FROM feeds WHERE url = ?", (url.strip(),))
-        return _feed(rows[0]) if rows else None
+        rows = self._read(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url.strip(),))
+        return feed_from_row(rows[0]) if rows else None
 
     def get(self, feed_id: int) -> Feed | None:
-        rows = self._read(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
-        return _feed(rows[0]) if rows else None
+        rows = self._read(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        return feed_from_row(rows[0]) if rows else None
 
     def remove(self, feed_id: int) -> bool:
         """Unsubscribe (and forget its seen entries); False if there is no such feed."""
@@ -219,15 +146,17 @@ class FeedRegistry:
 
     def list(self) -> list[Feed]:
         """Every feed, oldest subscription first."""
-        return [_feed(row) for row in self._read(f"SELECT {_COLUMNS} FROM feeds ORDER BY id")]
+        return [
+            feed_from_row(row) for row in self._read(f"SELECT {COLUMNS} FROM feeds ORDER BY id")
+        ]
 
     def due(self, now: dt.datetime) -> builtins.list[Feed]:
         """The feeds whose next poll is at or before ``now``, most overdue first."""
         rows = self._read(
-            f"SELECT {_COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
-            (_ts(now),),
+            f"SELECT {COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
+            (to_epoch(now),),
         )
-        return [_feed(row) for row in rows]
+        return [feed_from_row(row) for row in rows]
 
     def seen_entries(self, feed_id: int, keys: Collection[str]) -> dict[str, dt.datetime | None]:
         """Of ``keys``, those already read from the feed, with the date they were read at."""
@@ -240,7 +169,7 @@ class FeedRegistry:
                 f"SELECT key, updated FROM entries WHERE feed_id = ? AND key IN ({marks})",
                 (feed_id, *part),
             )
-            found.update((row["key"], _dt(row["updated"])) for row in rows)
+            found.update((row["key"], from_epoch(row["updated"])) for row in rows)
         return found
 
     def record_success(
@@ -265,18 +194,26 @@ class FeedRegistry:
                 "UPDATE feeds SET etag = ?, last_modified = ?, title = COALESCE(?, title), "
                 "last_polled_at = ?, last_ok_at = ?, last_error = NULL, failures = 0, "
                 "next_poll_at = ? WHERE id = ?",
-                (etag, last_modified, title, _ts(now), _ts(now), _ts(now) + interval, feed_id),
+                (
+                    etag,
+                    last_modified,
+                    title,
+                    to_epoch(now),
+                    to_epoch(now),
+                    to_epoch(now) + interval,
+                    feed_id,
+                ),
             )
             conn.executemany(
                 "INSERT INTO entries (feed_id, key, updated, first_seen) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT(feed_id, key) DO UPDATE SET updated = excluded.updated",
                 [
-                    (feed_id, key, None if updated is None else _ts(updated), _ts(now))
+                    (feed_id, key, None if updated is None else to_epoch(updated), to_epoch(now))
                     for key, updated in seen
                 ],
             )
-            feed = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
-            return _feed(feed.fetchone())
+            feed = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+            return feed_from_row(feed.fetchone())
 
     def record_failure(self, feed_id: int, *, now: dt.datetime, error: str) -> Feed | None:
         """A poll failed: count it, keep ``error`` and back off. After ``n`` failures in a row
@@ -294,10 +231,10 @@ class FeedRegistry:
             conn.execute(
                 "UPDATE feeds SET last_polled_at = ?, last_error = ?, failures = ?, "
                 "next_poll_at = ? WHERE id = ?",
-                (_ts(now), error, failures, _ts(now) + wait, feed_id),
+                (to_epoch(now), error, failures, to_epoch(now) + wait, feed_id),
             )
-            feed = conn.execute(f"SELECT {_COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
-            return _feed(feed.fetchone())
+            feed = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+            return feed_from_row(feed.fetchone())
 
     def close(self) -> None:
         with self._lock:
