@@ -14,7 +14,16 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from index.articles import ParsedArticle
-from index.errors import FeedError, FetchError, NewsBotError
+from index.errors import (
+    ArticleError,
+    ContentTypeError,
+    FeedError,
+    FetchError,
+    FetchTooLargeError,
+    HttpStatusError,
+    NewsBotError,
+    UrlRefusedError,
+)
 from index.feeds.entries import (
     ParsedFeed,
     article_from_entry,
@@ -108,8 +117,9 @@ def poll_feed(
 ) -> FeedPollResult:
     """Poll one feed once: conditional GET, then fetch and ingest its new or changed entries
     (at most the ``max_entries`` newest). A feed that cannot be read is recorded as failed
-    (not raised); entries whose fetch failed are not marked read, so the next poll retries
-    them (that poll is then unconditional)."""
+    (not raised); entries whose fetch failed for a passing reason (timeout, 5xx) are not
+    marked read, so the next poll retries them (that poll is then unconditional); a lasting
+    failure (404, no article text) is reported once and not retried."""
     now = _now(now)
     try:
         fetched = fetcher.fetch(
@@ -164,6 +174,15 @@ def poll_feed(
     return FeedPollResult(after or feed, report, entries=entries)
 
 
+def is_permanent(error: NewsBotError) -> bool:
+    """Whether an entry's failure would repeat on every poll (a 404, a page with no article
+    text, a refused URL...), as opposed to a timeout, a 5xx or a dropped connection."""
+    if isinstance(error, HttpStatusError):
+        status = int(error.params.get("status", 0))
+        return 400 <= status < 500 and status not in (408, 425, 429)
+    return isinstance(error, ArticleError | ContentTypeError | UrlRefusedError | FetchTooLargeError)
+
+
 @dataclass(slots=True)
 class _Read:
     """The entries of one poll: articles to ingest, entries now read, fetches that failed."""
@@ -213,7 +232,10 @@ def _read_entries(
             except NewsBotError as e:
                 logger.info("entry %s of %s failed: %s", link, feed.url, e)
                 report.rejected.append((link, e.user_message))
-                read.failed += 1
+                if is_permanent(e):
+                    read.seen.append((key, version))  # retrying would fail the same way
+                else:
+                    read.failed += 1
                 continue
             except Exception:
                 logger.exception("entry %s of %s failed unexpectedly", link, feed.url)

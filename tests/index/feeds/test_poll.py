@@ -322,13 +322,14 @@ def test_an_entry_without_a_date_is_indexed_with_a_warning(poller: Poller) -> No
     assert poller.store.articles()[0].date is None
 
 
-def test_a_failed_entry_is_reported_and_retried_next_poll(poller: Poller) -> None:
+def test_an_entry_that_failed_for_a_passing_reason_is_retried_next_poll(poller: Poller) -> None:
     sub = poller.add(RSS_URL, rss(item("flood"), item("dam")), etag='"v1"')
-    poller.page("flood", story("flood"))  # the dam page is missing: 404
+    poller.page("flood", story("flood"))
+    poller.fetcher.routes[link("dam")] = FetchTimeoutError("no answer")
     result = poller.poll(sub.id)
     assert result.ok, "the feed was read"
     assert result.report.added == [link("flood")]
-    assert result.report.rejected == [(link("dam"), HTTP_404)]
+    assert result.report.rejected == [(link("dam"), "The server did not answer in time.")]
     assert result.feed.etag is None, "no 304 may hide the failed entry next time"
     poller.page("dam", story("dam"))
     again = poller.poll(sub.id, now=at(10))
@@ -337,6 +338,18 @@ def test_a_failed_entry_is_reported_and_retried_next_poll(poller: Poller) -> Non
     assert again.report.added == [link("dam")] and again.report.rejected == []
     assert again.feed.etag == '"v1"'
     assert poller.poll(sub.id, now=at(20)).not_modified
+
+
+def test_an_entry_that_failed_for_good_is_reported_once(poller: Poller) -> None:
+    sub = poller.add(RSS_URL, rss(item("flood"), item("dam")), etag='"v1"')
+    poller.page("flood", story("flood"))  # the dam page is missing: 404
+    result = poller.poll(sub.id)
+    assert result.report.rejected == [(link("dam"), HTTP_404)]
+    assert result.feed.etag == '"v1"', "nothing to retry: the validators are kept"
+    poller.fetcher.routes[RSS_URL] = feed(RSS_URL, rss(item("flood"), item("dam")), etag='"v2"')
+    again = poller.poll(sub.id, now=at(10))
+    assert poller.fetcher.urls() == [RSS_URL], "the 404 entry is not fetched again"
+    assert again.report.rejected == []
 
 
 def test_only_the_newest_entries_are_read(poller: Poller) -> None:
