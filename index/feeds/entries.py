@@ -19,7 +19,15 @@ import feedparser
 import trafilatura
 
 from index.articles import ParsedArticle, article_from_body
-from index.errors import FeedError
+from index.errors import (
+    ArticleError,
+    ContentTypeError,
+    FeedError,
+    FetchTooLargeError,
+    HttpStatusError,
+    NewsBotError,
+    UrlRefusedError,
+)
 from index.web.base import FetchResult
 
 logger = logging.getLogger(__name__)
@@ -172,3 +180,12 @@ def complete_article(
     if not changes:
         return parsed
     return ParsedArticle(dataclasses.replace(article, **changes), parsed.warnings)
+
+
+def is_permanent(error: NewsBotError) -> bool:
+    """Whether an entry's failure would repeat on every poll (a 404, a page with no article
+    text, a refused URL...), as opposed to a timeout, a 5xx or a dropped connection."""
+    if isinstance(error, HttpStatusError):
+        status = int(error.params.get("status", 0))
+        return 400 <= status < 500 and status not in (408, 425, 429)
+    return isinstance(error, ArticleError | ContentTypeError | UrlRefusedError | FetchTooLargeError)

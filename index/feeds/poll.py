@@ -14,16 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from index.articles import ParsedArticle
-from index.errors import (
-    ArticleError,
-    ContentTypeError,
-    FeedError,
-    FetchError,
-    FetchTooLargeError,
-    HttpStatusError,
-    NewsBotError,
-    UrlRefusedError,
-)
+from index.errors import FeedError, FetchError, NewsBotError
 from index.feeds.entries import (
     ParsedFeed,
     article_from_entry,
@@ -31,6 +22,7 @@ from index.feeds.entries import (
     entry_key,
     entry_link,
     entry_version,
+    is_permanent,
     newest,
     parse_feed,
 )
@@ -172,15 +164,6 @@ def poll_feed(
         len(report.rejected),
     )
     return FeedPollResult(after or feed, report, entries=entries)
-
-
-def is_permanent(error: NewsBotError) -> bool:
-    """Whether an entry's failure would repeat on every poll (a 404, a page with no article
-    text, a refused URL...), as opposed to a timeout, a 5xx or a dropped connection."""
-    if isinstance(error, HttpStatusError):
-        status = int(error.params.get("status", 0))
-        return 400 <= status < 500 and status not in (408, 425, 429)
-    return isinstance(error, ArticleError | ContentTypeError | UrlRefusedError | FetchTooLargeError)
 
 
 @dataclass(slots=True)
