@@ -15,6 +15,7 @@ from bot.factory import build_components
 from bot.library_index import build_fetcher
 from bot.settings import Settings
 from index.embedding.fake import FakeEmbedder
+from index.errors import FetchTimeoutError
 from index.feeds.registry import FeedRegistry, registry_path
 from index.web.fetch import HttpFetcher
 from tests.index.feeds.fakes import FakeFetcher, feed, page
@@ -118,7 +119,8 @@ def test_poll_indexes_new_entries_and_reports_failures(
 ) -> None:
     fetcher = FakeFetcher()
     fetcher.routes[RSS_URL] = feed(RSS_URL, rss("flood", "dam"))
-    fetcher.routes[link("flood")] = page(link("flood"), story("flood"))  # dam: 404
+    fetcher.routes[link("flood")] = page(link("flood"), story("flood"))
+    fetcher.routes[link("dam")] = FetchTimeoutError("no answer")  # retried next poll
     fetcher.routes[BAD_URL] = feed(BAD_URL, "<html><body>not a feed</body></html>")
     feeds_add(settings, RSS_URL)
     feeds_add(settings, BAD_URL)
@@ -128,7 +130,7 @@ def test_poll_indexes_new_entries_and_reports_failures(
         "added 1, updated 0, skipped 0, failed 2",
         f"  failed feed {BAD_URL}: The feed could not be read: it is not a well-formed RSS or "
         "Atom feed.",
-        f"  failed {link('dam')}: {HTTP_404}",
+        f"  failed {link('dam')}: The server did not answer in time.",
     ]
     assert not fetcher.closed, "a fetcher passed in is the caller's to close"
     assert indexed(settings) == [link("flood")]

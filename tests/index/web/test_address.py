@@ -75,7 +75,7 @@ def test_a_redirect_from_a_public_site_to_a_private_address_is_refused() -> None
     asked: list[str] = []
 
     def answer(request: httpx.Request) -> httpx.Response:
-        asked.append(str(request.url))
+        asked.append(f"{request.url} Host: {request.headers['host']}")
         return httpx.Response(302, headers={"Location": "http://127.0.0.1:9/admin"})
 
     policy = FetchPolicy(per_host_interval_s=0)
@@ -83,7 +83,8 @@ def test_a_redirect_from_a_public_site_to_a_private_address_is_refused() -> None
     fetcher = HttpFetcher(policy, resolve=public_resolver, transport=transport)
     with fetcher, pytest.raises(UrlRefusedError):
         fetcher.fetch("https://news.example.org/story")
-    assert asked == ["https://news.example.org/story"]
+    # (sent to the address that was checked, under the site's name)
+    assert asked == ["https://93.184.216.34/story Host: news.example.org"]
 
 
 def test_a_public_site_is_fetched_without_private_access() -> None:
