@@ -145,11 +145,16 @@ def fill_sentence_cache(dataset: Dataset) -> None:
     started = time.perf_counter()
     components = dataset.components
     cache = components.sentence_cache
-    n = embed_sentences(articles_of(components), embedder=components.embedder, cache=cache)
+    n = embed_sentences(
+        articles_of(components),
+        embedder=components.embedder,
+        cache=cache,
+        pieces=components.settings.ingest.embed_pieces,
+    )
     if n:
         print(f"embedded {n} missing sentence vectors in {time.perf_counter() - started:.0f} s")
     live, snapshot = _snapshot(dataset.cache, components.embedder.name)
-    if not snapshot.exists():
+    if n or not snapshot.exists():  # (ingest now embeds more: keep that state)
         with closing(sqlite3.connect(live)) as src, closing(sqlite3.connect(snapshot)) as dst:
             src.backup(dst)
 

@@ -31,7 +31,7 @@ from bot.factory import ingest as ingest_into
 from bot.settings import Settings
 from index.articles import iter_article_files, read_article_file
 from index.chunking import chunk_article, split_sentences
-from index.ingest import embedding_text
+from index.ingest import embed_sentences, embedding_text
 
 QUESTION = "how many drones were intercepted?"
 
@@ -66,8 +66,17 @@ def percentiles(values: list[float]) -> str:
 
 
 def only_ingest_vectors(comps: Components) -> None:
-    """Drop what earlier questions added to the sentence cache (clause vectors), keeping what
-    ingest stores (whole sentences), so a first-time figure really is first-time."""
+    """Leave the sentence cache as ingest leaves it, so a first-time figure really is
+    first-time: with ``ingest.embed_pieces`` the clause pieces are ingest's too (embedded here
+    if an older index lacks them); without, drop what earlier questions added."""
+    if comps.settings.ingest.embed_pieces:
+        started = time.perf_counter()
+        articles = [comps.store.get_article(a.id) for a in comps.store.articles()]
+        added = embed_sentences(articles, embedder=comps.embedder, cache=comps.sentence_cache)
+        if added:
+            took = time.perf_counter() - started
+            print(f"(embedded {added} sentence pieces an older index lacked, {took:.0f} s)")
+        return
     path = index_dir(comps.settings.data_dir, comps.embedder.name) / "sentences.sqlite"
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("DELETE FROM vectors WHERE key NOT LIKE '%:0'")

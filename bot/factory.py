@@ -24,6 +24,7 @@ from bot.answering.span_reader import SpanReader
 from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
+from index.embedding.query_cache import QueryCachingEmbedder
 from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
 from index.lexical import LexicalIndex
@@ -147,6 +148,7 @@ def ingest_options(settings: Settings, *, progress: bool | None = None) -> Inges
         chunk_overlap=settings.chunking.overlap_sentences,
         batch_chunks=max(settings.embedding.batch_size * 4, 64),
         progress=progress,
+        embed_pieces=settings.ingest.embed_pieces,
     )
 
 
@@ -195,11 +197,14 @@ def build_components(
     store = open_store(directory, embedder.name, embedder.dim, policy)
     lexical = LexicalIndex(store)
     s = settings.search
+    # The search and the reader both need the question's vector: embed it once.
+    questions = QueryCachingEmbedder(embedder)
     searcher = HybridSearcher(
-        store, embedder, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
+        store, questions, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
     )
     sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
-    answerer = build_answerer(settings, searcher, build_reader(settings, embedder, sentence_cache))
+    reader = build_reader(settings, questions, sentence_cache)
+    answerer = build_answerer(settings, searcher, reader)
     return Components(settings, embedder, store, sentence_cache, searcher, answerer)
 
 

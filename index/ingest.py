@@ -20,7 +20,7 @@ from index.articles import ParsedArticle, iter_article_files, read_article_file
 from index.chunking import chunk_article, split_sentences
 from index.embedding.base import Embedder
 from index.errors import ArticleError
-from index.pieces import piece_key
+from index.pieces import dense_pieces, piece_key
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.common import is_revision
@@ -41,6 +41,7 @@ class IngestOptions:
     chunk_overlap: int = 1
     batch_chunks: int = 256
     progress: bool | None = None  # None: a bar only on an interactive terminal
+    embed_pieces: bool = True  # also the clause pieces the reader scores (faster answers)
 
 
 def ingest_paths(
@@ -126,10 +127,24 @@ def ingest_articles(
         batch.append((name, article, chunks))
         pending += len(chunks)
         if pending >= options.batch_chunks:
-            _flush(batch, store=store, embedder=embedder, report=report, cache=sentence_cache)
+            _flush(
+                batch,
+                store=store,
+                embedder=embedder,
+                report=report,
+                cache=sentence_cache,
+                pieces=options.embed_pieces,
+            )
             batch, pending = [], 0
     if batch:
-        _flush(batch, store=store, embedder=embedder, report=report, cache=sentence_cache)
+        _flush(
+            batch,
+            store=store,
+            embedder=embedder,
+            report=report,
+            cache=sentence_cache,
+            pieces=options.embed_pieces,
+        )
     return report
 
 
@@ -140,6 +155,7 @@ def _flush(
     embedder: Embedder,
     report: IngestReport,
     cache: SentenceVectorCache | None,
+    pieces: bool = True,
 ) -> None:
     texts = [embedding_text(a, c) for _, a, chunks in batch for c in chunks]
     vectors = (
@@ -165,19 +181,29 @@ def _flush(
         # Unchanged articles too: a crash between the store's write and the cache's would
         # otherwise leave an indexed article whose sentences are never cached (only the
         # missing ones are embedded).
-        embed_sentences([a for _, a, _ in batch], embedder=embedder, cache=cache)
+        embed_sentences([a for _, a, _ in batch], embedder=embedder, cache=cache, pieces=pieces)
 
 
 def embed_sentences(
-    articles: Sequence[Article], *, embedder: Embedder, cache: SentenceVectorCache
+    articles: Sequence[Article],
+    *,
+    embedder: Embedder,
+    cache: SentenceVectorCache,
+    pieces: bool = True,
 ) -> int:
-    """Store the whole-sentence vector (piece 0) of every sentence not cached yet."""
+    """Store the vectors of every sentence not cached yet: the whole sentence (piece 0) and,
+    with ``pieces``, the clause pieces the reader scores for its best sentences (the same keys
+    and texts, so a question finds them instead of embedding them)."""
     keys: list[str] = []
     texts: list[str] = []
     for article in articles:
-        for span in split_sentences(article.text):
-            keys.append(piece_key(article.id, span.start, span.end, 0))
-            texts.append(span.slice(article.text))
+        spans = split_sentences(article.text)
+        for i, span in enumerate(spans):
+            text = span.slice(article.text)
+            previous = spans[i - 1].slice(article.text) if i > 0 else ""
+            for j, piece in enumerate(dense_pieces(text, previous) if pieces else [text]):
+                keys.append(piece_key(article.id, span.start, span.end, j))
+                texts.append(piece)
     known = cache.get_many(keys)
     todo = [i for i, key in enumerate(keys) if key not in known]
     if todo:

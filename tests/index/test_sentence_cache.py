@@ -16,6 +16,14 @@ from index.store.memory import MemoryStore
 from tests.conftest import SAMPLE_ARTICLE
 
 
+def _piece_count(text: str) -> int:
+    spans = split_sentences(text)
+    return sum(
+        len(dense_pieces(s.slice(text), spans[i - 1].slice(text) if i else ""))
+        for i, s in enumerate(spans)
+    )
+
+
 def test_vectors_survive_reopening(tmp_path: Path) -> None:
     cache = SentenceVectorCache(tmp_path / "s.sqlite", 4)
     vec = np.array([1, 2, 3, 4], dtype=np.float32)
@@ -46,7 +54,7 @@ def test_ingest_embeds_every_sentence_so_questions_need_not(tmp_path: Path) -> N
     )
     article = store.get_article(store.articles()[0].id)
     spans = split_sentences(article.text)
-    assert len(cache) == len(spans)
+    assert len(cache) == _piece_count(article.text)  # every sentence and its clause pieces
     vectors = SentenceVectors(embedder, cache)
     keys = [piece_key(article.id, s.start, s.end, 0) for s in spans]
     texts = [s.slice(article.text) for s in spans]
@@ -71,7 +79,7 @@ def test_an_indexed_article_missing_from_the_cache_is_cached_by_the_next_ingest(
     )
     assert report.added == [] and len(report.skipped) == 1
     article = store.get_article(store.articles()[0].id)
-    assert len(cache) == len(split_sentences(article.text))
+    assert len(cache) == _piece_count(article.text)
     calls = len(embedder.history)
     ingest_paths(
         [SAMPLE_ARTICLE], store=store, embedder=embedder, options=options, sentence_cache=cache
@@ -104,3 +112,29 @@ def test_dense_pieces() -> None:
         "They are essential.",
         "Rare earth minerals include lithium. They are essential.",
     ]
+
+
+def test_after_ingest_a_first_question_embeds_only_itself(tmp_path: Path) -> None:
+    """With the clause pieces embedded at ingest, answering a new question embeds the question
+    and nothing else (the reader finds every piece it scores in the cache)."""
+    from bot.factory import build_components
+    from bot.settings import Settings
+
+    embedder = FakeEmbedder()
+    settings = Settings(data_dir=tmp_path)
+    components = build_components(settings, embedder=embedder)
+    try:
+        ingest_paths(
+            [SAMPLE_ARTICLE],
+            store=components.store,
+            embedder=embedder,
+            options=IngestOptions(progress=False),
+            sentence_cache=components.sentence_cache,
+        )
+        before = len(embedder.history)
+        answer = components.answerer.answer("How many drones were intercepted?")
+        assert answer.answer is not None and "37" in answer.answer
+        assert [kind for kind, _ in embedder.history[before:]] == ["query"]
+    finally:
+        components.store.close()
+        components.sentence_cache.close()
