@@ -6,6 +6,7 @@ mid-ingest leaves every earlier batch indexed and nothing half-written.
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from collections.abc import Iterable, Sequence
@@ -108,6 +109,14 @@ def ingest_articles(
     batch: list[tuple[str, Article, list[Chunk]]] = []
     seen: dict[str, str] = {}
     pending = 0
+    flush = functools.partial(
+        _flush,
+        store=store,
+        embedder=embedder,
+        report=report,
+        cache=sentence_cache,
+        pieces=options.embed_pieces,
+    )
     for name, item in parsed:
         article = item.article
         report.warnings.extend((name, w) for w in item.warnings)
@@ -127,24 +136,10 @@ def ingest_articles(
         batch.append((name, article, chunks))
         pending += len(chunks)
         if pending >= options.batch_chunks:
-            _flush(
-                batch,
-                store=store,
-                embedder=embedder,
-                report=report,
-                cache=sentence_cache,
-                pieces=options.embed_pieces,
-            )
+            flush(batch)
             batch, pending = [], 0
     if batch:
-        _flush(
-            batch,
-            store=store,
-            embedder=embedder,
-            report=report,
-            cache=sentence_cache,
-            pieces=options.embed_pieces,
-        )
+        flush(batch)
     return report
 
 
