@@ -1,0 +1,167 @@
+"""The answering groups of ``Settings``: evidence and decline bounds, the reranker, the reader.
+
+(Split from ``bot/settings.py`` to keep modules small; ``Settings`` nests them.)
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Group(BaseModel):
+    """A nested settings group: unknown keys are an error, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class AnswerSettings(Group):
+    min_evidence: float = Field(
+        default=0.35,
+        ge=0.0,
+        le=1.0,
+        description="Evidence score below which the bot declines. This and the next four were "
+        "chosen together by bench/calibrate.py on seed_dev+bbc_dev (en): 34 of 47 handled.",
+    )
+    min_coverage: float = Field(
+        default=0.25,
+        ge=0.0,
+        le=1.0,
+        description="Least rarity-weighted share of the question's terms the evidence and its "
+        "context must hold, unless its meaning matches strongly (calibrated on the dev sets).",
+    )
+    strong_dense: float = Field(
+        default=0.55,
+        ge=0.0,
+        le=1.0,
+        description="Sentence similarity above which low term coverage is accepted (paraphrases).",
+    )
+    min_names: float = Field(
+        default=1.0,
+        ge=0.0,
+        le=1.0,
+        description="Least share of the question's names, numbers and dates that the evidence "
+        "or its article header must hold.",
+    )
+    min_answer_type: float = Field(
+        default=0.0,
+        ge=0.0,
+        le=1.0,
+        description="Least strength of an answer of the asked kind in the evidence (a 'how "
+        "many' question needs a number).",
+    )
+    min_cross_lingual: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="Evidence score below which a question in another language than the "
+        "articles is declined (multilingual profile; seed_dev uk/ru: answerable 0.51-0.68, "
+        "unanswerable at most 0.49).",
+    )
+    refine: int = Field(
+        default=2,
+        ge=0,
+        le=50,
+        description="Best sentences rescored with their clause vectors (computed at question "
+        "time). Chosen on the dev sets: 2, 3 and 6 give the same answers on seed_dev (en 14/14) "
+        "and bbc_dev (13/24, declines 5/6), 1 loses 4; 2 costs one exact short answer on "
+        "bbc_dev (EM 37.5% vs 41.7%) for a lower first-ask p50 (87 vs 95 ms, 1 thread).",
+    )
+    max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
+    more_passages: int = Field(
+        default=3, ge=0, le=10, description="Further passages kept for 'More sources'."
+    )
+
+
+class RerankSettings(Group):
+    kind: Literal["trained", "crossencoder", "none"] = Field(
+        default="none",
+        description="trained: the cross-encoder shipped in bot/weights/reranker (see its model "
+        "card); crossencoder: a local sentence-transformers CrossEncoder folder (model); none: "
+        "the feature-based reader decides alone (the fallback).",
+    )
+    model: str = Field(
+        default="",
+        description="Model folder: required for crossencoder; for trained, another folder made "
+        "by `newsbot train reranker` (empty: the shipped one).",
+    )
+    weight: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="Share of the reranker's score in the blend. This, min_score and strong "
+        "were chosen by bench/calibrate_trained.py on seed_dev, bbc_dev and 300 questions of "
+        "held-out SQuAD training titles (17/17, 18/30, 175/300 handled; features alone: 17/17, "
+        "18/30, 168/300).",
+    )
+    top: int = Field(default=8, ge=1, le=100, description="Sentences the reranker rescores.")
+    batch_size: int = Field(default=32, ge=1, description="Pairs per reranker batch.")
+    max_length: int = Field(
+        default=256,
+        ge=16,
+        description="Tokens per (question, sentence) for a crossencoder (a trained model uses "
+        "the length it was trained with).",
+    )
+    int8: bool = Field(
+        default=False, description="Quantise the trained reranker's linear layers to int8."
+    )
+    min_score: float = Field(
+        default=0.45,
+        ge=0.0,
+        le=1.0,
+        description="With a reranker, the evidence score (the blend) below which the bot "
+        "declines; answer.min_evidence applies without one.",
+    )
+    strong: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.01,
+        description="Reranker probability above which the word checks (term coverage, the "
+        "counted thing of 'how many X') are waived for paraphrases; above 1: never.",
+    )
+
+
+class ReaderSettings(Group):
+    kind: Literal["extractive", "qa"] = Field(
+        default="extractive",
+        description="extractive: the feature-based reader; qa: a local extractive QA model.",
+    )
+    qa_model: str = Field(
+        default="",
+        description="A local transformers AutoModelForQuestionAnswering folder (kind=qa).",
+    )
+    null_margin: float = Field(
+        default=0.0, description="How far the QA model's no-answer score must win to abstain."
+    )
+    span: Literal["trained", "features"] = Field(
+        default="trained",
+        description="The short answer inside the chosen sentence: trained, the span reader "
+        "shipped in bot/weights/reader; features: the rule-based span finder (the fallback).",
+    )
+    span_model: str = Field(
+        default="",
+        description="Another folder made by `newsbot train reader` (empty: the shipped one).",
+    )
+    span_top: int = Field(
+        default=1,
+        ge=1,
+        le=20,
+        description="Best sentences the span reader reads (1: the answer's; more only feeds "
+        "the 'sources disagree' check with model spans, at a cost per sentence).",
+    )
+    span_int8: bool = Field(
+        default=True,
+        description="Quantise the span reader's linear layers to int8 (dynamic). Same answers "
+        "on bbc_dev (13/24, declines 5/6) and SQuAD (EM 37.7 vs 37.0 on 300 questions) as fp32, "
+        "p50 59 vs 104 ms on bbc_dev.",
+    )
+    max_no_answer: float = Field(
+        default=0.85,
+        ge=0.0,
+        le=1.0,
+        description="The span reader's no-answer probability above which the bot declines. "
+        "Chosen by bench/calibrate_trained.py (span reader, no reranker): seed_dev 17/17, "
+        "bbc_dev 18/30, held-out SQuAD training titles 177/300 handled (features alone: 17/17, "
+        "18/30, 168/300; 5 more false declines there, 14 more right ones).",
+    )
