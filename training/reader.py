@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.answering.span_decoding import decode_window, sentence_mask
+from bot.answering.span_decoding import decode_window, encode_windows, sentence_mask
 from bot.squad import exact_match, f1
 from training.common import base_model, finish, split_questions
 from training.loop import Encoded, Recipe, train
@@ -77,16 +77,9 @@ def validate(
     pos = neg = neg_ok = pos_declined = 0
     for lo in range(0, len(examples), 32):
         batch = examples[lo : lo + 32]
-        enc = tokenizer(
-            [e.question for e in batch],
-            [e.context for e in batch],
-            truncation="only_second",
-            max_length=max_length,
-            padding=True,
-            return_offsets_mapping=True,
-            return_tensors="pt",
+        enc, offsets = encode_windows(
+            tokenizer, [e.question for e in batch], [e.context for e in batch], max_length
         )
-        offsets = enc.pop("offset_mapping").tolist()
         with torch.inference_mode():
             out = model(**enc)
         for row, ex in enumerate(batch):

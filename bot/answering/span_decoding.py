@@ -40,12 +40,14 @@ def best_span(
 
 
 def encode_windows(
-    tokenizer: Any, question: str, contexts: Sequence[str], max_length: int
+    tokenizer: Any, question: str | Sequence[str], contexts: Sequence[str], max_length: int
 ) -> tuple[Any, list[list[tuple[int, int]]]]:
     """Tokenise (question, context) pairs for a QA head, padded, as torch tensors; returns
-    the encoding (without offsets) and each row's character offsets into its context."""
+    the encoding (without offsets) and each row's character offsets into its context.
+    ``question`` is one question for every context, or one per context."""
+    questions = [question] * len(contexts) if isinstance(question, str) else list(question)
     enc = tokenizer(
-        [question] * len(contexts),
+        questions,
         list(contexts),
         truncation="only_second",
         max_length=max_length,
