@@ -15,7 +15,7 @@ from bot.factory import build_components
 from bot.library_index import build_fetcher, ingest_fn_for, open_registry
 from bot.settings import Settings
 from index.embedding.base import Embedder
-from index.feeds.poll import poll_all
+from index.feeds.poll import poll_registry
 from index.feeds.registry import Feed, FeedRegistry
 from index.web.base import Fetcher
 
@@ -86,7 +86,7 @@ def feeds_poll(
         components = build_components(settings, embedder=embedder)
         web = fetcher or build_fetcher(settings)
         try:
-            done = poll_all(
+            done = poll_registry(
                 registry,
                 fetcher=web,
                 ingest_fn=ingest_fn_for(components),

@@ -21,7 +21,7 @@ from bot.library import FeedView, LibraryStats, PollSummary, Removal
 from bot.settings import Settings
 from index.articles import ParsedArticle
 from index.errors import NewsBotError
-from index.feeds.poll import IngestFn, poll_all, poll_due
+from index.feeds.poll import IngestFn, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 from index.ingest import ingest_articles
 from index.types import ArticleInfo, IngestReport
@@ -189,10 +189,10 @@ class IndexLibrary:
         return [self._view(feed) for feed in self._registry.list()]
 
     def poll(self, *, due_only: bool = True) -> PollSummary:
-        run = poll_due if due_only else poll_all
         with self._lock:
-            done = run(
+            done = poll_registry(
                 self._registry,
+                due_only=due_only,
                 fetcher=self._fetcher,
                 ingest_fn=self._ingest,
                 max_entries=self._max_entries,

@@ -4,10 +4,9 @@ from index.feeds.poll import (
     FeedPollResult,
     IngestFn,
     PollRound,
-    poll_all,
-    poll_due,
     poll_feed,
     poll_feeds,
+    poll_registry,
 )
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 
@@ -17,9 +16,8 @@ __all__ = [
     "FeedRegistry",
     "IngestFn",
     "PollRound",
-    "poll_all",
-    "poll_due",
     "poll_feed",
     "poll_feeds",
+    "poll_registry",
     "registry_path",
 ]

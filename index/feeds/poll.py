@@ -266,37 +266,20 @@ def poll_feeds(
     return PollRound(results, combined)
 
 
-def poll_due(
+def poll_registry(
     registry: FeedRegistry,
     *,
     fetcher: Fetcher,
     ingest_fn: IngestFn,
     max_entries: int,
+    due_only: bool = False,
     now: dt.datetime | None = None,
 ) -> PollRound:
-    """Poll the feeds whose next poll time has come (for a repeating job)."""
-    due = registry.due(_now(now))
+    """Poll every feed once (``newsbot feeds poll``, ``/feeds poll``), or with ``due_only``
+    only those whose next poll time has come (the repeating job)."""
+    feeds = registry.due(_now(now)) if due_only else registry.list()
     return poll_feeds(
-        due,
-        fetcher=fetcher,
-        registry=registry,
-        ingest_fn=ingest_fn,
-        max_entries=max_entries,
-        now=now,
-    )
-
-
-def poll_all(
-    registry: FeedRegistry,
-    *,
-    fetcher: Fetcher,
-    ingest_fn: IngestFn,
-    max_entries: int,
-    now: dt.datetime | None = None,
-) -> PollRound:
-    """Poll every feed once, due or not (``newsbot feeds poll``, ``/feeds poll``)."""
-    return poll_feeds(
-        registry.list(),
+        feeds,
         fetcher=fetcher,
         registry=registry,
         ingest_fn=ingest_fn,

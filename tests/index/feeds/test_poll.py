@@ -11,7 +11,7 @@ import pytest
 from index.articles import ParsedArticle
 from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError, StoreError
-from index.feeds.poll import FeedPollResult, IngestFn, poll_all, poll_due, poll_feed
+from index.feeds.poll import FeedPollResult, IngestFn, poll_feed, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 from index.ingest import IngestOptions, ingest_articles
 from index.store.memory import MemoryStore
@@ -235,7 +235,7 @@ def test_a_malformed_or_empty_feed_fails_backs_off_and_the_others_go_on(poller: 
     empty = poller.add("https://empty.example.org/rss", rss())
     good = poller.add(RSS_URL, rss(item("flood")))
     poller.page("flood", story("flood"))
-    done = poll_all(
+    done = poll_registry(
         poller.registry,
         fetcher=poller.fetcher,
         ingest_fn=poller.ingest,
@@ -251,8 +251,9 @@ def test_a_malformed_or_empty_feed_fails_backs_off_and_the_others_go_on(poller: 
         assert failing is not None
         assert (failing.failures, failing.last_error) == (n, NO_ENTRIES)
         waits.append(failing.next_poll_at - failing.last_polled_at)  # type: ignore[operator]
-        poll_due(
+        poll_registry(
             poller.registry,
+            due_only=True,
             fetcher=poller.fetcher,
             ingest_fn=poller.ingest,
             max_entries=10,
@@ -269,7 +270,7 @@ def test_a_feed_that_cannot_be_fetched_is_recorded(poller: Poller) -> None:
     poller.fetcher.routes[slow.url] = FetchTimeoutError("no answer")
     odd = poller.add("https://odd.example.org/rss")
     poller.fetcher.routes[odd.url] = RuntimeError("a bug in a fetcher")
-    done = poll_all(
+    done = poll_registry(
         poller.registry, fetcher=poller.fetcher, ingest_fn=poller.ingest, max_entries=5, now=T0
     )
     assert done.all_failed
@@ -404,12 +405,22 @@ def test_poll_due_polls_only_the_feeds_that_are_due(poller: Poller) -> None:
     later = poller.add(ATOM_URL, atom("2025-02-03T10:00:00Z"), content_type="application/atom+xml")
     poller.page("dam", story("dam"))
     poller.fetcher.calls.clear()
-    done = poll_due(
-        poller.registry, fetcher=poller.fetcher, ingest_fn=poller.ingest, max_entries=5, now=at(5)
+    done = poll_registry(
+        poller.registry,
+        due_only=True,
+        fetcher=poller.fetcher,
+        ingest_fn=poller.ingest,
+        max_entries=5,
+        now=at(5),
     )
     assert [r.feed.id for r in done.results] == [later.id]
     assert done.report.added == [link("dam")]
-    done = poll_due(
-        poller.registry, fetcher=poller.fetcher, ingest_fn=poller.ingest, max_entries=5, now=at(10)
+    done = poll_registry(
+        poller.registry,
+        due_only=True,
+        fetcher=poller.fetcher,
+        ingest_fn=poller.ingest,
+        max_entries=5,
+        now=at(10),
     )
     assert [r.feed.id for r in done.results] == [first.id]
