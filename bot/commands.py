@@ -27,8 +27,10 @@ from index.web.base import Fetcher
 logger = logging.getLogger(__name__)
 
 
-def _ready(settings: Settings, *, data_dir: Path | None = None) -> Components:
-    components = build_components(settings, data_dir=data_dir)
+def _ready(
+    settings: Settings, *, data_dir: Path | None = None, embedder: Embedder | None = None
+) -> Components:
+    components = build_components(settings, data_dir=data_dir, embedder=embedder)
     report = ensure_corpus(components)
     if report is not None:
         print(format_report(report), file=sys.stderr)
@@ -52,19 +54,25 @@ def format_report(report: IngestReport, *, failed: Mapping[str, str] | None = No
     return "\n".join(lines)
 
 
-def run(settings: Settings) -> int:
-    """The Telegram bot when a token is configured, else the console chat."""
-    components = _ready(settings)
+def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
+    """The Telegram bot when a token is configured, else the console chat (``embedder``
+    replaces the configured one, for tests)."""
+    components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
+            from bot.telegram.journal import UpdateJournal
 
             library = build_library(components)
+            journal = UpdateJournal(settings.data_dir / "updates.sqlite")
             try:
-                app = build_application(settings, components.answerer, components.store, library)
+                app = build_application(
+                    settings, components.answerer, components.store, library, journal
+                )
                 run_application(app, settings)
             finally:
+                journal.close()
                 library.close()
             return 0
         from bot.console import run_console

@@ -90,6 +90,13 @@ class TelegramSettings(_Group):
         description="How long a private chat's previous question gives context to a follow-up "
         "('and how many were launched?'), in seconds.",
     )
+    replay_max_age_s: float = Field(
+        default=86_400.0,
+        ge=0,
+        description="Messages received and not finished when the bot stopped or crashed are "
+        "handled at the next start if they are at most this old, in seconds (Telegram itself "
+        "keeps undelivered updates for 24 hours).",
+    )
     answer_workers: int = Field(
         default=2,
         ge=1,

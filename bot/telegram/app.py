@@ -28,9 +28,11 @@ from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
 from bot.telegram.handlers import COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
+from bot.telegram.journal import UpdateJournal
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.errors import ConfigError
 
@@ -58,6 +60,10 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     answerer: Answerer = app.bot_data[ctx.ANSWERER]
     logger.info("Warming the answerer")
     await loop.run_in_executor(app.bot_data[ctx.EXECUTOR], answerer.warm)
+    journal: UpdateJournal | None = app.bot_data.get(ctx.JOURNAL)
+    if journal is not None:
+        settings: Settings = app.bot_data[ctx.SETTINGS]
+        await replay_pending(app, journal, settings.telegram.replay_max_age_s)
     for lang in LANGUAGES:
         code = None if lang == DEFAULT_LANG else lang
         await app.bot.set_my_commands(bot_commands(lang), language_code=code)
@@ -78,11 +84,13 @@ def build_application(
     answerer: Answerer,
     catalog: SourceCatalog,
     library: Library | None = None,
+    journal: UpdateJournal | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
-    a job polls the feeds that are due.
+    a job polls the feeds that are due. With a ``journal``, every message and button tap is
+    written down before it is handled, and what a crash left unfinished is replayed at start.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -94,9 +102,11 @@ def build_application(
         )
     token = tg.token.get_secret_value()
     redact_in_logs(token)
+    builder = ApplicationBuilder().application_class(JournalingApplication)
+    if journal is not None:
+        builder = builder.update_queue(JournalingQueue(journal))
     app = (
-        ApplicationBuilder()
-        .token(token)
+        builder.token(token)
         .base_url(tg.base_url)
         .context_types(ContextTypes(context=CustomContext))
         .defaults(
@@ -134,6 +144,8 @@ def build_application(
             ),
         }
     )
+    if journal is not None:
+        app.bot_data[ctx.JOURNAL] = journal
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library

@@ -29,6 +29,7 @@ ANSWER_CACHE = "answer_cache"
 DEBOUNCER = "debouncer"
 LIBRARY = "library"
 INGEST_EXECUTOR = "ingest_executor"
+JOURNAL = "journal"
 
 BOT_DATA_KEYS = (
     SETTINGS,

@@ -9,10 +9,11 @@ message gets a reply.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import CallbackQuery, InlineQuery, Message, Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 
 from bot.errors_text import user_message
 from bot.i18n import normalize_lang
@@ -24,6 +25,9 @@ logger = logging.getLogger(__name__)
 
 #: Longest callback query alert Telegram shows (longer ones are refused).
 ALERT_CHARS = 200
+#: Pauses before the retries of an apology the Bot API failed to take (a 5xx burst, a
+#: dropped connection, a timeout): the user hears something rather than nothing.
+APOLOGY_RETRY_S = (0.5, 1.0, 2.0, 4.0)
 
 
 def _describe(update: object) -> str:
@@ -63,12 +67,27 @@ async def error_handler(update: object, context: CustomContext) -> None:
     user = update.effective_user
     lang = normalize_lang(user.language_code if user else None)
     text = user_message(context.error or RuntimeError(), lang)
-    try:
-        if update.callback_query is not None:
-            await _tell_callback(update.callback_query, text)
-        elif update.inline_query is not None:
-            await _tell_inline(update.inline_query, text)
-        elif update.effective_message is not None:
-            await update.effective_message.reply_html(esc(text), do_quote=False)
-    except TelegramError as exc:
-        logger.warning("Could not tell the user about the error: %s", exc.__class__.__name__)
+    for attempt, pause in enumerate((*APOLOGY_RETRY_S, None), start=1):
+        try:
+            await _tell(update, text)
+            return
+        except TelegramError as exc:
+            transient = isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+            if not transient or pause is None or update.inline_query is not None:
+                logger.warning(
+                    "Could not tell the user about the error (attempt %d): %s",
+                    attempt,
+                    exc.__class__.__name__,
+                )
+                return
+            logger.info("Telling the user about the error failed (%s); retrying", exc)
+        await asyncio.sleep(pause)
+
+
+async def _tell(update: Update, text: str) -> None:
+    if update.callback_query is not None:
+        await _tell_callback(update.callback_query, text)
+    elif update.inline_query is not None:
+        await _tell_inline(update.inline_query, text)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_html(esc(text), do_quote=False)

@@ -23,6 +23,7 @@ from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram.app import build_application
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.journal import UpdateJournal
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 
@@ -179,10 +180,11 @@ async def running_bot(
     answerer: FakeAnswerer | Answerer,
     catalog: FakeCatalog | SourceCatalog,
     library: Library | None = None,
+    journal: UpdateJournal | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
     (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
-    app = build_application(settings, answerer, catalog, library)
+    app = build_application(settings, answerer, catalog, library, journal)
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater

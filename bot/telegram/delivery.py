@@ -1,0 +1,78 @@
+"""At-least-once handling of updates, on top of ``UpdateJournal``.
+
+``JournalingQueue`` is the Application's update queue: polling and the webhook both put every
+update there, and it writes messages and button taps down before they wait for a handler.
+``JournalingApplication`` marks an update done once ``process_update`` has run every handler
+and, on a failure, the error handler (which apologises to the user). ``replay_pending`` puts
+what the last run left unfinished back in the queue at start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, ExtBot
+
+from bot.telegram import context as ctx
+from bot.telegram.context import CustomContext
+from bot.telegram.journal import UpdateJournal
+
+logger = logging.getLogger(__name__)
+
+
+def journaled(update: object) -> bool:
+    """Messages and button taps are journaled; inline queries expire within seconds."""
+    return isinstance(update, Update) and (
+        update.message is not None or update.callback_query is not None
+    )
+
+
+class JournalingQueue(asyncio.Queue[object]):
+    """The update queue: a journaled update is written down before it is queued, and one the
+    journal already holds (replayed, then redelivered) is not queued twice."""
+
+    def __init__(self, journal: UpdateJournal) -> None:
+        super().__init__()
+        self.journal = journal
+
+    async def put(self, item: object) -> None:
+        if isinstance(item, Update) and journaled(item):
+            fresh = await asyncio.to_thread(self.journal.record, item.update_id, item.to_dict())
+            if not fresh:
+                logger.info("Update %s was already received; not queued again", item.update_id)
+                return
+        await super().put(item)
+
+
+class JournalingApplication(
+    Application[ExtBot[Any], CustomContext, dict[Any, Any], dict[Any, Any], dict[Any, Any], Any]
+):
+    """The Application, marking each journaled update done after it was processed."""
+
+    async def process_update(self, update: object) -> None:
+        try:
+            await super().process_update(update)
+        finally:
+            journal: UpdateJournal | None = self.bot_data.get(ctx.JOURNAL)
+            if journal is not None and isinstance(update, Update) and journaled(update):
+                await asyncio.to_thread(journal.done, update.update_id)
+
+
+async def replay_pending(
+    app: Application[Any, Any, Any, Any, Any, Any], journal: UpdateJournal, max_age_s: float
+) -> int:
+    """Queue the updates the last run received and did not finish; how many."""
+    pending = await asyncio.to_thread(journal.pending, max_age_s)
+    for entry in pending:
+        update = Update.de_json(entry.payload, app.bot)
+        app.update_queue.put_nowait(update)  # already journaled: bypass ``put``
+    if pending:
+        logger.info(
+            "Replaying %d updates the last run received and did not finish: %s",
+            len(pending),
+            [entry.update_id for entry in pending[:20]],
+        )
+    return len(pending)
