@@ -41,6 +41,9 @@ def is_public_address(address: str) -> bool:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    six_to_four = ip.sixtofour if isinstance(ip, ipaddress.IPv6Address) else None
+    if six_to_four is not None and not is_public_address(str(six_to_four)):
+        return False  # 6to4: 2002:7f00:1:: carries 127.0.0.1
     return not (
         ip.is_private
         or ip.is_loopback
@@ -50,6 +53,13 @@ def is_public_address(address: str) -> bool:
         or ip.is_unspecified
         or not ip.is_global
     )
+
+
+def _is_localhost_name(host: str) -> bool:
+    """``localhost``, ``localhost.`` and any ``*.localhost``: loopback by definition (RFC 6761),
+    refused without asking a resolver, which may not know the fully qualified form."""
+    name = host.rstrip(".")
+    return name == "localhost" or name.endswith(".localhost")
 
 
 def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolve) -> str:
@@ -84,6 +94,11 @@ def check_target(
         raise UrlRefusedError(f"{url!r}: no host", reason="it has no host name")
     if allow_private:
         return host, None
+    if _is_localhost_name(host):
+        raise UrlRefusedError(
+            f"{url}: {host} is a loopback name",
+            reason="it points to a private or local network address",
+        )
     try:
         addresses = resolve(host, port or _DEFAULT_PORTS[scheme])
     except (OSError, UnicodeError) as e:

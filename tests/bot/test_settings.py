@@ -55,3 +55,19 @@ def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NEWSBOT_SEARCH__K", "0")
     with pytest.raises(ValueError, match="k"):
         Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    "value", ['["@ann"]', '["ann_news"]', '[1001, "ann_news"]', "@ann", "1001"]
+)
+def test_admins_are_numeric_ids_never_usernames(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("NEWSBOT_TELEGRAM__ADMINS", value)
+    with pytest.raises(ValueError, match=r"admins|telegram"):
+        Settings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_admin_ids_may_be_written_as_strings_of_digits(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NEWSBOT_TELEGRAM__ADMINS", '["1001", 1002]')
+    assert Settings(_env_file=None).telegram.admins == [1001, 1002]  # type: ignore[call-arg]
