@@ -116,10 +116,11 @@ class HttpFetcher:
         policy = self.policy
         deadline = time.monotonic() + (policy.total_timeout_s or 4 * policy.timeout_s)
         headers = {"Accept": ", ".join(sorted(accept)) + ", */*;q=0.1"}
-        if etag:
-            headers["If-None-Match"] = etag
-        if last_modified:
-            headers["If-Modified-Since"] = last_modified
+        # Validators go back as they came, unless they cannot be sent (httpx refuses non-ASCII
+        # values, and a control character would break the request): then the GET is plain.
+        for name, value in (("If-None-Match", etag), ("If-Modified-Since", last_modified)):
+            if value and value.isascii() and value.isprintable():
+                headers[name] = value
         current = url
         for _hop in range(policy.max_redirects + 1):
             if time.monotonic() > deadline:
@@ -198,7 +199,7 @@ class HttpFetcher:
             raise ContentTypeError(f"{url}: content type {kind}", content_type=kind)
         limit = self.policy.max_bytes
         length = response.headers.get("content-length", "")
-        if length.isdigit() and int(length) > limit:
+        if length.isascii() and length.isdigit() and int(length) > limit:  # not "²"
             raise FetchTooLargeError(f"{url}: Content-Length {length}", limit=limit)
         body = bytearray()
         for chunk in response.iter_bytes():

@@ -1,11 +1,11 @@
 """Bounded fuzzing of the new input edges: whatever bytes a page, a PDF or a feed holds, and
 whatever a URL or an article's name says, the result is a parsed article (with its body
 where offsets point) or a typed, user-safe error; operators' replies stay valid Telegram
-HTML. Bounded (60 examples each) to stay fast in CI."""
+HTML. Bounded (``fuzzing.TEST_EXAMPLES`` each) to stay fast in CI; ``bench/fuzz.py`` runs the
+same ``TARGETS`` longer."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.telegram import render_admin
@@ -16,8 +16,7 @@ from index.web.address import check_url
 from index.web.base import FetchResult
 from index.web.extract import parse_document
 from tests.bot.telegram import bot_api_rules
-
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+from tests.fuzzing import FuzzTarget, fuzz
 
 HTML_BITS = st.sampled_from(
     [
@@ -48,7 +47,8 @@ HTML_BITS = st.sampled_from(
 WORDS = st.text(alphabet=st.characters(codec="utf-8"), max_size=40)
 
 
-def _check_article(data: bytes, media_type: str, charset: str | None) -> None:
+def check_article(data: bytes, media_type: str, charset: str | None) -> None:
+    """Bytes of a media type parse into an article with text, or a user-safe error."""
     try:
         parsed = parse_document(
             data, media_type=media_type, charset=charset, origin="fuzz://x", url=None
@@ -61,33 +61,13 @@ def _check_article(data: bytes, media_type: str, charset: str | None) -> None:
     assert "\r" not in article.text  # offsets index the normalised body
 
 
-@FUZZ
-@given(
-    st.lists(st.one_of(HTML_BITS, WORDS), max_size=40),
-    st.sampled_from([None, "utf-8", "latin-1", "x-bogus"]),
-)
-def test_any_html_is_an_article_or_a_clear_error(parts: list[str], charset: str | None) -> None:
-    _check_article("".join(parts).encode("utf-8", "surrogatepass"), "text/html", charset)
+def check_html_article(parts: list[str], charset: str | None) -> None:
+    """HTML pasted together from tags, entities and words parses like any page."""
+    check_article("".join(parts).encode("utf-8", "surrogatepass"), "text/html", charset)
 
 
-@FUZZ
-@given(st.binary(max_size=2000), st.sampled_from(["text/html", "application/pdf", "text/plain"]))
-def test_any_bytes_are_an_article_or_a_clear_error(data: bytes, media_type: str) -> None:
-    _check_article(data, media_type, None)
-
-
-@FUZZ
-@given(
-    st.binary(max_size=1000)
-    | st.lists(
-        HTML_BITS
-        | st.sampled_from(
-            ["<rss>", "<item>", "<link>", "<entry>", "<feed xmlns='http://www.w3.org/2005/Atom'>"]
-        ),
-        max_size=30,
-    ).map(lambda p: "".join(p).encode())
-)
-def test_any_feed_body_parses_or_is_a_feed_error(body: bytes) -> None:
+def check_feed(body: bytes) -> None:
+    """A feed body gives entries or a typed error, never an empty success."""
     result = FetchResult(
         url="http://feed.test/rss",
         final_url="http://feed.test/rss",
@@ -104,28 +84,100 @@ def test_any_feed_body_parses_or_is_a_feed_error(body: bytes) -> None:
     assert parsed.entries  # a feed without entries is an error, not an empty success
 
 
-@FUZZ
-@given(st.text(max_size=80))
-def test_any_url_is_checked_without_crashing(url: str) -> None:
-    def resolve(host: str, port: int) -> list[str]:
-        return ["93.184.216.34"]
+def public_resolver(host: str, port: int) -> list[str]:
+    """A resolver that puts every host at a public address."""
+    return ["93.184.216.34"]
 
+
+def check_any_url(url: str) -> None:
+    """A URL gives its host (only for http/https) or a typed refusal."""
     try:
-        host = check_url(url, allow_private=False, resolve=resolve)
+        host = check_url(url, allow_private=False, resolve=public_resolver)
     except NewsBotError as e:
         assert e.user_message
         return
     assert host and url.lower().lstrip().startswith(("http://", "https://"))
 
 
-@FUZZ
-@given(st.lists(st.tuples(WORDS, WORDS), max_size=30), st.lists(WORDS, max_size=30))
-def test_operator_replies_are_valid_telegram_html(
-    failures: list[tuple[str, str]], names: list[str]
-) -> None:
+def check_operator_replies(failures: list[tuple[str, str]], names: list[str]) -> None:
+    """Ingest reports and removal replies are HTML the Bot API accepts."""
     report = IngestReport(added=names, rejected=failures, warnings=failures[:3])
     for text in (
         render_admin.report_html(report),
         render_admin.removed_html("".join(names), [], len(names)),
     ):
         bot_api_rules.check_text(text, "HTML")
+
+
+HTML_ARTICLES = FuzzTarget(
+    "article parser (HTML)",
+    check_html_article,
+    {
+        "parts": st.lists(st.one_of(HTML_BITS, WORDS), max_size=40),
+        "charset": st.sampled_from([None, "utf-8", "latin-1", "x-bogus"]),
+    },
+)
+ANY_BYTES = FuzzTarget(
+    "article parser (any bytes)",
+    check_article,
+    {
+        "data": st.binary(max_size=2000),
+        "media_type": st.sampled_from(["text/html", "application/pdf", "text/plain"]),
+        "charset": st.none(),
+    },
+)
+FEEDS = FuzzTarget(
+    "feed parser",
+    check_feed,
+    {
+        "body": st.binary(max_size=1000)
+        | st.lists(
+            HTML_BITS
+            | st.sampled_from(
+                [
+                    "<rss>",
+                    "<item>",
+                    "<link>",
+                    "<entry>",
+                    "<feed xmlns='http://www.w3.org/2005/Atom'>",
+                ]
+            ),
+            max_size=30,
+        ).map(lambda p: "".join(p).encode())
+    },
+)
+URLS = FuzzTarget("URL check", check_any_url, {"url": st.text(max_size=80)})
+OPERATOR_REPLIES = FuzzTarget(
+    "operator replies",
+    check_operator_replies,
+    {
+        "failures": st.lists(st.tuples(WORDS, WORDS), max_size=30),
+        "names": st.lists(WORDS, max_size=30),
+    },
+)
+TARGETS = (HTML_ARTICLES, ANY_BYTES, FEEDS, URLS, OPERATOR_REPLIES)
+
+
+def test_any_html_is_an_article_or_a_clear_error() -> None:
+    """Any mix of tags, entities, charsets and words is an article or a user-safe error."""
+    fuzz(HTML_ARTICLES)
+
+
+def test_any_bytes_are_an_article_or_a_clear_error() -> None:
+    """Random bytes labelled HTML, PDF or text are an article or a user-safe error."""
+    fuzz(ANY_BYTES)
+
+
+def test_any_feed_body_parses_or_is_a_feed_error() -> None:
+    """Any feed body has entries or is a typed error."""
+    fuzz(FEEDS)
+
+
+def test_any_url_is_checked_without_crashing() -> None:
+    """Any string is a checked http(s) URL or a typed refusal."""
+    fuzz(URLS)
+
+
+def test_operator_replies_are_valid_telegram_html() -> None:
+    """Whatever names and reasons an ingest reports, the operator's reply is valid HTML."""
+    fuzz(OPERATOR_REPLIES)
