@@ -1,11 +1,11 @@
 """Shared fixtures: the fake embedder, an in-memory store, the bundled sample article; and an
-isolated environment for every test (no NEWSBOT_* variables, no .env, logging restored)."""
+isolated environment for every test (no NEWSBOT_* variables, no .env, every logger restored)."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -47,9 +47,9 @@ def isolated_settings(
     request: pytest.FixtureRequest,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path_factory: pytest.TempPathFactory,
-) -> Iterator[None]:
+) -> None:
     """No test sees the developer's NEWSBOT_* variables or a .env file in the working
-    directory, and the CLI's logging set-up does not outlive the test that ran it."""
+    directory."""
     for name in list(os.environ):
         if name.startswith("NEWSBOT_"):
             monkeypatch.delenv(name)
@@ -57,11 +57,45 @@ def isolated_settings(
         for name, value in FALLBACK_MODELS.items():
             monkeypatch.setenv(name, value)
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
+
+
+def _snapshot(logger: logging.Logger) -> Callable[[], None]:
+    """A function that puts ``logger``'s level, handlers, filters and flags back as they are."""
+    level, handlers, filters = logger.level, logger.handlers[:], logger.filters[:]
+    propagate, disabled = logger.propagate, logger.disabled
+
+    def restore() -> None:
+        logger.setLevel(level)  # (setLevel, not ``level =``: it clears the loggers' caches)
+        logger.handlers[:] = handlers
+        logger.filters[:] = filters
+        logger.propagate, logger.disabled = propagate, disabled
+
+    return restore
+
+
+def _loggers() -> dict[str, logging.Logger]:
+    named = logging.root.manager.loggerDict.items()
+    return {"": logging.root} | {
+        name: logger for name, logger in named if isinstance(logger, logging.Logger)
+    }
+
+
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """Every test starts with the loggers as they were before the tests: what a test (or the
+    CLI's ``configure_logging``, run in-process) changes on any logger, the root included
+    (level, handlers, filters, propagation, disabled), and ``logging.disable``, is undone after
+    it. Loggers first made during the test go back to NOTSET; the handlers a library adds to
+    its own logger on import stay, as the library stays imported."""
+    restore = {name: _snapshot(logger) for name, logger in _loggers().items()}
+    disabled = logging.root.manager.disable
     yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+    logging.disable(disabled)
+    for name, logger in _loggers().items():
+        if name in restore:
+            restore[name]()
+        else:
+            logger.setLevel(logging.NOTSET)
 
 
 @pytest.fixture

@@ -1,18 +1,23 @@
-"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``)."""
+"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``); for the
+admin commands, the Application over real components and a real library (``admin_bot``)."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import pytest
 import pytest_asyncio
 from tqdm import tqdm
 
-from bot.settings import Settings
+from bot.factory import Components, build_components
+from bot.library_index import IndexLibrary, build_library
+from bot.settings import FetchSettings, Settings
 from bot.telegram import handlers_inline
+from index.embedding.fake import FakeEmbedder
 from tests.bot.telegram.fake_bot_api import FakeBotApi
-from tests.bot.telegram.fakes import TOKEN, FakeAnswerer, FakeCatalog
+from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
 
 
@@ -42,6 +47,44 @@ async def bot(
     api: FakeBotApi, settings: Settings, answerer: FakeAnswerer, catalog: FakeCatalog
 ) -> AsyncIterator[Harness]:
     async with running_bot(api, settings, answerer, catalog) as harness:
+        yield harness
+
+
+def _admin_settings(api: FakeBotApi, data_dir: Path) -> Settings:
+    base = make_settings(api, admins=[ANN["id"]])
+    return base.model_copy(
+        update={
+            "data_dir": data_dir,
+            "fetch": FetchSettings(allow_private=True, per_host_interval_s=0, timeout_s=2),
+        }
+    )
+
+
+@pytest.fixture
+def components(tmp_path: Path, api: FakeBotApi) -> Iterator[Components]:
+    """The real components over an on-disk index in ``tmp_path`` (fake embedder), with ANN as
+    the admin and fetching allowed from the loopback web server."""
+    built = build_components(_admin_settings(api, tmp_path), embedder=FakeEmbedder())
+    yield built
+    built.store.close()
+    built.sentence_cache.close()
+
+
+@pytest.fixture
+def library(components: Components) -> Iterator[IndexLibrary]:
+    built = build_library(components)
+    yield built
+    built.close()
+
+
+@pytest_asyncio.fixture
+async def admin_bot(
+    api: FakeBotApi, components: Components, library: IndexLibrary
+) -> AsyncIterator[Harness]:
+    """The Application over ``components`` and ``library``: the admin commands work."""
+    async with running_bot(
+        api, components.settings, components.answerer, components.store, library
+    ) as harness:
         yield harness
 
 

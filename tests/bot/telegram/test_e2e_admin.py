@@ -2,31 +2,20 @@
 
 The real Application talks to the loopback Bot API; the real library fetches from a loopback
 web server (pages, a PDF, an RSS and an Atom feed whose content changes) into a real on-disk
-index (fake embedder); questions are answered by the real pipeline over that index.
+index (fake embedder); questions are answered by the real pipeline over that index (the
+``admin_bot`` fixture, in ``conftest.py``). Admins are known by numeric ID:
+``test_security_admin.py``.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import pytest
-import pytest_asyncio
 
-from bot.factory import Components, build_components
-from bot.library_index import IndexLibrary, build_library
-from bot.settings import FetchSettings, Settings
-from index.embedding.fake import FakeEmbedder
-from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
+from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN
-from tests.bot.telegram.harness import (
-    Harness,
-    group_chat,
-    make_settings,
-    private_chat,
-    running_bot,
-)
+from tests.bot.telegram.harness import Harness, private_chat
 from tests.index.web.pdfs import text_pdf
 from tests.web_server import Route, WebServer
 
@@ -83,42 +72,6 @@ def atom(*entries: tuple[str, str, str]) -> bytes:
     ).encode()
 
 
-@pytest.fixture
-def components(tmp_path: Path, api: FakeBotApi) -> Iterator[Components]:
-    settings = _settings(api, tmp_path)
-    built = build_components(settings, embedder=FakeEmbedder())
-    yield built
-    built.store.close()
-    built.sentence_cache.close()
-
-
-def _settings(api: FakeBotApi, data_dir: Path) -> Settings:
-    base = make_settings(api, admins=[ANN["id"]])
-    return base.model_copy(
-        update={
-            "data_dir": data_dir,
-            "fetch": FetchSettings(allow_private=True, per_host_interval_s=0, timeout_s=2),
-        }
-    )
-
-
-@pytest.fixture
-def library(components: Components) -> Iterator[IndexLibrary]:
-    built = build_library(components)
-    yield built
-    built.close()
-
-
-@pytest_asyncio.fixture
-async def admin_bot(
-    api: FakeBotApi, components: Components, library: IndexLibrary
-) -> AsyncIterator[Harness]:
-    async with running_bot(
-        api, components.settings, components.answerer, components.store, library
-    ) as harness:
-        yield harness
-
-
 async def _say(bot: Harness, user: dict[str, object], text: str, replies: int = 1) -> list[str]:
     """Send ``text`` as ``user`` in their private chat; the plain text of the new replies."""
     chat_id = int(str(user["id"]))
@@ -140,64 +93,6 @@ async def test_others_are_not_allowed_and_the_attempt_is_logged(
     refused = [r.getMessage() for r in caplog.records if "Refused" in r.getMessage()]
     assert len(refused) == 4
     assert all(str(BOHDAN["id"]) in line for line in refused)
-
-
-async def test_admins_are_known_by_id_not_by_name_or_username(
-    admin_bot: Harness,
-    web_server: WebServer,
-    library: IndexLibrary,
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """Someone who took over the admin's old username, with the admin's first name, is still
-    another user: every command is refused, nothing is fetched or changed, and the refusal
-    is logged with their numeric ID. The admin, by ID, is obeyed."""
-    admin = {**ANN, "username": "ann_news", "last_name": "Admin"}
-    impostor = {
-        "id": 6_660_001,
-        "is_bot": False,
-        "first_name": ANN["first_name"],
-        "last_name": "Admin",
-        "username": "ann_news",
-        "language_code": "en",
-    }
-    web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
-    web_server.routes["/other.html"] = Route(body=FLOOD_V2)
-    web_server.routes["/rss.xml"] = Route(body=rss(), content_type="application/rss+xml")
-    _, done = await _say(admin_bot, admin, f"/add {web_server.url('/flood.html')}", replies=2)
-    assert done.startswith("Indexed")
-    requests, stats = len(web_server.requests), library.stats()
-
-    caplog.set_level(logging.INFO, logger="bot.telegram.handlers_admin")
-    commands = [
-        f"/add {web_server.url('/other.html')}",
-        "/remove Floods in Varnel",
-        f"/remove {web_server.url('/flood.html')}",
-        f"/feeds add {web_server.url('/rss.xml')}",
-        "/feeds poll",
-        "/feeds remove 1",
-        "/feeds",
-        "/stats",
-    ]
-    for command in commands:
-        assert await _say(admin_bot, impostor, command) == [
-            "Sorry, you are not allowed to use this command."
-        ]
-    chat = group_chat(-100_777)
-    admin_bot.send(chat, impostor, "/stats@NewsTestBot")
-    [in_group] = await admin_bot.replies(chat["id"])
-    assert in_group.plain == "Sorry, you are not allowed to use this command."
-
-    assert len(web_server.requests) == requests  # nothing was fetched for the impostor
-    assert library.stats() == stats and library.feeds() == []  # nor changed
-    refused = [r for r in caplog.records if r.getMessage().startswith("Refused")]
-    assert len(refused) == len(commands) + 1
-    assert all(r.levelno == logging.WARNING for r in refused)
-    assert all(f"user {impostor['id']}" in r.getMessage() for r in refused)
-
-    [figures] = await _say(admin_bot, admin, "/stats")
-    assert "Articles: 1" in figures
-    [answer] = await _say(admin_bot, ANN, "How many homes were flooded in Varnel?")
-    assert "140 homes" in answer  # the impostor's /remove changed nothing
 
 
 async def test_add_answer_update_and_remove_an_article(
