@@ -12,6 +12,8 @@ import asyncio
 import itertools
 import json
 import threading
+import time
+from collections import defaultdict, deque
 from collections.abc import Callable, Iterable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
@@ -31,6 +33,8 @@ __all__ = ["ApiCall", "BotMessage", "FakeBotApi", "State"]
 T = TypeVar("T")
 
 _MAX_HANG_S = 30.0
+#: Methods that send or change a message: what Telegram's flood control counts.
+_SENDING = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"})
 
 
 class FakeBotApi(BotApiMethods):
@@ -52,6 +56,8 @@ class FakeBotApi(BotApiMethods):
         self._closing = False
         self._hangs_released = False
         self._ids = itertools.count(1)
+        self._flood_limits: tuple[int, int] | None = None
+        self._sent: defaultdict[object, deque[float]] = defaultdict(deque)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = False
         self._thread = threading.Thread(
@@ -116,6 +122,30 @@ class FakeBotApi(BotApiMethods):
     def hang(self, calls: int, methods: Iterable[str] = ("sendMessage",)) -> None:
         """Never answer the next ``calls`` requests to ``methods`` (the client times out)."""
         self._add_fault(Fault("hang", calls, frozenset(methods)))
+
+    def flood_control(self, per_second: int = 30, per_chat_per_second: int = 3) -> None:
+        """Refuse sends (429, retry_after 1) past ``per_second`` in any one second in all, or
+        ``per_chat_per_second`` in one chat, as Telegram's flood control does."""
+        with self._cond:
+            self._flood_limits = (per_second, per_chat_per_second)
+
+    def _flooded(self, method: str, params: dict[str, Any]) -> bool:
+        """Count a send against the limits; True when it goes past one (it is then refused)."""
+        if self._flood_limits is None or method not in _SENDING:
+            return False
+        now = time.monotonic()
+        keys: dict[object, int] = {"all": self._flood_limits[0]}
+        if params.get("chat_id") is not None:
+            keys[("chat", str(params["chat_id"]))] = self._flood_limits[1]
+        for key, limit in keys.items():
+            window = self._sent[key]
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            if len(window) >= limit:
+                return True
+        for key in keys:
+            self._sent[key].append(now)
+        return False
 
     def release_hangs(self) -> None:
         """Close the connections of hanging requests without an answer (the client fails)."""
@@ -211,6 +241,8 @@ class FakeBotApi(BotApiMethods):
             fault = next(
                 (f for f in self.state.faults if f.remaining > 0 and method in f.methods), None
             )
+            if fault is None and self._flooded(method, params):
+                fault = Fault("flood", 1, frozenset({method}))
             if fault is not None:
                 fault.remaining -= 1
                 call.status = {"flood": 429, "fail": fault.status, "hang": 0}[fault.kind]

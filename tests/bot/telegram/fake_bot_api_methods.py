@@ -51,6 +51,8 @@ class BotMessage:
     reply_to: int | None = None
     inline_message_id: str | None = None
     edits: int = 0
+    #: When the server took it (``time.monotonic``), for reply latencies.
+    sent_at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
@@ -70,6 +72,8 @@ class State:
     chats: dict[int, dict[str, Any]] = field(default_factory=dict)
     callback_queries: dict[str, dict[str, Any] | None] = field(default_factory=dict)
     inline_answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: When each inline query was answered (``time.monotonic``).
+    inline_answered_at: dict[str, float] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     acked: int = 0
 
@@ -181,6 +185,7 @@ class BotApiMethods:
             )
         rules.check_inline_results(params.get("results"))
         self.state.inline_answers[query_id] = params
+        self.state.inline_answered_at[query_id] = time.monotonic()
         return True
 
 

@@ -193,3 +193,20 @@ async def test_typing_is_refreshed_in_private_chats_only(
     await bot.replies(group["id"])
     await bot.replies(BOHDAN["id"])
     assert bot.api.snapshot(lambda s: actions(s, group["id"])) == 1
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_under_flood_control_every_user_still_gets_one_answer(bot: Harness) -> None:
+    """Twelve users ask at once against a Bot API that takes 4 sends a second: the refused
+    sends wait ``retry_after`` and go again, so each user gets exactly one answer."""
+    bot.api.flood_control(per_second=4, per_chat_per_second=1)
+    users = [{**ANN, "id": 5000 + i, "first_name": f"User {i}"} for i in range(12)]
+    for user in users:
+        bot.send(private_chat(user), user, QUESTION)
+    for user in users:
+        [reply] = await bot.replies(user["id"], timeout=30)
+        assert QUOTE_TEXT in reply.plain
+    statuses = [c.status for c in bot.api.calls("sendMessage")]
+    assert statuses.count(429) > 0 and statuses.count(200) == len(users)
+    await asyncio.sleep(0.5)
+    assert all(len(bot.api.messages(user["id"])) == 1 for user in users)

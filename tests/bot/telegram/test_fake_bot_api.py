@@ -86,3 +86,21 @@ async def test_floods_failures_timeouts_and_wrong_tokens(tg: Bot, api: FakeBotAp
     assert [call.status for call in api.calls("sendMessage")] == [429, 503, 0, 200]
     with pytest.raises(InvalidToken):
         await Bot("1:wrong", base_url=api.base_url).get_me()
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_flood_control_limits_sends_per_second_in_all_and_per_chat(
+    tg: Bot, api: FakeBotApi
+) -> None:
+    api.flood_control(per_second=4, per_chat_per_second=2)
+    await tg.send_message(CHAT, "one")
+    await tg.send_message(CHAT, "two")
+    with pytest.raises(RetryAfter) as flood:
+        await tg.send_message(CHAT, "three, too fast in this chat")
+    assert flood.value.retry_after == 1
+    await tg.send_message(CHAT + 1, "another chat")
+    await tg.send_message(CHAT + 2, "and another")
+    with pytest.raises(RetryAfter):
+        await tg.send_message(CHAT + 3, "five, too fast in all")
+    await tg.get_me()  # not a send: never limited
+    assert [c.status for c in api.calls("sendMessage")] == [200, 200, 429, 200, 200, 429]
