@@ -90,6 +90,12 @@ class TelegramSettings(_Group):
         description="How long a private chat's previous question gives context to a follow-up "
         "('and how many were launched?'), in seconds.",
     )
+    answer_cache_ttl_s: float = Field(
+        default=300.0,
+        ge=0,
+        description="Seconds a computed answer is reused for the same (normalised) question; 0 "
+        "computes every question anew.",
+    )
     replay_max_age_s: float = Field(
         default=86_400.0,
         ge=0,

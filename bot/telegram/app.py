@@ -137,7 +137,7 @@ def build_application(
             ctx.ANSWERS: CallbackStore[StoredAnswer](),
             ctx.LIMITER: RateLimiter(tg.user_rate_limit, tg.user_rate_window_s),
             ctx.INLINE_LIMITER: RateLimiter(asking.INLINE_RATE_LIMIT, tg.user_rate_window_s),
-            ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, asking.CACHE_TTL_S),
+            ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
             ctx.DEBOUNCER: Debouncer(),
             ctx.EXECUTOR: ThreadPoolExecutor(
                 max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"

@@ -30,9 +30,8 @@ logger = logging.getLogger(__name__)
 
 #: Inline queries one user may send per rate window (the window of the question limit).
 INLINE_RATE_LIMIT = 30
-#: Recent answers kept by normalised question, and for how long (seconds).
+#: Recent answers kept by normalised question (for ``telegram.answer_cache_ttl_s`` seconds).
 CACHE_CAPACITY = 256
-CACHE_TTL_S = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,7 +136,8 @@ async def _answer(
     busy: Callable[[], AbstractAsyncContextManager[None]] | None,
 ) -> Answer:
     """A recent answer to the same (normalised) question, else one computed in the pool."""
-    cache_key = normalize_question(question)
+    caching = context.settings.telegram.answer_cache_ttl_s > 0
+    cache_key = normalize_question(question) if caching else ""
     cached = context.answer_cache.get(cache_key) if cache_key else None
     if cached is not None:
         logger.debug("Answer cache hit")

@@ -100,3 +100,15 @@ async def test_inline_failures_answer_with_a_safe_note_on_the_button(bot: Harnes
     bot.answerer.answers.clear()
     [card] = (await bot.inline_answer(bot.inline(BOHDAN, "boom?")))["results"]
     assert card["type"] == "article"
+
+
+async def test_with_the_answer_cache_off_every_question_is_computed(
+    api: FakeBotApi, answerer: FakeAnswerer
+) -> None:
+    settings = make_settings(api, answer_cache_ttl_s=0)
+    async with running_bot(api, settings, answerer, FakeCatalog()) as bot:
+        for count in (1, 2):
+            bot.send(private_chat(ANN), ANN, QUESTION)
+            await bot.replies(ANN["id"], count)
+        await bot.inline_answer(bot.inline(ANN, QUESTION))
+    assert answerer.calls == [QUESTION, QUESTION, QUESTION]
