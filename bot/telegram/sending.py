@@ -27,6 +27,8 @@ T = TypeVar("T")
 
 #: Telegram shows a chat action for about 5 seconds; refresh it a little earlier.
 TYPING_REFRESH_S = 4.0
+#: An answer ready within this many seconds gets no "typing…" action at all.
+TYPING_DELAY_S = 0.25
 #: Pause before the single retry of a transient failure.
 RETRY_DELAY_S = 0.3
 
@@ -76,21 +78,23 @@ def fire_and_forget(coroutine: Coroutine[Any, Any, None], name: str) -> asyncio.
 async def typing(message: Message) -> AsyncIterator[None]:
     """Show "typing…" in ``message``'s chat while the block runs, without ever delaying it.
 
-    The first action is sent in the background, so the block (the question going to the worker
-    pool) starts at once. Only private chats get it refreshed: in groups ``AIORateLimiter``
-    counts every action against the group's budget of 20 requests a minute.
+    Nothing is sent when the block ends within ``TYPING_DELAY_S``: a quick answer needs no
+    "typing…", and under load the actions would take half of the Bot API's budget of requests.
+    The actions go out in the background, so a slow Bot API never holds the answer. Only
+    private chats get it refreshed: in groups ``AIORateLimiter`` counts every action against
+    the group's budget of 20 requests a minute.
     """
-    fire_and_forget(_send_typing(message), "newsbot-typing")
-    if message.chat.type != ChatType.PRIVATE:
-        yield
-        return
+    private = message.chat.type == ChatType.PRIVATE
 
-    async def refresh() -> None:
+    async def show() -> None:
+        await asyncio.sleep(TYPING_DELAY_S)
         while True:
+            fire_and_forget(_send_typing(message), "newsbot-typing")
+            if not private:
+                return
             await asyncio.sleep(TYPING_REFRESH_S)
-            await _send_typing(message)
 
-    task = asyncio.create_task(refresh())
+    task = asyncio.create_task(show())
     try:
         yield
     finally:

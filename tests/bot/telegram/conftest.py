@@ -14,7 +14,7 @@ from tqdm import tqdm
 from bot.factory import Components, build_components
 from bot.library_index import IndexLibrary, build_library
 from bot.settings import FetchSettings, Settings
-from bot.telegram import handlers_inline
+from bot.telegram import handlers_inline, sending
 from index.embedding.fake import FakeEmbedder
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
@@ -90,8 +90,11 @@ async def admin_bot(
 
 @pytest.fixture(autouse=True)
 def no_inline_debounce(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Inline queries are answered at once (tests of the debounce set ``DEBOUNCE_S`` again)."""
+    """Inline queries are answered at once (tests of the debounce set ``DEBOUNCE_S`` again),
+    and "typing…" goes out at once, even for instant fake answers (tests of its delay set
+    ``TYPING_DELAY_S`` again)."""
     monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 0.0)
+    monkeypatch.setattr(sending, "TYPING_DELAY_S", 0.0)
 
 
 @pytest.fixture(autouse=True)

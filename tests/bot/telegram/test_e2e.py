@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bot.answering.types import Answer
 from bot.i18n import t
+from bot.telegram import sending
 from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,
@@ -37,6 +42,16 @@ async def test_private_question_gets_the_answer_with_the_quote(bot: Harness) -> 
     )
     assert action.params["action"] == "typing"
     assert action.params["chat_id"] == ANN["id"]
+
+
+async def test_a_quick_answer_comes_without_a_typing_action(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sending, "TYPING_DELAY_S", 0.3)
+    bot.send(private_chat(ANN), ANN, QUESTION)
+    await bot.replies(ANN["id"])
+    await asyncio.sleep(0.4)
+    assert bot.api.calls("sendChatAction") == []
 
 
 async def test_start_greets_in_the_users_language_and_examples_ask(bot: Harness) -> None:
