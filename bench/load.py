@@ -1,0 +1,226 @@
+"""Load test: the real bot (``newsbot run`` in a child process) under many users at once.
+
+    python -m bench.load [--users 200] [--questions 5] [--rate 20]
+
+Through the loopback Bot API (with Telegram's flood control: 30 sends a second in all, a
+burst of 3 a second per chat, refused with 429 and ``retry_after``), ``--users`` simulated
+users each ask ``--questions`` questions, send one command and type one inline query, at most
+``--rate`` updates a second in all, reading each reply for a moment before going on.
+Questions come from ``../shared/eval/seed_dev.jsonl`` (asked as written, in lower case
+without the question mark, or after "Please tell me"), over the bundled corpus. The bot's
+answer cache is off unless ``--answer-cache-ttl`` is given, so every question runs the whole
+pipeline (embed, search, rerank, read).
+
+First a reference user (an admin: no rate limit) sends every distinct message and inline
+query once; under load, each reply must equal the reference reply: that is the "correct".
+Printed: updates, replies correct / wrong / lost / duplicated, 429s served (each retried by
+the bot), throughput, reply latency p50/p95/p99 by kind, the bot's peak memory and start time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from bench.bot_process import BotProcess, bot_env
+from bench.load_users import Outcome, Pacer, Step, User, Watcher, percentile
+from tests.bot.telegram.fake_bot_api import FakeBotApi
+from tests.bot.telegram.fakes import TOKEN
+
+SEED_DEV = Path("../shared/eval/seed_dev.jsonl")
+COMMANDS = ("/start", "/help", "/about", "/sources")
+REFERENCE_USER = 900_000_001
+FIRST_USER = 100_001
+
+
+def question_pool(path: Path = SEED_DEV) -> list[str]:
+    """The questions users ask: each seed_dev question in three wordings."""
+    pool = []
+    for line in path.read_text().splitlines():
+        q = json.loads(line)["q"].strip()
+        pool += [q, q.lower().rstrip("?"), "Please tell me " + q[0].lower() + q[1:]]
+    return pool
+
+
+def plans(users: int, questions: int, pool: list[str], seed: int) -> list[list[Step]]:
+    """Per user: ``questions`` questions, one command and one inline query, shuffled."""
+    rng = random.Random(seed)
+    out = []
+    for _ in range(users):
+        steps = [Step("question", rng.choice(pool)) for _ in range(questions)]
+        steps += [Step("command", rng.choice(COMMANDS)), Step("inline", rng.choice(pool))]
+        rng.shuffle(steps)
+        out.append(steps)
+    return out
+
+
+@dataclass
+class Reference:
+    """The reply to every distinct step, from one user asking each once, unhurried."""
+
+    replies: dict[Step, list[str]]
+
+    @classmethod
+    async def take(cls, api: FakeBotApi, watcher: Watcher, steps: set[Step]) -> Reference:
+        user = User(REFERENCE_USER, api, watcher, Pacer(1000), think_s=(0.0, 0.0))
+        replies: dict[Step, list[str]] = {}
+        for step in sorted(steps, key=lambda s: (s.kind, s.text)):
+            outcome = (await user.run([step], {}))[-1]
+            await asyncio.sleep(0.3)  # a reply in several messages: take them all
+            inbox = watcher.inbox[user.id]
+            while not inbox.empty():
+                outcome.replies.append(inbox.get_nowait().plain)
+            if not outcome.replies:
+                raise RuntimeError(f"no reference reply to {step}")
+            replies[step] = outcome.replies
+        return cls(replies)
+
+    def counts(self) -> dict[str, int]:
+        return {s.text: len(r) for s, r in self.replies.items() if s.kind != "inline"}
+
+
+@dataclass
+class Tally:
+    """Outcomes judged against the reference (``apology``: a failure the user was told of)."""
+
+    correct: int = 0
+    apologised: int = 0
+    wrong: int = 0
+    lost: int = 0
+    duplicated: int = 0
+
+    @classmethod
+    def of(cls, outcomes: list[Outcome], reference: Reference, apology: str | None = None) -> Tally:
+        tally = cls()
+        for outcome in outcomes:
+            expected = reference.replies[outcome.step]
+            if not outcome.replies:
+                tally.lost += 1
+            elif outcome.replies == expected:
+                tally.correct += 1
+            elif apology is not None and apology in outcome.replies:
+                tally.apologised += 1
+            else:
+                tally.wrong += 1
+        return tally
+
+
+def extra_messages(api: FakeBotApi, users: list[User], reference: Reference) -> int:
+    """Messages the users got beyond one reply per message they sent: duplicates."""
+    surplus = 0
+    for user in users:
+        expected = sum(
+            len(reference.replies[o.step]) for o in user.outcomes if o.step.kind != "inline"
+        )
+        surplus += max(0, len(api.messages(user.id)) - expected)
+    return surplus
+
+
+def latency_line(outcomes: list[Outcome], kinds: tuple[str, ...]) -> str:
+    values = [o.latency_s * 1000 for o in outcomes if o.step.kind in kinds and o.latency_s]
+    if not values:
+        return "no replies"
+    return (
+        f"p50 {percentile(values, 50):.0f} ms  p95 {percentile(values, 95):.0f} ms  "
+        f"p99 {percentile(values, 99):.0f} ms  (n={len(values)})"
+    )
+
+
+async def run_users(
+    api: FakeBotApi, watcher: Watcher, steps: list[list[Step]], reference: Reference, rate: float
+) -> tuple[list[User], float]:
+    """Every user does its steps (starts spread over the first ``len/rate`` seconds)."""
+    pacer = Pacer(rate)
+    users = [User(FIRST_USER + i, api, watcher, pacer, seed=i) for i in range(len(steps))]
+    counts = reference.counts()
+
+    async def one(user: User, plan: list[Step], delay: float) -> None:
+        await asyncio.sleep(delay)
+        await user.run(plan, counts)
+
+    began = time.monotonic()
+    spread = len(steps) / rate
+    await asyncio.gather(
+        *(
+            one(user, plan, i * spread / len(steps))
+            for i, (user, plan) in enumerate(zip(users, steps, strict=True))
+        )
+    )
+    return users, time.monotonic() - began
+
+
+async def main_async(args: argparse.Namespace) -> None:
+    pool = question_pool()
+    steps = plans(args.users, args.questions, pool, args.seed)
+    distinct = {step for plan in steps for step in plan}
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApi(TOKEN) as api:
+        env = bot_env(
+            api,
+            Path(tmp) / "data",
+            TELEGRAM__ADMINS=f"[{REFERENCE_USER}]",
+            TELEGRAM__ANSWER_CACHE_TTL_S=str(args.answer_cache_ttl),
+        )
+        bot = BotProcess(api, env, Path(tmp) / "bot.log")
+        started = await asyncio.to_thread(bot.start)
+        api.flood_control(per_second=30, per_chat_per_second=3)
+        watcher = Watcher(api)
+        watching = asyncio.create_task(watcher.run())
+        reference = await Reference.take(api, watcher, distinct)
+        calls_before = len(api.calls())
+        users, wall = await run_users(api, watcher, steps, reference, args.rate)
+        await asyncio.sleep(2.0)  # anything late or twice arrives now
+        outcomes = [o for u in users for o in u.outcomes]
+        tally = Tally.of(outcomes, reference)
+        surplus = extra_messages(api, users, reference)
+        statuses = Counter(c.status for c in api.calls()[calls_before:])
+        peak = bot.peak_rss_mb()
+        code = bot.stop()
+        watching.cancel()
+    kinds = Counter(o.step.kind for o in outcomes)
+    print(
+        f"load: {args.users} users x {args.questions} questions + 1 command + 1 inline query "
+        f"= {len(outcomes)} updates ({dict(kinds)}), at most {args.rate:g} updates/s; "
+        f"{len(distinct)} distinct, answer cache ttl {args.answer_cache_ttl:g} s; "
+        "Bot API flood control 30/s in all, 3/s per chat"
+    )
+    print(
+        f"replies: correct {tally.correct}, wrong {tally.wrong}, lost {tally.lost}, "
+        f"duplicated {surplus}; 429s served {statuses[429]} (each retried after retry_after), "
+        f"other errors {sum(n for s, n in statuses.items() if s not in (200, 429))}"
+    )
+    for o in [o for o in outcomes if o.replies and o.replies != reference.replies[o.step]][:3]:
+        print(f"  wrong: {o.step} got {o.replies} expected {reference.replies[o.step]}")
+    for o in [o for o in outcomes if not o.replies][:3]:
+        print(f"  lost: {o.step} (user {o.user_id})")
+    print(f"throughput: {len(outcomes) / wall:.1f} updates/s ({len(outcomes)} in {wall:.1f} s)")
+    print(f"reply latency, all:       {latency_line(outcomes, ('question', 'command', 'inline'))}")
+    print(f"reply latency, questions: {latency_line(outcomes, ('question',))}")
+    print(f"reply latency, commands:  {latency_line(outcomes, ('command',))}")
+    print(f"reply latency, inline:    {latency_line(outcomes, ('inline',))}")
+    print(
+        f"bot process: start {started:.1f} s (indexes the bundled corpus), "
+        f"peak memory (VmHWM) {peak:.0f} MiB, exit status {code}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--questions", type=int, default=5)
+    parser.add_argument("--rate", type=float, default=20.0, help="updates per second, at most")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--answer-cache-ttl", type=float, default=0.0, help="the bot's answer cache (0: off)"
+    )
+    asyncio.run(main_async(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
