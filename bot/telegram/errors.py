@@ -13,7 +13,7 @@ import asyncio
 import logging
 
 from telegram import CallbackQuery, InlineQuery, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.errors_text import user_message
 from bot.i18n import normalize_lang
@@ -26,7 +26,8 @@ logger = logging.getLogger(__name__)
 #: Longest callback query alert Telegram shows (longer ones are refused).
 ALERT_CHARS = 200
 #: Pauses before the retries of an apology the Bot API failed to take (a 5xx burst, a
-#: dropped connection, a timeout): the user hears something rather than nothing.
+#: dropped connection, a timeout, a flood that outlasted the rate limiter's own retries): the
+#: user hears something rather than nothing.
 APOLOGY_RETRY_S = (0.5, 1.0, 2.0, 4.0)
 
 
@@ -72,7 +73,9 @@ async def error_handler(update: object, context: CustomContext) -> None:
             await _tell(update, text)
             return
         except TelegramError as exc:
-            transient = isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+            transient = isinstance(exc, RetryAfter) or (
+                isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
+            )
             if not transient or pause is None or update.inline_query is not None:
                 logger.warning(
                     "Could not tell the user about the error (attempt %d): %s",

@@ -14,6 +14,7 @@ import pytest
 
 from bot.i18n import t
 from bot.settings import Settings
+from bot.telegram import app
 from bot.telegram.journal import UpdateJournal
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, CAROL, QUOTE_TEXT, FakeAnswerer, FakeCatalog
@@ -94,3 +95,23 @@ async def test_a_burst_of_bot_api_errors_still_ends_in_an_apology(
         await bot.processed(sent.update_id)
         assert [c.status for c in api.calls("sendMessage")] == [502, 502, 502, 502, 200]
         await bot.until(lambda: journal.pending(3600) == [])
+
+
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
+async def test_a_flood_that_outlasts_the_rate_limiter_still_ends_in_an_apology(
+    api: FakeBotApi,
+    settings: Settings,
+    answerer: FakeAnswerer,
+    journal: UpdateJournal,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The rate limiter gives up on the answer (here at once: no retries of its own), and
+    the apology's first try meets the flood too; the apology is tried again and arrives."""
+    monkeypatch.setattr(app, "RATE_LIMIT_RETRIES", 0)
+    async with running_bot(api, settings, answerer, FakeCatalog(), journal=journal) as bot:
+        api.flood(3, retry_after=1)
+        sent = bot.send(private_chat(ANN), ANN, QUESTION)
+        [note] = await bot.replies(ANN["id"], timeout=10)
+        assert note.plain == t("error.internal", "en")
+        await bot.processed(sent.update_id)
+        assert [c.status for c in api.calls("sendMessage")] == [429, 429, 429, 200]
