@@ -12,8 +12,9 @@ web articles, and a reference user takes the reply to everything the users will 
 - an operator adds a page whose server hangs, and the bot is killed (SIGKILL) while it
   fetches; it is restarted at once while the users go on, and the page answers again.
 
-Afterwards: every update must have a reply that is the reference one or an apology (none
-lost), the earlier articles must answer as before, and the interrupted /add must be done.
+Afterwards: every update must have a reply that is the reference one (taken before, or
+again after the run: the interrupted /add grows the index) or an apology, none lost; the
+earlier articles must answer as before, and the interrupted /add must be done.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ from collections import Counter
 from pathlib import Path
 
 from bench.bot_process import BotProcess, bot_env
-from bench.load import REFERENCE_USER, Reference, Tally, extra_messages, plans, question_pool
+from bench.load import (
+    COMMANDS,
+    REFERENCE_USER,
+    Reference,
+    Tally,
+    extra_messages,
+    plans,
+    print_misses,
+    question_pool,
+)
 from bench.load import run_users as run_load
 from bench.load_users import Pacer, Step, User, Watcher
 from bot.i18n import t
@@ -106,7 +116,8 @@ async def schedule(
 
 async def main_async(args: argparse.Namespace) -> None:
     pool = question_pool()
-    steps = plans(args.users, args.questions, pool, args.seed)
+    # /sources is left out: the index grows during the run (the interrupted /add).
+    steps = plans(args.users, args.questions, pool, args.seed, COMMANDS[:-1])
     distinct = {step for plan in steps for step in plan}
     checks = {Step("question", question(i)) for i in EARLIER} | {Step("question", BUNDLED_QUESTION)}
     log: list[str] = []
@@ -137,6 +148,8 @@ async def main_async(args: argparse.Namespace) -> None:
         await faults
         await asyncio.sleep(3.0)
         statuses = Counter(c.status for c in api.calls()[calls_before:])
+        # The interrupted /add grew the index: a decline's "closest articles" may now name it.
+        reference_after = await Reference.take(api, watcher, distinct)
         checker = User(REFERENCE_USER + 1, api, watcher, Pacer(1000), think_s=(0.0, 0.0))
         after = list(await checker.run(sorted(checks, key=lambda s: s.text), reference.counts()))
         killed_answer = (await checker.run([Step("question", question(KILLED))], {}))[-1]
@@ -147,7 +160,7 @@ async def main_async(args: argparse.Namespace) -> None:
         bot_log = bot.log.read_text(errors="replace")
     outcomes = [o for u in users for o in u.outcomes]
     apology = t("error.internal", "en")
-    tally = Tally.of(outcomes, reference, apology=apology)
+    tally = Tally.of(outcomes, reference, apology=apology, also=reference_after)
     inline_apologies = sum(o.replies == [f"button: {apology}"] for o in outcomes)
     print(
         f"faults under load: {args.users} users x {args.questions + 2} updates = "
@@ -160,6 +173,7 @@ async def main_async(args: argparse.Namespace) -> None:
         f"wrong {tally.wrong - inline_apologies}, lost {tally.lost}, "
         f"duplicated {extra_messages(api, users, reference)}"
     )
+    print_misses(outcomes, [reference, reference_after], apology)
     print(
         "Bot API answers while under faults: "
         + ", ".join(f"{status or 'no answer'} x{n}" for status, n in sorted(statuses.items()))
