@@ -1,7 +1,8 @@
 """At-least-once handling of updates, on top of ``UpdateJournal``.
 
 ``JournalingQueue`` is the Application's update queue: polling and the webhook both put every
-update there, and it writes messages and button taps down before they wait for a handler.
+update there, and it writes messages down before they wait for a handler (if the journal
+cannot be written, the update is handled anyway and the failure logged).
 ``JournalingApplication`` marks an update done once ``process_update`` has run every handler
 and, on a failure, the error handler (which apologises to the user). ``replay_pending`` puts
 what the last run left unfinished back in the queue at start-up.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from typing import Any
 
 from telegram import Update
@@ -24,10 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 def journaled(update: object) -> bool:
-    """Messages and button taps are journaled; inline queries expire within seconds."""
-    return isinstance(update, Update) and (
-        update.message is not None or update.callback_query is not None
-    )
+    """Messages are journaled. Inline queries and button taps are not: Telegram refuses an
+    answer to either after a few seconds, so a replay could only fail."""
+    return isinstance(update, Update) and update.message is not None
 
 
 class JournalingQueue(asyncio.Queue[object]):
@@ -40,7 +41,11 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update) and journaled(item):
-            fresh = await asyncio.to_thread(self.journal.record, item.update_id, item.to_dict())
+            try:
+                fresh = await asyncio.to_thread(self.journal.record, item.update_id, item.to_dict())
+            except sqlite3.Error:  # a full or failing disk must not stop the bot answering
+                logger.exception("Could not journal update %s; handling it anyway", item.update_id)
+                fresh = True
             if not fresh:
                 logger.info("Update %s was already received; not queued again", item.update_id)
                 return
@@ -58,7 +63,10 @@ class JournalingApplication(
         finally:
             journal: UpdateJournal | None = self.bot_data.get(ctx.JOURNAL)
             if journal is not None and isinstance(update, Update) and journaled(update):
-                await asyncio.to_thread(journal.done, update.update_id)
+                try:
+                    await asyncio.to_thread(journal.done, update.update_id)
+                except sqlite3.Error:  # the user has their answer: only the log hears of it
+                    logger.exception("Could not mark update %s done", update.update_id)
 
 
 async def replay_pending(

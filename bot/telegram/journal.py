@@ -1,7 +1,7 @@
 """The update journal: no update Telegram delivered is lost to a crash or a restart.
 
 Telegram forgets an update once the bot has fetched the next batch, but the bot may still be
-answering it. So each message and button tap is written down (a SQLite file in the data
+answering it. So each message is written down (a SQLite file in the data
 directory) before it is queued, and marked done once every handler and the error handler have
 run for it. After a crash (or a stop with updates still queued), ``pending`` gives what was
 received and never finished, and the bot replays it at start-up.
@@ -9,8 +9,9 @@ received and never finished, and the bot replays it at start-up.
 The journal also makes delivery idempotent: an update it already holds (replayed, then
 redelivered by Telegram because the crash came before its acknowledgement) is not queued again.
 
-Inline queries are not journaled: Telegram refuses an answer to one after a few seconds, so a
-replay could only fail.
+Inline queries and button taps are not journaled: Telegram refuses an answer to either after
+a few seconds, so a replay could only fail. A finished update keeps only its id (to recognise
+a redelivery), not its text; ids older than ``KEEP_DONE_S`` are pruned now and then.
 
 Writes are small and committed one by one in WAL mode (durable across a killed process); the
 class locks its connection, so the event loop can call it from a worker thread.
@@ -32,6 +33,8 @@ logger = logging.getLogger(__name__)
 
 #: Done entries are kept this long, to recognise a redelivered update.
 KEEP_DONE_S = 2 * 24 * 3600.0
+#: Old done entries are pruned after this many updates finish.
+PRUNE_EVERY = 500
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS updates (
@@ -60,6 +63,7 @@ class UpdateJournal:
         self.path = path
         self._clock = clock
         self._lock = threading.Lock()
+        self._finished = 0
         self._conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._conn.execute("PRAGMA journal_mode = WAL")
         self._conn.execute("PRAGMA synchronous = NORMAL")
@@ -75,12 +79,23 @@ class UpdateJournal:
             return cursor.rowcount == 1
 
     def done(self, update_id: int) -> None:
-        """Mark an update finished: every handler (or the error handler) has run for it."""
+        """Mark an update finished: every handler (or the error handler) has run for it. Its
+        text is dropped (users' questions are not kept on disk longer than needed)."""
         with self._lock:
             self._conn.execute(
-                "UPDATE updates SET done_at = ? WHERE update_id = ? AND done_at IS NULL",
+                "UPDATE updates SET done_at = ?, payload = '' "
+                "WHERE update_id = ? AND done_at IS NULL",
                 (self._clock(), update_id),
             )
+            self._finished += 1
+            if self._finished % PRUNE_EVERY == 0:
+                self._prune()
+
+    def _prune(self) -> None:
+        self._conn.execute(
+            "DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?",
+            (self._clock() - KEEP_DONE_S,),
+        )
 
     def pending(self, max_age_s: float) -> list[Pending]:
         """Updates received and not finished, oldest first; those older than ``max_age_s``
@@ -93,12 +108,10 @@ class UpdateJournal:
             ).fetchall()
             stale = [row[0] for row in rows if now - row[2] > max_age_s]
             self._conn.executemany(
-                "UPDATE updates SET done_at = ? WHERE update_id = ?", [(now, i) for i in stale]
+                "UPDATE updates SET done_at = ?, payload = '' WHERE update_id = ?",
+                [(now, i) for i in stale],
             )
-            self._conn.execute(
-                "DELETE FROM updates WHERE done_at IS NOT NULL AND done_at < ?",
-                (now - KEEP_DONE_S,),
-            )
+            self._prune()
         if stale:
             logger.warning(
                 "%d unfinished updates are older than %.0f s and are not replayed: %s",

@@ -5,6 +5,7 @@ of Bot API errors."""
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -115,3 +116,27 @@ async def test_a_flood_that_outlasts_the_rate_limiter_still_ends_in_an_apology(
         assert note.plain == t("error.internal", "en")
         await bot.processed(sent.update_id)
         assert [c.status for c in api.calls("sendMessage")] == [429, 429, 429, 200]
+
+
+async def test_a_journal_that_cannot_be_written_does_not_stop_the_answers(
+    api: FakeBotApi,
+    settings: Settings,
+    answerer: FakeAnswerer,
+    journal: UpdateJournal,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def full_disk(*args: object) -> bool:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(journal, "record", full_disk)
+    monkeypatch.setattr(journal, "done", full_disk)
+    async with running_bot(api, settings, answerer, FakeCatalog(), journal=journal) as bot:
+        bot.send(private_chat(ANN), ANN, QUESTION)
+        [reply] = await bot.replies(ANN["id"])
+        assert QUOTE_TEXT in reply.plain
+        second = bot.send(private_chat(ANN), ANN, "/help")
+        await bot.processed(second.update_id)
+    assert "Could not journal update" in caplog.text
+    assert "Could not mark update" in caplog.text
+    assert len(api.messages(ANN["id"])) == 2, "the answer, and no apology after it"

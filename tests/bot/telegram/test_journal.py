@@ -34,6 +34,14 @@ def test_unfinished_updates_survive_a_reopen_in_order(tmp_path: Path) -> None:
     assert pending[0].payload == message(10, "q10")
 
 
+def test_a_finished_update_keeps_its_id_but_not_its_text(tmp_path: Path) -> None:
+    path = tmp_path / "updates.sqlite"
+    with UpdateJournal(path) as journal:
+        journal.record(7, message(7, "a question with a marker: zebra"))
+        journal.done(7)
+    assert b"zebra" not in b"".join(p.read_bytes() for p in tmp_path.iterdir())
+
+
 def test_an_update_already_held_is_not_recorded_twice(tmp_path: Path) -> None:
     with UpdateJournal(tmp_path / "updates.sqlite") as journal:
         assert journal.record(5, message(5, "first"))
