@@ -38,8 +38,9 @@ from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
 
-#: How often a request refused with 429 (flood control) is retried after ``retry_after``.
-RATE_LIMIT_RETRIES = 3
+#: How often a request refused with 429 (flood control) is retried after ``retry_after``
+#: (a busy chat can meet the per-chat limit several times in a row under load).
+RATE_LIMIT_RETRIES = 5
 #: Long-polling timeout for getUpdates, in seconds.
 POLL_TIMEOUT_S = 10
 #: Update types the bot asks Telegram for.

@@ -13,21 +13,22 @@ import asyncio
 import logging
 
 from telegram import CallbackQuery, InlineQuery, Message, Update
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.errors_text import user_message
 from bot.i18n import normalize_lang
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers_inline import results_button
 from bot.telegram.render import esc
+from bot.telegram.sending import is_transient
 
 logger = logging.getLogger(__name__)
 
 #: Longest callback query alert Telegram shows (longer ones are refused).
 ALERT_CHARS = 200
 #: Pauses before the retries of an apology the Bot API failed to take (a 5xx burst, a
-#: dropped connection, a timeout, a flood that outlasted the rate limiter's own retries): the
-#: user hears something rather than nothing.
+#: dropped connection, a flood that outlasted the rate limiter's own retries; not a timeout,
+#: after which it may have arrived): the user hears something rather than nothing.
 APOLOGY_RETRY_S = (0.5, 1.0, 2.0, 4.0)
 
 
@@ -73,10 +74,10 @@ async def error_handler(update: object, context: CustomContext) -> None:
             await _tell(update, text)
             return
         except TelegramError as exc:
-            transient = isinstance(exc, RetryAfter) or (
-                isinstance(exc, NetworkError) and not isinstance(exc, BadRequest)
-            )
-            if not transient or pause is None or update.inline_query is not None:
+            flood = isinstance(exc, RetryAfter)
+            again = flood or (is_transient(exc) and update.inline_query is None)
+            stopping = not context.application.running
+            if not again or stopping or pause is None:
                 logger.warning(
                     "Could not tell the user about the error (attempt %d): %s",
                     attempt,

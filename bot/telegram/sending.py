@@ -36,7 +36,9 @@ RETRY_DELAY_S = 0.3
 _background: set[asyncio.Task[None]] = set()
 
 
-def _transient(exc: TelegramError) -> bool:
+def is_transient(exc: TelegramError) -> bool:
+    """A failure worth one more try: a 5xx or a dropped connection; not a timeout (the
+    message may have arrived) and not a refusal."""
     return isinstance(exc, NetworkError) and not isinstance(exc, BadRequest | TimedOut)
 
 
@@ -45,7 +47,7 @@ async def with_retry(call: Callable[[], Awaitable[T]], what: str) -> T:
     try:
         return await call()
     except TelegramError as exc:
-        if not _transient(exc):
+        if not is_transient(exc):
             raise
         logger.warning("Bot API call %s failed (%s); retrying once", what, exc, exc_info=exc)
     await asyncio.sleep(RETRY_DELAY_S)

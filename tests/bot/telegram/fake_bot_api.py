@@ -33,8 +33,9 @@ __all__ = ["ApiCall", "BotMessage", "FakeBotApi", "State"]
 T = TypeVar("T")
 
 _MAX_HANG_S = 30.0
-#: Methods that send or change a message: what Telegram's flood control counts.
-_SENDING = frozenset({"sendMessage", "editMessageText", "answerCallbackQuery", "answerInlineQuery"})
+#: Methods that send or change a chat message: what Telegram's flood control counts ("about
+#: 30 messages per second"; answers to inline and callback queries are not messages).
+_SENDING = frozenset({"sendMessage", "editMessageText"})
 
 
 class FakeBotApi(BotApiMethods):

@@ -47,10 +47,10 @@ async def test_private_question_gets_the_answer_with_the_quote(bot: Harness) -> 
 async def test_a_quick_answer_comes_without_a_typing_action(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sending, "TYPING_DELAY_S", 0.3)
+    monkeypatch.setattr(sending, "TYPING_DELAY_S", 5.0)  # far longer than the fake answer
     bot.send(private_chat(ANN), ANN, QUESTION)
     await bot.replies(ANN["id"])
-    await asyncio.sleep(0.4)
+    await asyncio.sleep(0.3)  # a pending action would have been cancelled with the answer
     assert bot.api.calls("sendChatAction") == []
 
 
