@@ -51,6 +51,7 @@ def is_public_address(address: str) -> bool:
         or ip.is_reserved
         or ip.is_multicast
         or ip.is_unspecified
+        or (isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local)  # fec0::/10, obsolete
         or not ip.is_global
     )
 

@@ -37,6 +37,7 @@ def public_resolver(host: str, port: int) -> Sequence[str]:
         "::1",
         "fe80::1%eth0",
         "fc00::1",
+        "fec0::1",
         "::ffff:127.0.0.1",
         "::",
         "not an address",
