@@ -10,7 +10,9 @@ web articles, and a reference user takes the reply to everything the users will 
   ``retry_after``, lets calls time out, and fails ``getUpdates`` with 502;
 - an operator subscribes to a feed whose server never answers, and polls it;
 - an operator adds a page whose server hangs, and the bot is killed (SIGKILL) while it
-  fetches; it is restarted at once while the users go on, and the page answers again.
+  fetches (before anything is written: a kill between store writes is
+  ``tests/integration/test_ingest_killed.py``); it is restarted at once while the users go
+  on, and the page answers again.
 
 Afterwards: every update must have a reply that is the reference one (taken before, or
 again after the run: the interrupted /add grows the index) or an apology, none lost; the
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -114,7 +117,7 @@ async def schedule(
     note(f"the interrupted /add, replayed: {reply!r}")
 
 
-async def main_async(args: argparse.Namespace) -> None:
+async def main_async(args: argparse.Namespace) -> int:
     pool = question_pool()
     # /sources is left out: the index grows during the run (the interrupted /add).
     steps = plans(args.users, args.questions, pool, args.seed, COMMANDS[:-1])
@@ -168,10 +171,10 @@ async def main_async(args: argparse.Namespace) -> None:
     )
     for line in log:
         print(f"  {line}")
+    surplus = extra_messages(api, users, reference)
     print(
         f"replies: correct {tally.correct}, apology {tally.apologised + inline_apologies}, "
-        f"wrong {tally.wrong - inline_apologies}, lost {tally.lost}, "
-        f"duplicated {extra_messages(api, users, reference)}"
+        f"wrong {tally.wrong - inline_apologies}, lost {tally.lost}, duplicated {surplus}"
     )
     print_misses(outcomes, [reference, reference_after], apology)
     print(
@@ -187,16 +190,18 @@ async def main_async(args: argparse.Namespace) -> None:
         f"replayed at restart: {bot_log.count('Replaying')} time(s); "
         f"peak memory of the restarted bot {peak:.0f} MiB, exit status {code}"
     )
+    missed = tally.wrong - inline_apologies + tally.lost + surplus + code
+    return 0 if missed == 0 and same == len(after) and found else 1
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--questions", type=int, default=5)
     parser.add_argument("--rate", type=float, default=10.0, help="updates per second, at most")
     parser.add_argument("--seed", type=int, default=11)
-    asyncio.run(main_async(parser.parse_args()))
+    return asyncio.run(main_async(parser.parse_args()))
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -10,6 +10,7 @@ waiting for it, with the time the server took it, so a reply's latency is exact.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections import defaultdict
@@ -195,5 +196,5 @@ def inline_summary(params: dict[str, Any]) -> str:
 def percentile(values: list[float], q: float) -> float:
     """The ``q``-th percentile (0-100) by the nearest-rank method."""
     ordered = sorted(values)
-    rank = max(1, round(q / 100 * len(ordered) + 0.5))
-    return ordered[min(rank, len(ordered)) - 1]
+    rank = max(1, math.ceil(q / 100 * len(ordered)))
+    return ordered[rank - 1]
