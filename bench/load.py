@@ -25,6 +25,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import sys
 import tempfile
 import time
@@ -126,6 +127,12 @@ class Tally:
         return tally
 
 
+def error_kinds(log: str) -> Counter[str]:
+    """The exceptions the bot logged (the last line of each traceback), by kind."""
+    pattern = r"^(?:[\w.]+\.)?(\w*(?:Error|Exception|TimedOut|RetryAfter)):"
+    return Counter(m.group(1) for m in re.finditer(pattern, log, re.M))
+
+
 def print_misses(outcomes: list[Outcome], references: list[Reference], *allowed: str) -> None:
     """A few replies that were neither a reference one nor ``allowed``, and lost ones."""
     wrong = [
@@ -215,6 +222,7 @@ async def main_async(args: argparse.Namespace) -> int:
         peak = bot.peak_rss_mb()
         code = bot.stop()
         watching.cancel()
+        errors = error_kinds(bot.log.read_text(errors="replace"))
     kinds = Counter(o.step.kind for o in outcomes)
     print(
         f"load: {args.users} users x {args.questions} questions + 1 command + 1 inline query "
@@ -228,6 +236,7 @@ async def main_async(args: argparse.Namespace) -> int:
         f"other errors {sum(n for s, n in statuses.items() if s not in (200, 429))}"
     )
     print_misses(outcomes, [reference])
+    print(f"errors in the bot's log: {dict(errors) or 'none'}")
     print(
         f"throughput: {len(outcomes) / wall:.1f} updates/s ({len(outcomes)} in {wall:.1f} s; "
         f"offered at most {args.rate:g}/s)"

@@ -38,6 +38,11 @@ _MAX_HANG_S = 30.0
 _SENDING = frozenset({"sendMessage", "editMessageText"})
 
 
+class _Server(ThreadingHTTPServer):
+    #: Connections waiting to be accepted: the default (5) refuses bursts that Telegram takes.
+    request_queue_size = 256
+
+
 class FakeBotApi(BotApiMethods):
     """The loopback Bot API server. Use as a context manager, or ``start()`` / ``close()``."""
 
@@ -59,7 +64,7 @@ class FakeBotApi(BotApiMethods):
         self._ids = itertools.count(1)
         self._flood_limits: tuple[int, int] | None = None
         self._sent: defaultdict[object, deque[float]] = defaultdict(deque)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = False
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
