@@ -14,6 +14,7 @@ import hashlib
 import json
 import logging
 import threading
+import warnings
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -158,9 +159,11 @@ def load_model(
         raise ModelError(f"cannot load the {task} model in {folder}: {e}") from e
     model.eval()
     if int8:
-        model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
-            model, {torch.nn.Linear}, dtype=torch.qint8
-        )
+        with warnings.catch_warnings():  # torch's notices that this API moves to torchao
+            warnings.filterwarnings("ignore", message=".*quantiz")
+            model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+                model, {torch.nn.Linear}, dtype=torch.qint8
+            )
     model.to(device)
     logger.info("loaded %s model %s (int8=%s)", task, folder, int8)
     return LoadedModel(tokenizer, model, meta)
