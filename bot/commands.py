@@ -62,10 +62,12 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
         if settings.telegram.token is not None:
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
-            from bot.telegram.journal import UpdateJournal
+            from bot.telegram.journal import UpdateJournal, journal_path
 
             library = build_library(components)
-            journal = UpdateJournal(settings.data_dir / "updates.sqlite")
+            journal = UpdateJournal(
+                journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
+            )
             try:
                 app = build_application(
                     settings, components.answerer, components.store, library, journal

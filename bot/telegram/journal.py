@@ -55,8 +55,15 @@ class Pending:
     received_at: float
 
 
+def journal_path(data_dir: Path, token: str) -> Path:
+    """The journal of the bot with ``token``: one per bot, since update ids are per bot
+    (the bot's numeric id is the token's first part; nothing secret goes into the name)."""
+    bot_id = token.split(":", 1)[0]
+    return data_dir / f"updates-{bot_id if bot_id.isdigit() else 'bot'}.sqlite"
+
+
 class UpdateJournal:
-    """Updates received and not yet finished, in ``<data_dir>/updates.sqlite``."""
+    """Updates received and not yet finished, in ``journal_path(data_dir, token)``."""
 
     def __init__(self, path: Path, *, clock: Callable[[], float] = time.time) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.journal import UpdateJournal
+from bot.telegram.journal import UpdateJournal, journal_path
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, CAROL, TOKEN
 from tests.bot.telegram.harness import private_chat
@@ -162,6 +162,6 @@ def test_a_bot_killed_mid_ingest_loses_no_update_and_no_article(
     for i in range(3):
         assert f"{i + 100} flooded homes" not in admin_texts  # /add tells titles, not text
     assert admin_texts.count("Indexed:") == 3, admin.messages()
-    with UpdateJournal(tmp_path / "data" / "updates.sqlite") as journal:
+    with UpdateJournal(journal_path(tmp_path / "data", TOKEN)) as journal:
         assert journal.pending(max_age_s=3600) == []
     assert "Replaying 1 updates" in log.read_text()

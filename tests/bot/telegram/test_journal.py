@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.telegram.journal import KEEP_DONE_S, UpdateJournal
+from bot.telegram.journal import KEEP_DONE_S, UpdateJournal, journal_path
 
 
 class Clock:
@@ -70,3 +70,10 @@ def test_old_unfinished_updates_are_logged_not_replayed_and_done_ones_pruned(
         clock.now += KEEP_DONE_S + 1
         journal.pending(max_age_s=10**9)
         assert journal.record(2, message(2, "pruned, so it is new again"))
+
+
+def test_each_bot_has_its_own_journal_named_without_its_secret(tmp_path: Path) -> None:
+    first = journal_path(tmp_path, "123456789:AAHsecretPART")
+    assert first == tmp_path / "updates-123456789.sqlite"
+    assert journal_path(tmp_path, "987654321:AAHsecretPART") != first
+    assert journal_path(tmp_path, "not a token") == tmp_path / "updates-bot.sqlite"
