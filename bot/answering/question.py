@@ -74,6 +74,7 @@ class Question:
 
 
 def _clean_char(ch: str) -> str:
+    """Format characters (soft hyphens, zero-width joiners) vanish; other controls are spaces."""
     category = unicodedata.category(ch)
     if category == "Cf":
         return ""
@@ -84,15 +85,7 @@ def normalize_question(raw: str, *, max_chars: int) -> str:
     """Collapse white space, drop control characters; reject empty and over-long questions."""
     if len(raw) > max_chars * 4:  # do not even normalise a huge paste
         raise QuestionTooLongError(f"question of {len(raw)} chars", limit=max_chars)
-    # Format characters (soft hyphens, zero-width joiners) vanish; other controls are spaces.
-    cleaned = "".join(
-        ""
-        if unicodedata.category(ch) == "Cf"
-        else " "
-        if unicodedata.category(ch)[0] == "C"
-        else ch
-        for ch in raw
-    )
+    cleaned = "".join(_clean_char(ch) for ch in raw)
     text = _SPACE.sub(" ", cleaned).strip()
     if not text or not any(ch.isalnum() for ch in text):
         raise EmptyQuestionError("empty question")

@@ -141,4 +141,4 @@ def truncate_html(text: str, limit: int = MESSAGE_LIMIT, ellipsis: str = "…") 
     if visible_length(text) <= limit:
         return text
     chunks = split_html(text, limit - utf16_len(ellipsis))
-    return chunks[0] + ellipsis
+    return (chunks[0] if chunks else "") + ellipsis  # only white space: just the ellipsis

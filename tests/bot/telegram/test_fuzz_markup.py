@@ -108,14 +108,17 @@ def check_split(html: str, limit: int) -> None:
 
 def check_truncate(html: str, limit: int) -> None:
     """A text that fits is unchanged; a longer one becomes a valid start of it plus "…",
-    within ``limit``."""
+    within ``limit`` (only "…" when it is all white space)."""
     plain = parse_html(html)
-    if not plain.strip():
-        return  # not a message at all: the renderer never truncates blank text
     short = truncate_html(html, limit)
-    [shown] = valid_messages([short], limit)
     if utf16_units(plain) <= limit:
         assert short == html
+        if plain.strip():  # a blank text is no message at all
+            valid_messages([short], limit)
+        return
+    [shown] = valid_messages([short], limit)
+    if not plain.strip():
+        assert short == "…"
     else:
         assert shown.endswith("…")
         assert whitespace_dropped(shown[:-1], plain, prefix=True)
@@ -142,3 +145,8 @@ def test_any_html_splits_into_valid_pieces_that_keep_its_text() -> None:
 def test_any_html_truncates_to_a_valid_start_of_itself() -> None:
     """Truncation stays within the limit, valid, and shows the start of the text."""
     fuzz(TRUNCATIONS)
+
+
+def test_a_long_blank_text_is_truncated_to_the_ellipsis() -> None:
+    """Found while fuzzing: white space past the limit once raised ``IndexError``."""
+    assert truncate_html(" \n" * 3000, 100) == "…"
