@@ -156,14 +156,6 @@ _refs = st.builds(
     source=st.none() | _texts,
     url=st.none() | _texts,
 )
-_refs = st.builds(
-    ArticleRef,
-    article_id=_texts,
-    title=_texts,
-    date=st.none() | st.dates(),
-    source=st.none() | _texts,
-    url=st.none() | _texts,
-)
 _answers = st.builds(
     Answer,
     question=_texts,
