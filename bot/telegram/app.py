@@ -90,8 +90,8 @@ def build_application(
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
-    a job polls the feeds that are due. With a ``journal``, every message and button tap is
-    written down before it is handled, and what a crash left unfinished is replayed at start.
+    a job polls the feeds that are due. With a ``journal``, every message is written down
+    before it is handled, and what a crash left unfinished is replayed at start.
 
     Raises ``ConfigError`` when no token is configured.
     """

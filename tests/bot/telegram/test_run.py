@@ -66,6 +66,18 @@ def _free_port() -> int:
         return port
 
 
+def webhook_settings(api: FakeBotApi, secret: str) -> Settings:
+    """Webhook mode on a free loopback port, at ``/hook``, with ``secret``."""
+    port = _free_port()
+    return make_settings(
+        api,
+        mode="webhook",
+        webhook_url=f"http://127.0.0.1:{port}/hook",
+        webhook_port=port,
+        webhook_secret=secret,
+    )
+
+
 def test_run_application_polls_and_answers(api: FakeBotApi, answerer: FakeAnswerer) -> None:
     settings = make_settings(api)
     app = build_application(settings, answerer, FakeCatalog())
@@ -80,14 +92,8 @@ def test_run_application_polls_and_answers(api: FakeBotApi, answerer: FakeAnswer
 
 
 def test_run_application_serves_a_webhook(api: FakeBotApi, answerer: FakeAnswerer) -> None:
-    port = _free_port()
-    settings = make_settings(
-        api,
-        mode="webhook",
-        webhook_url=f"http://127.0.0.1:{port}/hook",
-        webhook_port=port,
-        webhook_secret="s3cret-webhook-value",
-    )
+    settings = webhook_settings(api, "s3cret-webhook-value")
+    port = settings.telegram.webhook_port
     app = build_application(settings, answerer, FakeCatalog())
     with running_in_thread(app, settings) as errors:
         [hook] = api.wait_sync(lambda s: [c for c in s.calls if c.method == "setWebhook"])

@@ -23,7 +23,7 @@ from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import make_settings, private_chat, running_bot
 from tests.bot.telegram.log_capture import debug_everywhere, records_with
-from tests.bot.telegram.test_run import _free_port, running_in_thread
+from tests.bot.telegram.test_run import running_in_thread, webhook_settings
 
 SECRET = "webhook-Secret_value-4242"
 
@@ -69,14 +69,8 @@ def test_no_secret_reaches_any_logger_at_debug(
     tornado included): start-up, a good and a forged update, a failing request, an exception
     that mentions both secrets (logged with its traceback), and shutdown."""
     debug_everywhere(caplog)
-    port = _free_port()
-    settings = make_settings(
-        api,
-        mode="webhook",
-        webhook_url=f"http://127.0.0.1:{port}/hook",
-        webhook_port=port,
-        webhook_secret=SECRET,
-    )
+    settings = webhook_settings(api, SECRET)
+    port = settings.telegram.webhook_port
     answerer.answers["boom?"] = RuntimeError(f"bad call: token={TOKEN} secret={SECRET}")
     app = build_application(settings, answerer, FakeCatalog(2))
 
