@@ -59,11 +59,12 @@ logger = logging.getLogger(__name__)
 
 SHARED = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
 WARM = "newsbot, asked again"  # the same questions once more: question-time vectors cached
-# Other configurations over the same index: (rerank.kind, reader.span). They run after
+# Other configurations over the same index: settings changed per group. They run after
 # newsbot, so their question-time clause vectors are cached (their latency is a floor).
-VARIANTS = {
-    "newsbot, features only": ("none", "features"),
-    "newsbot + trained reranker": ("trained", "trained"),
+VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
+    "newsbot, features only": {"rerank": {"kind": "none"}, "reader": {"span": "features"}},
+    "newsbot, span reader rules (no answerability)": {"answer": {"min_answerable": 0.0}},
+    "newsbot + trained reranker": {"rerank": {"kind": "trained"}},
 }
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "eval_quality_latency.png"
 
@@ -159,13 +160,14 @@ def fill_sentence_cache(dataset: Dataset) -> None:
             src.backup(dst)
 
 
-def variant_answerer(components: Components, rerank: str, span: str) -> PipelineAnswerer:
-    """newsbot with another reranker / span reader choice over the same searcher and reader."""
+def variant_answerer(
+    components: Components, changes: dict[str, dict[str, Any]]
+) -> PipelineAnswerer:
+    """newsbot with other settings (per group) over the same searcher and reader."""
     s = components.settings
     settings = s.model_copy(
         update={
-            "rerank": s.rerank.model_copy(update={"kind": rerank}),
-            "reader": s.reader.model_copy(update={"span": span}),
+            group: getattr(s, group).model_copy(update=fields) for group, fields in changes.items()
         }
     )
     return build_answerer(settings, components.searcher, components.answerer._reader)
@@ -276,6 +278,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also ask the SQuAD questions over the paragraphs of every article in the file",
     )
     parser.add_argument("--skip-bbc", action="store_true", help="leave out bbc_dev")
+    parser.add_argument("--skip-peer", action="store_true", help="newsbot's rows only")
     parser.add_argument("--data-dir", type=Path, help="data directory (holds the eval cache)")
     parser.add_argument("--plot", type=Path, default=PLOT)
     parser.add_argument("--threads", type=int, default=1, help="torch and faiss CPU threads")
@@ -294,14 +297,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         ask = newsbot_ask(ds.components)
         results[("newsbot", ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
         results[(WARM, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
-        for label, (rerank, span) in VARIANTS.items():
-            variant = variant_answerer(ds.components, rerank, span)
+        for label, changes in VARIANTS.items():
+            variant = variant_answerer(ds.components, changes)
             variant.warm()
             ask = newsbot_ask(ds.components, variant)
             results[(label, ds.name)] = run_questions(ds.golds, ask, doc_of=ds.doc_of)
-        peer = peer_for(ds, settings)
-        peer.warm()
-        results[(PeerPipeline.name, ds.name)] = run_questions(ds.golds, peer.ask, doc_of=ds.doc_of)
+        if not args.skip_peer:
+            peer = peer_for(ds, settings)
+            peer.warm()
+            results[(PeerPipeline.name, ds.name)] = run_questions(
+                ds.golds, peer.ask, doc_of=ds.doc_of
+            )
         print(f"done {ds.name}: {len(ds.golds)} questions")
     peer_dev = [results.get((PeerPipeline.name, name), []) for name in ("seed_dev", "bbc_dev")]
     threshold = tune_threshold([r for rs in peer_dev for r in rs])
@@ -314,8 +320,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     cpu = f"{platform.machine()}, {os.cpu_count()} cores, {args.threads} thread(s)"
     print(f"\n{cpu}; SQuAD sample seed {args.seed}; peer threshold tuned on the news dev sets\n")
     print(table(rows))
-    print("\nnewsbot / peer ratios:\n")
-    print(ratios(rows))
+    if not args.skip_peer:
+        print("\nnewsbot / peer ratios:\n")
+        print(ratios(rows))
     plot(rows, args.plot)
     print(f"\nplot: {args.plot}")
     return 0

@@ -147,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             case "train":
                 from training.cli import train_command
 
-                return train_command(args)
+                return train_command(args, settings)
             case "models":
                 from bot.commands_models import models_install, models_list
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from bot.answering.answerability import AnswerabilityModel, load_answerability
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.decline import DeclinePolicy
 from bot.answering.reader import ExtractiveReader, Reader
@@ -152,6 +153,16 @@ def ingest_options(settings: Settings, *, progress: bool | None = None) -> Inges
     )
 
 
+def build_answerability(settings: Settings) -> AnswerabilityModel | None:
+    """The answerability model and its threshold, when on (it reads the span reader's
+    verdict, so it needs the trained span reader)."""
+    a = settings.answer
+    if a.min_answerable <= 0.0 or settings.reader.span != "trained":
+        return None
+    path = Path(a.answerability_model).expanduser() if a.answerability_model else None
+    return load_answerability(path, threshold=a.min_answerable)
+
+
 def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
     """The answerer the settings describe (policy, reranker, span reader) over a searcher and
     a reader (so one index can serve several configurations, e.g. in benchmarks)."""
@@ -167,6 +178,7 @@ def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> Pi
             min_rerank=settings.rerank.min_score,
             strong_rerank=settings.rerank.strong,
             max_no_answer=settings.reader.max_no_answer,
+            answerability=build_answerability(settings),
         ),
         multilingual=settings.profile == "multilingual" and not settings.embedding.model,
         rerank_weight=settings.rerank.weight,
@@ -186,9 +198,14 @@ def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> Pi
 
 
 def build_components(
-    settings: Settings, *, embedder: Embedder | None = None, data_dir: Path | None = None
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    data_dir: Path | None = None,
+    sentence_cache: SentenceVectorCache | None = None,
 ) -> Components:
-    """Open the store (creating it if new) and build the answering pipeline over it."""
+    """Open the store (creating it if new) and build the answering pipeline over it (with
+    ``sentence_cache`` in place of the index's own, when given)."""
     embedder = embedder or configured_embedder(settings)
     directory = index_dir(data_dir or settings.data_dir, embedder.name)
     policy = VectorIndexPolicy(
@@ -202,7 +219,8 @@ def build_components(
     searcher = HybridSearcher(
         store, questions, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
     )
-    sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
+    if sentence_cache is None:
+        sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
     reader = build_reader(settings, questions, sentence_cache)
     answerer = build_answerer(settings, searcher, reader)
     return Components(settings, embedder, store, sentence_cache, searcher, answerer)

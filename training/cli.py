@@ -1,4 +1,5 @@
-"""``newsbot train reranker|reader``: reproducible, seeded training runs (one command each)."""
+"""``newsbot train reranker|reader|answerability``: reproducible, seeded training runs (one
+command each)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import logging
 from pathlib import Path
 
 from bot.answering.shipped import shipped_dir
+from bot.settings import Settings
 from training.loop import Recipe
 
 logger = logging.getLogger(__name__)
@@ -16,14 +18,17 @@ logger = logging.getLogger(__name__)
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train = sub.add_parser(
-        "train", help="train the shipped reranker or reader (SQuAD training articles)"
+        "train",
+        help="train the shipped reranker, reader or answerability model (SQuAD training articles)",
     )
-    train.add_argument("which", choices=["reranker", "reader"])
+    train.add_argument("which", choices=["reranker", "reader", "answerability"])
     train.add_argument(
         "--squad", type=Path, required=True, help="folder with dev-v1.1.json and dev-v2.0.json"
     )
     train.add_argument(
-        "--out", type=Path, help="output folder (default: the shipped model's folder)"
+        "--out",
+        type=Path,
+        help="output folder, or file for answerability (default: the shipped model's)",
     )
     train.add_argument("--limit", type=int, help="train on this many questions, drawn at random")
     train.add_argument("--epochs", type=float)
@@ -34,10 +39,18 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     train.add_argument("--threads", type=int, help="torch threads (default: torch's choice)")
 
 
-def train_command(args: argparse.Namespace) -> int:
-    """Run the chosen training and print its figures as JSON."""
+def train_command(args: argparse.Namespace, settings: Settings) -> int:
+    """Run the chosen training and print its figures as JSON (``settings`` give the data
+    directory and pipeline the answerability data is read with)."""
     from training import reader, reranker
 
+    if args.which == "answerability":
+        from training import answerability
+
+        seed = 13 if args.seed is None else args.seed
+        meta = answerability.run(settings, args.squad, args.out, limit=args.limit, seed=seed)
+        print(json.dumps({"out": meta["out"], **meta["figures"]}))
+        return 0
     module = reranker if args.which == "reranker" else reader
     recipe: Recipe = module.RECIPE
     changes = {

@@ -110,18 +110,19 @@ class PipelineAnswerer:
         # (torch's first inference pays one-time set-up that a user should not wait for).
         self.answer("What happened on Monday?")
 
-    def answer(self, question: str, lang_hint: str | None = None) -> Answer:
-        t0 = time.perf_counter()
-        q = analyze_question(
-            question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
-        )
-        logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
-        timings: dict[str, float] = {}
-        passages = self._searcher.search(q.text, timings=timings)
+    def readings(
+        self, q: Question, timings: dict[str, float] | None = None
+    ) -> tuple[list[Passage], list[Reading]]:
+        """The retrieved passages and the candidate readings, best first, as the answer is
+        decided on them (reranked, recency-ordered, the best read by the span reader)."""
+        timings = {} if timings is None else timings
         t1 = time.perf_counter()
-        readings = self._reader.read(q, passages)
+        passages = self._searcher.search(q.text, timings=timings)
         t2 = time.perf_counter()
-        timings["read_ms"] = (t2 - t1) * 1000
+        timings["search_ms"] = (t2 - t1) * 1000
+        readings = self._reader.read(q, passages)
+        timings["read_ms"] = (time.perf_counter() - t2) * 1000
+        t2 = time.perf_counter()
         # The trained models read English; a question in another language keeps the
         # feature-based (meaning-only) decision.
         english = q.lang == "en"
@@ -136,23 +137,32 @@ class PipelineAnswerer:
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
         # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
-        recency = recency_of(q.text)
         policy = self._policy.decline
         readings = prefer_recent(
             readings,
-            recency,
+            recency_of(q.text),
             today=self._today(),
             answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
         )
         if self._span_reader is not None and english:
             readings = apply_span_reader(q, readings, self._span_reader, top=self._policy.span_top)
             timings["span_ms"] = (time.perf_counter() - t2) * 1000
-            t2 = time.perf_counter()
-        answer = self._compose(q, passages, readings, recency)
+        return passages, readings
+
+    def answer(self, question: str, lang_hint: str | None = None) -> Answer:
+        t0 = time.perf_counter()
+        q = analyze_question(
+            question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
+        )
+        logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
+        timings: dict[str, float] = {}
+        passages, readings = self.readings(q, timings)
+        t2 = time.perf_counter()
+        answer = self._compose(q, passages, readings, recency_of(q.text))
         if q.lang != "en" and not self._policy.multilingual:
             answer = replace(answer, notice="english_only")
         t3 = time.perf_counter()
-        timings.update(search_ms=(t1 - t0) * 1000, compose_ms=(t3 - t2) * 1000)
+        timings["compose_ms"] = (t3 - t2) * 1000
         logger.debug("timings %s", {k: round(v, 1) for k, v in timings.items()})
         return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
 

@@ -6,8 +6,9 @@ the evidence score; coverage of the question's terms (unless the meaning matches
 for paraphrases); the question's names, numbers and dates, which must be in the evidence or
 its article's header; an answer of the kind asked for ("how many" needs a number); and, for
 "how many X" questions, that X is in the sentence at all. With the trained models, their
-scores count too: the reranker's probability that the sentence answers, and the span
-reader's probability that it holds no answer.
+scores count too: the reranker's probability that the sentence answers, the span reader's
+probability that it holds no answer, and the answerability model that weighs them all
+together (``answerability``).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
+from bot.answering.answerability import AnswerabilityModel
 from bot.answering.reader import Reading
 
 
@@ -25,6 +27,7 @@ class DeclineReason(enum.Enum):
     FOCUS_ABSENT = "the thing counted is not in the evidence"
     NAMES_ABSENT = "a name, number or date of the question is not in the evidence"
     NO_TYPED_ANSWER = "the evidence holds no answer of the kind asked for"
+    UNANSWERABLE = "the answerability model doubts the evidence answers the question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +43,10 @@ class DeclinePolicy:
     min_rerank: float = 0.0  # bound on the score blended with a model reranker's
     strong_rerank: float = 1.01  # reranker probability that waives the word checks
     max_no_answer: float = 1.0  # the span reader's no-answer probability for the best
+    # Combines the best reading's features and the span reader's verdict; when that has read
+    # the best reading, it replaces the evidence, names and no-answer bounds (the checks of
+    # the counted thing and of the question's terms stay).
+    answerability: AnswerabilityModel | None = None
 
 
 def decline_reason(
@@ -55,19 +62,25 @@ def decline_reason(
     if cross_lingual:
         return DeclineReason.WEAK_EVIDENCE if best.score < policy.min_cross_lingual else None
     f = best.features
-    if best.score < (policy.min_evidence if best.rerank is None else policy.min_rerank):
-        return DeclineReason.WEAK_EVIDENCE  # the blend with the reranker's has its own bound
-    if best.no_answer is not None and best.no_answer > policy.max_no_answer:
-        return DeclineReason.NO_TYPED_ANSWER
+    # (The model was fitted on the feature score: a blend with a reranker's is another scale.)
+    model = policy.answerability if best.no_answer is not None and best.rerank is None else None
     # A reranker that reads question and sentence together and is confident vouches for a
     # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
     confident = best.rerank is not None and best.rerank >= policy.strong_rerank
     if f.focus < 1.0 and not confident:
         return DeclineReason.FOCUS_ABSENT
+    if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
+        return DeclineReason.TERMS_ABSENT
+    if model is not None:
+        # The answerability model weighs the evidence score, the names check and the span
+        # reader's verdict together, in place of their separate bounds.
+        return DeclineReason.UNANSWERABLE if model.probability(best) < model.threshold else None
+    if best.score < (policy.min_evidence if best.rerank is None else policy.min_rerank):
+        return DeclineReason.WEAK_EVIDENCE  # the blend with a reranker's has its own bound
+    if best.no_answer is not None and best.no_answer > policy.max_no_answer:
+        return DeclineReason.NO_TYPED_ANSWER
     if f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
     if f.answer_type < policy.min_answer_type:
         return DeclineReason.NO_TYPED_ANSWER
-    if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
-        return DeclineReason.TERMS_ABSENT
     return None

@@ -1,0 +1,105 @@
+"""The answerability model: its features, probability, loading, and the decline it drives."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.answering.answerability import (
+    FEATURES,
+    AnswerabilityModel,
+    features_of,
+    load_answerability,
+)
+from bot.answering.decline import DeclinePolicy, DeclineReason, decline_reason
+from bot.answering.reader import Reading
+from bot.answering.scoring import Features
+from index.errors import ModelError
+from tests.bot.answering.conftest import ATTACK, passages_for
+
+STRONG = Features(dense=0.8, coverage=1, context=1, names=1, answer_type=1, retrieval=1)
+NULL = FEATURES.index("null_logit")
+
+
+def reading(no_answer: float | None, features: Features = STRONG) -> Reading:
+    (passage,) = passages_for(ATTACK)
+    sentence = passage.chunk.sentences[1]
+    return Reading(passage, sentence, None, 0.8, features, no_answer=no_answer)
+
+
+def null_only(threshold: float = 0.5) -> AnswerabilityModel:
+    """A model that reads only the no-answer probability: P = 1 - no_answer."""
+    n = len(FEATURES)
+    coef = [0.0] * n
+    coef[NULL] = -1.0
+    mean = [0.0] * n
+    scale = [1.0] * n
+    return AnswerabilityModel(FEATURES, tuple(mean), tuple(scale), tuple(coef), 0.0, threshold)
+
+
+def test_features_follow_the_declared_order() -> None:
+    values = features_of(reading(0.2))
+    assert len(values) == len(FEATURES)
+    named = dict(zip(FEATURES, values, strict=True))
+    assert named["score"] == 0.8 and named["dense"] == 0.8
+    assert named["null_logit"] == pytest.approx(math.log(0.2 / 0.8))
+    flags = ("weak_evidence", "focus_absent", "names_absent", "terms_absent")
+    assert [named[f] for f in flags] == [0.0, 0.0, 0.0, 0.0]
+    weak = Features(dense=0.2, coverage=0, context=0.1, names=0.5, answer_type=0, retrieval=1)
+    named = dict(zip(FEATURES, features_of(reading(0.2, weak)), strict=True))
+    assert [named[f] for f in flags] == [0.0, 0.0, 1.0, 1.0]
+
+
+def test_probability_falls_as_the_reader_sees_no_answer() -> None:
+    model = null_only()
+    probs = [model.probability(reading(p)) for p in (0.05, 0.3, 0.5, 0.7, 0.95)]
+    assert probs == sorted(probs, reverse=True)
+    assert probs[2] == pytest.approx(0.5)
+    assert probs[0] == pytest.approx(0.95)
+    assert all(0.0 < p < 1.0 for p in probs)
+
+
+def test_a_doubtful_best_reading_is_declined_and_a_sure_one_is_not() -> None:
+    policy = DeclinePolicy(answerability=null_only(threshold=0.5))
+    assert decline_reason(reading(0.9), policy) is DeclineReason.UNANSWERABLE
+    assert decline_reason(reading(0.1), policy) is None
+    # Unread by the span reader (no verdict): the rules alone decide.
+    assert decline_reason(reading(None), policy) is None
+    # Off (threshold 0): never declines on its own.
+    off = DeclinePolicy(answerability=null_only(threshold=0.0))
+    assert decline_reason(reading(0.99), off) is None
+
+
+def test_model_size_and_feature_names_are_checked() -> None:
+    model = null_only()
+    with pytest.raises(ModelError):
+        dataclasses.replace(model, coef=model.coef[:-1])
+    with pytest.raises(ModelError):
+        dataclasses.replace(model, features=tuple(reversed(FEATURES)))
+
+
+def test_load_round_trip_takes_the_threshold_from_the_caller(tmp_path: Path) -> None:
+    path = tmp_path / "a.json"
+    path.write_text(null_only(threshold=0.9).to_json(meta={"task": "answerability"}))
+    assert "threshold" not in json.loads(path.read_text())
+    loaded = load_answerability(path, threshold=0.3)
+    assert loaded == null_only(threshold=0.3)
+
+
+@pytest.mark.parametrize("text", ["", "{", '{"features": []}', "[1, 2]"])
+def test_an_unreadable_model_file_is_a_model_error(tmp_path: Path, text: str) -> None:
+    path = tmp_path / "bad.json"
+    path.write_text(text)
+    with pytest.raises(ModelError):
+        load_answerability(path)
+
+
+def test_the_shipped_model_loads_and_separates_clear_cases() -> None:
+    model = load_answerability(threshold=0.5)
+    assert model.features == FEATURES
+    sure, doubtful = reading(0.02), reading(0.98, dataclasses.replace(STRONG, dense=0.2))
+    assert model.probability(sure) > model.probability(doubtful)
