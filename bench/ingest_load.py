@@ -47,8 +47,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--rounds", type=int, default=2, help="idle rounds over the questions")
+    parser.add_argument("--data-dir", type=Path, default=Path("data"), help="holds the eval cache")
     args = parser.parse_args()
-    settings = Settings()
+    settings = Settings(data_dir=args.data_dir)
     embedder = configured_embedder(settings)
     _, cache = folder_components(settings, embedder, SHARED / "bbc" / "articles")
     questions = [gold.item.question for gold in squad.load_jsonl(SHARED / "bbc_dev.jsonl")]

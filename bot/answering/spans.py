@@ -32,10 +32,13 @@ def _words(text: str, span: Span) -> list[Token]:
     return tokenize(text[span.start : span.end])
 
 
-def _only_question_words(text: str, span: Span, question: Question) -> bool:
-    words = [t for t in _words(text, span) if not t.is_stop]
+def _only_question_tokens(tokens: Sequence[Token], question: Question) -> bool:
     terms = set(question.terms) | {n for n in question.names}
-    return all(t.stem in terms or t.lower in terms for t in words)
+    return all(t.stem in terms or t.lower in terms for t in tokens if not t.is_stop)
+
+
+def _only_question_words(text: str, span: Span, question: Question) -> bool:
+    return _only_question_tokens(_words(text, span), question)
 
 
 def _novel(text: str, spans: list[Span], question: Question) -> list[Span]:
@@ -196,7 +199,7 @@ def clause_span(text: str, question: Question) -> Span | None:
             if trimmed:
                 span = Span(trimmed[0].start, trimmed[-1].end)
                 score = 2 * left_bound + int(is_term)
-                if not _only_question_words(text, span, question) and (
+                if not _only_question_tokens(trimmed, question) and (
                     best is None or score > best[0]
                 ):
                     best = (score, i, span)
