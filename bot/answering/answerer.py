@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from bot.answering.citations import verified
-from bot.answering.decline import DeclinePolicy, decline_reason
+from bot.answering.decline import DeclinePolicy, answerability_of, decline_reason
 from bot.answering.disagreement import disagreeing, short_answer
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
@@ -177,7 +177,9 @@ class PipelineAnswerer:
         question, lang = q.text, q.lang
         articles = {p.article.id: p.article for p in passages}
         best = readings[0] if readings else None
-        confidence = best.score if best else 0.0
+        # The answerability model's probability where it decides, else the evidence score.
+        answerable = answerability_of(best, policy.decline) if best else None
+        confidence = answerable if answerable is not None else best.score if best else 0.0
         declined = Answer(
             question, None, confidence=confidence, lang=lang, closest=closest_articles(passages)
         )

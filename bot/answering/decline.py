@@ -49,6 +49,16 @@ class DeclinePolicy:
     answerability: AnswerabilityModel | None = None
 
 
+def answerability_of(best: Reading, policy: DeclinePolicy) -> float | None:
+    """The answerability model's probability for ``best``, when it decides: the span reader
+    has read ``best`` and no reranker blended its score (the model was fitted on the feature
+    score; a blend is another scale)."""
+    model = policy.answerability
+    if model is None or best.no_answer is None or best.rerank is not None:
+        return None
+    return model.probability(best)
+
+
 def decline_reason(
     best: Reading | None, policy: DeclinePolicy, *, cross_lingual: bool = False
 ) -> DeclineReason | None:
@@ -62,8 +72,7 @@ def decline_reason(
     if cross_lingual:
         return DeclineReason.WEAK_EVIDENCE if best.score < policy.min_cross_lingual else None
     f = best.features
-    # (The model was fitted on the feature score: a blend with a reranker's is another scale.)
-    model = policy.answerability if best.no_answer is not None and best.rerank is None else None
+    answerable = answerability_of(best, policy)
     # A reranker that reads question and sentence together and is confident vouches for a
     # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
     confident = best.rerank is not None and best.rerank >= policy.strong_rerank
@@ -71,10 +80,10 @@ def decline_reason(
         return DeclineReason.FOCUS_ABSENT
     if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
         return DeclineReason.TERMS_ABSENT
-    if model is not None:
+    if answerable is not None and policy.answerability is not None:
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.
-        return DeclineReason.UNANSWERABLE if model.probability(best) < model.threshold else None
+        return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
     if best.score < (policy.min_evidence if best.rerank is None else policy.min_rerank):
         return DeclineReason.WEAK_EVIDENCE  # the blend with a reranker's has its own bound
     if best.no_answer is not None and best.no_answer > policy.max_no_answer:

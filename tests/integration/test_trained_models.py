@@ -1,5 +1,6 @@
-"""The shipped trained span reader (on by default) and reranker (opt-in), loaded from the
-package with the packaged MiniLM, answering over the bundled article."""
+"""The shipped trained span reader and answerability model (on by default) and reranker
+(opt-in), loaded from the package with the packaged MiniLM, answering over the bundled
+article."""
 
 from __future__ import annotations
 
@@ -25,6 +26,32 @@ def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]
     built.answerer.warm()
     yield built
     built.store.close()
+
+
+@pytest.fixture(scope="module")
+def defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
+    """The default configuration: span reader and answerability model, no reranker."""
+    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("d"))  # type: ignore[call-arg]
+    built = build_components(settings)
+    ensure_corpus(built, progress=False)
+    yield built
+    built.store.close()
+
+
+def test_the_defaults_answer_with_the_answerability_models_confidence(
+    defaults: Components,
+) -> None:
+    answer = defaults.answerer.answer("how many drones were intercepted?")
+    assert answer.answer is not None and "37 of the 65 drones" in answer.answer
+    assert defaults.settings.answer.min_answerable < answer.confidence <= 1.0
+    assert "span_ms" in answer.timings and "rerank_ms" not in answer.timings
+    for question in (
+        "What is the weather forecast for Kyiv this week?",
+        "How many Russian soldiers were captured?",
+        "What is the current price of lithium?",
+    ):
+        declined = defaults.answerer.answer(question)
+        assert declined.answer is None and declined.quotes == ()
 
 
 def test_the_shipped_models_answer_the_founding_question(components: Components) -> None:

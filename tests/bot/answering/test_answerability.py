@@ -15,10 +15,16 @@ from bot.answering.answerability import (
     features_of,
     load_answerability,
 )
+from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.decline import DeclinePolicy, DeclineReason, decline_reason
-from bot.answering.reader import Reading
+from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.scoring import Features
+from bot.answering.span_reader import FakeSpanReader
+from index.embedding.fake import FakeEmbedder
 from index.errors import ModelError
+from index.lexical import LexicalIndex
+from index.search import HybridSearcher
+from index.store.memory import MemoryStore
 from tests.bot.answering.conftest import ATTACK, passages_for
 
 STRONG = Features(dense=0.8, coverage=1, context=1, names=1, answer_type=1, retrieval=1)
@@ -103,3 +109,24 @@ def test_the_shipped_model_loads_and_separates_clear_cases() -> None:
     assert model.features == FEATURES
     sure, doubtful = reading(0.02), reading(0.98, dataclasses.replace(STRONG, dense=0.2))
     assert model.probability(sure) > model.probability(doubtful)
+
+
+def _answerer(store: MemoryStore, embedder: FakeEmbedder, threshold: float) -> PipelineAnswerer:
+    searcher = HybridSearcher(store, embedder, LexicalIndex(store))
+    policy = AnswerPolicy(decline=DeclinePolicy(answerability=null_only(threshold)))
+    return PipelineAnswerer(
+        searcher, ExtractiveReader(embedder), policy, span_reader=FakeSpanReader()
+    )
+
+
+def test_the_answer_confidence_is_the_models_probability_and_it_declines_below(
+    sample_store: MemoryStore, fake_embedder: FakeEmbedder
+) -> None:
+    question = "how many drones were intercepted?"
+    answer = _answerer(sample_store, fake_embedder, 0.5).answer(question)
+    # The fake span reader finds the number: no-answer 0.1, so the model gives 0.9.
+    assert answer.answer is not None and "37" in answer.answer
+    assert answer.confidence == pytest.approx(0.9)
+    declined = _answerer(sample_store, fake_embedder, 0.95).answer(question)
+    assert declined.answer is None and declined.quotes == ()
+    assert declined.confidence == pytest.approx(0.9)
