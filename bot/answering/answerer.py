@@ -138,16 +138,25 @@ class PipelineAnswerer:
             t2 = time.perf_counter()
         # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
         policy = self._policy.decline
-        readings = prefer_recent(
+        recent = prefer_recent(
             readings,
             recency_of(q.text),
             today=self._today(),
             answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
         )
         if self._span_reader is not None and english:
-            readings = apply_span_reader(q, readings, self._span_reader, top=self._policy.span_top)
+            top = self._policy.span_top
+            read = apply_span_reader(q, recent, self._span_reader, top=top)
+            if recent[:1] != readings[:1] and decline_reason(read[0], policy) is not None:
+                # The span reader's verdict came after the time cue moved a reading ahead: a
+                # time cue must never turn an answer into a decline, so the plain order
+                # stands when its best would be answered.
+                plain = apply_span_reader(q, readings, self._span_reader, top=top)
+                if decline_reason(plain[0], policy) is None:
+                    read = plain
+            recent = read
             timings["span_ms"] = (time.perf_counter() - t2) * 1000
-        return passages, readings
+        return passages, recent
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -155,7 +164,7 @@ class PipelineAnswerer:
             question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
         )
         logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
-        timings: dict[str, float] = {}
+        timings: dict[str, float] = {"analyze_ms": (time.perf_counter() - t0) * 1000}
         passages, readings = self.readings(q, timings)
         t2 = time.perf_counter()
         answer = self._compose(q, passages, readings, recency_of(q.text))
@@ -186,7 +195,9 @@ class PipelineAnswerer:
         cross_lingual = lang != "en"
         reason = decline_reason(best, policy.decline, cross_lingual=cross_lingual)
         if best is None or reason is not None:
-            logger.info("declined: %s (evidence %.3f)", reason.value if reason else "", confidence)
+            logger.info(
+                "declined: %s (confidence %.3f)", reason.value if reason else "", confidence
+            )
             return declined
         others = disagreeing(
             q,

@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 
-from bot.answering.answerer import PipelineAnswerer
+from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.reader import ExtractiveReader
+from bot.answering.span_reader import SpanReader
 from index.chunking import chunk_article
 from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
@@ -177,10 +178,14 @@ def shipped_rerank(
 
 
 def answerer_over(
-    tmp_path: Path, *texts: str, today: Callable[[], dt.date] = dt.date.today
+    tmp_path: Path,
+    *texts: str,
+    today: Callable[[], dt.date] = dt.date.today,
+    policy: AnswerPolicy | None = None,
+    span_reader: SpanReader | None = None,
 ) -> PipelineAnswerer:
     """The feature-based pipeline (fake embedder, memory store) over article files written
-    from ``texts``."""
+    from ``texts``, with ``policy`` and ``span_reader`` when given."""
     embedder = FakeEmbedder()
     store = MemoryStore(embedder.name, embedder.dim)
     paths = []
@@ -192,5 +197,7 @@ def answerer_over(
     return PipelineAnswerer(
         HybridSearcher(store, embedder, LexicalIndex(store)),
         ExtractiveReader(embedder),
+        policy,
+        span_reader=span_reader,
         today=today,
     )

@@ -91,3 +91,27 @@ def test_only_readings_that_would_be_answered_move_ahead() -> None:
     assert prefer_recent([old, new], Recency.NONE, today=today) == [old, new]
     far = _reading(0.2, 5)  # outside the margin: never promoted
     assert prefer_recent([old, far], Recency.TODAY, today=today) == [old, far]
+
+
+WORDS = SECOND.replace("25 drones", "twenty-five drones").replace(": new figures", "")
+
+
+def test_a_time_cue_never_turns_an_answer_into_a_decline(tmp_path: Path) -> None:
+    """The span reader reads after the time cue has moved the newer report ahead; when the
+    answerability model then declines it, the older report's answer stands."""
+    from bot.answering.answerer import AnswerPolicy
+    from bot.answering.decline import DeclinePolicy
+    from bot.answering.span_reader import FakeSpanReader
+    from tests.bot.answering.test_answerability import null_only
+
+    # The fake span reader finds digits only: "twenty-five" reads as no answer (0.9).
+    policy = AnswerPolicy(decline=DeclinePolicy(answerability=null_only(threshold=0.5)))
+    today = lambda: dt.date(2025, 3, 2)  # noqa: E731
+    plain = answerer_over(tmp_path, FIRST, WORDS, today=today, policy=policy)
+    assert "twenty-five" in (plain.answer(f"{QUESTION} now?").answer or "")  # moved ahead
+    answerer = answerer_over(
+        tmp_path, FIRST, WORDS, today=today, policy=policy, span_reader=FakeSpanReader()
+    )
+    answer = answerer.answer(f"{QUESTION} now?")
+    assert answer.answer is not None and "20" in answer.answer
+    assert "Early Wire" in {q.source for q in answer.quotes}
