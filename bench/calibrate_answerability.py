@@ -1,6 +1,6 @@
 """Choose the answerability threshold (``answer.min_answerable``).
 
-    python -m bench.calibrate_answerability [--data-dir DIR] [--squad-limit 600]
+    python -m bench.calibrate_answerability [--data-dir DIR] [--squad-limit N]
 
 Sets (English questions): seed_dev over the bundled sample, bbc_dev over the BBC articles,
 and questions of the held-out SQuAD training titles (the answerability model's own data:
@@ -75,7 +75,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
     parser.add_argument("--squad", type=Path, default=SHARED / "squad")
-    parser.add_argument("--squad-limit", type=int, default=600)
+    parser.add_argument(
+        "--squad-limit", type=int, default=0, help="held-out SQuAD questions (0: all 1,314)"
+    )
     parser.add_argument("--model", type=Path, help="answerability model (default: shipped)")
     parser.add_argument("--dump", type=Path, help="also pickle the read cases to this file")
     args = parser.parse_args()
@@ -96,7 +98,7 @@ def main() -> None:
     comps, _ = folder_components(settings, embedder, SHARED / "bbc" / "articles")
     sets["bbc_dev"] = collect(comps, squad.load_jsonl(SHARED / "bbc_dev.jsonl"))
     docs, golds = load_questions(
-        args.squad, validation_titles(), args.squad_limit, 0, slice_corpus=False
+        args.squad, validation_titles(), args.squad_limit or None, 0, slice_corpus=False
     )
     comps, note = index_articles(settings, embedder, docs)
     print(f"SQuAD held-out training titles: {note}")

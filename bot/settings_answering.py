@@ -69,21 +69,22 @@ class AnswerSettings(Group):
         "bbc_dev (EM 37.5% vs 41.7%) for a lower first-ask p50 (87 vs 95 ms, 1 thread).",
     )
     min_answerable: float = Field(
-        default=0.45,
+        default=0.445,
         ge=0.0,
         le=1.0,
-        description="The answerability model's probability (bot/weights/answerability: the best "
-        "reading's features and the span reader's verdict, combined) below which the bot "
-        "declines; it replaces min_evidence, min_names and reader.max_no_answer when the "
-        "trained span reader has read the best sentence; 0 turns it off. Chosen by "
+        description="The answerability model's probability (bot/weights/answerability/model."
+        "json: the best reading's features and the span reader's verdict, combined) below "
+        "which the bot declines; it replaces min_evidence, min_names and "
+        "reader.max_no_answer when the trained span reader has read the best sentence and no "
+        "reranker is on (the model reads the feature score); 0 turns it off. Chosen by "
         "bench/calibrate_answerability.py (fewest false declines, no set losing a correct "
         "one): seed_dev 3/3 declined, 0 false; bbc_dev 5/6, 3 false (features alone 5/6, 4); "
-        "held-out SQuAD training titles 192/533, 102 false (143/533, 95).",
+        "held-out SQuAD training titles 192/533, 104 false (143/533, 95).",
     )
     answerability_model: str = Field(
         default="",
-        description="Another answerability model made by `newsbot train answerability` (a "
-        "JSON file; empty: the shipped bot/weights/answerability.json).",
+        description="Another answerability model made by `newsbot train answerability` (its "
+        "model.json; empty: the shipped bot/weights/answerability/model.json).",
     )
     max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
     more_passages: int = Field(

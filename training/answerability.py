@@ -5,9 +5,10 @@ own training (their validation titles, recorded in the shipped metadata), asked 
 corpus of those titles' paragraphs through the real pipeline (retrieval, feature reader, span
 reader). Each question gives the ``FEATURES`` of its best reading and a label: 1 when SQuAD
 gives it an answer, 0 when it is unanswerable. The models never saw these questions, so their
-scores here are as they will be on new ones (stacking without leakage). The evaluation
-articles and the news sets are never read. Fitted by L2-regularised logistic regression
-(Newton's method, standardised inputs), with leave-one-title-out figures.
+scores here are as they will be on new ones (stacking without leakage). Readings that the
+counted-thing or terms checks decline are left out: the model is never asked about them.
+The evaluation articles and the news sets are never read. Fitted by L2-regularised logistic
+regression (Newton's method, standardised inputs), with leave-one-title-out figures.
 """
 
 from __future__ import annotations
@@ -104,8 +105,10 @@ def collect(settings: Settings, squad_dir: Path, limit: int | None, seed: int) -
         if not readings or readings[0].no_answer is None:
             continue  # nothing retrieved, or the span reader did not read it: rules decide
         best = readings[0]
-        title = title_of.get(gold.doc or "", best.article.title)
-        samples.append(Sample(features_of(best), gold.item.answerable, title))
+        x = features_of(best)
+        if x[FEATURES.index("focus_absent")] or x[FEATURES.index("terms_absent")]:
+            continue  # declined by those checks before the model is asked (``decline``)
+        samples.append(Sample(x, gold.item.answerable, title_of[gold.doc or best.article.id]))
     return samples
 
 
@@ -190,13 +193,17 @@ def run(
             if len({q.answerable for q in samples if q.title == t}) == 2
         ],
     )
+    null, score = -x[:, FEATURES.index("null_logit")], x[:, FEATURES.index("score")]
     figures = {
         "questions": len(samples),
         "answerable": int(y.sum()),
         "auc_in_sample": round(auc(fitted, y), 4),
-        "auc_leave_one_title_out": round(auc(oof[both], y[both]), 4),
-        "auc_no_answer_alone": round(auc(-x[:, FEATURES.index("null_logit")], y), 4),
-        "auc_score_alone": round(auc(x[:, FEATURES.index("score")], y), 4),
+        "auc_no_answer_alone": round(auc(null, y), 4),
+        "auc_score_alone": round(auc(score, y), 4),
+        # the same on the SQuAD 2.0 titles alone, where leaving a title out can be scored
+        "v2_auc_leave_one_title_out": round(auc(oof[both], y[both]), 4),
+        "v2_auc_in_sample": round(auc(fitted[both], y[both]), 4),
+        "v2_auc_no_answer_alone": round(auc(null[both], y[both]), 4),
         "seconds": round(time.perf_counter() - started, 1),
     }
     meta = {
@@ -212,11 +219,10 @@ def run(
     }
     folder = out or shipped_answerability()
     folder.mkdir(parents=True, exist_ok=True)
-    meta["out"] = str(folder)
     (folder / FILE).write_text(model.to_json(meta=meta) + "\n", encoding="utf-8")
     write_answerability_card(folder, model, meta)
     logger.info("answerability model saved to %s: %s", folder, figures)
-    return meta
+    return {**meta, "out": str(folder)}
 
 
 def write_answerability_card(folder: Path, model: AnswerabilityModel, meta: dict[str, Any]) -> Path:
@@ -226,9 +232,11 @@ def write_answerability_card(folder: Path, model: AnswerabilityModel, meta: dict
         "# newsbot answerability model",
         "",
         "A logistic regression over what the pipeline knows of its best reading: the evidence",
-        "features (`bot/answering/scoring.py`), the blended score, and the trained span reader's",
-        "no-answer probability (and its logit) and whether it found a span. It gives the",
-        "probability that the question is answerable from that reading; the bot declines",
+        "features (`bot/answering/scoring.py`) and score, the word checks of",
+        "`bot/answering/decline.py` as 0/1 flags (weak evidence, counted thing absent, names",
+        "absent, terms absent) and the logit of the trained span reader's no-answer",
+        "probability. It gives the probability that the question is answerable from that",
+        "reading; the bot declines",
         "below `answer.min_answerable` (chosen on the dev sets by",
         "`python -m bench.calibrate_answerability`).",
         "",

@@ -28,7 +28,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     train.add_argument(
         "--out",
         type=Path,
-        help="output folder, or file for answerability (default: the shipped model's)",
+        help="output folder (default: the shipped model's folder)",
     )
     train.add_argument("--limit", type=int, help="train on this many questions, drawn at random")
     train.add_argument("--epochs", type=float)

@@ -89,6 +89,9 @@ class AnswerabilityModel:
             raise ModelError("answerability model: features, mean, scale and coef differ in size")
         if tuple(self.features) != FEATURES[:n] or n != len(FEATURES):
             raise ModelError(f"answerability model reads {self.features}, expected {FEATURES}")
+        values = (*self.mean, *self.scale, *self.coef, self.bias, self.threshold)
+        if not all(math.isfinite(v) for v in values) or min(self.scale) <= 0:
+            raise ModelError("answerability model: non-finite values or a scale not above 0")
 
     def probability_of(self, values: Sequence[float]) -> float:
         z = self.bias + sum(

@@ -54,7 +54,7 @@ def answerability_of(best: Reading, policy: DeclinePolicy) -> float | None:
     has read ``best`` and no reranker blended its score (the model was fitted on the feature
     score; a blend is another scale)."""
     model = policy.answerability
-    if model is None or best.no_answer is None or best.rerank is not None:
+    if model is None or model.threshold <= 0 or best.no_answer is None or best.rerank is not None:
         return None
     return model.probability(best)
 
@@ -80,6 +80,8 @@ def decline_reason(
         return DeclineReason.FOCUS_ABSENT
     if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
         return DeclineReason.TERMS_ABSENT
+    if f.answer_type < policy.min_answer_type:
+        return DeclineReason.NO_TYPED_ANSWER
     if answerable is not None and policy.answerability is not None:
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.
@@ -90,6 +92,4 @@ def decline_reason(
         return DeclineReason.NO_TYPED_ANSWER
     if f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
-    if f.answer_type < policy.min_answer_type:
-        return DeclineReason.NO_TYPED_ANSWER
     return None

@@ -65,18 +65,23 @@ def stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
 
 
-@lru_cache(maxsize=8192)
-def _tokens(text: str) -> tuple[Token, ...]:
+def _make_tokens(text: str) -> tuple[Token, ...]:
     return tuple(
         Token(m.group(), m.group().lower(), stem(m.group()), m.start(), m.end())
         for m in _TOKEN.finditer(text)
     )
 
 
+_tokens = lru_cache(maxsize=8192)(_make_tokens)
+_CACHED_CHARS = 600  # sentences and short windows; longer texts are rare and one-off
+
+
 def tokenize(text: str) -> list[Token]:
-    """Word tokens with their offsets into ``text``. Cached by text (tokens are immutable):
-    the reader looks at each candidate sentence several times a question, and the same
-    sentences come back in later questions."""
+    """Word tokens with their offsets into ``text``. Cached by text up to a sentence's length
+    (tokens are immutable): the reader looks at each candidate sentence several times a
+    question, and the same sentences come back in later questions."""
+    if len(text) > _CACHED_CHARS:
+        return list(_make_tokens(text))
     return list(_tokens(text))
 
 

@@ -16,7 +16,12 @@ from bot.answering.answerability import (
     load_answerability,
 )
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
-from bot.answering.decline import DeclinePolicy, DeclineReason, decline_reason
+from bot.answering.decline import (
+    DeclinePolicy,
+    DeclineReason,
+    answerability_of,
+    decline_reason,
+)
 from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.scoring import Features
 from bot.answering.span_reader import FakeSpanReader
@@ -75,7 +80,7 @@ def test_a_doubtful_best_reading_is_declined_and_a_sure_one_is_not() -> None:
     assert decline_reason(reading(0.1), policy) is None
     # Unread by the span reader (no verdict): the rules alone decide.
     assert decline_reason(reading(None), policy) is None
-    # Off (threshold 0): never declines on its own.
+    # Off (threshold 0): the rules decide (here, nothing to decline on).
     off = DeclinePolicy(answerability=null_only(threshold=0.0))
     assert decline_reason(reading(0.99), off) is None
 
@@ -130,3 +135,47 @@ def test_the_answer_confidence_is_the_models_probability_and_it_declines_below(
     declined = _answerer(sample_store, fake_embedder, 0.95).answer(question)
     assert declined.answer is None and declined.quotes == ()
     assert declined.confidence == pytest.approx(0.9)
+
+
+def test_the_model_steps_aside_for_a_reranker_blend_and_keeps_the_word_checks() -> None:
+    policy = DeclinePolicy(answerability=null_only(threshold=0.5))
+    assert answerability_of(dataclasses.replace(reading(0.9), rerank=0.9), policy) is None
+    # The counted thing and the question's terms still decline before the model is asked.
+    unfocused = dataclasses.replace(STRONG, focus=0.0)
+    assert decline_reason(reading(0.01, unfocused), policy) is DeclineReason.FOCUS_ABSENT
+    off_topic = dataclasses.replace(STRONG, context=0.1, dense=0.3)
+    assert decline_reason(reading(0.01, off_topic), policy) is DeclineReason.TERMS_ABSENT
+    # A missing name or a weak score no longer declines on its own: the model weighs them.
+    nameless = dataclasses.replace(STRONG, names=0.5)
+    assert decline_reason(reading(0.01, nameless), DeclinePolicy()) is DeclineReason.NAMES_ABSENT
+    assert decline_reason(reading(0.01, nameless), policy) is None
+
+
+def test_the_factory_builds_the_model_only_when_it_can_decide(tmp_path: Path) -> None:
+    from bot.factory import build_answerability
+    from bot.settings import AnswerSettings, ReaderSettings, Settings
+
+    def settings(**groups: object) -> Settings:
+        return Settings(_env_file=None, data_dir=tmp_path, **groups)  # type: ignore[call-arg, arg-type]
+
+    trained = ReaderSettings(span="trained")
+    model = build_answerability(settings(reader=trained))
+    assert model is not None and model.threshold == Settings().answer.min_answerable > 0
+    off = AnswerSettings(min_answerable=0)
+    assert build_answerability(settings(reader=trained, answer=off)) is None
+    assert build_answerability(settings(reader=ReaderSettings(span="features"))) is None
+    custom = tmp_path / "model.json"
+    custom.write_text(null_only().to_json())
+    chosen = settings(reader=trained, answer=AnswerSettings(answerability_model=str(custom)))
+    assert build_answerability(chosen) == null_only(threshold=Settings().answer.min_answerable)
+    missing = settings(reader=trained, answer=AnswerSettings(answerability_model="/nope.json"))
+    with pytest.raises(ModelError):
+        build_answerability(missing)
+
+
+def test_non_finite_or_zero_scale_models_are_refused() -> None:
+    model = null_only()
+    with pytest.raises(ModelError):
+        dataclasses.replace(model, scale=(0.0, *model.scale[1:]))
+    with pytest.raises(ModelError):
+        dataclasses.replace(model, bias=float("nan"))
