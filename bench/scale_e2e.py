@@ -95,7 +95,7 @@ def copy_of(
     return copy, moved, vectors + noise
 
 
-def grow(source: Path, target: Path, model: str, chunks: int, dim: int) -> tuple[int, float]:
+def grow(source: Path, target: Path, model: str, chunks: int) -> tuple[int, float]:
     """Build ``target``: the source index's articles, then copies up to ``chunks``."""
     shutil.copytree(index_dir(source, model), index_dir(target, model))
     items = list(source_items(source, model))
@@ -137,7 +137,7 @@ def main() -> None:
     questions = [i.question for i in load_items(args.bbc_questions)]
     with tempfile.TemporaryDirectory(dir=args.data_dir) as tmp:
         target = Path(tmp)
-        total, took = grow(source, target, embedder.name, args.chunks, embedder.dim)
+        total, took = grow(source, target, embedder.name, args.chunks)
         print(f"grown to {total} chunks in {took:.0f} s (BBC articles and their copies)")
         cache = AliasedSentenceCache(
             index_dir(target, embedder.name) / "sentences.sqlite", embedder.dim
