@@ -163,23 +163,28 @@ def build_answerability(settings: Settings) -> AnswerabilityModel | None:
     return load_answerability(path, threshold=a.min_answerable)
 
 
+def decline_policy(settings: Settings) -> DeclinePolicy:
+    """When to decline, as the settings say (with the answerability model when on)."""
+    a = settings.answer
+    return DeclinePolicy(
+        min_evidence=a.min_evidence,
+        min_coverage=a.min_coverage,
+        strong_dense=a.strong_dense,
+        min_names=a.min_names,
+        min_answer_type=a.min_answer_type,
+        min_cross_lingual=a.min_cross_lingual,
+        min_rerank=settings.rerank.min_score,
+        strong_rerank=settings.rerank.strong,
+        max_no_answer=settings.reader.max_no_answer,
+        answerability=build_answerability(settings),
+    )
+
+
 def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
     """The answerer the settings describe (policy, reranker, span reader) over a searcher and
     a reader (so one index can serve several configurations, e.g. in benchmarks)."""
-    a = settings.answer
     policy = AnswerPolicy(
-        decline=DeclinePolicy(
-            min_evidence=a.min_evidence,
-            min_coverage=a.min_coverage,
-            strong_dense=a.strong_dense,
-            min_names=a.min_names,
-            min_answer_type=a.min_answer_type,
-            min_cross_lingual=a.min_cross_lingual,
-            min_rerank=settings.rerank.min_score,
-            strong_rerank=settings.rerank.strong,
-            max_no_answer=settings.reader.max_no_answer,
-            answerability=build_answerability(settings),
-        ),
+        decline=decline_policy(settings),
         multilingual=settings.profile == "multilingual" and not settings.embedding.model,
         rerank_weight=settings.rerank.weight,
         rerank_top=settings.rerank.top,

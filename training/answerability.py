@@ -31,10 +31,11 @@ from bot.answering.answerability import (
     features_of,
     shipped_answerability,
 )
+from bot.answering.decline import word_check
 from bot.answering.question import analyze_question
 from bot.answering.shipped import META, shipped_dir
 from bot.evaluation_squad import index_articles
-from bot.factory import configured_embedder
+from bot.factory import configured_embedder, decline_policy
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -95,6 +96,7 @@ def collect(settings: Settings, squad_dir: Path, limit: int | None, seed: int) -
             "rerank": settings.rerank.model_copy(update={"kind": "none"}),
         }
     )
+    policy = decline_policy(plain)
     components, note = index_articles(plain, configured_embedder(plain), docs)
     logger.info("answerability data over %s: %s", titles, note)
     title_of = {a.id: a.title for a in docs}
@@ -105,10 +107,10 @@ def collect(settings: Settings, squad_dir: Path, limit: int | None, seed: int) -
         if not readings or readings[0].no_answer is None:
             continue  # nothing retrieved, or the span reader did not read it: rules decide
         best = readings[0]
-        x = features_of(best)
-        if x[FEATURES.index("focus_absent")] or x[FEATURES.index("terms_absent")]:
-            continue  # declined by those checks before the model is asked (``decline``)
-        samples.append(Sample(x, gold.item.answerable, title_of[gold.doc or best.article.id]))
+        if word_check(best, policy) is not None:
+            continue  # declined by the word checks before the model is asked
+        title = title_of[gold.doc or best.article.id]
+        samples.append(Sample(features_of(best), gold.item.answerable, title))
     return samples
 
 
@@ -233,11 +235,11 @@ def write_answerability_card(folder: Path, model: AnswerabilityModel, meta: dict
         "",
         "A logistic regression over what the pipeline knows of its best reading: the evidence",
         "features (`bot/answering/scoring.py`) and score, the word checks of",
-        "`bot/answering/decline.py` as 0/1 flags (weak evidence, counted thing absent, names",
-        "absent, terms absent) and the logit of the trained span reader's no-answer",
-        "probability. It gives the probability that the question is answerable from that",
-        "reading; the bot declines",
-        "below `answer.min_answerable` (chosen on the dev sets by",
+        "`bot/answering/decline.py` that it replaces as 0/1 flags (weak evidence, names",
+        "absent) and the logit of the trained span reader's no-answer probability, for",
+        "readings that passed the other word checks (counted thing, terms, answer type). It",
+        "gives the probability that the question is answerable from that reading; the bot",
+        "declines below `answer.min_answerable` (chosen on the dev sets by",
         "`python -m bench.calibrate_answerability`).",
         "",
         "## Data",

@@ -26,9 +26,10 @@ from index.errors import ModelError
 FOLDER = "answerability"  # under bot/weights: model.json and its card, README.md
 FILE = "model.json"
 
-# The inputs, in order: what the pipeline knows about its best reading when it decides. The
-# last four are the word checks of ``decline`` as 0/1 flags at their calibrated bounds (a
-# linear model cannot draw those cuts from the raw values itself).
+# The inputs, in order: what the pipeline knows about its best reading when it decides
+# (the word checks of ``decline.word_check`` have passed: the counted thing and the
+# question's terms are there). The last two are the bounds the model replaces, as 0/1 flags
+# (a linear model cannot draw those cuts from the raw values itself).
 FEATURES: tuple[str, ...] = (
     "score",
     "dense",
@@ -36,15 +37,11 @@ FEATURES: tuple[str, ...] = (
     "context",
     "names",
     "answer_type",
-    "focus",
     "null_logit",
     "weak_evidence",
-    "focus_absent",
     "names_absent",
-    "terms_absent",
 )
-# The bounds behind those flags (``Settings.answer`` defaults when the model was fitted).
-_WEAK, _COVERAGE, _STRONG_DENSE = 0.35, 0.25, 0.55
+_WEAK = 0.35  # the evidence bound behind the flag (``answer.min_evidence`` when fitted)
 
 
 def _logit(p: float) -> float:
@@ -63,12 +60,9 @@ def features_of(reading: Reading) -> list[float]:
         f.context,
         f.names,
         f.answer_type,
-        f.focus,
         _logit(null),
         float(reading.score < _WEAK),
-        float(f.focus < 1.0),
         float(f.names < 1.0),
-        float(f.context < _COVERAGE and f.dense < _STRONG_DENSE),
     ]
 
 

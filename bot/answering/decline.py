@@ -59,6 +59,22 @@ def answerability_of(best: Reading, policy: DeclinePolicy) -> float | None:
     return model.probability(best)
 
 
+def word_check(best: Reading, policy: DeclinePolicy) -> DeclineReason | None:
+    """The checks that always apply, the answerability model or not: the counted thing of
+    "how many X", the question's terms, and the kind of answer asked for."""
+    f = best.features
+    # A reranker that reads question and sentence together and is confident vouches for a
+    # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
+    confident = best.rerank is not None and best.rerank >= policy.strong_rerank
+    if f.focus < 1.0 and not confident:
+        return DeclineReason.FOCUS_ABSENT
+    if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
+        return DeclineReason.TERMS_ABSENT
+    if f.answer_type < policy.min_answer_type:
+        return DeclineReason.NO_TYPED_ANSWER
+    return None
+
+
 def decline_reason(
     best: Reading | None, policy: DeclinePolicy, *, cross_lingual: bool = False
 ) -> DeclineReason | None:
@@ -72,16 +88,10 @@ def decline_reason(
     if cross_lingual:
         return DeclineReason.WEAK_EVIDENCE if best.score < policy.min_cross_lingual else None
     f = best.features
+    reason = word_check(best, policy)
+    if reason is not None:
+        return reason
     answerable = answerability_of(best, policy)
-    # A reranker that reads question and sentence together and is confident vouches for a
-    # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
-    confident = best.rerank is not None and best.rerank >= policy.strong_rerank
-    if f.focus < 1.0 and not confident:
-        return DeclineReason.FOCUS_ABSENT
-    if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
-        return DeclineReason.TERMS_ABSENT
-    if f.answer_type < policy.min_answer_type:
-        return DeclineReason.NO_TYPED_ANSWER
     if answerable is not None and policy.answerability is not None:
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.

@@ -58,11 +58,11 @@ def test_features_follow_the_declared_order() -> None:
     named = dict(zip(FEATURES, values, strict=True))
     assert named["score"] == 0.8 and named["dense"] == 0.8
     assert named["null_logit"] == pytest.approx(math.log(0.2 / 0.8))
-    flags = ("weak_evidence", "focus_absent", "names_absent", "terms_absent")
-    assert [named[f] for f in flags] == [0.0, 0.0, 0.0, 0.0]
+    flags = ("weak_evidence", "names_absent")
+    assert [named[f] for f in flags] == [0.0, 0.0]
     weak = Features(dense=0.2, coverage=0, context=0.1, names=0.5, answer_type=0, retrieval=1)
     named = dict(zip(FEATURES, features_of(reading(0.2, weak)), strict=True))
-    assert [named[f] for f in flags] == [0.0, 0.0, 1.0, 1.0]
+    assert [named[f] for f in flags] == [0.0, 1.0]
 
 
 def test_probability_falls_as_the_reader_sees_no_answer() -> None:
