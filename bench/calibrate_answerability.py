@@ -1,17 +1,21 @@
-"""Choose the answerability threshold (``answer.min_answerable``).
+"""Choose how the trained span reader's verdict declines: its two bounds
+(``reader.max_no_answer``, ``reader.sure_no_answer``) and the answerability model's threshold
+(``answer.min_answerable``, off by default).
 
-    python -m bench.calibrate_answerability [--data-dir DIR] [--squad-limit N]
+    python -m bench.calibrate_answerability [--data-dir DIR] [--squad-limit N] [--cases F]
 
 Sets (English questions): seed_dev over the bundled sample, bbc_dev over the BBC articles,
-and questions of the held-out SQuAD training titles (the answerability model's own data:
-its figures there are in-sample, the news sets are not) over their paragraphs. Every
-question is asked once through the pipeline with the answerability model off; then each
-threshold is scored from the recorded best readings (the model in place of the evidence and
-no-answer bounds, the word checks kept, as ``decline`` applies it): handled right
-(answered correctly, or declined when unanswerable), correct declines and false declines
-(answerable questions declined) per set. The chosen threshold gives the fewest false
-declines in all while no set loses a correct decline against the feature-based rules alone.
-Prints the trade-off around it and the winner, to be recorded in ``Settings``.
+and questions of the held-out SQuAD training titles (never trained on by the span reader)
+over their paragraphs. Every question is asked once through the pipeline with both off
+(``--dump`` keeps the readings, ``--cases`` reuses them); then each policy is scored from
+the recorded best readings: handled right (answered correctly, or declined when
+unanswerable), correct declines and false declines (answerable questions declined) per set.
+
+The rule is the issue's: against the feature rules alone, no set may lose a correct decline
+or gain a false one; among the policies that pass, the most correct declines, then the
+fewest false ones. The span reader's bounds are searched on a grid. The answerability model
+is scored twice on the SQuAD titles: in sample (the fit saw them) and out of sample (each
+title's probabilities from a model fitted on the other titles), which is the honest figure.
 """
 
 from __future__ import annotations
@@ -27,15 +31,16 @@ import numpy as np
 from bench.calibrate import _right
 from bench.eval_table import SHARED, folder_components
 from bot import squad
-from bot.answering.answerability import AnswerabilityModel, load_answerability
-from bot.answering.decline import DeclinePolicy, decline_reason
+from bot.answering.answerability import AnswerabilityModel, features_of, load_answerability
+from bot.answering.decline import DeclinePolicy, decline_reason, word_check
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reading
 from bot.evaluation_squad import index_articles
 from bot.factory import Components, bundled_corpus, configured_embedder
 from bot.settings import Settings
 from bot.squad import GoldItem
-from training.answerability import load_questions, validation_titles
+from index.types import Article
+from training.answerability import Sample, load_questions, out_of_fold, validation_titles
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,23 +76,76 @@ def score(cases: list[Case], policy: DeclinePolicy) -> tuple[int, int, int]:
     return good, correct, false
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--squad", type=Path, default=SHARED / "squad")
-    parser.add_argument(
-        "--squad-limit", type=int, default=0, help="held-out SQuAD questions (0: all 1,314)"
-    )
-    parser.add_argument("--model", type=Path, help="answerability model (default: shipped)")
-    parser.add_argument("--dump", type=Path, help="also pickle the read cases to this file")
-    args = parser.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    logging.getLogger("bm25s").setLevel(logging.WARNING)
+Figures = dict[str, tuple[int, int, int]]
+
+
+def passes(figures: Figures, base: Figures) -> bool:
+    """No set loses a correct decline or gains a false one against ``base``."""
+    return all(figures[n][1] >= base[n][1] and figures[n][2] <= base[n][2] for n in figures)
+
+
+def best_reader_bounds(
+    sets: dict[str, list[Case]], rules: DeclinePolicy, base: Figures
+) -> tuple[float, float, Figures] | None:
+    """(max_no_answer, sure_no_answer, figures) by the rule of the module's docstring."""
+    best: tuple[tuple[int, int], float, float, Figures] | None = None
+    for high in np.arange(0.70, 0.991, 0.01):
+        for low in (0.0, *np.arange(0.005, 0.1001, 0.005)):
+            policy = replace(rules, max_no_answer=round(float(high), 3), sure_no_answer=low)
+            figures = {name: score(cases, policy) for name, cases in sets.items()}
+            if not passes(figures, base):
+                continue
+            key = (sum(c for _, c, _ in figures.values()), -sum(f for _, _, f in figures.values()))
+            if best is None or key > best[0]:
+                best = (key, round(float(high), 3), round(float(low), 3), figures)
+    return None if best is None else best[1:]
+
+
+def out_of_sample_probabilities(
+    cases: list[Case], titles: list[str], rules: DeclinePolicy
+) -> dict[int, float]:
+    """For each SQuAD case the answerability model decides (read by the span reader, past the
+    word checks): the probability of a model fitted on the other titles' cases, by index."""
+    chosen = [
+        i
+        for i, c in enumerate(cases)
+        if c.best is not None and c.best.no_answer is not None and word_check(c.best, rules) is None
+    ]
+    samples = [
+        Sample(features_of(cases[i].best), cases[i].answerable, titles[i])  # type: ignore[arg-type]
+        for i in chosen
+    ]
+    return dict(zip(chosen, (float(p) for p in out_of_fold(samples)), strict=True))
+
+
+def score_out_of_sample(
+    cases: list[Case], rules: DeclinePolicy, probs: dict[int, float], threshold: float
+) -> tuple[int, int, int]:
+    """``score`` with the answerability model's out-of-sample probabilities."""
+    good = correct = false = 0
+    for i, case in enumerate(cases):
+        if i in probs:
+            declined = probs[i] < threshold
+        else:
+            declined = decline_reason(case.best, rules) is not None
+        if case.answerable:
+            good += int(case.right and not declined)
+            false += int(declined)
+        else:
+            good += int(declined)
+            correct += int(declined)
+    return good, correct, false
+
+
+def read_sets(args: argparse.Namespace) -> dict[str, list[Case]]:
+    """Ask every set's questions once (span reader bounds and answerability model off)."""
     settings = Settings(data_dir=args.data_dir)
     settings = settings.model_copy(
         update={
             "answer": settings.answer.model_copy(update={"min_answerable": 0.0}),
-            "reader": settings.reader.model_copy(update={"max_no_answer": 1.0}),
+            "reader": settings.reader.model_copy(
+                update={"max_no_answer": 1.0, "sure_no_answer": 0.0}
+            ),
         }
     )
     embedder = configured_embedder(settings)
@@ -97,23 +155,45 @@ def main() -> None:
     sets["seed_dev"] = collect(comps, squad.load_jsonl(SHARED / "seed_dev.jsonl"))
     comps, _ = folder_components(settings, embedder, SHARED / "bbc" / "articles")
     sets["bbc_dev"] = collect(comps, squad.load_jsonl(SHARED / "bbc_dev.jsonl"))
-    docs, golds = load_questions(
-        args.squad, validation_titles(), args.squad_limit or None, 0, slice_corpus=False
-    )
+    docs, golds = squad_questions(args)
     comps, note = index_articles(settings, embedder, docs)
     print(f"SQuAD held-out training titles: {note}")
     sets["squad_validation"] = collect(comps, golds)
+    return sets
+
+
+def squad_questions(args: argparse.Namespace) -> tuple[list[Article], list[GoldItem]]:
+    return load_questions(
+        args.squad, validation_titles(), args.squad_limit or None, 0, slice_corpus=False
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--data-dir", type=Path, default=Path("data"))
+    parser.add_argument("--squad", type=Path, default=SHARED / "squad")
+    parser.add_argument(
+        "--squad-limit", type=int, default=0, help="held-out SQuAD questions (0: all 1,314)"
+    )
+    parser.add_argument("--model", type=Path, help="answerability model (default: shipped)")
+    parser.add_argument("--dump", type=Path, help="also pickle the read cases to this file")
+    parser.add_argument("--cases", type=Path, help="score the cases of an earlier --dump")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    if args.cases is not None:
+        sets: dict[str, list[Case]] = pickle.loads(args.cases.read_bytes())
+    else:
+        sets = read_sets(args)
     if args.dump is not None:
         args.dump.write_bytes(pickle.dumps(sets))
     for name, cases in sets.items():
         print(f"{name}: {len(cases)} questions, {sum(c.answerable for c in cases)} answerable")
 
-    a, r = Settings().answer, Settings().reader
+    a = Settings().answer
     rules = DeclinePolicy(a.min_evidence, a.min_coverage, a.strong_dense, a.min_names)
-    model: AnswerabilityModel = load_answerability(args.model)
 
-    def row(label: str, policy: DeclinePolicy) -> dict[str, tuple[int, int, int]]:
-        figures = {name: score(cases, policy) for name, cases in sets.items()}
+    def row(label: str, figures: Figures) -> None:
         print(
             f"  {label}: "
             + "; ".join(
@@ -121,32 +201,34 @@ def main() -> None:
                 for n, (g, c, f) in figures.items()
             )
         )
-        return figures
 
-    base = row("features only", rules)
-    row(
-        f"shipped rules (max_no_answer {r.max_no_answer})",
-        replace(rules, max_no_answer=r.max_no_answer),
-    )
-    best: tuple[tuple[int, int], float] | None = None
-    for threshold in np.arange(0.05, 0.801, 0.005):
-        t = round(float(threshold), 4)
-        policy = replace(rules, answerability=replace(model, threshold=t))
-        figures = {name: score(cases, policy) for name, cases in sets.items()}
-        if any(figures[n][1] < base[n][1] for n in sets):
-            continue  # fewer correct declines than the features alone somewhere
-        # the fewest false declines, then the most correct ones
-        key = (-sum(f for _, _, f in figures.values()), sum(c for _, c, _ in figures.values()))
-        if best is None or key > best[0]:
-            best = (key, t)
-    for t in (0.3, 0.35, 0.4, 0.45):  # the trade-off around it
-        row(f"answerability {t}", replace(rules, answerability=replace(model, threshold=t)))
-    if best is None:
-        print("no threshold keeps every set's correct declines")
-        return
-    _, t = best
-    print(f"best: min_answerable {t}")
-    row(f"answerability {t}", replace(rules, answerability=replace(model, threshold=t)))
+    def scored(policy: DeclinePolicy) -> Figures:
+        return {name: score(cases, policy) for name, cases in sets.items()}
+
+    base = scored(rules)
+    row("features only", base)
+    found = best_reader_bounds(sets, rules, base)
+    if found is None:
+        print("span reader bounds: none keeps every set's declines and false declines")
+    else:
+        high, low, figures = found
+        print(f"best span reader bounds: max_no_answer {high}, sure_no_answer {low}")
+        row(f"span reader {high}/{low}", figures)
+        for h, lo in ((high, 0.0), (high, 0.02), (high - 0.05, low), (high + 0.05, low)):
+            policy = replace(rules, max_no_answer=h, sure_no_answer=lo)
+            row(f"span reader {h:.2f}/{lo}", scored(policy))
+
+    model: AnswerabilityModel = load_answerability(args.model)
+    docs, golds = squad_questions(args)
+    title_of = {d.id: d.title for d in docs}
+    titles = [title_of.get(g.doc or "", "") for g in golds if g.item.lang == "en"]
+    probs = out_of_sample_probabilities(sets["squad_validation"], titles, rules)
+    print("answerability model (SQuAD titles in sample | out of sample):")
+    for t in (0.35, 0.4, 0.445, 0.5):
+        figures = scored(replace(rules, answerability=replace(model, threshold=t)))
+        oos = score_out_of_sample(sets["squad_validation"], rules, probs, t)
+        g, c, f = oos
+        row(f"{t} [out of sample: handled {g} declines right {c} false {f}]", figures)
 
 
 if __name__ == "__main__":

@@ -62,7 +62,8 @@ WARM = "newsbot, asked again"  # the same questions once more: question-time vec
 # newsbot, so their question-time clause vectors are cached (their latency is a floor).
 VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "newsbot, features only": {"rerank": {"kind": "none"}, "reader": {"span": "features"}},
-    "newsbot, span reader rules (no answerability)": {"answer": {"min_answerable": 0.0}},
+    "newsbot, span reader declines only (sure_no_answer 0)": {"reader": {"sure_no_answer": 0.0}},
+    "newsbot + answerability model (min_answerable 0.445)": {"answer": {"min_answerable": 0.445}},
     "newsbot + trained reranker": {"rerank": {"kind": "trained"}},
 }
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "eval_quality_latency.png"

@@ -176,6 +176,7 @@ def decline_policy(settings: Settings) -> DeclinePolicy:
         min_rerank=settings.rerank.min_score,
         strong_rerank=settings.rerank.strong,
         max_no_answer=settings.reader.max_no_answer,
+        sure_no_answer=settings.reader.sure_no_answer,
         answerability=build_answerability(settings),
     )
 

@@ -7,8 +7,10 @@ for paraphrases); the question's names, numbers and dates, which must be in the 
 its article's header; an answer of the kind asked for ("how many" needs a number); and, for
 "how many X" questions, that X is in the sentence at all. With the trained models, their
 scores count too: the reranker's probability that the sentence answers, the span reader's
-probability that it holds no answer, and the answerability model that weighs them all
-together (``answerability``).
+probability that it holds no answer (above ``max_no_answer`` it declines; below
+``sure_no_answer`` it vouches for the sentence, waiving the evidence-score and names bounds),
+and, as an option, the answerability model that weighs them all together
+(``answerability``).
 """
 
 from __future__ import annotations
@@ -43,6 +45,9 @@ class DeclinePolicy:
     min_rerank: float = 0.0  # bound on the score blended with a model reranker's
     strong_rerank: float = 1.01  # reranker probability that waives the word checks
     max_no_answer: float = 1.0  # the span reader's no-answer probability for the best
+    # Below this no-answer probability the span reader vouches for the best sentence: the
+    # evidence-score and names bounds are waived (the word checks stay); 0: never.
+    sure_no_answer: float = 0.0
     # Combines the best reading's features and the span reader's verdict; when that has read
     # the best reading, it replaces the evidence, names and no-answer bounds (the checks of
     # the counted thing and of the question's terms stay).
@@ -96,10 +101,13 @@ def decline_reason(
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.
         return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
-    if best.score < (policy.min_evidence if best.rerank is None else policy.min_rerank):
+    vouched = best.no_answer is not None and best.no_answer < policy.sure_no_answer
+    if not vouched and best.score < (
+        policy.min_evidence if best.rerank is None else policy.min_rerank
+    ):
         return DeclineReason.WEAK_EVIDENCE  # the blend with a reranker's has its own bound
     if best.no_answer is not None and best.no_answer > policy.max_no_answer:
         return DeclineReason.NO_TYPED_ANSWER
-    if f.names < policy.min_names:
+    if not vouched and f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
     return None

@@ -30,7 +30,7 @@ def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]
 
 @pytest.fixture(scope="module")
 def defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
-    """The default configuration: span reader and answerability model, no reranker."""
+    """The default configuration: the span reader and its two bounds, no reranker."""
     settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("d"))  # type: ignore[call-arg]
     built = build_components(settings)
     ensure_corpus(built, progress=False)
@@ -38,12 +38,16 @@ def defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
     built.store.close()
 
 
-def test_the_defaults_answer_with_the_answerability_models_confidence(
+def test_the_defaults_answer_and_decline_with_the_span_readers_bounds(
     defaults: Components,
 ) -> None:
+    from bot.factory import decline_policy
+
+    policy = decline_policy(defaults.settings)
+    assert policy.answerability is None and 0 < policy.sure_no_answer < policy.max_no_answer
     answer = defaults.answerer.answer("how many drones were intercepted?")
     assert answer.answer is not None and "37 of the 65 drones" in answer.answer
-    assert defaults.settings.answer.min_answerable < answer.confidence <= 1.0
+    assert 0.0 < answer.confidence <= 1.0
     assert "span_ms" in answer.timings and "rerank_ms" not in answer.timings
     for question in (
         "What is the weather forecast for Kyiv this week?",

@@ -159,16 +159,21 @@ def test_the_factory_builds_the_model_only_when_it_can_decide(tmp_path: Path) ->
         return Settings(_env_file=None, data_dir=tmp_path, **groups)  # type: ignore[call-arg, arg-type]
 
     trained = ReaderSettings(span="trained")
-    model = build_answerability(settings(reader=trained))
-    assert model is not None and model.threshold == Settings().answer.min_answerable > 0
-    off = AnswerSettings(min_answerable=0)
-    assert build_answerability(settings(reader=trained, answer=off)) is None
-    assert build_answerability(settings(reader=ReaderSettings(span="features"))) is None
+    assert Settings().answer.min_answerable == 0  # off by default: the span reader's bounds
+    assert build_answerability(settings(reader=trained)) is None
+    on = AnswerSettings(min_answerable=0.445)
+    model = build_answerability(settings(reader=trained, answer=on))
+    assert model is not None and model.threshold == 0.445
+    assert build_answerability(settings(reader=ReaderSettings(span="features"), answer=on)) is None
     custom = tmp_path / "model.json"
     custom.write_text(null_only().to_json())
-    chosen = settings(reader=trained, answer=AnswerSettings(answerability_model=str(custom)))
-    assert build_answerability(chosen) == null_only(threshold=Settings().answer.min_answerable)
-    missing = settings(reader=trained, answer=AnswerSettings(answerability_model="/nope.json"))
+    chosen = settings(
+        reader=trained, answer=AnswerSettings(min_answerable=0.445, answerability_model=str(custom))
+    )
+    assert build_answerability(chosen) == null_only(threshold=0.445)
+    missing = settings(
+        reader=trained, answer=AnswerSettings(min_answerable=0.5, answerability_model="/nope.json")
+    )
     with pytest.raises(ModelError):
         build_answerability(missing)
 

@@ -108,6 +108,30 @@ def test_decline_uses_the_trained_scores_when_present() -> None:
     assert decline_reason(replace(reranked, no_answer=0.2), policy) is None
 
 
+def test_a_sure_span_reader_waives_the_evidence_and_names_bounds_only() -> None:
+    best = _readings("How many drones were shot down?")[0]
+    policy = DeclinePolicy(min_evidence=0.9, max_no_answer=0.85, sure_no_answer=0.01)
+    weak = replace(best, score=0.2)
+    assert decline_reason(weak, policy) is DeclineReason.WEAK_EVIDENCE  # not read: rules
+    assert decline_reason(replace(weak, no_answer=0.3), policy) is DeclineReason.WEAK_EVIDENCE
+    assert decline_reason(replace(weak, no_answer=0.005), policy) is None  # vouched for
+    unnamed = replace(best, score=0.95, features=replace(best.features, names=0.5))
+    assert decline_reason(replace(unnamed, no_answer=0.3), policy) is DeclineReason.NAMES_ABSENT
+    assert decline_reason(replace(unnamed, no_answer=0.005), policy) is None
+    # the word checks stay, whatever the reader says
+    unfocused = replace(weak, no_answer=0.005, features=replace(best.features, focus=0.0))
+    assert decline_reason(unfocused, policy) is DeclineReason.FOCUS_ABSENT
+    uncovered = replace(best.features, context=0.0, dense=0.0)
+    assert decline_reason(replace(weak, no_answer=0.005, features=uncovered), policy) is (
+        DeclineReason.TERMS_ABSENT
+    )
+    # 0 turns it off; the decline bound still applies above max_no_answer
+    off = replace(policy, sure_no_answer=0.0)
+    assert decline_reason(replace(weak, no_answer=0.005), off) is DeclineReason.WEAK_EVIDENCE
+    strong = replace(best, score=0.95, no_answer=0.9)
+    assert decline_reason(strong, policy) is DeclineReason.NO_TYPED_ANSWER
+
+
 def test_a_confident_reranker_waives_the_word_checks() -> None:
     best = _readings("How many drones were shot down?")[0]
     uncovered = replace(best, features=replace(best.features, context=0.0, dense=0.0))
