@@ -64,9 +64,13 @@ def collect(components: Components, golds: list[GoldItem]) -> list[Case]:
 
 def score(cases: list[Case], policy: DeclinePolicy) -> tuple[int, int, int]:
     """(handled right, correct declines, false declines)."""
+    return tally(cases, [decline_reason(case.best, policy) is not None for case in cases])
+
+
+def tally(cases: list[Case], declines: list[bool]) -> tuple[int, int, int]:
+    """(handled right, correct declines, false declines) of these decisions."""
     good = correct = false = 0
-    for case in cases:
-        declined = decline_reason(case.best, policy) is not None
+    for case, declined in zip(cases, declines, strict=True):
         if case.answerable:
             good += int(case.right and not declined)
             false += int(declined)
@@ -122,19 +126,13 @@ def score_out_of_sample(
     cases: list[Case], rules: DeclinePolicy, probs: dict[int, float], threshold: float
 ) -> tuple[int, int, int]:
     """``score`` with the answerability model's out-of-sample probabilities."""
-    good = correct = false = 0
-    for i, case in enumerate(cases):
-        if i in probs:
-            declined = probs[i] < threshold
-        else:
-            declined = decline_reason(case.best, rules) is not None
-        if case.answerable:
-            good += int(case.right and not declined)
-            false += int(declined)
-        else:
-            good += int(declined)
-            correct += int(declined)
-    return good, correct, false
+    return tally(
+        cases,
+        [
+            probs[i] < threshold if i in probs else decline_reason(case.best, rules) is not None
+            for i, case in enumerate(cases)
+        ],
+    )
 
 
 def read_sets(args: argparse.Namespace) -> dict[str, list[Case]]:

@@ -1,0 +1,46 @@
+"""The decline calibration's rule: against the feature rules, no set loses a correct decline
+or gains a false one; among the bounds that pass, the most correct declines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bench.calibrate_answerability import Case, best_reader_bounds, passes, score, tally
+from bot.answering.decline import DeclinePolicy
+from bot.answering.question import analyze_question
+from bot.answering.reader import ExtractiveReader, Reading
+from index.embedding.fake import FakeEmbedder
+from tests.bot.answering.conftest import ATTACK, KYIV, passages_for
+
+
+def _best() -> Reading:
+    q = analyze_question("How many drones were shot down?")
+    return ExtractiveReader(FakeEmbedder()).read(q, passages_for(ATTACK, KYIV))[0]
+
+
+def test_tally_counts_handled_correct_and_false_declines() -> None:
+    best = _best()
+    cases = [Case(True, best, True), Case(True, best, False), Case(False, best, False)]
+    assert tally(cases, [False, True, True]) == (2, 1, 1)
+    assert tally(cases, [True, False, False]) == (0, 0, 1)
+
+
+def test_the_chosen_bounds_add_declines_and_rescue_without_new_false_ones() -> None:
+    best = _best()
+    rules = DeclinePolicy(min_evidence=0.5)
+    strong, weak = replace(best, score=0.9), replace(best, score=0.2)
+    cases = [
+        Case(False, replace(strong, no_answer=0.95), False),  # only the reader can decline it
+        Case(True, replace(strong, no_answer=0.6), True),  # must stay answered
+        Case(True, replace(weak, no_answer=0.003), True),  # rules decline it; reader vouches
+        Case(False, replace(weak, no_answer=0.3), False),  # rules decline it rightly
+    ]
+    sets = {"dev": cases}
+    base = {"dev": score(cases, rules)}
+    assert base["dev"] == (2, 1, 1)
+    found = best_reader_bounds(sets, rules, base)
+    assert found is not None
+    high, low, figures = found
+    assert 0.6 <= high < 0.95 and 0.003 < low <= 0.3
+    assert figures["dev"] == (4, 2, 0) and passes(figures, base)
+    assert not passes({"dev": (4, 2, 2)}, base) and not passes({"dev": (3, 0, 0)}, base)
