@@ -36,7 +36,7 @@ from bot.answering.decline import DeclinePolicy, decline_reason, word_check
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reading
 from bot.evaluation_squad import index_articles
-from bot.factory import Components, bundled_corpus, configured_embedder
+from bot.factory import Components, bundled_corpus, configured_embedder, decline_policy
 from bot.settings import Settings
 from bot.squad import GoldItem
 from index.types import Article
@@ -94,14 +94,15 @@ def best_reader_bounds(
     """(max_no_answer, sure_no_answer, figures) by the rule of the module's docstring."""
     best: tuple[tuple[int, int], float, float, Figures] | None = None
     for high in np.arange(0.70, 0.991, 0.01):
-        for low in (0.0, *np.arange(0.005, 0.1001, 0.005)):
+        for step in range(21):  # sure_no_answer 0, 0.005, ..., 0.1
+            low = round(step * 0.005, 3)
             policy = replace(rules, max_no_answer=round(float(high), 3), sure_no_answer=low)
             figures = {name: score(cases, policy) for name, cases in sets.items()}
             if not passes(figures, base):
                 continue
             key = (sum(c for _, c, _ in figures.values()), -sum(f for _, _, f in figures.values()))
             if best is None or key > best[0]:
-                best = (key, round(float(high), 3), round(float(low), 3), figures)
+                best = (key, round(float(high), 3), low, figures)
     return None if best is None else best[1:]
 
 
@@ -113,7 +114,10 @@ def out_of_sample_probabilities(
     chosen = [
         i
         for i, c in enumerate(cases)
-        if c.best is not None and c.best.no_answer is not None and word_check(c.best, rules) is None
+        if c.best is not None
+        and c.best.no_answer is not None
+        and c.best.rerank is None
+        and word_check(c.best, rules) is None
     ]
     samples = [
         Sample(features_of(cases[i].best), cases[i].answerable, titles[i])  # type: ignore[arg-type]
@@ -142,8 +146,9 @@ def read_sets(args: argparse.Namespace) -> dict[str, list[Case]]:
         update={
             "answer": settings.answer.model_copy(update={"min_answerable": 0.0}),
             "reader": settings.reader.model_copy(
-                update={"max_no_answer": 1.0, "sure_no_answer": 0.0}
+                update={"span": "trained", "max_no_answer": 1.0, "sure_no_answer": 0.0}
             ),
+            "rerank": settings.rerank.model_copy(update={"kind": "none"}),
         }
     )
     embedder = configured_embedder(settings)
@@ -188,8 +193,10 @@ def main() -> None:
     for name, cases in sets.items():
         print(f"{name}: {len(cases)} questions, {sum(c.answerable for c in cases)} answerable")
 
-    a = Settings().answer
-    rules = DeclinePolicy(a.min_evidence, a.min_coverage, a.strong_dense, a.min_names)
+    # the feature rules as configured, without the span reader's bounds or the model
+    rules = replace(
+        decline_policy(Settings()), max_no_answer=1.0, sure_no_answer=0.0, answerability=None
+    )
 
     def row(label: str, figures: Figures) -> None:
         print(
@@ -219,7 +226,9 @@ def main() -> None:
     model: AnswerabilityModel = load_answerability(args.model)
     docs, golds = squad_questions(args)
     title_of = {d.id: d.title for d in docs}
-    titles = [title_of.get(g.doc or "", "") for g in golds if g.item.lang == "en"]
+    titles = [title_of[g.doc or ""] for g in golds if g.item.lang == "en"]
+    if len(titles) != len(sets["squad_validation"]):
+        raise SystemExit("the cases were read with other --squad/--squad-limit flags")
     probs = out_of_sample_probabilities(sets["squad_validation"], titles, rules)
     print("answerability model (SQuAD titles in sample | out of sample):")
     for t in (0.35, 0.4, 0.445, 0.5):

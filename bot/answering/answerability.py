@@ -5,8 +5,9 @@ probability and the feature score are each weak alone), so a small logistic mode
 them: the best reading's evidence features, the word checks' verdicts and the span reader's
 no-answer probability. It is fitted by ``newsbot train answerability`` on held-out SQuAD
 training titles (never the evaluation articles or the news sets) and shipped as JSON in
-``bot/weights/answerability/``; its decision threshold (``answer.min_answerable``) is
-chosen on the dev sets by ``python -m bench.calibrate_answerability``. Pure functions: no
+``bot/weights/answerability/``. It is opt-in (``answer.min_answerable`` above 0): out of
+sample it declines no better than the span reader's two bounds, as
+``python -m bench.calibrate_answerability`` prints. Pure functions: no
 model runtime, microseconds a question.
 """
 

@@ -45,8 +45,9 @@ class DeclinePolicy:
     min_rerank: float = 0.0  # bound on the score blended with a model reranker's
     strong_rerank: float = 1.01  # reranker probability that waives the word checks
     max_no_answer: float = 1.0  # the span reader's no-answer probability for the best
-    # Below this no-answer probability the span reader vouches for the best sentence: the
-    # evidence-score and names bounds are waived (the word checks stay); 0: never.
+    # Below this no-answer probability the span reader vouches for the best sentence (when
+    # no reranker blended its score): the evidence-score and names bounds are waived (the
+    # word checks stay); 0: never.
     sure_no_answer: float = 0.0
     # Combines the best reading's features and the span reader's verdict; when that has read
     # the best reading, it replaces the evidence, names and no-answer bounds (the checks of
@@ -101,7 +102,10 @@ def decline_reason(
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.
         return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
-    vouched = best.no_answer is not None and best.no_answer < policy.sure_no_answer
+    # The bound was chosen without a reranker: a blend keeps its own score bound.
+    vouched = (
+        best.rerank is None and best.no_answer is not None and best.no_answer < policy.sure_no_answer
+    )
     if not vouched and best.score < (
         policy.min_evidence if best.rerank is None else policy.min_rerank
     ):

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from bench.calibrate_answerability import Case, best_reader_bounds, passes, score, tally
+from bench.calibrate_answerability import (
+    Case,
+    best_reader_bounds,
+    out_of_sample_probabilities,
+    passes,
+    score,
+    score_out_of_sample,
+    tally,
+)
 from bot.answering.decline import DeclinePolicy
 from bot.answering.question import analyze_question
 from bot.answering.reader import ExtractiveReader, Reading
@@ -44,3 +52,29 @@ def test_the_chosen_bounds_add_declines_and_rescue_without_new_false_ones() -> N
     assert 0.6 <= high < 0.95 and 0.003 < low <= 0.3
     assert figures["dev"] == (4, 2, 0) and passes(figures, base)
     assert not passes({"dev": (4, 2, 2)}, base) and not passes({"dev": (3, 0, 0)}, base)
+
+
+def test_out_of_sample_probabilities_cover_the_readings_the_model_decides() -> None:
+    best = replace(_best(), score=0.9)
+    rules = DeclinePolicy(min_evidence=0.5)
+    unfocused = replace(best, no_answer=0.1, features=replace(best.features, focus=0.0))
+    cases = [
+        Case(True, replace(best, no_answer=0.05), True),
+        Case(False, replace(best, no_answer=0.9), False),
+        Case(True, replace(best, no_answer=0.1), True),
+        Case(False, replace(best, no_answer=0.8), False),
+        Case(True, best, True),  # not read by the span reader: the rules decide
+        Case(False, unfocused, False),  # declined by the word checks first
+        Case(True, replace(best, no_answer=0.02, rerank=0.9), True),  # a reranker: rules
+    ]
+    titles = ["A", "A", "B", "B", "A", "B", "A"]
+    probs = out_of_sample_probabilities(cases, titles, rules)
+    assert set(probs) == {0, 1, 2, 3}
+    # each title's probabilities come from a model fitted on the other title's cases
+    for i in probs:
+        assert 0.0 < probs[i] < 1.0
+    assert probs[0] > probs[1] and probs[2] > probs[3]  # a lower no-answer reads answerable
+    # thresholds at the extremes: never / always decline what the model decides
+    # (the other three: answered right, declined by the word checks, answered right)
+    assert score_out_of_sample(cases, rules, probs, 0.0) == (5, 1, 0)
+    assert score_out_of_sample(cases, rules, probs, 1.0) == (5, 3, 2)

@@ -125,6 +125,9 @@ def test_a_sure_span_reader_waives_the_evidence_and_names_bounds_only() -> None:
     assert decline_reason(replace(weak, no_answer=0.005, features=uncovered), policy) is (
         DeclineReason.TERMS_ABSENT
     )
+    # a reranker's blend keeps its own bound: the reader vouches only without one
+    blended = replace(weak, no_answer=0.005, rerank=0.3)
+    assert decline_reason(blended, replace(policy, min_rerank=0.5)) is DeclineReason.WEAK_EVIDENCE
     # 0 turns it off; the decline bound still applies above max_no_answer
     off = replace(policy, sure_no_answer=0.0)
     assert decline_reason(replace(weak, no_answer=0.005), off) is DeclineReason.WEAK_EVIDENCE
