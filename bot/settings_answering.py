@@ -188,7 +188,7 @@ class ReaderSettings(Group):
         ge=0.0,
         le=1.0,
         description="The span reader's no-answer probability below which it vouches for the "
-        "best sentence (no reranker on): the evidence-score (answer.min_evidence) and names (answer.min_names) "
-        "bounds are waived; the counted-thing, terms and answer-type checks stay. 0 turns it "
-        "off. Chosen with max_no_answer (see there).",
+        "best sentence (no reranker on): the evidence-score (answer.min_evidence) and names "
+        "(answer.min_names) bounds are waived; the counted-thing, terms and answer-type checks "
+        "stay. 0 turns it off. Chosen with max_no_answer (see there).",
     )

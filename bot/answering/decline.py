@@ -103,9 +103,8 @@ def decline_reason(
         # reader's verdict together, in place of their separate bounds.
         return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
     # The bound was chosen without a reranker: a blend keeps its own score bound.
-    vouched = (
-        best.rerank is None and best.no_answer is not None and best.no_answer < policy.sure_no_answer
-    )
+    null = best.no_answer
+    vouched = best.rerank is None and null is not None and null < policy.sure_no_answer
     if not vouched and best.score < (
         policy.min_evidence if best.rerank is None else policy.min_rerank
     ):
