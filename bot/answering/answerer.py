@@ -111,11 +111,16 @@ class PipelineAnswerer:
         self.answer("What happened on Monday?")
 
     def readings(
-        self, q: Question, timings: dict[str, float] | None = None
+        self,
+        q: Question,
+        timings: dict[str, float] | None = None,
+        recency: Recency | None = None,
     ) -> tuple[list[Passage], list[Reading]]:
         """The retrieved passages and the candidate readings, best first, as the answer is
-        decided on them (reranked, recency-ordered, the best read by the span reader)."""
+        decided on them (reranked, recency-ordered by ``recency``, default the question's
+        time cue; the best read by the span reader)."""
         timings = {} if timings is None else timings
+        recency = recency_of(q.text) if recency is None else recency
         t1 = time.perf_counter()
         passages = self._searcher.search(q.text, timings=timings)
         t2 = time.perf_counter()
@@ -140,7 +145,7 @@ class PipelineAnswerer:
         policy = self._policy.decline
         recent = prefer_recent(
             readings,
-            recency_of(q.text),
+            recency,
             today=self._today(),
             answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
         )
@@ -165,9 +170,10 @@ class PipelineAnswerer:
         )
         logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
         timings: dict[str, float] = {"analyze_ms": (time.perf_counter() - t0) * 1000}
-        passages, readings = self.readings(q, timings)
+        recency = recency_of(q.text)
+        passages, readings = self.readings(q, timings, recency)
         t2 = time.perf_counter()
-        answer = self._compose(q, passages, readings, recency_of(q.text))
+        answer = self._compose(q, passages, readings, recency)
         if q.lang != "en" and not self._policy.multilingual:
             answer = replace(answer, notice="english_only")
         t3 = time.perf_counter()

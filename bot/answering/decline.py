@@ -102,14 +102,15 @@ def decline_reason(
         # The answerability model weighs the evidence score, the names check and the span
         # reader's verdict together, in place of their separate bounds.
         return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
-    # The bound was chosen without a reranker: a blend keeps its own score bound.
+    # The span reader vouches only for the feature score: its bound was chosen without a
+    # reranker, and a blend with a reranker's score keeps its own bound.
     null = best.no_answer
     vouched = best.rerank is None and null is not None and null < policy.sure_no_answer
     if not vouched and best.score < (
         policy.min_evidence if best.rerank is None else policy.min_rerank
     ):
-        return DeclineReason.WEAK_EVIDENCE  # the blend with a reranker's has its own bound
-    if best.no_answer is not None and best.no_answer > policy.max_no_answer:
+        return DeclineReason.WEAK_EVIDENCE
+    if null is not None and null > policy.max_no_answer:
         return DeclineReason.NO_TYPED_ANSWER
     if not vouched and f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
