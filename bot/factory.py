@@ -6,9 +6,7 @@ until it is first used or warmed.
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,10 +20,13 @@ from bot.answering.reader import ExtractiveReader, Reader
 from bot.answering.rerank import Reranker
 from bot.answering.sentence_vectors import SentenceVectors
 from bot.answering.span_reader import SpanReader
+from bot.index_folders import index_dir as index_dir  # (its old home: re-exported)
+from bot.index_folders import locate_index, unselected_indexes
 from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.embedding.query_cache import QueryCachingEmbedder
+from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
 from index.lexical import LexicalIndex
@@ -49,14 +50,6 @@ class Components:
     sentence_cache: SentenceVectorCache
     searcher: HybridSearcher
     answerer: PipelineAnswerer
-
-
-def index_dir(data_dir: Path, model_name: str) -> Path:
-    """One index per embedding model, so switching model (or profile) re-indexes instead of
-    mixing vectors: ``data/indexes/<model slug>``."""
-    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", model_name.strip("/")).strip("-")[-60:]
-    digest = hashlib.sha256(model_name.encode()).hexdigest()[:8]
-    return data_dir / "indexes" / f"{slug}-{digest}"
 
 
 def configured_embedder(settings: Settings) -> Embedder:
@@ -213,7 +206,10 @@ def build_components(
     """Open the store (creating it if new) and build the answering pipeline over it (with
     ``sentence_cache`` in place of the index's own, when given)."""
     embedder = embedder or configured_embedder(settings)
-    directory = index_dir(data_dir or settings.data_dir, embedder.name)
+    root = data_dir or settings.data_dir
+    legacy = embedder.legacy_name if isinstance(embedder, SentenceTransformerEmbedder) else None
+    directory = locate_index(root, embedder.name, legacy_name=legacy)
+    unselected_indexes(root, directory)
     policy = VectorIndexPolicy(
         ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
     )

