@@ -22,12 +22,16 @@ _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN = re.compile(r"[A-Za-z]")
 _UK_ONLY = re.compile(r"[ґєіїҐЄІЇ]")
 _RU_ONLY = re.compile(r"[ёъыэЁЪЫЭ]")
-# Frequent words that only one of the two languages has, for text without telling letters.
+# Frequent words, and words of greetings and thanks, that only one of the two languages has,
+# for text without telling letters.
 _UK_WORDS = frozenset(
-    "це що як коли чи де хто скільки який яка яке які або та від до ще вже".split()
+    "це що як коли чи де хто скільки який яка яке які або та від до ще вже"
+    " дякую добрий ранок ранку вечора бувай бувайте побачення гаразд здрастуйте".split()
 )
 _RU_WORDS = frozenset(
-    "это что как когда кто где сколько какой какая какое какие или от еще уже".split()
+    "это что как когда кто где сколько какой какая какое какие или от еще уже"
+    " спасибо привет здравствуйте здравствуй благодарю пожалуйста пока доброе утро утра свидания"
+    " хорошо ладно понятно".split()
 )
 _WORD = re.compile(r"[\u0400-\u04FF']+")
 

@@ -43,8 +43,23 @@ def render_refs(refs: Sequence[ArticleRef], lang: str) -> str:
     return t(key, lang, articles=names)
 
 
+def render_small_talk(answer: Answer) -> str:
+    """The friendly reply to small talk, then the example questions."""
+    lang = answer.lang
+    lines = [t(f"small_talk.{answer.small_talk}", lang)]
+    if answer.notice:
+        lines.append(t(f"answer.{answer.notice}", lang))
+    if answer.examples:
+        lines.append(t("small_talk.examples", lang))
+        lines.extend(f"  • {example}" for example in answer.examples)
+    return "\n".join(lines)
+
+
 def render_answer(answer: Answer) -> str:
-    """The short answer, then each quote with its title, date and source; or a decline."""
+    """The short answer, then each quote with its title, date and source; or a decline (or
+    the reply to small talk)."""
+    if answer.small_talk is not None:
+        return render_small_talk(answer)
     lang = answer.lang
     notice = [t(f"answer.{answer.notice}", lang)] if answer.notice else []
     if answer.answer is None:

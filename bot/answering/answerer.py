@@ -15,10 +15,12 @@ from dataclasses import dataclass, field, replace
 from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, answerability_of, decline_reason
 from bot.answering.disagreement import disagreeing, short_answer
+from bot.answering.english_only import english_only_notice
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.recency import Recency, prefer_recent, recency_of
 from bot.answering.rerank import Reranker, apply_reranker
+from bot.answering.small_talk import small_talk_answer
 from bot.answering.span_reader import SpanReader, apply_span_reader
 from bot.answering.types import Answer, ArticleRef, Quote
 from index.chunking import paragraph_around, widen_to_quotation
@@ -165,6 +167,10 @@ class PipelineAnswerer:
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
+        english_only = not self._policy.multilingual
+        chat = small_talk_answer(question, lang_hint, english_only=english_only)
+        if chat is not None:
+            return chat
         q = analyze_question(
             question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
         )
@@ -174,8 +180,8 @@ class PipelineAnswerer:
         passages, readings = self.readings(q, timings, recency)
         t2 = time.perf_counter()
         answer = self._compose(q, passages, readings, recency)
-        if q.lang != "en" and not self._policy.multilingual:
-            answer = replace(answer, notice="english_only")
+        if q.lang != "en" and english_only:
+            answer = replace(answer, notice=english_only_notice(answer))
         t3 = time.perf_counter()
         timings["compose_ms"] = (t3 - t2) * 1000
         logger.debug("timings %s", {k: round(v, 1) for k, v in timings.items()})

@@ -58,8 +58,10 @@ class Answer:
     """The reply to one question.
 
     ``answer`` is the short answer, or None when the bot declines (then ``closest`` names the
-    nearest articles). ``quotes`` back the answer; ``more`` are the next best passages.
-    ``timings`` are milliseconds per stage.
+    nearest articles) or replies to small talk. ``quotes`` back the answer; ``more`` are the
+    next best passages. ``timings`` are milliseconds per stage. ``small_talk`` names the kind
+    of a greeting, thanks, goodbye or acknowledgement ("greeting"), answered with a friendly
+    text (``small_talk.<kind>``) and the ``examples`` of questions to ask: no decline.
     """
 
     question: str
@@ -73,10 +75,12 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None  # a UI string key shown before the answer ("english_only")
     disagree: bool = False  # the quotes give different answers (each with its date)
+    small_talk: str | None = None
+    examples: tuple[str, ...] = ()
 
     @property
     def declined(self) -> bool:
-        return self.answer is None
+        return self.answer is None and self.small_talk is None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -97,6 +101,8 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "notice": self.notice,
             "disagree": self.disagree,
+            "small_talk": self.small_talk,
+            "examples": list(self.examples),
         }
 
 

@@ -124,10 +124,16 @@ async def ask(
     logger.info(
         "Answered user %s (%s, %d quotes)",
         user_id,
-        "declined" if answer.declined else "answered",
+        _outcome(answer),
         len(answer.quotes),
     )
     return Asked(key, answer, lang)
+
+
+def _outcome(answer: Answer) -> str:
+    if answer.small_talk is not None:
+        return f"small talk: {answer.small_talk}"
+    return "declined" if answer.declined else "answered"
 
 
 async def _answer(

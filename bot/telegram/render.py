@@ -30,6 +30,7 @@ __all__ = [
     "inline_message",
     "inline_title",
     "more_html",
+    "small_talk_html",
     "sources_page",
     "split_html",
     "tr",
@@ -90,8 +91,21 @@ def _quote_block(quote: Quote) -> str:
     return f"<blockquote>{esc(quote.text.strip())}</blockquote>\n{citation(quote)}"
 
 
+def small_talk_html(answer: Answer, lang: str) -> str:
+    """The friendly reply to small talk, then the example questions."""
+    parts = [esc(t(f"small_talk.{answer.small_talk}", lang))]
+    if answer.notice:
+        parts.append(f"<i>{esc(t(f'answer.{answer.notice}', lang))}</i>")
+    if answer.examples:
+        rows = [f"• <i>{esc(example)}</i>" for example in answer.examples]
+        parts.append(esc(t("small_talk.examples", lang)) + "\n" + "\n".join(rows))
+    return "\n\n".join(parts)
+
+
 def answer_html(answer: Answer, lang: str) -> str:
     """The whole answer as one HTML text (possibly longer than one message)."""
+    if answer.small_talk is not None:
+        return small_talk_html(answer, lang)
     notice = [f"<i>{esc(tr(f'answer.{answer.notice}', lang))}</i>"] if answer.notice else []
     if answer.answer is None:
         parts = [*notice, tr("telegram.decline", lang)]
@@ -164,6 +178,8 @@ def inline_message(answer: Answer, lang: str, view: str = "") -> str:
 
 def inline_title(answer: Answer, lang: str) -> str:
     """Plain-text title of the inline result card."""
+    if answer.small_talk is not None:
+        return _shorten(t(f"small_talk.{answer.small_talk}", lang), 200)
     if answer.answer is None:
         return t("telegram.inline_declined", lang)
     return _shorten(answer.answer, 200) or t("telegram.inline_title", lang)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
 import pytest
 
 from bot.answering.answerer import PipelineAnswerer
+from bot.answering.english_only import tell_operator
 from bot.answering.reader import ExtractiveReader
 from bot.answering.types import Answer
 from bot.console import reply, run_console
+from bot.i18n import t
 from index.embedding.fake import FakeEmbedder
 from index.errors import InputError
 from index.lexical import LexicalIndex
@@ -183,3 +186,49 @@ class Odd:
 def test_an_error_without_a_template_falls_back_to_its_user_message() -> None:
     assert reply(Odd(), "two things?") == "Please ask one thing at a time."
     assert reply(Odd(), "дві речі?") == "Please ask one thing at a time."
+
+
+@pytest.mark.parametrize(("text", "kind"), [("thanks!", "thanks"), ("hi", "greeting")])
+def test_small_talk_gets_a_friendly_reply_with_examples_not_an_article(
+    answerer: PipelineAnswerer, sample_store: MemoryStore, text: str, kind: str
+) -> None:
+    script = Script([text])
+    run(answerer, sample_store, script)
+    lines = script.out[1].splitlines()
+    assert lines[0] == t(f"small_talk.{kind}", "en")
+    assert lines[1:] == [
+        t("small_talk.examples", "en"),
+        *(f"  • {t(f'telegram.example_{n}', 'en')}" for n in (1, 2, 3)),
+    ]
+    assert t("answer.decline", "en") not in script.out[1]
+    assert "VOA / AP" not in script.out[1] and "“" not in script.out[1]
+
+
+@pytest.mark.parametrize(
+    ("question", "lang"),
+    [("Скільки дронів перехопили?", "uk"), ("Сколько людей погибло в Изюме?", "ru")],
+)
+def test_in_the_english_profile_a_question_in_another_language_is_told_in_its_language(
+    answerer: PipelineAnswerer,
+    sample_store: MemoryStore,
+    caplog: pytest.LogCaptureFixture,
+    question: str,
+    lang: str,
+) -> None:
+    tell_operator.cache_clear()  # the operator's hint is logged once per process
+    script = Script([question, "Привіт!"])
+    with caplog.at_level(logging.INFO):
+        run(answerer, sample_store, script)
+    text, greeting = script.out[1], script.out[2]
+    # the decline, or what the keyword search found when it passes the checks of any answer
+    declined = t("answer.decline", lang) in text
+    assert text.startswith(t("answer.english_only" + ("" if declined else "_found"), lang))
+    assert greeting.splitlines()[:2] == [
+        t("small_talk.greeting", "uk"),
+        t("answer.english_only", "uk"),
+    ]
+    assert t("telegram.example_1", "en") in greeting  # examples that this profile answers
+    for shown in script.out:
+        assert "NEWSBOT_" not in shown and "models install" not in shown
+    assert "NEWSBOT_PROFILE=multilingual" in caplog.text
+    assert "newsbot models install multilingual" in caplog.text

@@ -171,3 +171,29 @@ def test_every_error_code_has_an_english_message(cls: type[errors.NewsBotError])
 def test_frequent_words_tell_ukrainian_from_russian() -> None:
     assert detect_language("Коли це сталося?") == "uk"
     assert detect_language("Сколько дронов сбил он?", "uk") == "ru"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Дякую!", "uk"),
+        ("Добрий день", "uk"),
+        ("До побачення", "uk"),
+        ("Спасибо!", "ru"),
+        ("Привет", "ru"),
+        ("Здравствуйте", "ru"),
+    ],
+)
+def test_greetings_and_thanks_tell_ukrainian_from_russian(text: str, lang: str) -> None:
+    assert detect_language(text, "en") == lang
+    assert detect_language(text, "uk" if lang == "ru" else "ru") == lang
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_small_talk_and_the_english_only_notices_exist_in_every_language(lang: str) -> None:
+    english = file_keys("answer.en.toml")
+    ours = [k for k in english if k.startswith(("small_talk.", "answer.english_only"))]
+    assert len(ours) == 7
+    assert set(ours) <= set(file_keys(f"answer.{lang}.toml"))
+    for key in ours:  # no operator instructions for the user
+        assert "NEWSBOT_" not in t(key, lang) and "models install" not in t(key, lang)

@@ -1,16 +1,21 @@
-"""Questions in another language than the articles: types, scoring, declines, the notice."""
+"""Questions in another language than the articles: types, scoring, declines, the notice
+and the operator's hint."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import pytest
 
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
 from bot.answering.decline import DeclinePolicy, DeclineReason, decline_reason
+from bot.answering.english_only import english_only_notice, tell_operator
 from bot.answering.question import AnswerType, analyze_question
 from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.scoring import CROSS_LINGUAL, Features, Weights
+from bot.answering.types import Answer
+from bot.i18n import t
 from bot.render_text import render_answer
 from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
@@ -62,19 +67,55 @@ def _answerer(
     return PipelineAnswerer(searcher, ExtractiveReader(embedder), policy)
 
 
-def test_english_profile_tells_non_english_askers_how_to_enable_the_multilingual_profile(
-    sample_store: MemoryStore, fake_embedder: FakeEmbedder
+@pytest.fixture
+def operator_untold() -> None:
+    """The operator's hint is logged once per process: this test sees it logged."""
+    tell_operator.cache_clear()
+
+
+@pytest.mark.usefixtures("operator_untold")
+@pytest.mark.parametrize(
+    ("question", "lang", "told"),
+    [
+        ("Скільки будинків пошкоджено на Сумщині?", "uk", "англійською"),
+        ("Сколько людей погибло в Харьковской области?", "ru", "на английском"),
+    ],
+)
+def test_english_profile_tells_the_asker_in_their_language_and_the_operator_in_the_log(
+    sample_store: MemoryStore,
+    fake_embedder: FakeEmbedder,
+    caplog: pytest.LogCaptureFixture,
+    question: str,
+    lang: str,
+    told: str,
 ) -> None:
-    answer = _answerer(sample_store, fake_embedder, multilingual=False).answer(
-        "Скільки будинків пошкоджено на Сумщині?"
-    )
-    assert answer.lang == "uk" and answer.notice == "english_only"
+    answerer = _answerer(sample_store, fake_embedder, multilingual=False)
+    with caplog.at_level(logging.INFO, logger="bot.answering"):
+        answer = answerer.answer(question)
+        answerer.answer(question)
+    # What the keyword search found, when it passes the checks of any answer; else the decline.
+    notice = "english_only" if answer.declined else "english_only_found"
+    assert answer.lang == lang and answer.notice == notice
     text = render_answer(answer)
-    assert "NEWSBOT_PROFILE=multilingual" in text and "англійською" in text
-    english = _answerer(sample_store, fake_embedder, multilingual=False).answer(
-        "how many drones were intercepted?"
-    )
+    assert told in text and text.startswith(t(f"answer.{notice}", lang))
+    assert (t("answer.decline", lang) in text) == answer.declined
+    assert "NEWSBOT_" not in text and "models install" not in text
+    hints = [r for r in caplog.records if "NEWSBOT_PROFILE=multilingual" in r.getMessage()]
+    assert len(hints) == 1 and hints[0].levelno == logging.WARNING
+    assert "newsbot models install multilingual" in hints[0].getMessage()
+    assert question not in caplog.text  # the user's text is not logged above DEBUG
+    english = answerer.answer("how many drones were intercepted?")
     assert english.notice is None
+
+
+def test_an_answer_from_the_keyword_search_is_introduced_as_such() -> None:
+    declined = Answer("Що сталося?", None, lang="uk")
+    found = Answer("Скільки дронів 37?", "37", lang="uk")
+    assert english_only_notice(declined) == "english_only"
+    assert english_only_notice(found) == "english_only_found"
+    text = render_answer(replace(found, notice="english_only_found"))
+    assert text.startswith(t("answer.english_only_found", "uk"))
+    assert "NEWSBOT_" not in text and "models install" not in text
 
 
 def test_multilingual_profile_gives_no_notice(

@@ -86,7 +86,7 @@ ANSWERS = st.builds(
     quotes=st.lists(quotes(), max_size=3).map(tuple),
     closest=st.lists(REFS, max_size=3).map(tuple),
     more=st.lists(quotes(), max_size=2).map(tuple),
-    notice=st.none() | st.just("english_only"),
+    notice=st.none() | st.sampled_from(["english_only", "english_only_found"]),
     disagree=st.booleans(),
 )
 

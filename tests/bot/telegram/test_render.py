@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.answering.types import Answer, ArticleRef, Quote
+from bot.i18n import t
 from bot.telegram import render
 from bot.telegram.markup import split_html, truncate_html, utf16_len, visible_length
 from tests.bot.telegram.bot_api_rules import BotApiError, check_text, parse_html
@@ -51,6 +52,22 @@ def test_declined_answers_name_the_closest_articles() -> None:
     plain = parse_html(message)
     assert plain.startswith("Я не нашёл ответа")
     assert "Ближайшие статьи:\n• Budget talks · 2024-04-02 · Reuters" in plain
+
+
+@pytest.mark.parametrize("lang", ["en", "uk", "ru"])
+@pytest.mark.parametrize("notice", [None, "english_only"])
+def test_small_talk_is_a_friendly_text_with_the_examples(lang: str, notice: str | None) -> None:
+    examples = ("How many <drones> & missiles?", "Who won?")
+    answer = Answer("hi", None, lang=lang, notice=notice, small_talk="greeting", examples=examples)
+    [plain] = _valid_messages(render.answer_messages(answer, lang))
+    lines = [t("small_talk.greeting", lang)]
+    lines += [t("answer.english_only", lang)] if notice else []
+    assert plain.split("\n\n") == [
+        *lines,
+        t("small_talk.examples", lang) + "\n• " + "\n• ".join(examples),
+    ]
+    assert render.inline_title(answer, lang) == t("small_talk.greeting", lang)
+    assert render.inline_description(answer) == ""
 
 
 def test_full_passage_underlines_the_quote_in_its_paragraph() -> None:
