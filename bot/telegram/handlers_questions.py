@@ -7,6 +7,7 @@ import time
 from telegram import Message, Update, User
 
 from bot.answering.followup import Turn, follow_up
+from bot.answering.small_talk import small_talk_kind
 from bot.i18n import normalize_lang
 from bot.telegram import asking, render, sending
 from bot.telegram.context import CustomContext
@@ -55,11 +56,12 @@ async def private_question(update: Update, context: CustomContext) -> None:
     if message is None or message.text is None:
         return
     chat_data = context.chat_data if context.chat_data is not None else {}
-    now = clock()
-    question = follow_up(
-        chat_data.get(_TURN), message.text, now=now, ttl_s=context.settings.telegram.followup_ttl_s
-    )
-    chat_data[_TURN] = Turn(question, now)
+    question = message.text
+    if small_talk_kind(question) is None:  # "and thanks!" is no follow-up, and keeps the turn
+        now = clock()
+        ttl_s = context.settings.telegram.followup_ttl_s
+        question = follow_up(chat_data.get(_TURN), question, now=now, ttl_s=ttl_s)
+        chat_data[_TURN] = Turn(question, now)
     await answer_in_chat(context, message, update.effective_user, question, quote=False)
 
 

@@ -47,3 +47,17 @@ async def test_groups_do_not_resolve_follow_ups(bot: Harness) -> None:
     bot.send(chat, ANN, "/ask and how many were launched?")
     await bot.replies(chat["id"], 2)
     assert bot.answerer.calls[-1] == "and how many were launched?"
+
+
+async def test_thanks_in_between_keeps_the_previous_question(bot: Harness) -> None:
+    bot.send(private_chat(ANN), ANN, "How many drones were intercepted?")
+    await bot.replies(ANN["id"])
+    bot.send(private_chat(ANN), ANN, "and thanks!")  # no follow-up ("and ..."): small talk
+    await bot.replies(ANN["id"], 2)
+    bot.send(private_chat(ANN), ANN, "and how many were launched?")
+    await bot.replies(ANN["id"], 3)
+    assert bot.answerer.calls == [
+        "How many drones were intercepted?",
+        "and thanks!",
+        "how many drones were launched?",
+    ]
