@@ -1,20 +1,24 @@
 """``newsbot eval``: run a question set and measure answers, declines, quotes and latency.
 
-Question sets are JSON Lines: ``{"q": ..., "answers": [...], "lang": ...}``; an empty
-``answers`` list means the bot must decline. An answer counts when one of ``answers`` appears,
-case-insensitively, in the short answer or the first quote.
+Question sets are JSON Lines: ``{"q": ..., "answers": [...], "lang": ..., "kind": ...,
+"doc": ..., "date": ...}``; an empty ``answers`` list means the bot must decline. An answer
+counts as correct when one of ``answers`` appears, case-insensitively, in the short answer or
+the first quote. ``doc`` names the gold article's file (its name without the suffix) in the
+corpus folder; ``gold_ids`` turns it into the article id newsbot gives that file, so a result
+can say whether the answer was quoted from the right article.
 """
 
 from __future__ import annotations
 
 import json
 import statistics
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answering.citations import is_verbatim
 from bot.answering.types import Answer, Answerer
+from index.articles import iter_article_files, read_article_file
 from index.errors import NewsBotError
 from index.types import Article
 
@@ -25,6 +29,9 @@ class EvalItem:
     answers: tuple[str, ...]
     lang: str = "en"
     kind: str | None = None
+    doc: str | None = None  # the gold article's file name without its suffix
+    date: str | None = None  # that article's date, as the question set gives it
+    gold_id: str | None = None  # the gold article's id in the index (see ``gold_ids``)
 
     @property
     def answerable(self) -> bool:
@@ -41,6 +48,18 @@ class ItemResult:
     latency_ms: float
     short: str | None = None
     first_quote: str | None = None
+    article_id: str | None = None  # the first quote's article
+    article_title: str | None = None
+
+    @property
+    def right_article(self) -> bool:
+        """Answerable, answered, and quoted first from the gold article; where no gold article
+        is known, answered with an expected answer in the short answer or first quote."""
+        if not (self.item.answerable and self.answered):
+            return False
+        if self.item.gold_id is None:
+            return self.correct
+        return self.article_id == self.item.gold_id
 
 
 @dataclass(slots=True)
@@ -100,10 +119,39 @@ def load_items(path: Path) -> list[EvalItem]:
         row = json.loads(line)
         items.append(
             EvalItem(
-                row["q"], tuple(row.get("answers", [])), row.get("lang", "en"), row.get("kind")
+                row["q"],
+                tuple(row.get("answers", [])),
+                row.get("lang", "en"),
+                row.get("kind"),
+                row.get("doc"),
+                row.get("date"),
             )
         )
     return items
+
+
+def doc_ids(corpus: Path, docs: Iterable[str], *, max_bytes: int) -> dict[str, str]:
+    """Each ``doc`` (an article file's name without its suffix, under ``corpus``) -> the id
+    ingest gives that file's article (a hash of its parsed body: files with the same text
+    share one id). Docs with no such file, or a file ingest would reject, are left out."""
+    wanted = set(docs)
+    base = corpus if corpus.is_dir() else corpus.parent
+    ids: dict[str, str] = {}
+    for path in iter_article_files(corpus):
+        name = str(path.relative_to(base).with_suffix(""))
+        if name in wanted and name not in ids:
+            try:
+                ids[name] = read_article_file(path, max_bytes=max_bytes).article.id
+            except (NewsBotError, OSError):
+                continue
+    return ids
+
+
+def gold_ids(items: Sequence[EvalItem], ids: Mapping[str, str]) -> list[EvalItem]:
+    """The items with ``gold_id`` set from their ``doc`` (by ``doc_ids``), where known."""
+    return [
+        replace(item, gold_id=ids.get(item.doc)) if item.doc is not None else item for item in items
+    ]
 
 
 def is_correct(item: EvalItem, answer: Answer) -> bool:
@@ -123,10 +171,19 @@ def run_item(
         answer = answerer.answer(item.question)
     except NewsBotError:
         answer = Answer(item.question, None)
+    return score_answer(item, answer, article_of)
+
+
+def score_answer(
+    item: EvalItem, answer: Answer, article_of: Callable[[str], Article | None]
+) -> ItemResult:
+    """The result of ``answer`` to ``item``; ``article_of`` looks up quoted articles (None
+    when unknown: its quotes do not count as verbatim)."""
     verbatim = 0
     for quote in answer.quotes:
         article = article_of(quote.article_id)
         verbatim += int(article is not None and is_verbatim(quote, article))
+    first = answer.quotes[0] if answer.quotes else None
     return ItemResult(
         item,
         answered=not answer.declined,
@@ -135,7 +192,9 @@ def run_item(
         verbatim=verbatim,
         latency_ms=answer.latency_ms,
         short=answer.answer,
-        first_quote=answer.quotes[0].text if answer.quotes else None,
+        first_quote=first.text if first else None,
+        article_id=first.article_id if first else None,
+        article_title=first.title if first else None,
     )
 
 
@@ -179,12 +238,23 @@ def format_summary(s: Summary, *, title: str = "") -> str:
     return "\n".join(lines)
 
 
-def failures(results: Sequence[ItemResult]) -> list[str]:
-    """One line per wrong item, for tuning."""
+def failures(
+    results: Sequence[ItemResult], doc_of: Callable[[str], str | None] | None = None
+) -> list[str]:
+    """One line per item not handled right (answerable and not answered from the right
+    article, or unanswerable and answered), with the gold doc and the article quoted (its
+    title, and its doc where ``doc_of`` knows the article id)."""
     out = []
     for r in results:
-        if not r.correct:
-            want = "|".join(r.item.answers) or "(decline)"
-            got = r.short if r.answered else "(declined)"
-            out.append(f"  x {r.item.question!r}: want {want}; got {got!r}")
+        if r.right_article or not (r.item.answerable or r.answered):
+            continue
+        want = "|".join(r.item.answers) or "(decline)"
+        if r.item.doc is not None and r.item.answerable:
+            want += f" in {r.item.doc}"
+        got = "(declined)"
+        if r.answered:
+            doc = doc_of(r.article_id) if doc_of and r.article_id else None
+            got = f"{r.short!r} from {doc + ' ' if doc else ''}{r.article_title!r}"
+        tag = "/".join(t for t in (r.item.kind, r.item.lang) if t)
+        out.append(f"  x [{tag}] {r.item.question!r}: want {want}; got {got}")
     return out

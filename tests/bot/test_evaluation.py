@@ -12,13 +12,17 @@ from bot.evaluation import (
     EvalItem,
     ItemResult,
     Summary,
+    doc_ids,
     failures,
     format_summary,
+    gold_ids,
     is_correct,
     load_items,
     run_item,
+    score_answer,
     summarize,
 )
+from index.articles import content_id
 from index.errors import EmptyQuestionError
 from index.types import Article
 
@@ -215,6 +219,14 @@ def test_load_items_reads_json_lines(tmp_path: Path) -> None:
     assert [item.answerable for item in items] == [True, True, False, False]
 
 
+def test_load_items_reads_the_gold_doc_and_date(tmp_path: Path) -> None:
+    path = tmp_path / "questions.jsonl"
+    row = {"q": "how many?", "answers": ["37"], "doc": "2025-02-04-drones", "date": "2025-02-04"}
+    path.write_text(json.dumps(row) + "\n", encoding="utf-8")
+    [item] = load_items(path)
+    assert (item.doc, item.date, item.gold_id) == ("2025-02-04-drones", "2025-02-04", None)
+
+
 def test_load_items_of_an_empty_file(tmp_path: Path) -> None:
     path = tmp_path / "empty.jsonl"
     path.write_text("", encoding="utf-8")
@@ -254,12 +266,69 @@ def test_format_summary_prints_every_figure() -> None:
 
 def test_failures_lists_only_wrong_items() -> None:
     right = result(EvalItem("ok?", ("a",)), answered=True, correct=True)
-    wrong = ItemResult(EvalItem("how many?", ("37", "65")), True, False, 1, 1, 1.0, short="40")
+    wrong = ItemResult(
+        EvalItem("how many?", ("37", "65")), True, False, 1, 1, 1.0, short="40", article_title="T"
+    )
     missed = result(EvalItem("none?", ()), answered=True, correct=False)
-    gave_up = result(EvalItem("who?", ("Taburets",)), answered=False, correct=False)
-    lines = failures([right, wrong, missed, gave_up])
+    gave_up = result(
+        EvalItem("who?", ("Taburets",), "uk", "lexical"), answered=False, correct=False
+    )
+    declined_right = result(EvalItem("none?", ()), answered=False, correct=True)
+    lines = failures([right, wrong, missed, gave_up, declined_right])
     assert lines == [
-        "  x 'how many?': want 37|65; got '40'",
-        "  x 'none?': want (decline); got None",
-        "  x 'who?': want Taburets; got '(declined)'",
+        "  x [en] 'how many?': want 37|65; got '40' from 'T'",
+        "  x [en] 'none?': want (decline); got None from None",
+        "  x [lexical/uk] 'who?': want Taburets; got (declined)",
     ]
+
+
+def test_failures_name_the_gold_doc_and_list_answers_from_another_article() -> None:
+    item = EvalItem("how many?", ("37",), doc="drones-doc", gold_id="a1")
+    elsewhere = ItemResult(
+        item, True, True, 1, 1, 1.0, short="37", article_id="a2", article_title="Other"
+    )
+    there = ItemResult(item, True, False, 1, 1, 1.0, short="40", article_id="a1")
+    assert failures([elsewhere, there]) == [
+        "  x [en] 'how many?': want 37 in drones-doc; got '37' from 'Other'"
+    ]
+    assert failures([elsewhere], {"a2": "other-doc"}.get) == [
+        "  x [en] 'how many?': want 37 in drones-doc; got '37' from other-doc 'Other'"
+    ]
+
+
+# --- the gold article -----------------------------------------------------------------------------
+
+
+def test_right_article_is_the_first_quotes_article_when_the_gold_is_known() -> None:
+    item = EvalItem("how many?", ("37",), gold_id="a1")
+    assert ItemResult(item, True, False, 1, 1, 1.0, article_id="a1").right_article
+    assert not ItemResult(item, True, True, 1, 1, 1.0, article_id="a2").right_article
+    assert not ItemResult(item, False, False, 0, 0, 1.0).right_article
+
+
+def test_right_article_falls_back_to_correct_without_a_gold_article() -> None:
+    item = EvalItem("how many?", ("37",))
+    assert ItemResult(item, True, True, 1, 1, 1.0, article_id="zz").right_article
+    assert not ItemResult(item, True, False, 1, 1, 1.0, article_id="zz").right_article
+    unanswerable = EvalItem("none?", (), gold_id="a1")
+    assert not ItemResult(unanswerable, True, False, 1, 1, 1.0, article_id="a1").right_article
+
+
+def test_score_answer_records_the_first_quotes_article() -> None:
+    res = score_answer(EvalItem("q", ("37",)), answered("37"), {"a1": ARTICLE}.get)
+    assert (res.article_id, res.article_title, res.short) == ("a1", "Drones", "37")
+
+
+def test_doc_ids_give_the_id_ingest_gives_each_file(tmp_path: Path) -> None:
+    (tmp_path / "one.txt").write_text(" title One\n\nDrones were shot down.\n", encoding="utf-8")
+    (tmp_path / "copy.txt").write_text(" title Copy\nDrones were shot down.", encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("Another story.", encoding="utf-8")
+    ids = doc_ids(tmp_path, ["one", "copy", "empty", "absent"], max_bytes=10_000)
+    assert set(ids) == {"one", "copy"}
+    assert ids["one"] == ids["copy"] == content_id("Drones were shot down.")
+
+
+def test_gold_ids_set_known_docs_only() -> None:
+    items = [EvalItem("a", ("1",), doc="one"), EvalItem("b", ("2",), doc="gone"), EvalItem("c", ())]
+    assert [i.gold_id for i in gold_ids(items, {"one": "id1"})] == ["id1", None, None]
