@@ -160,7 +160,19 @@ def corpus_key(corpus: Path, settings: Settings, model_name: str) -> str:
 
 
 def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool) -> int:
-    from bot.evaluation import failures, format_summary, load_items, run_item, summarize
+    """``newsbot eval FILE``: the summary, then the report by kind and language."""
+    from bot.evaluation import (
+        doc_ids,
+        failures,
+        format_summary,
+        gold_ids,
+        load_items,
+        run_item,
+        summarize,
+    )
+    from bot.evaluation_report import format_report as format_eval
+    from bot.evaluation_report import kind_failures
+    from index.types import Article
 
     items = load_items(file)
     if corpus is None:
@@ -178,17 +190,27 @@ def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failur
             print(f"indexing time: {took:.1f} s ({len(components.store)} chunks)")
         else:
             print(f"using cached index {data_dir} ({len(components.store)} chunks)")
+        docs = [item.doc for item in items if item.doc is not None]
+        ids = doc_ids(corpus, docs, max_bytes=settings.ingest.max_file_bytes)
+        items = gold_ids(items, ids)
+        if missing := sorted(set(docs) - set(ids)):
+            print(f"{len(missing)} gold docs not in {corpus}: {', '.join(missing[:5])}")
     components.answerer.warm()
     store = components.store
 
-    def article_of(article_id: str) -> object:
+    def article_of(article_id: str) -> Article | None:
         try:
             return store.get_article(article_id)
         except KeyError:
             return None
 
-    results = [run_item(item, components.answerer, article_of) for item in items]  # type: ignore[arg-type]
+    def doc_of(article_id: str) -> str | None:
+        article = article_of(article_id)
+        return Path(article.origin).stem if article and article.origin else None
+
+    results = [run_item(item, components.answerer, article_of) for item in items]
     print(format_summary(summarize(results), title=f"{file.name}"))
+    print(format_eval(results))
     if show_failures:
-        print("\n".join(failures(results)))
+        print("\n".join(failures(results, doc_of) + kind_failures(results)))
     return 0
