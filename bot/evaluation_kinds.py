@@ -108,8 +108,10 @@ def _is_number(word: str) -> bool:
 
 
 def has_number(text: str) -> bool:
-    """Digits or a number word ("37", "2.8bn", "5,000-word", "twenty-five", "dozens")."""
-    return any(ch.isdigit() for ch in text) or any(_is_number(w) for w in _words(text))
+    """Digits or a number word ("37", "2.8bn", "5,000-word", "twenty-five", "five-story")."""
+    if any(ch.isdigit() for ch in text):
+        return True
+    return any(part in NUMBER_WORDS for w in _words(text) for part in w.lower().split("-"))
 
 
 def is_quantity(text: str, *, bare_ok: bool = False) -> bool:

@@ -30,6 +30,7 @@ def test_answers_of_another_kind_than_asked(question: str, short: str) -> None:
         ("How many drones were shot down?", "37 of the 65 drones"),
         ("How many houses were damaged?", "eight"),
         ("How many troops?", "dozens"),
+        ("How many floors did the block have?", "five-story"),
         ("When did the strike happen?", "4 February"),
         ("When did the strike happen?", "last night"),
         ("In which year did Ireland last win a Grand Slam?", "1948"),
