@@ -48,13 +48,14 @@ class ItemResult:
     latency_ms: float
     short: str | None = None
     first_quote: str | None = None
-    article_id: str | None = None  # the first quote's article
+    article_id: str | None = None  # the article of the quote giving the short answer
     article_title: str | None = None
 
     @property
     def right_article(self) -> bool:
-        """Answerable, answered, and quoted first from the gold article; where no gold article
-        is known, answered with an expected answer in the short answer or first quote."""
+        """Answerable, and answered from the gold article (the quote giving the short answer
+        is from it); where no gold article is known, answered with an expected answer in the
+        short answer or first quote."""
         if not (self.item.answerable and self.answered):
             return False
         if self.item.gold_id is None:
@@ -184,6 +185,9 @@ def score_answer(
         article = article_of(quote.article_id)
         verbatim += int(article is not None and is_verbatim(quote, article))
     first = answer.quotes[0] if answer.quotes else None
+    # Where quotes disagree, each gives its own answer, newest first: the short answer is
+    # from the first quote that gives it.
+    source = next((q for q in answer.quotes if q.answer and q.answer == answer.answer), first)
     return ItemResult(
         item,
         answered=not answer.declined,
@@ -193,8 +197,8 @@ def score_answer(
         latency_ms=answer.latency_ms,
         short=answer.answer,
         first_quote=first.text if first else None,
-        article_id=first.article_id if first else None,
-        article_title=first.title if first else None,
+        article_id=source.article_id if source else None,
+        article_title=source.title if source else None,
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -317,6 +318,17 @@ def test_right_article_falls_back_to_correct_without_a_gold_article() -> None:
 def test_score_answer_records_the_first_quotes_article() -> None:
     res = score_answer(EvalItem("q", ("37",)), answered("37"), {"a1": ARTICLE}.get)
     assert (res.article_id, res.article_title, res.short) == ("a1", "Drones", "37")
+
+
+def test_the_answers_article_is_that_of_the_quote_giving_it_when_quotes_disagree() -> None:
+    newer = replace(quote("Air defenses shot down 40 drones."), article_id="a2", answer="40")
+    older = replace(quote(), answer="37")
+    answer = Answer("q", "37", quotes=(newer, older), disagree=True)
+    res = score_answer(EvalItem("q", ("37",)), answer, {"a1": ARTICLE}.get)
+    assert res.article_id == "a1"
+    assert res.first_quote == newer.text
+    plain = Answer("q", "37", quotes=(replace(quote(), article_id="a2"), quote()))
+    assert score_answer(EvalItem("q", ("37",)), plain, {"a1": ARTICLE}.get).article_id == "a2"
 
 
 def test_doc_ids_give_the_id_ingest_gives_each_file(tmp_path: Path) -> None:
