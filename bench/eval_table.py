@@ -154,8 +154,16 @@ def fill_sentence_cache(dataset: Dataset) -> None:
     )
     if n:
         print(f"embedded {n} missing sentence vectors in {time.perf_counter() - started:.0f} s")
-    live, snapshot = _snapshot(dataset.cache, components.embedder.name)
+    _, snapshot = _snapshot(dataset.cache, components.embedder.name)
     if n or not snapshot.exists():  # (ingest now embeds more: keep that state)
+        snapshot_sentence_cache(dataset.cache, components.embedder.name)
+
+
+def snapshot_sentence_cache(cache_dir: Path, model_name: str) -> None:
+    """Keep the sentence-vector cache as it is now, for ``restore_sentence_cache`` (nothing
+    when there is no cache)."""
+    live, snapshot = _snapshot(cache_dir, model_name)
+    if live.exists():
         with closing(sqlite3.connect(live)) as src, closing(sqlite3.connect(snapshot)) as dst:
             src.backup(dst)
 
