@@ -246,7 +246,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             tables.append(report(s, systems, show=args.failures))
             print(f"done {s.name}: {len(s.items)} questions", flush=True)
     cpu = f"{platform.machine()}, {os.cpu_count()} cores, {args.threads} thread(s)"
-    print(f"\n{cpu}; SQuAD sample seed {args.seed}\n")
+    print(f"\n{cpu}" + ("" if args.skip_squad else f"; SQuAD sample seed {args.seed}") + "\n")
     print("\n\n".join(tables))
     return 0
 
