@@ -73,6 +73,8 @@ def render_answer(answer: Answer) -> str:
             for q in answer.quotes
         ]
         parts = [*notice, *lines, ""]
+    elif answer.excerpt_only:
+        parts = list(notice)
     else:
         parts = [*notice, answer.answer, ""]
     parts.extend(render_quote(q, lang) for q in answer.quotes)

@@ -12,13 +12,14 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
+from bot.answering.answer_kind import typed_answer
 from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, answerability_of, decline_reason
 from bot.answering.disagreement import disagreeing, short_answer
 from bot.answering.english_only import english_only_notice
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
-from bot.answering.recency import Recency, prefer_recent, recency_of
+from bot.answering.recency import Recency, pin_to_dates, prefer_recent, recency_of
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.small_talk import small_talk_answer
 from bot.answering.span_reader import SpanReader, apply_span_reader
@@ -44,6 +45,9 @@ class AnswerPolicy:
     rerank_weight: float = 0.5
     rerank_top: int = 8
     span_top: int = 1
+    fallback_margin: float = 0.1
+    fallback_tries: int = 3
+    dated_passages: int = 24
 
 
 def to_quote(reading: Reading) -> Quote:
@@ -101,6 +105,21 @@ class PipelineAnswerer:
         self._reranker = reranker
         self._span_reader = span_reader
 
+    @property
+    def policy(self) -> AnswerPolicy:
+        return self._policy
+
+    def with_policy(self, policy: AnswerPolicy) -> PipelineAnswerer:
+        """The same pipeline (sharing its search and models) under another policy."""
+        return PipelineAnswerer(
+            self._searcher,
+            self._reader,
+            policy,
+            reranker=self._reranker,
+            span_reader=self._span_reader,
+            today=self._today,
+        )
+
     def warm(self) -> None:
         """Load the models and indexes, and answer one question so every cache is primed."""
         self._reader.warm()
@@ -119,12 +138,15 @@ class PipelineAnswerer:
         recency: Recency | None = None,
     ) -> tuple[list[Passage], list[Reading]]:
         """The retrieved passages and the candidate readings, best first, as the answer is
-        decided on them (reranked, recency-ordered by ``recency``, default the question's
-        time cue; the best read by the span reader)."""
+        decided on them: reranked, the reports of the question's dates first, recency-ordered
+        by ``recency`` (default: the question's time cue), the best read by the span reader,
+        short answers held to the asked kind, and the first that answers moved ahead of the
+        best when it is nearly as strong."""
         timings = {} if timings is None else timings
         recency = recency_of(q.text) if recency is None else recency
         t1 = time.perf_counter()
-        passages = self._searcher.search(q.text, timings=timings)
+        k = None if q.dates is None else self._policy.dated_passages
+        passages = self._searcher.search(q.text, k, timings=timings)
         t2 = time.perf_counter()
         timings["search_ms"] = (t2 - t1) * 1000
         readings = self._reader.read(q, passages)
@@ -143,27 +165,53 @@ class PipelineAnswerer:
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
-        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
+        readings = pin_to_dates(readings, q.dates)
         policy = self._policy.decline
-        recent = prefer_recent(
+        readings = [typed_answer(q, r) for r in readings]
+        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
+        readings = prefer_recent(
             readings,
             recency,
             today=self._today(),
             answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
         )
         if self._span_reader is not None and english:
-            top = self._policy.span_top
-            read = apply_span_reader(q, recent, self._span_reader, top=top)
-            if recent[:1] != readings[:1] and decline_reason(read[0], policy) is not None:
-                # The span reader's verdict came after the time cue moved a reading ahead: a
-                # time cue must never turn an answer into a decline, so the plain order
-                # stands when its best would be answered.
-                plain = apply_span_reader(q, readings, self._span_reader, top=top)
-                if decline_reason(plain[0], policy) is None:
-                    read = plain
-            recent = read
+            readings = self._read_spans(q, readings, self._policy.span_top)
             timings["span_ms"] = (time.perf_counter() - t2) * 1000
-        return passages, recent
+        return passages, self.first_answering(q, readings)
+
+    def _read_spans(self, q: Question, readings: Sequence[Reading], top: int) -> list[Reading]:
+        """The first ``top`` readings with the span reader's verdict, held to the asked kind."""
+        assert self._span_reader is not None
+        read = apply_span_reader(q, readings, self._span_reader, top=top)
+        return [typed_answer(q, r) for r in read[:top]] + read[top:]
+
+    def first_answering(self, q: Question, readings: list[Reading]) -> list[Reading]:
+        """``readings`` with the first one that would be answered moved to the front, when
+        the best would be declined and that one scores within ``fallback_margin`` of it (the
+        best sentence often misses a name the next one has). A reading the span reader has
+        not read is read first, so its verdict counts."""
+        policy = self._policy
+        cross_lingual = q.lang != "en"
+        if (
+            not readings
+            or decline_reason(readings[0], policy.decline, cross_lingual=cross_lingual) is None
+        ):
+            return readings
+        floor = readings[0].score - policy.fallback_margin
+        tried = 0
+        for i, reading in enumerate(readings[1:], start=1):
+            if reading.score < floor or tried >= policy.fallback_tries:
+                break
+            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is not None:
+                continue
+            tried += 1
+            if self._span_reader is not None and not cross_lingual and reading.no_answer is None:
+                reading = self._read_spans(q, [reading], 1)[0]
+                if decline_reason(reading, policy.decline) is not None:
+                    continue
+            return [reading, *readings[:i], *readings[i + 1 :]]
+        return readings
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
@@ -172,7 +220,10 @@ class PipelineAnswerer:
         if chat is not None:
             return chat
         q = analyze_question(
-            question, max_chars=self._policy.max_question_chars, lang_hint=lang_hint
+            question,
+            max_chars=self._policy.max_question_chars,
+            lang_hint=lang_hint,
+            today=self._today(),
         )
         logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
         timings: dict[str, float] = {"analyze_ms": (time.perf_counter() - t0) * 1000}
@@ -266,4 +317,5 @@ class PipelineAnswerer:
             closest=closest_articles(passages),
             more=tuple(verified(more, articles.get)),
             disagree=bool(others) and len(quotes) > 1,
+            excerpt_only=best.answer is None,
         )

@@ -76,7 +76,7 @@ def word_check(best: Reading, policy: DeclinePolicy) -> DeclineReason | None:
         return DeclineReason.FOCUS_ABSENT
     if f.context < policy.min_coverage and not (confident or f.dense >= policy.strong_dense):
         return DeclineReason.TERMS_ABSENT
-    if f.answer_type < policy.min_answer_type:
+    if f.answer_type < policy.min_answer_type or not best.typed:
         return DeclineReason.NO_TYPED_ANSWER
     return None
 

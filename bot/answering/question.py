@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 import re
 import unicodedata
 from dataclasses import dataclass
 
 from bot.answering.lexicon import STOPWORDS, Token, content_stems, tokenize
+from bot.answering.time_cues import DateCue, date_cue
 from bot.i18n import detect_language
 from index.errors import EmptyQuestionError, QuestionTooLongError
 
@@ -43,8 +45,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\bwho(m|se)?\b|\bхто\b|\bкто\b", AnswerType.PERSON),
         (
             r"\bwhere\b|\bде\b|\bгде\b|\bкуди\b|\bкуда\b"
-            r"|\b(what|which) (country|city|town|region|place|village|area|state"
-            r"|province|capital)\b",
+            r"|\b(what|which) (?:[\w-]+ ){0,2}(countr(?:y|ies)|cit(?:y|ies)|towns?|regions?"
+            r"|places?|villages?|areas?|states?|provinces?|capitals?)\b",
             AnswerType.PLACE,
         ),
         (
@@ -69,8 +71,14 @@ class Question:
     answer_type: AnswerType
     terms: tuple[str, ...]  # content stems
     focus: tuple[str, ...]  # stems of the thing counted/asked about ("drones")
-    names: tuple[str, ...]  # capitalised words (names) and numbers in the question, lowercased
+    names: tuple[str, ...]  # names ("joe biden") and numbers in the question, lowercased
     head: str | None = None  # stem of the noun after which/what ("which part" -> "part")
+    dates: DateCue | None = None  # the days the question pins its event to
+
+    @property
+    def name_words(self) -> frozenset[str]:
+        """The words of the question's names and its numbers."""
+        return frozenset(w for name in self.names for w in name.split())
 
 
 def _clean_char(ch: str) -> str:
@@ -121,18 +129,19 @@ def _count_focus(text: str) -> tuple[str, ...]:
     return ()
 
 
-def analyze_question(raw: str, *, max_chars: int = 500, lang_hint: str | None = None) -> Question:
-    """Normalise and analyse a question."""
+def analyze_question(
+    raw: str,
+    *,
+    max_chars: int = 500,
+    lang_hint: str | None = None,
+    today: dt.date | None = None,
+) -> Question:
+    """Normalise and analyse a question; relative dates ("on Tuesday") are read against
+    ``today`` (default: the system's date)."""
     text = normalize_question(raw, max_chars=max_chars)
     kind = classify(text)
     toks = tokenize(text)
-    names = tuple(
-        dict.fromkeys(
-            re.sub(r"[’']s$", "", t.lower)
-            for i, t in enumerate(toks)
-            if (t.is_capitalized and i > 0 and not t.is_stop) or t.text[:1].isdigit()
-        )
-    )
+    names = _names(text, toks)
     return Question(
         text=text,
         lang=detect_language(text, lang_hint),
@@ -141,7 +150,31 @@ def analyze_question(raw: str, *, max_chars: int = 500, lang_hint: str | None = 
         focus=_count_focus(text) if kind is AnswerType.COUNT else (),
         names=names,
         head=_head(text),
+        dates=date_cue(text, today or dt.date.today()),
     )
+
+
+def _names(text: str, toks: list[Token]) -> tuple[str, ...]:
+    """The question's names (lowercased; a name of several words as one, "joe biden") and
+    numbers."""
+
+    def named(i: int) -> bool:
+        t = toks[i]
+        return t.is_capitalized and i > 0 and not t.is_stop and not t.text[:1].isdigit()
+
+    out: list[str] = []
+    run: list[str] = []
+    for i, t in enumerate(toks):
+        if named(i):
+            run.append(re.sub(r"[’']s$", "", t.lower))
+            nxt = i + 1
+            if nxt < len(toks) and named(nxt) and text[t.end : toks[nxt].start] in (" ", ". "):
+                continue
+            out.append(" ".join(run))
+            run = []
+        elif t.text[:1].isdigit():
+            out.append(t.lower)
+    return tuple(dict.fromkeys(out))
 
 
 def _head(text: str) -> str | None:

@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
+from bot.answering.events import event_agrees
 from bot.answering.lexicon import focus_present, stems_with_parts, tokenize
 from bot.answering.question import AnswerType, Question
 from bot.answering.scoring import (
@@ -42,6 +43,11 @@ from index.types import Article, Passage, Span, header_text
 logger = logging.getLogger(__name__)
 
 _TERMINAL = (".", "!", "?", "…", "”", '"', "»", ")")
+# Sentences either side of a candidate that count as its evidence: news questions carry
+# context (who said it, where, the occasion) that the lede or the next sentence gives.
+_AROUND = 2
+# The article's first sentences too: the lede says who, where and on what occasion.
+_LEDE = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +61,9 @@ class Reading:
     features: Features
     rerank: float | None = None  # a model reranker's probability, when one scored it
     no_answer: float | None = None  # a span reader's probability that no answer is here
+    # False: the question asks for a value (a number, an amount, a date) and the sentence
+    # holds none of that kind (``answer_kind.typed_answer``).
+    typed: bool = True
 
     @property
     def article(self) -> Article:
@@ -74,8 +83,19 @@ class _Candidate:
     passage: Passage
     rank: int
     sentence: Span
-    context: str  # neighbours + title, for context coverage
+    context: str  # title, lede and neighbours, for context coverage
     previous: str  # the sentence before, for sentences that open with a pronoun
+
+
+def _focus(question: Question, cand: _Candidate, text: str, stems: set[str]) -> float:
+    """1 when the thing counted is in the sentence and so is what happened to it (killed,
+    injured, launched...), or nothing else happened to it there; else 0."""
+    if not focus_present(question.focus, stems | stems_with_parts(text)):
+        return 0.0
+    if question.answer_type is not AnswerType.COUNT:
+        return 1.0
+    evidence = f"{cand.previous} {text}" if opens_with_pronoun(text) else text
+    return 1.0 if event_agrees(question, evidence) else 0.0
 
 
 def _is_headline(text: str) -> bool:
@@ -101,6 +121,7 @@ class ExtractiveReader:
         self._weights = weights or Weights()
         self._vectors = vectors or SentenceVectors(embedder)
         self._sentences: LRUCache[str, list[Span]] = LRUCache(2048)
+        self._lower: LRUCache[str, str] = LRUCache(512)
         self._refine = refine
 
     def warm(self) -> None:
@@ -116,6 +137,13 @@ class ExtractiveReader:
             self._sentences.put(article.id, spans)
         return spans
 
+    def _lowered(self, article: Article) -> str:
+        text = self._lower.get(article.id)
+        if text is None:
+            text = f"{article.title} {article.text}".lower()
+            self._lower.put(article.id, text)
+        return text
+
     def _candidates(self, passages: Sequence[Passage]) -> list[_Candidate]:
         seen: set[tuple[str, int]] = set()
         out: list[_Candidate] = []
@@ -130,12 +158,17 @@ class ExtractiveReader:
                     continue
                 seen.add(key)
                 i = index.get(sent.start)
-                around = [
-                    all_spans[j].slice(article.text)
-                    for j in (i - 1 if i is not None else -1, i + 1 if i is not None else -1)
-                    if i is not None and 0 <= j < len(all_spans)
-                ]
-                context = " ".join([article.title, *around])
+                around = (
+                    []
+                    if i is None
+                    else [
+                        all_spans[j].slice(article.text)
+                        for j in range(i - _AROUND, i + _AROUND + 1)
+                        if j != i and 0 <= j < len(all_spans)
+                    ]
+                )
+                lede = [s.slice(article.text) for s in all_spans[:_LEDE] if s.start < sent.start]
+                context = " ".join([article.title, *lede, *around])
                 previous = all_spans[i - 1].slice(article.text) if i is not None and i > 0 else ""
                 out.append(_Candidate(passage, rank, sent, context, previous))
         return out
@@ -214,6 +247,8 @@ class ExtractiveReader:
                 names=name_coverage(
                     question,
                     f"{header_text(article.title, article.date)} {cand.context} {text}".lower(),
+                    article_lower=self._lowered(article),
+                    dated=question.dates is not None and question.dates.fits(article.date),
                 ),
                 answer_type=type_presence(
                     question,
@@ -221,9 +256,7 @@ class ExtractiveReader:
                     clause_anchor=clause_anchor(text, clause, question) if clause else None,
                 ),
                 retrieval=cand.passage.score / best_retrieval,
-                focus=1.0
-                if focus_present(question.focus, sent_stems | stems_with_parts(text))
-                else 0.0,
+                focus=_focus(question, cand, text, sent_stems),
             )
             local = typed[0] if typed else clause
             answer = (

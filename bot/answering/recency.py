@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from bot.answering.reader import Reading
+from bot.answering.time_cues import DateCue
 
 
 class Recency(enum.Enum):
@@ -93,3 +94,15 @@ def prefer_recent(
     )
     moved = {id(r) for r in near}
     return ranked + [r for r in readings if id(r) not in moved]
+
+
+def pin_to_dates(readings: Sequence[Reading], cue: DateCue | None) -> list[Reading]:
+    """The readings whose article's date fits the question's date cue first (each group in
+    its order), when any does; else ``readings`` unchanged: a question about "the strike on
+    4 February 2025" is about that day's reports, whatever else scores higher."""
+    if cue is None:
+        return list(readings)
+    fitting = [r for r in readings if cue.fits(r.article.date)]
+    if not fitting:
+        return list(readings)
+    return fitting + [r for r in readings if not cue.fits(r.article.date)]

@@ -9,6 +9,7 @@ kind of answer asked for. The weights were chosen on the development sets (see `
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
@@ -82,11 +83,42 @@ def weighted_coverage(weights: dict[str, float], present: set[str]) -> float:
     return sum(w for t, w in weights.items() if t in present) / total
 
 
-def name_coverage(question: Question, haystack_lower: str) -> float:
-    """Share of the question's names and numbers that occur in ``haystack_lower``."""
-    if not question.names:
+# A people's or a language's name stands for its country ("Ukrainian" for "Ukraine"):
+# the root that is left without these endings is looked for too.
+_PEOPLE_ENDINGS = ("ians", "ian", "ans", "an", "s")
+
+
+def _name_forms(name: str) -> tuple[str, ...]:
+    roots = [name[: -len(end)] for end in _PEOPLE_ENDINGS if name.endswith(end)]
+    return (name, *(root for root in roots if len(root) >= 4))
+
+
+def name_coverage(
+    question: Question, haystack_lower: str, *, article_lower: str = "", dated: bool = False
+) -> float:
+    """Share of the question's names and numbers that occur in ``haystack_lower`` (the
+    evidence); a name only elsewhere in the article (``article_lower``) counts half. With
+    ``dated`` (the article's date fits the question's date cue) the cue's words count as
+    found: they name the date, which the article's date already matched."""
+    names = question.names
+    if dated and question.dates is not None:
+        names = tuple(n for n in names if n not in question.dates.words)
+    if not names:
         return 1.0
-    return sum(1 for n in question.names if n in haystack_lower) / len(question.names)
+    credit = 0.0
+    for name in names:
+        if _name_found(name, haystack_lower):
+            credit += 1.0
+        elif article_lower and _name_found(name, article_lower):
+            credit += 0.5
+    return credit / len(names)
+
+
+def _name_found(name: str, haystack_lower: str) -> bool:
+    """A name is found when at least half its words are ("Biden" for "Joe Biden")."""
+    words = [w for w in re.split(r"[\s-]+", name) if w]
+    found = sum(1 for w in words if any(f in haystack_lower for f in _name_forms(w)))
+    return 2 * found >= len(words)
 
 
 def type_presence(question: Question, *, typed: float, clause_anchor: float | None) -> float:

@@ -33,7 +33,7 @@ def _words(text: str, span: Span) -> list[Token]:
 
 
 def _only_question_tokens(tokens: Sequence[Token], question: Question) -> bool:
-    terms = set(question.terms) | {n for n in question.names}
+    terms = set(question.terms) | question.name_words
     return all(t.stem in terms or t.lower in terms for t in tokens if not t.is_stop)
 
 
@@ -75,7 +75,7 @@ def _strip_known(text: str, span: Span, question: Question) -> Span:
     """Drop leading/trailing words the question already has, and titles: "Cherkasy Governor
     Ihor Taburets" -> "Ihor Taburets" when asked about the Cherkasy governor."""
     toks = tokenize(text[span.start : span.end])
-    known = set(question.terms) | set(question.names)
+    known = set(question.terms) | question.name_words
 
     def drop(t: Token) -> bool:
         return t.stem in known or t.lower in known or t.lower in _TITLES
@@ -182,7 +182,7 @@ def clause_span(text: str, question: Question) -> Span | None:
     of] Izyum"), then one that follows a question term ("essential for [an array of ...]").
     """
     toks = tokenize(text)
-    terms = set(question.terms) | set(question.names)
+    terms = set(question.terms) | question.name_words
     best: tuple[int, int, Span] | None = None
     run: list[Token] = []
     left_bound = False

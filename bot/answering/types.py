@@ -75,6 +75,9 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None  # a UI string key shown before the answer ("english_only")
     disagree: bool = False  # the quotes give different answers (each with its date)
+    # No short answer of the kind asked for is in the evidence: the quote stands alone (no
+    # bold short answer), and ``answer`` is the quote's text.
+    excerpt_only: bool = False
     small_talk: str | None = None
     examples: tuple[str, ...] = ()
 
@@ -101,6 +104,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "notice": self.notice,
             "disagree": self.disagree,
+            "excerpt_only": self.excerpt_only,
             "small_talk": self.small_talk,
             "examples": list(self.examples),
         }

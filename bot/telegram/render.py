@@ -120,6 +120,8 @@ def answer_html(answer: Answer, lang: str) -> str:
             for q in answer.quotes
         ]
         parts = [*notice, esc(tr("answer.disagree", lang)) + "\n" + "\n".join(rows)]
+    elif answer.excerpt_only:
+        parts = list(notice)
     else:
         parts = [*notice, f"<b>{esc(answer.answer.strip() or '—')}</b>"]
     parts.extend(_quote_block(quote) for quote in answer.quotes)

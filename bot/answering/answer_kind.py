@@ -1,0 +1,176 @@
+"""Whether a short answer is of the kind the question asks for. Pure functions.
+
+- who: a person's or an organisation's name (not a common noun that opens the sentence,
+  "Actor", nor a people, "Pakistanis");
+- how many: a number that is not a year or a clock time;
+- how much / how long / what percentage: money, a share, or a number with its unit;
+- when: a date, a day, a month, a year or a time;
+- where / which agency: a name.
+
+A span that is not of the asked kind is never shown as the short answer: the excerpt then
+stands alone (``typed_answer``). For "how many" questions the happening counted must agree
+too (``events``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from bot.answering.entities import number_spans, time_spans
+from bot.answering.lexicon import STOPWORDS, Token, tokenize
+from bot.answering.question import AnswerType, Question
+from bot.answering.reader import Reading
+from bot.answering.spans import candidate_spans
+from index.types import Span
+
+#: Kinds whose answer is a value: a sentence without one of them does not answer.
+VALUE_KINDS = frozenset({AnswerType.COUNT, AnswerType.AMOUNT, AnswerType.TIME})
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.IGNORECASE)
+_CLOCK_PART = re.compile(r"[:.]\d\d\b")
+_MONEY = re.compile(
+    r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|bn|m)\b",
+    re.IGNORECASE,
+)
+_SHARE = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bfold\b", re.IGNORECASE)
+# What quantities are measured in: "250,000 tons", "two weeks", "a 5,000-word essay".
+_UNITS = frozenset(
+    """ton tonne kg kilogram gram pound ounce barrel litre liter gallon cubic km kilometre
+    kilometer mile metre meter foot feet inch yard acre hectare square mw gw kw megawatt
+    gigawatt kwh watt volt second minute hour day week month year decade century time fold
+    word page point degree calorie dose shell round bpd""".split()
+)
+_TIME_WORDS = frozenset(
+    """dawn dusk midnight noon morning afternoon evening night overnight week weekend month
+    year decade century hours minutes ago""".split()
+)
+# Peoples and nationalities in the plural ("Pakistanis", "Ukrainians", "Chinese").
+_PEOPLES = re.compile(r"(?:[aeiou]ns|[aeiu]nis|ese|ish|ites)$")
+_TITLES = frozenset(
+    """president governor minister mr mrs ms dr prime secretary chancellor spokesman
+    spokeswoman chief leader mayor general commander ambassador senator judge king queen
+    prince actor actress singer star""".split()
+)
+
+
+def _has_number(text: str) -> bool:
+    for span in number_spans(text):
+        value = span.slice(text).strip()
+        if _YEAR.fullmatch(value) or _CLOCK.fullmatch(value):
+            continue
+        if re.fullmatch(r"\d{1,2}", value) and _CLOCK.search(text):
+            continue  # "20" of "20:00"
+        return True
+    return False
+
+
+def _is_quantity(text: str) -> bool:
+    """Money, a share, or a number with its unit ("23 years", "six tonnes", "5,000-word")."""
+    if not _has_number(text):
+        return False
+    if _MONEY.search(text) or _SHARE.search(text):
+        return True
+    return any(_is_unit(w) for w in re.findall(r"[^\W\d_]+", text.lower()))
+
+
+def _is_unit(word: str) -> bool:
+    return word in _UNITS or (word.endswith("s") and word[:-1] in _UNITS)
+
+
+def _with_unit(sentence: str, span: Span) -> Span:
+    """``250,000`` -> ``250,000 tons``: a number with the word that measures it."""
+    if _is_quantity(span.slice(sentence)):
+        return span
+    m = re.match(r"[ \u00a0]?([^\W\d_][\w-]*)", sentence[span.end :])
+    if m is None or m.group(1).lower() in STOPWORDS or m.group(1)[:1].isupper():
+        return span
+    return Span(span.start, span.end + m.end())
+
+
+def _asked_numbers(question: Question, text: str) -> bool:
+    """Whether every number in ``text`` is one the question already gives ("AGM-88")."""
+    numbers = re.findall(r"\d[\d,.]*\d|\d", text)
+    return bool(numbers) and all(n in question.text for n in numbers)
+
+
+def _is_time(text: str) -> bool:
+    if time_spans(text) or _CLOCK.search(text):
+        return True
+    return any(t.lower in _TIME_WORDS for t in tokenize(text))
+
+
+def _common_word(token: Token, at_start: bool, article: str) -> bool:
+    """A capitalised word that is an ordinary word: it opens the sentence and the article
+    also has it in lower case ("Actor ... the actor")."""
+    return at_start and re.search(rf"\b{re.escape(token.lower)}\b", article) is not None
+
+
+def _is_name(question: Question, span: Span, sentence: str, article: str, *, person: bool) -> bool:
+    """A name the question does not already give ("six African nations" does not answer
+    "which six African countries")."""
+    asked = question.name_words | set(question.terms)
+    tokens = tokenize(span.slice(sentence))
+    named = [
+        t
+        for t in tokens
+        if t.is_capitalized
+        and t.lower not in STOPWORDS
+        and t.lower not in _TITLES
+        and t.lower not in asked
+        and t.stem not in asked
+    ]
+    if not named:
+        return False
+    if len(named) == 1:
+        only = named[0]
+        at_start = not sentence[: span.start + only.start].strip(" \"“‘'(")
+        if _common_word(only, at_start, article):
+            return False
+        if person and _PEOPLES.search(only.lower) and not only.text.isupper():
+            return False
+    return True
+
+
+def fits_kind(question: Question, sentence: str, span: Span, article: str = "") -> bool:
+    """Whether ``sentence[span]`` is an answer of the kind ``question`` asks for; ``article``
+    (the whole text) tells ordinary words from names."""
+    text = span.slice(sentence)
+    kind = question.answer_type
+    if kind in (AnswerType.COUNT, AnswerType.AMOUNT) and (
+        _asked_numbers(question, text) or _CLOCK_PART.match(sentence[span.end :])
+    ):
+        return False  # the question's own number, or the hour of "20:00"
+    if kind is AnswerType.COUNT:
+        return _has_number(text)
+    if kind is AnswerType.AMOUNT:
+        if re.search(r"\bhow old\b", question.text, re.IGNORECASE):
+            return _has_number(text)
+        return _is_quantity(text)
+    if kind is AnswerType.TIME:
+        return _is_time(text)
+    if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ENTITY):
+        return _is_name(question, span, sentence, article, person=kind is AnswerType.PERSON)
+    return bool(text.strip())
+
+
+def typed_answer(question: Question, reading: Reading) -> Reading:
+    """``reading`` with a short answer of the asked kind: its own if it fits, else the first
+    candidate of that kind in the sentence, else none (the excerpt stands alone)."""
+    article = reading.article.text
+    start = reading.sentence.start
+    sentence = reading.sentence.slice(article)
+    own = reading.answer
+    if own is not None and reading.sentence.start <= own.start and own.end <= reading.sentence.end:
+        local = Span(own.start - start, own.end - start)
+        if question.answer_type is AnswerType.AMOUNT:
+            local = _with_unit(sentence, local)
+        if fits_kind(question, sentence, local, article):
+            return replace(reading, answer=Span(start + local.start, start + local.end))
+    for local in candidate_spans(sentence, question):
+        if question.answer_type is AnswerType.AMOUNT:
+            local = _with_unit(sentence, local)
+        if fits_kind(question, sentence, local, article):
+            return replace(reading, answer=Span(start + local.start, start + local.end))
+    return replace(reading, answer=None, typed=question.answer_type not in VALUE_KINDS)

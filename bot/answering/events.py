@@ -1,0 +1,40 @@
+"""What happened to the things a question counts: killed, injured, launched, intercepted.
+
+"How many people were killed" is not answered by a sentence about the injured, nor "how
+many drones were launched" by the number shot down; "intercepted", "shot down" and
+"destroyed" say the same. Pure functions over word stems.
+"""
+
+from __future__ import annotations
+
+from bot.answering.lexicon import Token, tokenize
+from bot.answering.question import Question
+
+# What happened to the things counted, by the stems that say it: a question that names one
+# of these must find the same happening in its evidence.
+_EVENTS: dict[str, frozenset[str]] = {
+    "killed": frozenset("kill dead die death fatal perish bodi".split()),
+    "injured": frozenset("injur wound hurt".split()),
+    "launched": frozenset("launch fire".split()),
+    "intercepted": frozenset(
+        "intercept destroy down shot neutralis neutraliz repel elimin downe".split()
+    ),
+    "captured": frozenset("captur prison detain".split()),
+    "damaged": frozenset("damag".split()),
+}
+
+
+def events_in(tokens: list[Token]) -> set[str]:
+    """The happenings (``_EVENTS`` keys) that ``tokens`` name."""
+    stems = {t.stem for t in tokens} | {t.lower for t in tokens}
+    return {event for event, words in _EVENTS.items() if stems & words}
+
+
+def event_agrees(question: Question, evidence: str) -> bool:
+    """False when the question asks about one happening (killed) and the evidence names only
+    others (injured); True when the question names none or the evidence names it too."""
+    asked = events_in(tokenize(question.text))
+    if not asked:
+        return True
+    told = events_in(tokenize(evidence))
+    return not told or bool(asked & told)
