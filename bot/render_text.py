@@ -67,8 +67,9 @@ def render_answer(answer: Answer) -> str:
         if answer.closest:
             lines.append(render_refs(answer.closest, lang))
         return "\n".join(lines)
-    if answer.disagree:
-        lines = [t("answer.disagree", lang)] + [
+    if answer.disagree or answer.timeline:
+        header = "answer.timeline" if answer.timeline else "answer.disagree"
+        lines = [t(header, lang)] + [
             f"  {q.answer or '?'} — {_date(q.date, lang)} · {q.source or q.title}"
             for q in answer.quotes
         ]

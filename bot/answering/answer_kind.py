@@ -18,7 +18,7 @@ import re
 from dataclasses import replace
 
 from bot.answering.entities import number_spans, time_spans
-from bot.answering.lexicon import STOPWORDS, Token, tokenize
+from bot.answering.lexicon import STOPWORDS, Token, focus_present, tokenize
 from bot.answering.question import AnswerType, Question
 from bot.answering.reader import Reading
 from bot.answering.spans import candidate_spans
@@ -29,6 +29,9 @@ VALUE_KINDS = frozenset({AnswerType.COUNT, AnswerType.AMOUNT, AnswerType.TIME})
 
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.IGNORECASE)
+_WHAT_HAPPENED = re.compile(
+    r"(?i)\bwhat(?:'s| is| has| was)?\s+(?:happen\w*|going on|new|the (?:news|situation|latest))"
+)
 _CLOCK_PART = re.compile(r"[:.]\d\d\b")
 _MONEY = re.compile(
     r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|bn|m)\b",
@@ -152,7 +155,8 @@ def fits_kind(question: Question, sentence: str, span: Span, article: str = "") 
         return _is_time(text)
     if kind in (AnswerType.PERSON, AnswerType.PLACE, AnswerType.ENTITY):
         return _is_name(question, span, sentence, article, person=kind is AnswerType.PERSON)
-    return bool(text.strip())
+    # "What happened?" is answered by the whole report: no fragment of it is the answer.
+    return bool(text.strip()) and not _WHAT_HAPPENED.search(question.text)
 
 
 def typed_answer(question: Question, reading: Reading) -> Reading:
@@ -174,3 +178,15 @@ def typed_answer(question: Question, reading: Reading) -> Reading:
         if fits_kind(question, sentence, local, article):
             return replace(reading, answer=Span(start + local.start, start + local.end))
     return replace(reading, answer=None, typed=question.answer_type not in VALUE_KINDS)
+
+
+def counts_focus(question: Question, reading: Reading) -> bool:
+    """Whether the reading's short answer counts the question's thing: "37 of the 65 drones
+    that..." for "how many drones", not the "two" of "two fly-bys" in a sentence about a
+    drone. True for questions that count nothing named."""
+    if not question.focus or reading.answer is None:
+        return not question.focus
+    text = reading.article.text
+    window = text[reading.answer.start : min(reading.sentence.end, reading.answer.end + 40)]
+    stems = {t.stem for t in tokenize(window)[: len(tokenize(reading.answer.slice(text))) + 4]}
+    return focus_present(question.focus, stems)

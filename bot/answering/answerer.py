@@ -23,6 +23,7 @@ from bot.answering.recency import Recency, pin_to_dates, prefer_recent, recency_
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.small_talk import small_talk_answer
 from bot.answering.span_reader import SpanReader, apply_span_reader
+from bot.answering.timeline import TIMELINE_MORE, Layout, arrange, newest_first
 from bot.answering.types import Answer, ArticleRef, Quote
 from index.chunking import paragraph_around, widen_to_quotation
 from index.search import Searcher
@@ -269,17 +270,11 @@ class PipelineAnswerer:
             policy.decline,
             margin=policy.disagree_margin,
             cross_lingual=cross_lingual,
+            limit=TIMELINE_MORE,
         )
-        chosen = [best, *others]
-        for r in readings[1:] if not others else ():
-            if len(chosen) >= policy.max_quotes:
-                break
-            if (
-                r.score >= best.score - policy.second_quote_margin
-                and r.article.id != best.article.id
-                and decline_reason(r, policy.decline, cross_lingual=cross_lingual) is None
-            ):
-                chosen.append(r)
+        layout, chosen = arrange(q, best, others)
+        if layout is Layout.SINGLE:
+            chosen = self._second_quotes(best, readings[1:], cross_lingual)
         quotes = verified([to_quote(r) for r in chosen], articles.get)
         if (
             not quotes
@@ -292,22 +287,14 @@ class PipelineAnswerer:
             if best.answer is not None
             else quotes[0].text
         )
-        if others:  # sources disagree: show each answer with its date, newest first
+        if layout is not Layout.SINGLE:  # each answer with its date, newest first
             # (a question about one day keeps that day's answer first)
             keep = 1 if recency in (Recency.TODAY, Recency.YESTERDAY) else 0
-            quotes[keep:] = sorted(
-                quotes[keep:], key=lambda quote: quote.date or dt.date.min, reverse=True
-            )
-        used = [(quote.article_id, quote.start, quote.end) for quote in quotes]
-        more: list[Quote] = []
-        for r in readings[1:]:
-            if len(more) >= policy.more_passages:
-                break
-            if any(r.article.id == a and s <= r.sentence.start < e for a, s, e in used):
-                continue  # already shown (a widened quotation covers several sentences)
-            quote = to_quote(r)
-            used.append((quote.article_id, quote.start, quote.end))
-            more.append(quote)
+            order = newest_first([quote.date for quote in quotes[keep:]])
+            quotes[keep:] = [quotes[keep + i] for i in order]
+            if layout is Layout.TIMELINE and quotes[0].answer:
+                short = quotes[0].answer
+        more = self._more(readings[1:], quotes)
         return Answer(
             question,
             short,
@@ -316,6 +303,39 @@ class PipelineAnswerer:
             lang=lang,
             closest=closest_articles(passages),
             more=tuple(verified(more, articles.get)),
-            disagree=bool(others) and len(quotes) > 1,
+            disagree=layout is Layout.DISAGREE and len(quotes) > 1,
+            timeline=layout is Layout.TIMELINE and len(quotes) > 1,
             excerpt_only=best.answer is None,
         )
+
+    def _second_quotes(
+        self, best: Reading, rest: Sequence[Reading], cross_lingual: bool
+    ) -> list[Reading]:
+        """``best`` and, up to ``max_quotes``, nearly as strong readings of other articles
+        that would be answered too."""
+        policy = self._policy
+        chosen = [best]
+        for r in rest:
+            if len(chosen) >= policy.max_quotes:
+                break
+            if (
+                r.score >= best.score - policy.second_quote_margin
+                and r.article.id != best.article.id
+                and decline_reason(r, policy.decline, cross_lingual=cross_lingual) is None
+            ):
+                chosen.append(r)
+        return chosen
+
+    def _more(self, rest: Sequence[Reading], shown: Sequence[Quote]) -> list[Quote]:
+        """Further passages for "More sources", none already shown."""
+        used = [(quote.article_id, quote.start, quote.end) for quote in shown]
+        more: list[Quote] = []
+        for r in rest:
+            if len(more) >= self._policy.more_passages:
+                break
+            if any(r.article.id == a and s <= r.sentence.start < e for a, s, e in used):
+                continue  # already shown (a widened quotation covers several sentences)
+            quote = to_quote(r)
+            used.append((quote.article_id, quote.start, quote.end))
+            more.append(quote)
+        return more

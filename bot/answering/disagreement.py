@@ -60,6 +60,12 @@ def _core(text: str) -> str:
     return " ".join(numbers) if numbers else " ".join(words)
 
 
+def _differ(mine: str, theirs: str) -> bool:
+    """Different values, word by word: "3" differs from "37 65"; "37" is part of "37 65"."""
+    a, b = set(mine.split()), set(theirs.split())
+    return not (a <= b or b <= a)
+
+
 def disagreeing(
     question: Question,
     best: Reading,
@@ -87,6 +93,6 @@ def disagreeing(
             continue
         seen.add(r.article.id)
         theirs = _core(answer)
-        if theirs and theirs != mine and theirs not in mine and mine not in theirs:
+        if theirs and _differ(mine, theirs):
             out.append(r)
     return out

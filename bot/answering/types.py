@@ -75,6 +75,7 @@ class Answer:
     latency_ms: float = 0.0
     notice: str | None = None  # a UI string key shown before the answer ("english_only")
     disagree: bool = False  # the quotes give different answers (each with its date)
+    timeline: bool = False  # the quotes are reports of different events, newest first
     # No short answer of the kind asked for is in the evidence: the quote stands alone (no
     # bold short answer), and ``answer`` is the quote's text.
     excerpt_only: bool = False
@@ -104,6 +105,7 @@ class Answer:
             "timings_ms": {k: round(v, 2) for k, v in self.timings.items()},
             "notice": self.notice,
             "disagree": self.disagree,
+            "timeline": self.timeline,
             "excerpt_only": self.excerpt_only,
             "small_talk": self.small_talk,
             "examples": list(self.examples),

@@ -113,13 +113,14 @@ def answer_html(answer: Answer, lang: str) -> str:
             lines = [f"• {citation(ref)}" for ref in answer.closest]
             parts.append(tr("telegram.closest", lang) + "\n" + "\n".join(lines))
         return "\n\n".join(parts)
-    if answer.disagree:
+    if answer.disagree or answer.timeline:
+        header = "answer.timeline" if answer.timeline else "answer.disagree"
         rows = [
             f"• <b>{esc(q.answer or '—')}</b> — {esc(q.date.isoformat() if q.date else '—')}"
             f" · {esc(q.source or q.title)}"
             for q in answer.quotes
         ]
-        parts = [*notice, esc(tr("answer.disagree", lang)) + "\n" + "\n".join(rows)]
+        parts = [*notice, esc(tr(header, lang)) + "\n" + "\n".join(rows)]
     elif answer.excerpt_only:
         parts = list(notice)
     else:

@@ -36,7 +36,9 @@ def read_summary(directory: Path) -> StoreSummary | None:
         return None
     try:
         # Read-only: this may be another profile's index, perhaps open in another process.
-        with contextlib.closing(sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)) as conn:
+        with contextlib.closing(
+            sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)
+        ) as conn:
             row = conn.execute("SELECT value FROM meta WHERE key = 'model_name'").fetchone()
             (articles,) = conn.execute("SELECT COUNT(*) FROM articles").fetchone()
     except sqlite3.Error:

@@ -88,7 +88,13 @@ def _fits(question: str, sentence: str, fragment: str, article: str = "") -> boo
             False,
         ),
         # what happened: any clause
-        ("What happened in Kharkiv?", "A missile hit a school.", "hit a school", True),
+        ("What did the missile hit?", "A missile hit a school.", "a school", True),
+        (
+            "What happened in Kharkiv?",
+            "They hit Kharkiv City with air strikes.",
+            "City with air",
+            False,
+        ),
     ],
 )
 def test_a_short_answer_fits_the_kind_asked_for(
