@@ -38,7 +38,7 @@ class AnswerSettings(Group):
         description="Sentence similarity above which low term coverage is accepted (paraphrases).",
     )
     min_names: float = Field(
-        default=1.0,
+        default=0.5,
         ge=0.0,
         le=1.0,
         description="Least share of the question's names, numbers and dates that the evidence "
@@ -84,6 +84,31 @@ class AnswerSettings(Group):
         default="",
         description="Another answerability model made by `newsbot train answerability` (its "
         "model.json; empty: the shipped bot/weights/answerability/model.json).",
+    )
+    fallback_margin: float = Field(
+        default=0.1,
+        ge=0.0,
+        le=1.0,
+        description="When the best sentence would be declined, the first one that would be "
+        "answered within this much of its score answers instead (chosen by "
+        "bench.calibrate_news).",
+    )
+    fallback_max_no_answer: float = Field(
+        default=0.5,
+        ge=0.0,
+        le=1.0,
+        description="The span reader's no-answer probability above which a fall-through "
+        "sentence does not answer (chosen by bench.calibrate_news).",
+    )
+    fallback_tries: int = Field(
+        default=3, ge=0, le=20, description="Sentences tried by that fall-through at most."
+    )
+    dated_passages: int = Field(
+        default=24,
+        ge=1,
+        le=200,
+        description="Passages searched for a question that names a date, so that day's "
+        "reports are found among many alike.",
     )
     max_quotes: int = Field(default=2, ge=1, le=5, description="Quotes shown with an answer.")
     more_passages: int = Field(

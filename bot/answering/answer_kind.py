@@ -32,6 +32,13 @@ _CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?",
 _WHAT_HAPPENED = re.compile(
     r"(?i)\bwhat(?:'s| is| has| was)?\s+(?:happen\w*|going on|new|the (?:news|situation|latest))"
 )
+# "What is the name of...": a name answers, or nothing does.
+_ASKS_NAME = re.compile(r"(?i)\b(?:what|which)(?:'s| is| was| are| were)? the names? of\b")
+_ASKS_MONEY = re.compile(
+    r"(?i)\bhow much\b.*\b(?:cost|costs|earn\w*|pa(?:y|id|ys)|worth|spen[dt]\w*|price\w*|"
+    r"salar\w*|wages?|fees?|budget\w*|fund\w*|sold|bought|raised?|invest\w*|aid|charge\w*)\b"
+)
+_BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")  # a change: a share answers too
 _CLOCK_PART = re.compile(r"[:.]\d\d\b")
 _MONEY = re.compile(
     r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|bn|m)\b",
@@ -45,6 +52,7 @@ _UNITS = frozenset(
     gigawatt kwh watt volt second minute hour day week month year decade century time fold
     word page point degree calorie dose shell round bpd""".split()
 )
+_NAME_LIKE_MONTHS = frozenset("jan mar may jun jul aug sep sept oct nov dec".split())
 _TIME_WORDS = frozenset(
     """dawn dusk midnight noon morning afternoon evening night overnight week weekend month
     year decade century hours minutes ago""".split()
@@ -99,7 +107,9 @@ def _asked_numbers(question: Question, text: str) -> bool:
 
 
 def _is_time(text: str) -> bool:
-    if time_spans(text) or _CLOCK.search(text):
+    found = [span.slice(text).lower().rstrip(".") for span in time_spans(text)]
+    # A bare "Jan" or "May" is as often a name ("Foreign Minister Jan Lipavsky").
+    if any(f not in _NAME_LIKE_MONTHS for f in found) or _CLOCK.search(text):
         return True
     return any(t.lower in _TIME_WORDS for t in tokenize(text))
 
@@ -150,6 +160,8 @@ def fits_kind(question: Question, sentence: str, span: Span, article: str = "") 
     if kind is AnswerType.AMOUNT:
         if re.search(r"\bhow old\b", question.text, re.IGNORECASE):
             return _has_number(text)
+        if _ASKS_MONEY.search(question.text) and not _BY_HOW_MUCH.search(question.text):
+            return _has_number(text) and bool(_MONEY.search(text))
         return _is_quantity(text)
     if kind is AnswerType.TIME:
         return _is_time(text)
@@ -177,7 +189,8 @@ def typed_answer(question: Question, reading: Reading) -> Reading:
             local = _with_unit(sentence, local)
         if fits_kind(question, sentence, local, article):
             return replace(reading, answer=Span(start + local.start, start + local.end))
-    return replace(reading, answer=None, typed=question.answer_type not in VALUE_KINDS)
+    needs_value = question.answer_type in VALUE_KINDS or bool(_ASKS_NAME.search(question.text))
+    return replace(reading, answer=None, typed=not needs_value)
 
 
 def counts_focus(question: Question, reading: Reading) -> bool:

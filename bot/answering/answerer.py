@@ -48,6 +48,7 @@ class AnswerPolicy:
     span_top: int = 1
     fallback_margin: float = 0.1
     fallback_tries: int = 3
+    fallback_max_no_answer: float = 1.0  # the span reader's doubt a fall-through may have
     dated_passages: int = 24
 
 
@@ -109,6 +110,21 @@ class PipelineAnswerer:
     @property
     def policy(self) -> AnswerPolicy:
         return self._policy
+
+    @property
+    def span_reader(self) -> SpanReader | None:
+        return self._span_reader
+
+    def with_span_reader(self, span_reader: SpanReader) -> PipelineAnswerer:
+        """The same pipeline with another span reader."""
+        return PipelineAnswerer(
+            self._searcher,
+            self._reader,
+            self._policy,
+            reranker=self._reranker,
+            span_reader=span_reader,
+            today=self._today,
+        )
 
     def with_policy(self, policy: AnswerPolicy) -> PipelineAnswerer:
         """The same pipeline (sharing its search and models) under another policy."""
@@ -209,7 +225,10 @@ class PipelineAnswerer:
             tried += 1
             if self._span_reader is not None and not cross_lingual and reading.no_answer is None:
                 reading = self._read_spans(q, [reading], 1)[0]
-                if decline_reason(reading, policy.decline) is not None:
+                null = reading.no_answer
+                if decline_reason(reading, policy.decline) is not None or (
+                    null is not None and null > policy.fallback_max_no_answer
+                ):
                     continue
             return [reading, *readings[:i], *readings[i + 1 :]]
         return readings

@@ -30,11 +30,19 @@ def events_in(tokens: list[Token]) -> set[str]:
     return {event for event, words in _EVENTS.items() if stems & words}
 
 
+# Casualties are never implied: "seven people trapped under a collapsed building" does not
+# say how many died, so a question about them needs the evidence to name them.
+_NAMED = frozenset({"killed", "injured"})
+
+
 def event_agrees(question: Question, evidence: str) -> bool:
     """False when the question asks about one happening (killed) and the evidence names only
-    others (injured); True when the question names none or the evidence names it too."""
+    others (injured), or asks about casualties the evidence does not name; True when the
+    question names no happening or the evidence names it too."""
     asked = events_in(tokenize(question.text))
     if not asked:
         return True
     told = events_in(tokenize(evidence))
-    return not told or bool(asked & told)
+    if asked & told:
+        return True
+    return not told and not asked & _NAMED

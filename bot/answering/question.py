@@ -33,8 +33,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
     for pattern, kind in (
         (r"\bhow many\b|\bnumber of\b|\bскільки\b|\bсколько\b", AnswerType.COUNT),
         (
-            r"\bhow (much|long|far|old|big|large|high|often)\b|\bwhat (percentage|share|proportion"
-            r"|amount|price|sum|rate|figure)\b",
+            r"\bhow (much|long|far|old|big|large|high|often|tall|deep|wide|heavy|fast)\b"
+            r"|\bwhat (percentage|share|proportion|amount|price|sum|rate|figure)\b",
             AnswerType.AMOUNT,
         ),
         (
@@ -43,6 +43,7 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
             AnswerType.TIME,
         ),
         (r"\bwho(m|se)?\b|\bхто\b|\bкто\b", AnswerType.PERSON),
+        (r"\b(what|which)('s| is| was| are| were)? the names? of\b", AnswerType.ENTITY),
         (
             r"\bwhere\b|\bде\b|\bгде\b|\bкуди\b|\bкуда\b"
             r"|\b(what|which) (?:[\w-]+ ){0,2}(countr(?:y|ies)|cit(?:y|ies)|towns?|regions?"
@@ -168,7 +169,9 @@ def _names(text: str, toks: list[Token]) -> tuple[str, ...]:
         if named(i):
             run.append(re.sub(r"[’']s$", "", t.lower))
             nxt = i + 1
-            if nxt < len(toks) and named(nxt) and text[t.end : toks[nxt].start] in (" ", ". "):
+            possessive = re.search(r"[’']s$", t.lower) is not None  # "NetSurity's CTO": two
+            joined = text[t.end : toks[nxt].start] in (" ", ". ") if nxt < len(toks) else False
+            if joined and not possessive and named(nxt):
                 continue
             out.append(" ".join(run))
             run = []

@@ -43,8 +43,8 @@ from index.types import Article, Passage, Span, header_text
 logger = logging.getLogger(__name__)
 
 _TERMINAL = (".", "!", "?", "…", "”", '"', "»", ")")
-# Sentences either side of a candidate that count as its evidence: news questions carry
-# context (who said it, where, the occasion) that the lede or the next sentence gives.
+# Sentences either side of a candidate in which the question's names may be: news questions
+# carry context (who said it, where, the occasion) that the lede or a nearby sentence gives.
 _AROUND = 2
 # The article's first sentences too: the lede says who, where and on what occasion.
 _LEDE = 2
@@ -83,7 +83,8 @@ class _Candidate:
     passage: Passage
     rank: int
     sentence: Span
-    context: str  # title, lede and neighbours, for context coverage
+    context: str  # title and the sentences either side, for context coverage
+    evidence: str  # title, lede and two sentences either side, for the names check
     previous: str  # the sentence before, for sentences that open with a pronoun
 
 
@@ -96,6 +97,13 @@ def _focus(question: Question, cand: _Candidate, text: str, stems: set[str]) -> 
         return 1.0
     evidence = f"{cand.previous} {text}" if opens_with_pronoun(text) else text
     return 1.0 if event_agrees(question, evidence) else 0.0
+
+
+def _neighbours(text: str, spans: Sequence[Span], i: int | None, n: int) -> list[str]:
+    """The ``n`` sentences before and after sentence ``i`` (none when it is not found)."""
+    if i is None:
+        return []
+    return [spans[j].slice(text) for j in range(i - n, i + n + 1) if j != i and 0 <= j < len(spans)]
 
 
 def _is_headline(text: str) -> bool:
@@ -158,19 +166,13 @@ class ExtractiveReader:
                     continue
                 seen.add(key)
                 i = index.get(sent.start)
-                around = (
-                    []
-                    if i is None
-                    else [
-                        all_spans[j].slice(article.text)
-                        for j in range(i - _AROUND, i + _AROUND + 1)
-                        if j != i and 0 <= j < len(all_spans)
-                    ]
-                )
+                near = _neighbours(article.text, all_spans, i, 1)
+                wide = _neighbours(article.text, all_spans, i, _AROUND)
                 lede = [s.slice(article.text) for s in all_spans[:_LEDE] if s.start < sent.start]
-                context = " ".join([article.title, *lede, *around])
+                context = " ".join([article.title, *near])
+                evidence = " ".join([article.title, *lede, *wide])
                 previous = all_spans[i - 1].slice(article.text) if i is not None and i > 0 else ""
-                out.append(_Candidate(passage, rank, sent, context, previous))
+                out.append(_Candidate(passage, rank, sent, context, evidence, previous))
         return out
 
     def _dense(
@@ -246,7 +248,7 @@ class ExtractiveReader:
                 context=weighted_coverage(weights, ctx_stems),
                 names=name_coverage(
                     question,
-                    f"{header_text(article.title, article.date)} {cand.context} {text}".lower(),
+                    f"{header_text(article.title, article.date)} {cand.evidence} {text}".lower(),
                     article_lower=self._lowered(article),
                     dated=question.dates is not None and question.dates.fits(article.date),
                 ),

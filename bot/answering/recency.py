@@ -87,11 +87,17 @@ def prefer_recent(
     if not dates:
         return list(readings)
     newest = max(dates)
-    ranked = sorted(
-        near,
-        key=lambda r: r.score + RECENCY_BONUS * freshness(r.article.date, newest, recency, today),
-        reverse=True,
-    )
+    if recency is Recency.LATEST:
+        # "Latest" means the newest report that answers, not the best-scoring one.
+        ranked = sorted(near, key=lambda r: r.article.date or dt.date.min, reverse=True)
+    else:
+        ranked = sorted(
+            near,
+            key=lambda r: (
+                r.score + RECENCY_BONUS * freshness(r.article.date, newest, recency, today)
+            ),
+            reverse=True,
+        )
     moved = {id(r) for r in near}
     return ranked + [r for r in readings if id(r) not in moved]
 

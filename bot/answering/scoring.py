@@ -115,10 +115,11 @@ def name_coverage(
 
 
 def _name_found(name: str, haystack_lower: str) -> bool:
-    """A name is found when at least half its words are ("Biden" for "Joe Biden")."""
+    """A name is found when its last word and at least half its words are ("Biden" for "Joe
+    Biden"; "Japan" alone is not "Japan Airlines")."""
     words = [w for w in re.split(r"[\s-]+", name) if w]
-    found = sum(1 for w in words if any(f in haystack_lower for f in _name_forms(w)))
-    return 2 * found >= len(words)
+    found = [any(f in haystack_lower for f in _name_forms(w)) for w in words]
+    return bool(found) and found[-1] and 2 * sum(found) >= len(words)
 
 
 def type_presence(question: Question, *, typed: float, clause_anchor: float | None) -> float:

@@ -74,10 +74,14 @@ def _fits(question: str, sentence: str, fragment: str, article: str = "") -> boo
             False,
         ),
         ("How much grain was stored?", "It held 250,000 tons of grain.", "250,000 tons", True),
+        ("How much does Anelka earn a week?", "He signed a four-year deal.", "four-year", False),
+        ("How much does Anelka earn a week?", "He earns £80,000 a week.", "£80,000", True),
         # when: a date, a day, a time
         ("When did the strike happen?", "It hit on 4 February.", "4 February", True),
         ("When did the strike happen?", "It hit the city centre.", "the city centre", False),
         ("When did the strike happen?", "It hit at dawn.", "dawn", True),
+        ("When did the strike happen?", "Czech minister Jan said so.", "Jan", False),
+        ("When did the strike happen?", "It hit in May 2022.", "May 2022", True),
         # where: a name the question does not already give
         ("Where did the drone fall?", "It fell in Kharkiv.", "Kharkiv", True),
         ("Where did the drone fall?", "It fell in a field.", "a field", False),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import cast
@@ -12,6 +13,7 @@ import pytest
 from bot.answering.reader import Reading
 from bot.answering.recency import Recency, freshness, prefer_recent, recency_of
 from tests.bot.answering.conftest import answerer_over
+from tests.bot.answering.test_timeline import FEB, MAY
 
 FIRST = """ date 2025-03-01
  title Drone attack on Kyiv
@@ -115,3 +117,14 @@ def test_a_time_cue_never_turns_an_answer_into_a_decline(tmp_path: Path) -> None
     answer = answerer.answer(f"{QUESTION} now?")
     assert answer.answer is not None and "20" in answer.answer
     assert "Early Wire" in {q.source for q in answer.quotes}
+
+
+def test_latest_means_the_newest_report_that_answers_not_the_best_scoring() -> None:
+    older_but_stronger = replace_score(FEB, 0.9)
+    newer = replace_score(MAY, 0.82)
+    ranked = prefer_recent([older_but_stronger, newer], Recency.LATEST, today=dt.date(2025, 8, 1))
+    assert ranked[0] is newer
+
+
+def replace_score(reading: Reading, score: float) -> Reading:
+    return replace(reading, score=score)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import fields, replace
 
@@ -128,3 +129,22 @@ def test_type_presence_of_a_what_question_is_the_clause_anchor() -> None:
     q = analyze_question("what are rare earth minerals essential for?")
     assert type_presence(q, typed=1.0, clause_anchor=0.6) == 0.6
     assert type_presence(q, typed=1.0, clause_anchor=None) == 0.0
+
+
+def test_names_in_the_evidence_count_whole_elsewhere_in_the_article_half() -> None:
+    q = analyze_question("How much aid did Joe Biden announce for Ukraine?")
+    assert q.names == ("joe biden", "ukraine")
+    assert name_coverage(q, "president biden said ukraine") == 1.0  # the surname is enough
+    assert name_coverage(q, "ukraine", article_lower="biden spoke") == 0.75
+    assert name_coverage(q, "ukraine") == 0.5
+    airline = analyze_question("Who is the chief executive of Japan Airlines?")
+    assert name_coverage(airline, "japan's carmakers") == 0.0  # the last word must be there
+    people = analyze_question("What did Ukrainians say?")
+    assert name_coverage(people, "ukraine said") == 1.0  # a people stands for its country
+
+
+def test_a_date_cue_counts_as_found_when_the_articles_date_fits() -> None:
+
+    q = analyze_question("How many drones fell on 4 February 2025?", today=dt.date(2025, 3, 1))
+    assert name_coverage(q, "drones fell") < 1.0
+    assert name_coverage(q, "drones fell", dated=True) == 1.0
