@@ -174,10 +174,9 @@ def decline_policy(settings: Settings) -> DeclinePolicy:
     )
 
 
-def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
-    """The answerer the settings describe (policy, reranker, span reader) over a searcher and
-    a reader (so one index can serve several configurations, e.g. in benchmarks)."""
-    policy = AnswerPolicy(
+def answer_policy(settings: Settings) -> AnswerPolicy:
+    """How answers are composed and when to decline, as the settings say."""
+    return AnswerPolicy(
         decline=decline_policy(settings),
         multilingual=settings.profile == "multilingual" and not settings.embedding.model,
         rerank_weight=settings.rerank.weight,
@@ -191,10 +190,15 @@ def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> Pi
         more_passages=settings.answer.more_passages,
         max_question_chars=settings.telegram.max_question_chars,
     )
+
+
+def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
+    """The answerer the settings describe (policy, reranker, span reader) over a searcher and
+    a reader (so one index can serve several configurations, e.g. in benchmarks)."""
     return PipelineAnswerer(
         searcher,
         reader,
-        policy,
+        answer_policy(settings),
         reranker=build_reranker(settings),
         span_reader=build_span_reader(settings),
     )

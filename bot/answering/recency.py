@@ -105,10 +105,16 @@ def prefer_recent(
 def pin_to_dates(readings: Sequence[Reading], cue: DateCue | None) -> list[Reading]:
     """The readings whose article's date fits the question's date cue first (each group in
     its order), when any does; else ``readings`` unchanged: a question about "the strike on
-    4 February 2025" is about that day's reports, whatever else scores higher."""
+    4 February 2025" is about that day's reports, whatever else scores higher. A relative
+    cue that fits no report is read against the newest report's date."""
     if cue is None:
         return list(readings)
     fitting = [r for r in readings if cue.fits(r.article.date)]
+    dates = [r.article.date for r in readings if r.article.date is not None]
+    if not fitting and cue.relative is not None and dates:
+        # "On Tuesday" in an archive whose reports end before today: its newest report's.
+        cue = cue.against(max(dates))
+        fitting = [r for r in readings if cue.fits(r.article.date)]
     if not fitting:
         return list(readings)
     return fitting + [r for r in readings if not cue.fits(r.article.date)]

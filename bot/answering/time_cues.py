@@ -44,6 +44,15 @@ class DateCue:
     first: dt.date
     last: dt.date
     words: frozenset[str]
+    # For a relative cue: the weekday asked for (0 = Monday), or -N for "N days back".
+    relative: int | None = None
+
+    def against(self, anchor: dt.date) -> DateCue:
+        """A relative cue read against another day than today (the newest report's, for an
+        archive whose reports end before today); an explicit one unchanged."""
+        if self.relative is None:
+            return self
+        return _relative_day(self.relative, anchor, self.words)
 
     def fits(self, date: dt.date | None) -> bool:
         """Whether a report dated ``date`` may be about an event within the cue."""
@@ -96,19 +105,22 @@ def _explicit(text: str) -> DateCue | None:
     return None
 
 
+def _relative_day(relative: int, today: dt.date, words: frozenset[str]) -> DateCue:
+    # A weekday: the latest such day, today included; -N: N - 1 days back.
+    back = (today.weekday() - relative) % 7 if relative >= 0 else -relative - 1
+    day = today - dt.timedelta(days=back)
+    return DateCue(day, day, words, relative)
+
+
 def _relative(text: str, today: dt.date) -> DateCue | None:
     m = _WEEKDAY.search(text)
     if m:
         wanted = _WEEKDAYS.index(m["weekday"].lower())
-        back = (today.weekday() - wanted) % 7  # the latest such day, today included
-        day = today - dt.timedelta(days=back)
-        return DateCue(day, day, frozenset({m["weekday"].lower()}))
+        return _relative_day(wanted, today, frozenset({m["weekday"].lower()}))
     m = _RELATIVE.search(text)
     if m:
-        rel = m["rel"].lower()
-        back = 0 if rel in ("today", "tonight") else 1
-        day = today - dt.timedelta(days=back)
-        return DateCue(day, day, frozenset())
+        back = 0 if m["rel"].lower() in ("today", "tonight") else 1
+        return _relative_day(-back - 1, today, frozenset())
     return None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -12,12 +13,15 @@ from bot.answering.decline import DeclinePolicy
 from bot.answering.question import Question
 from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.scoring import Features
+from bot.factory import answer_policy
+from bot.settings import Settings
 from index.embedding.fake import FakeEmbedder
 from index.errors import EmptyQuestionError, QuestionTooLongError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
 from index.types import Article, Passage, Span
+from tests.bot.answering.conftest import answerer_over
 
 DRONES = "how many drones were intercepted?"
 
@@ -198,3 +202,32 @@ def test_a_forged_quote_never_reaches_the_answer(
 def data_has_timings(data: dict[str, object], stages: set[str]) -> bool:
     timings = data["timings_ms"]
     return isinstance(timings, dict) and stages <= set(timings)
+
+
+def test_a_dated_question_answers_from_that_days_report_among_many_alike(
+    tmp_path: Path,
+) -> None:
+    def night(date: str, shot: int, launched: int) -> str:
+        return (
+            f" title Overnight drone attack\n date {date}\n\n"
+            f"Russia launched {launched} drones at Ukraine overnight. Ukraine's air force "
+            f"said air defences shot down {shot} of the {launched} drones."
+        )
+
+    answerer = answerer_over(
+        tmp_path,
+        night("2025-02-04", 37, 65),
+        night("2025-05-25", 95, 110),
+        night("2025-07-10", 700, 728),
+        today=lambda: dt.date(2025, 8, 1),
+        policy=answer_policy(Settings(_env_file=None)),  # type: ignore[call-arg]
+    )
+    dated = answerer.answer("How many drones were shot down in the attack on 4 February 2025?")
+    assert dated.answer is not None and "37" in dated.answer
+    assert dated.quotes[0].date == dt.date(2025, 2, 4)
+    undated = answerer.answer("How many drones were shot down?")
+    assert undated.timeline
+    assert [q.date for q in undated.quotes] == sorted(
+        (q.date for q in undated.quotes if q.date), reverse=True
+    )
+    assert undated.quotes[0].date == dt.date(2025, 7, 10)  # the newest report first

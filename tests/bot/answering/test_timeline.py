@@ -82,3 +82,11 @@ def test_without_a_fitting_report_the_order_stands() -> None:
     q = analyze_question("How many drones were shot down on 4 March 2024?", today=TODAY)
     assert pin_to_dates([MAY, FEB], q.dates) == [MAY, FEB]
     assert pin_to_dates([MAY, FEB], None) == [MAY, FEB]
+
+
+def test_a_relative_day_is_read_against_the_newest_report_when_none_fits_today() -> None:
+    q = analyze_question("How many drones were shot down on Tuesday?", today=TODAY)
+    # 4 Feb 2025 was a Tuesday; today (1 Aug 2025) the latest Tuesday is 29 July: no report.
+    assert pin_to_dates([MAY, FEB], q.dates) == [MAY, FEB]  # May 25 is the newest: a Sunday
+    newer_tuesday = report("tue", dt.date(2025, 5, 27), "Air defence shot down 12 drones.", "12")
+    assert pin_to_dates([FEB, newer_tuesday], q.dates) == [newer_tuesday, FEB]
