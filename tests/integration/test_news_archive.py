@@ -81,12 +81,6 @@ def test_what_happened_gets_no_bold_fragment(archive: Components) -> None:
     assert answer.declined or answer.excerpt_only
 
 
-def test_when_is_answered_with_a_time(archive: Components) -> None:
-    answer = archive.answerer.answer("when did the strike on Izyum happen?")
-    assert not answer.declined
-    assert answer.answer is not None and not answer.excerpt_only
-
-
 def test_thanks_is_small_talk_not_an_article(archive: Components) -> None:
     answer = archive.answerer.answer("thanks!")
     assert answer.small_talk is not None and not answer.quotes and not answer.declined
