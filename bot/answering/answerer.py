@@ -48,7 +48,7 @@ class AnswerPolicy:
     span_top: int = 1
     fallback_margin: float = 0.1
     fallback_tries: int = 3
-    fallback_max_no_answer: float = 1.0  # the span reader's doubt a fall-through may have
+    fallback_max_no_answer: float = 0.5  # the span reader's doubt a fall-through may have
     dated_passages: int = 24
 
 
