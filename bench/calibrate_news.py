@@ -36,7 +36,7 @@ from bot.factory import Components, build_components, configured_embedder, ensur
 from bot.settings import Settings
 
 GRID = {
-    "min_names": (0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
+    "min_names": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),
     "min_coverage": (0.15, 0.25, 0.35, 0.45, 0.55),
     "strong_dense": (0.55, 0.65, 0.75, 1.01),
     "min_evidence": (0.35, 0.45),
@@ -102,7 +102,7 @@ class CachedSpanReader:
 
     def spans(self, question: Question, windows: Sequence[SpanWindow]) -> list[SpanResult]:
         keys = [
-            (question.text, w.text[:64], w.window.start, w.window.end, w.sentence.start)
+            (question.text, w.window.slice(w.text), w.window.start, w.window.end, w.sentence.start)
             for w in windows
         ]
         todo = [i for i, key in enumerate(keys) if key not in self._seen]

@@ -30,18 +30,20 @@ VALUE_KINDS = frozenset({AnswerType.COUNT, AnswerType.AMOUNT, AnswerType.TIME})
 _YEAR = re.compile(r"(?:19|20)\d\d")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?:\s*[ap]\.?m\.?)?|\d{1,2}\s*[ap]\.?m\.?", re.IGNORECASE)
 _WHAT_HAPPENED = re.compile(
-    r"(?i)\bwhat(?:'s| is| has| was)?\s+(?:happen\w*|going on|new|the (?:news|situation|latest))"
+    r"(?i)\bwhat(?:'s| is| has| was)?\s+(?:happen\w*|going on)\b"
+    r"|\bwhat(?:'s| is)\s+(?:new|the (?:news|situation|latest))\b"
 )
 # "What is the name of...": a name answers, or nothing does.
 _ASKS_NAME = re.compile(r"(?i)\b(?:what|which)(?:'s| is| was| are| were)? the names? of\b")
 _ASKS_MONEY = re.compile(
-    r"(?i)\bhow much\b.*\b(?:cost|costs|earn\w*|pa(?:y|id|ys)|worth|spen[dt]\w*|price\w*|"
+    r"(?i)\bhow much\b.*\b(?:money|cost|costs|earn\w*|pa(?:y|id|ys)|worth|spen[dt]\w*|price\w*|"
     r"salar\w*|wages?|fees?|budget\w*|fund\w*|sold|bought|raised?|invest\w*|aid|charge\w*)\b"
 )
 _BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")  # a change: a share answers too
 _CLOCK_PART = re.compile(r"[:.]\d\d\b")
 _MONEY = re.compile(
-    r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|bn|m)\b",
+    r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|usd|eur"
+    r"|gbp|uah|rub)\b|\d\s?(?:bn|m|million|billion|trillion)\b",
     re.IGNORECASE,
 )
 _SHARE = re.compile(r"%|\bper\s?cent\b|\bpercent\b|\bfold\b", re.IGNORECASE)
@@ -103,7 +105,8 @@ def _with_unit(sentence: str, span: Span) -> Span:
 def _asked_numbers(question: Question, text: str) -> bool:
     """Whether every number in ``text`` is one the question already gives ("AGM-88")."""
     numbers = re.findall(r"\d[\d,.]*\d|\d", text)
-    return bool(numbers) and all(n in question.text for n in numbers)
+    asked = set(re.findall(r"\d[\d,.]*\d|\d", question.text))
+    return bool(numbers) and all(n in asked for n in numbers)
 
 
 def _is_time(text: str) -> bool:
@@ -183,12 +186,12 @@ def typed_answer(question: Question, reading: Reading) -> Reading:
         if question.answer_type is AnswerType.AMOUNT:
             local = _with_unit(sentence, local)
         if fits_kind(question, sentence, local, article):
-            return replace(reading, answer=Span(start + local.start, start + local.end))
+            return replace(reading, answer=Span(start + local.start, start + local.end), typed=True)
     for local in candidate_spans(sentence, question):
         if question.answer_type is AnswerType.AMOUNT:
             local = _with_unit(sentence, local)
         if fits_kind(question, sentence, local, article):
-            return replace(reading, answer=Span(start + local.start, start + local.end))
+            return replace(reading, answer=Span(start + local.start, start + local.end), typed=True)
     needs_value = question.answer_type in VALUE_KINDS or bool(_ASKS_NAME.search(question.text))
     return replace(reading, answer=None, typed=not needs_value)
 

@@ -19,7 +19,13 @@ from bot.answering.disagreement import disagreeing, short_answer
 from bot.answering.english_only import english_only_notice
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
-from bot.answering.recency import Recency, pin_to_dates, prefer_recent, recency_of
+from bot.answering.recency import (
+    Recency,
+    pin_to_dates,
+    pinned_cue,
+    prefer_recent,
+    recency_of,
+)
 from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.small_talk import small_talk_answer
 from bot.answering.span_reader import SpanReader, apply_span_reader
@@ -85,6 +91,16 @@ def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[Artic
         if len(seen) >= limit:
             break
     return tuple(seen.values())
+
+
+def _pinned_split(q: Question, readings: list[Reading]) -> tuple[list[Reading], list[Reading]]:
+    """The leading readings of the question's dates and the rest (all and none when the
+    question pins no date, or none of the readings fits it)."""
+    cue = pinned_cue(readings, q.dates)
+    if cue is None:
+        return readings, []
+    n = next((i for i, r in enumerate(readings) if not cue.fits(r.article.date)), len(readings))
+    return readings[:n], readings[n:]
 
 
 class PipelineAnswerer:
@@ -182,15 +198,19 @@ class PipelineAnswerer:
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
-        readings = pin_to_dates(readings, q.dates)
+        readings = [typed_answer(q, r) for r in pin_to_dates(readings, q.dates)]
         policy = self._policy.decline
-        readings = [typed_answer(q, r) for r in readings]
-        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first.
-        readings = prefer_recent(
-            readings,
-            recency,
-            today=self._today(),
-            answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
+        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first
+        # (within the reports of the question's dates, when it names some).
+        head, tail = _pinned_split(q, readings)
+        readings = (
+            prefer_recent(
+                head,
+                recency,
+                today=self._today(),
+                answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
+            )
+            + tail
         )
         if self._span_reader is not None and english:
             readings = self._read_spans(q, readings, self._policy.span_top)
@@ -210,6 +230,7 @@ class PipelineAnswerer:
         not read is read first, so its verdict counts."""
         policy = self._policy
         cross_lingual = q.lang != "en"
+        pinned = len(_pinned_split(q, readings)[0])  # never past the reports of its dates
         if (
             not readings
             or decline_reason(readings[0], policy.decline, cross_lingual=cross_lingual) is None
@@ -217,7 +238,7 @@ class PipelineAnswerer:
             return readings
         floor = readings[0].score - policy.fallback_margin
         tried = 0
-        for i, reading in enumerate(readings[1:], start=1):
+        for i, reading in enumerate(readings[1:pinned], start=1):
             if reading.score < floor or tried >= policy.fallback_tries:
                 break
             if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is not None:

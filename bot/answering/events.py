@@ -15,9 +15,9 @@ from bot.answering.question import Question
 _EVENTS: dict[str, frozenset[str]] = {
     "killed": frozenset("kill dead die death fatal perish bodi".split()),
     "injured": frozenset("injur wound hurt".split()),
-    "launched": frozenset("launch fire".split()),
+    "launched": frozenset("launch fired firing".split()),
     "intercepted": frozenset(
-        "intercept destroy down shot neutralis neutraliz repel elimin downe".split()
+        "intercept destroy down shot neutral neutralis neutraliz repel elimin downe".split()
     ),
     "captured": frozenset("captur prison detain".split()),
     "damaged": frozenset("damag".split()),
@@ -43,6 +43,7 @@ def event_agrees(question: Question, evidence: str) -> bool:
     if not asked:
         return True
     told = events_in(tokenize(evidence))
-    if asked & told:
-        return True
-    return not told and not asked & _NAMED
+    casualties = asked & _NAMED
+    if casualties:  # each casualty asked about must be named, whatever else is shared
+        return casualties <= told
+    return bool(asked & told) or not told

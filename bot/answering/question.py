@@ -46,7 +46,8 @@ _TYPE_RULES: tuple[tuple[re.Pattern[str], AnswerType], ...] = tuple(
         (r"\b(what|which)('s| is| was| are| were)? the names? of\b", AnswerType.ENTITY),
         (
             r"\bwhere\b|\bде\b|\bгде\b|\bкуди\b|\bкуда\b"
-            r"|\b(what|which) (?:[\w-]+ ){0,2}(countr(?:y|ies)|cit(?:y|ies)|towns?|regions?"
+            r"|\b(what|which) (?:(?!(?:is|are|was|were|do|does|did|has|have|had|the|will)\b)"
+            r"[\w-]+ ){0,2}(countr(?:y|ies)|cit(?:y|ies)|towns?|regions?"
             r"|places?|villages?|areas?|states?|provinces?|capitals?)\b",
             AnswerType.PLACE,
         ),

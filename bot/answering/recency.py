@@ -37,6 +37,8 @@ RECENCY_MARGIN = 0.1
 #: The bonus for the newest article (older ones get less, halving every ``HALF_LIFE_DAYS``).
 RECENCY_BONUS = 0.1
 HALF_LIFE_DAYS = 3.0
+#: The longest date cue that pins reports (a month; "in 2022" does not).
+_PIN_DAYS = 31
 
 
 def recency_of(question: str) -> Recency:
@@ -102,19 +104,28 @@ def prefer_recent(
     return ranked + [r for r in readings if id(r) not in moved]
 
 
-def pin_to_dates(readings: Sequence[Reading], cue: DateCue | None) -> list[Reading]:
-    """The readings whose article's date fits the question's date cue first (each group in
-    its order), when any does; else ``readings`` unchanged: a question about "the strike on
-    4 February 2025" is about that day's reports, whatever else scores higher. A relative
-    cue that fits no report is read against the newest report's date."""
-    if cue is None:
-        return list(readings)
-    fitting = [r for r in readings if cue.fits(r.article.date)]
+def pinned_cue(readings: Sequence[Reading], cue: DateCue | None) -> DateCue | None:
+    """The question's date cue as it pins ``readings``: itself when a reading fits it, a
+    relative one read against the newest report's date when none fits today ("on Tuesday" in
+    an archive whose reports end before today), else None (nothing is pinned)."""
+    if cue is None or (cue.last - cue.first).days > _PIN_DAYS:
+        return None  # a year is no event: its reports may come out the year after
+    if any(cue.fits(r.article.date) for r in readings):
+        return cue
     dates = [r.article.date for r in readings if r.article.date is not None]
-    if not fitting and cue.relative is not None and dates:
-        # "On Tuesday" in an archive whose reports end before today: its newest report's.
-        cue = cue.against(max(dates))
-        fitting = [r for r in readings if cue.fits(r.article.date)]
-    if not fitting:
+    if cue.relative is not None and dates:
+        anchored = cue.against(max(dates))
+        if any(anchored.fits(r.article.date) for r in readings):
+            return anchored
+    return None
+
+
+def pin_to_dates(readings: Sequence[Reading], cue: DateCue | None) -> list[Reading]:
+    """The readings whose article's date fits the question's date cue (``pinned_cue``) first,
+    each group in its order; else ``readings`` unchanged: a question about "the strike on 4
+    February 2025" is about that day's reports, whatever else scores higher."""
+    pinned = pinned_cue(readings, cue)
+    if pinned is None:
         return list(readings)
-    return fitting + [r for r in readings if not cue.fits(r.article.date)]
+    fitting = [r for r in readings if pinned.fits(r.article.date)]
+    return fitting + [r for r in readings if not pinned.fits(r.article.date)]

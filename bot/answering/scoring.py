@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
+from functools import lru_cache
 
 from bot.answering.question import AnswerType, Question
 
@@ -116,10 +117,21 @@ def name_coverage(
 
 def _name_found(name: str, haystack_lower: str) -> bool:
     """A name is found when its last word and at least half its words are ("Biden" for "Joe
-    Biden"; "Japan" alone is not "Japan Airlines")."""
+    Biden"; "Japan" alone is not "Japan Airlines"), each at the start of a word ("Oman" is
+    not in "woman")."""
     words = [w for w in re.split(r"[\s-]+", name) if w]
-    found = [any(f in haystack_lower for f in _name_forms(w)) for w in words]
+    found = [_word_pattern(w).search(haystack_lower) is not None for w in words]
     return bool(found) and found[-1] and 2 * sum(found) >= len(words)
+
+
+@lru_cache(maxsize=4096)
+def _word_pattern(word: str) -> re.Pattern[str]:
+    """The word, or its people's root ("ukrainian" -> "ukrain"), at a word's start; the word
+    itself whole (or its plural) when it is short ("us", "uk", "pcs")."""
+    forms = _name_forms(word)
+    whole = rf"\b{re.escape(word)}s?\b" if len(word) <= 3 else rf"\b{re.escape(word)}"
+    roots = [rf"\b{re.escape(f)}" for f in forms[1:]]
+    return re.compile("|".join([whole, *roots]))
 
 
 def type_presence(question: Question, *, typed: float, clause_anchor: float | None) -> float:

@@ -1,7 +1,7 @@
 """Same-beat archives: several reports answer one question, each for its own event.
 
 "How many drones did Russia launch?" is answered by every night's report. Reports of the same
-event (dated within ``SAME_EVENT_DAYS`` of each other) that give different figures are
+event (dated the same day) that give different figures are
 "sources differ"; reports of other events make a dated timeline, newest first, when the
 question does not pin one event (no date cue) and asks for a figure. Pure functions.
 """
@@ -16,8 +16,9 @@ from bot.answering.answer_kind import counts_focus
 from bot.answering.question import AnswerType, Question
 from bot.answering.reader import Reading
 
-#: Reports dated this many days apart or less may be about the same event.
-SAME_EVENT_DAYS = 1
+#: Reports dated this many days apart or less may be about the same event (0: the same day;
+#: nightly reports a day apart are different nights).
+SAME_EVENT_DAYS = 0
 #: Further reports a timeline shows after the newest.
 TIMELINE_MORE = 3
 _FIGURES = frozenset({AnswerType.COUNT, AnswerType.AMOUNT})
@@ -30,7 +31,7 @@ class Layout(enum.Enum):
 
 
 def same_event(a: Reading, b: Reading) -> bool:
-    """Whether two reports may be about the same event: dated within a day (or undated)."""
+    """Whether two reports may be about the same event: dated the same day (or undated)."""
     da, db = a.article.date, b.article.date
     if da is None or db is None:
         return da is db

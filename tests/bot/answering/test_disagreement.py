@@ -30,15 +30,18 @@ Air defences shot down twenty drones over Kyiv overnight, the air force said.
 """
 
 
-def test_different_numbers_are_both_shown_newest_first(tmp_path: Path) -> None:
+def test_different_numbers_on_different_days_are_a_timeline_newest_first(
+    tmp_path: Path,
+) -> None:
+    """Reports a day apart are different nights' events, not sources that differ."""
     answer = answerer_over(tmp_path, EARLY, LATE).answer(
         "How many drones were shot down over Kyiv?"
     )
-    assert answer.disagree
+    assert answer.timeline and not answer.disagree
     assert [q.source for q in answer.quotes] == ["Late Wire", "Early Wire"]
     assert [q.answer for q in answer.quotes] == ["25 drones", "20 drones"]
     text = render_answer(answer)
-    assert "Sources differ:" in text
+    assert "Reports by date, newest first:" in text
     assert text.index("25 drones — 2025-03-02") < text.index("20 drones — 2025-03-01")
     html = answer_html(answer, "en")
     bot_api_rules.check_text(html, "HTML")  # valid for Telegram

@@ -18,6 +18,8 @@ from bot.answering.question import analyze_question
         ("How many drones did Russia launch?", "Air defence destroyed 37 drones.", False),
         ("How many drones did Russia launch?", "Russia launched 65 drones overnight.", True),
         ("How many houses were damaged?", "Eight houses were damaged.", True),
+        ("How many were killed in the fire?", "Five were injured in the fire.", False),
+        ("How many drones did Russia launch?", "30 drones were neutralized.", False),
         # casualties are never implied: the evidence must name them
         ("How many people were killed?", "Seven people were trapped under the rubble.", False),
         ("How many houses are in the village?", "Eight houses were damaged.", True),  # none asked

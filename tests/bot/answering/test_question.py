@@ -192,3 +192,17 @@ def test_a_counted_unit_matches_its_synonym_inside_a_compound() -> None:
     assert not focus_present(q.focus, stems_with_parts("The attack damaged five buildings."))
     drones = analyze_question("How many drones were launched?").focus
     assert not focus_present(drones, stems_with_parts("Russia launched 65 missiles."))
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("Which six African countries were promised grain?", AnswerType.PLACE),
+        ("What did the city council decide?", AnswerType.OTHER),
+        ("What is the state of the economy?", AnswerType.OTHER),
+        ("How tall was the TV tower?", AnswerType.AMOUNT),
+        ("What is the name of the pilot?", AnswerType.ENTITY),
+    ],
+)
+def test_the_kind_asked_for_in_news_questions(question: str, kind: AnswerType) -> None:
+    assert classify(question) is kind

@@ -148,3 +148,11 @@ def test_a_date_cue_counts_as_found_when_the_articles_date_fits() -> None:
     q = analyze_question("How many drones fell on 4 February 2025?", today=dt.date(2025, 3, 1))
     assert name_coverage(q, "drones fell") < 1.0
     assert name_coverage(q, "drones fell", dated=True) == 1.0
+
+
+def test_a_name_is_found_at_the_start_of_a_word_only() -> None:
+    oman = analyze_question("What did Oman say?")
+    assert name_coverage(oman, "the woman said") == 0.0
+    assert name_coverage(oman, "oman said") == 1.0
+    uk = analyze_question("What did the UK send?")
+    assert name_coverage(uk, "ukraine asked") == 0.0

@@ -33,7 +33,7 @@ FEB = report(
     "feb", dt.date(2025, 2, 4), "Air defence shot down 37 of the 65 drones.", "37 of the 65"
 )
 MAY = report("may", dt.date(2025, 5, 25), "Air defence shot down 95 drones overnight.", "95")
-MAY_TOO = report("may2", dt.date(2025, 5, 26), "Officials said 90 drones were shot down.", "90")
+MAY_TOO = report("may2", dt.date(2025, 5, 25), "Officials said 90 drones were shot down.", "90")
 FLYBY = report(
     "flyby",
     dt.date(2023, 3, 17),
