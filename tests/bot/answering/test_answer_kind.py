@@ -69,6 +69,9 @@ def _fits(question: str, sentence: str, fragment: str, article: str = "") -> boo
             "8",
             True,  # "18" in the question's date is not this 8
         ),
+        # in every language: a Ukrainian "how many" is held to a number too
+        ("Скільки дронів збили?", "From 20:00 Moscow time drones flew in.", "20", False),
+        ("Скільки дронів збили?", "Air defence shot down 37 of the 65 drones.", "37", True),
         # how much: money, a share or a quantity with its unit
         ("How much did the bridge cost?", "It cost 80bn roubles.", "80bn roubles", True),
         ("How much money was raised?", "Donations rose 50%.", "50%", False),
