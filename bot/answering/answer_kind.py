@@ -40,6 +40,7 @@ _ASKS_MONEY = re.compile(
     r"salar\w*|wages?|fees?|budget\w*|fund\w*|sold|bought|raised?|invest\w*|aid|charge\w*)\b"
 )
 _BY_HOW_MUCH = re.compile(r"(?i)\bby how much\b")  # a change: a share answers too
+_MODIFIER = re.compile(r"[^\W\d_]+-([^\W\d_]+)")  # a number word compounded with its unit
 _CLOCK_PART = re.compile(r"[:.]\d\d\b")
 _MONEY = re.compile(
     r"[$£€¥₴₽]|\b(?:dollars?|pounds?|euros?|hryvnias?|roubles?|rubles?|yuan|francs?|usd|eur"
@@ -68,10 +69,15 @@ _TITLES = frozenset(
 )
 
 
-def _has_number(text: str) -> bool:
+def _has_number(text: str, *, counting: bool = False) -> bool:
+    """Whether ``text`` holds a number that is not a year or a clock time (nor, when
+    ``counting``, a number word compounded with a unit: "a quarter-century" counts nothing)."""
     for span in number_spans(text):
         value = span.slice(text).strip()
         if _YEAR.fullmatch(value) or _CLOCK.fullmatch(value):
+            continue
+        modifier = _MODIFIER.fullmatch(value.lower())
+        if counting and modifier and _is_unit(modifier.group(1)):
             continue
         if re.fullmatch(r"\d{1,2}", value) and _CLOCK.search(text):
             continue  # "20" of "20:00"
@@ -159,7 +165,7 @@ def fits_kind(question: Question, sentence: str, span: Span, article: str = "") 
     ):
         return False  # the question's own number, or the hour of "20:00"
     if kind is AnswerType.COUNT:
-        return _has_number(text)
+        return _has_number(text, counting=True)
     if kind is AnswerType.AMOUNT:
         if re.search(r"\bhow old\b", question.text, re.IGNORECASE):
             return _has_number(text)

@@ -58,6 +58,13 @@ def _fits(question: str, sentence: str, fragment: str, article: str = "") -> boo
         ),
         ("How many people were killed in 2022?", "In 2022 the war began.", "2022", False),
         (
+            "How much aid was pledged?",
+            "It ends a quarter-century of aid.",
+            "quarter-century",
+            False,
+        ),
+        ("How many drones fell?", "It was a quarter-century ago.", "quarter-century", False),
+        (
             "How many AGM-88 HARM missiles has the US sent?",
             "It sent the AGM-88 High-Speed Anti-Radiation Missile.",
             "88 High-Speed Anti-Radiation Missile",
