@@ -20,6 +20,7 @@ from bot.answering.english_only import english_only_notice
 from bot.answering.question import Question, analyze_question
 from bot.answering.reader import Reader, Reading
 from bot.answering.recency import (
+    RECENCY_MARGIN,
     Recency,
     pin_to_dates,
     pinned_cue,
@@ -198,7 +199,7 @@ class PipelineAnswerer:
             )
             timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
             t2 = time.perf_counter()
-        readings = [typed_answer(q, r) for r in pin_to_dates(readings, q.dates)]
+        readings = self._typed(q, pin_to_dates(readings, q.dates))
         policy = self._policy.decline
         # "latest", "today", "yesterday": of nearly equal readings, the newest article's first
         # (within the reports of the question's dates, when it names some).
@@ -217,6 +218,17 @@ class PipelineAnswerer:
             timings["span_ms"] = (time.perf_counter() - t2) * 1000
         return passages, self.first_answering(q, readings)
 
+    def _typed(self, q: Question, readings: list[Reading]) -> list[Reading]:
+        """The readings that may still be chosen (within the widest margin of the best: the
+        fall-through's, the disagreement's, the recency order's) held to the asked kind."""
+        if not readings:
+            return readings
+        policy = self._policy
+        floor = readings[0].score - max(
+            policy.fallback_margin, policy.disagree_margin, RECENCY_MARGIN
+        )
+        return [typed_answer(q, r) if r.score >= floor else r for r in readings]
+
     def _read_spans(self, q: Question, readings: Sequence[Reading], top: int) -> list[Reading]:
         """The first ``top`` readings with the span reader's verdict, held to the asked kind."""
         assert self._span_reader is not None
@@ -226,33 +238,42 @@ class PipelineAnswerer:
     def first_answering(self, q: Question, readings: list[Reading]) -> list[Reading]:
         """``readings`` with the first one that would be answered moved to the front, when
         the best would be declined and that one scores within ``fallback_margin`` of it (the
-        best sentence often misses a name the next one has). A reading the span reader has
-        not read is read first, so its verdict counts."""
+        best sentence often misses a name the next one has). The candidates the span reader
+        has not read are read first, in one batch, so its verdict counts."""
         policy = self._policy
         cross_lingual = q.lang != "en"
-        pinned = len(_pinned_split(q, readings)[0])  # never past the reports of its dates
         if (
             not readings
             or decline_reason(readings[0], policy.decline, cross_lingual=cross_lingual) is None
         ):
             return readings
+        pinned = len(_pinned_split(q, readings)[0])  # never past the reports of its dates
         floor = readings[0].score - policy.fallback_margin
-        tried = 0
+        candidates: list[int] = []
         for i, reading in enumerate(readings[1:pinned], start=1):
-            if reading.score < floor or tried >= policy.fallback_tries:
+            if reading.score < floor or len(candidates) >= policy.fallback_tries:
                 break
-            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is not None:
-                continue
-            tried += 1
-            if self._span_reader is not None and not cross_lingual and reading.no_answer is None:
-                reading = self._read_spans(q, [reading], 1)[0]
-                null = reading.no_answer
-                if decline_reason(reading, policy.decline) is not None or (
-                    null is not None and null > policy.fallback_max_no_answer
-                ):
-                    continue
-            return [reading, *readings[:i], *readings[i + 1 :]]
+            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is None:
+                candidates.append(i)
+        read = self._fallback_reads(q, [readings[i] for i in candidates])
+        for i, reading in zip(candidates, read, strict=True):
+            null = reading.no_answer
+            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is None and (
+                null is None or null <= policy.fallback_max_no_answer
+            ):
+                return [reading, *readings[:i], *readings[i + 1 :]]
         return readings
+
+    def _fallback_reads(self, q: Question, candidates: list[Reading]) -> list[Reading]:
+        """The fall-through's candidates with the span reader's verdicts (one batch)."""
+        if self._span_reader is None or q.lang != "en":
+            return candidates
+        unread = [j for j, r in enumerate(candidates) if r.no_answer is None]
+        fresh = self._read_spans(q, [candidates[j] for j in unread], len(unread))
+        out = list(candidates)
+        for j, reading in zip(unread, fresh, strict=True):
+            out[j] = reading
+        return out
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
         t0 = time.perf_counter()
