@@ -44,7 +44,8 @@ class DateCue:
     first: dt.date
     last: dt.date
     words: frozenset[str]
-    # For a relative cue: the weekday asked for (0 = Monday), or -N for "N days back".
+    # For a relative cue: the weekday asked for (0 = Monday; +7 for "last Monday", before
+    # today), or -N for N - 1 days back.
     relative: int | None = None
 
     def against(self, anchor: dt.date) -> DateCue:
@@ -81,7 +82,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(w.lower() for w in re.findall(r"\w+", text))
 
 
-def _explicit(text: str) -> DateCue | None:
+def _explicit(text: str, today: dt.date) -> DateCue | None:
+    """An explicit day, month or year; "since ..." runs from it up to ``today``."""
     for pattern in (_DAY_MONTH, _MONTH_DAY):
         m = pattern.search(text)
         if m:
@@ -89,25 +91,40 @@ def _explicit(text: str) -> DateCue | None:
                 day = dt.date(int(m["year"]), _MONTHS[m["month"].lower()], int(m["day"]))
             except ValueError:
                 continue
-            return DateCue(day, day, _words(m.group()))
+            return _since(text, m, DateCue(day, day, _words(m.group())), today)
     m = _MONTH_YEAR.search(text)
     if m:
         year, month = int(m["year"]), _MONTHS[m["month"].lower()]
         first = dt.date(year, month, 1)
         last = dt.date(year, month, calendar.monthrange(year, month)[1])
         first, last = _part_of(first, last, m["part"])
-        return DateCue(first, last, _words(m.group()))
+        return _since(text, m, DateCue(first, last, _words(m.group())), today)
     m = _YEAR.search(text)
     if m:
         year = int(m["year"])
         first, last = _part_of(dt.date(year, 1, 1), dt.date(year, 12, 31), m["part"])
-        return DateCue(first, last, _words(m.group()) - {"in", "of", "during", "since"})
+        words = _words(m.group()) - {"in", "of", "during", "since"}
+        return _since(text, m, DateCue(first, last, words), today)
     return None
 
 
+def _since(text: str, m: re.Match[str], cue: DateCue, today: dt.date) -> DateCue:
+    """``cue`` up to ``today`` when the question says "since" it."""
+    before = text[max(0, m.start() - 6) : m.start()].lower()
+    if not (before.endswith("since ") or m.group().lower().startswith("since")):
+        return cue
+    return DateCue(cue.first, max(cue.last, today), cue.words)
+
+
 def _relative_day(relative: int, today: dt.date, words: frozenset[str]) -> DateCue:
-    # A weekday: the latest such day, today included; -N: N - 1 days back.
-    back = (today.weekday() - relative) % 7 if relative >= 0 else -relative - 1
+    # 0-6: the latest such weekday, today included; 7-13: "last <weekday>", before today;
+    # -N: N - 1 days back.
+    if relative >= 7:
+        back = (today.weekday() - (relative - 7)) % 7 or 7
+    elif relative >= 0:
+        back = (today.weekday() - relative) % 7
+    else:
+        back = -relative - 1
     day = today - dt.timedelta(days=back)
     return DateCue(day, day, words, relative)
 
@@ -116,6 +133,8 @@ def _relative(text: str, today: dt.date) -> DateCue | None:
     m = _WEEKDAY.search(text)
     if m:
         wanted = _WEEKDAYS.index(m["weekday"].lower())
+        if m.group().lower().startswith("last"):
+            wanted += 7
         return _relative_day(wanted, today, frozenset({m["weekday"].lower()}))
     m = _RELATIVE.search(text)
     if m:
@@ -127,7 +146,7 @@ def _relative(text: str, today: dt.date) -> DateCue | None:
 def date_cue(text: str, today: dt.date) -> DateCue | None:
     """The days the question pins its event to, or None. Explicit dates win; a weekday
     alongside one ("on Sunday, 30 July 2023") only repeats it."""
-    explicit = _explicit(text)
+    explicit = _explicit(text, today)
     if explicit is not None:
         weekday = _WEEKDAY.search(text)
         extra = frozenset({weekday["weekday"].lower()}) if weekday else frozenset()

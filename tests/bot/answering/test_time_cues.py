@@ -28,6 +28,10 @@ TODAY = dt.date(2025, 2, 6)  # a Thursday
         ("What was hit on Tuesday?", dt.date(2025, 2, 4), None),
         ("What was hit last night?", dt.date(2025, 2, 5), None),
         ("What was hit today?", TODAY, None),
+        ("What was hit last Thursday?", dt.date(2025, 1, 30), None),  # not today, a Thursday
+        ("What was hit on Thursday?", TODAY, None),
+        ("How many were killed since January 2025?", dt.date(2025, 1, 1), TODAY),
+        ("How many were killed since 2023?", dt.date(2023, 1, 1), TODAY),
     ],
 )
 def test_dates_are_read(question: str, first: dt.date, last: dt.date | None) -> None:
