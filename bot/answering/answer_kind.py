@@ -21,7 +21,7 @@ from bot.answering.entities import number_spans, time_spans
 from bot.answering.lexicon import STOPWORDS, Token, focus_present, tokenize
 from bot.answering.question import AnswerType, Question
 from bot.answering.reader import Reading
-from bot.answering.spans import candidate_spans
+from bot.answering.spans import TITLES, candidate_spans, extend_with_noun
 from index.types import Span
 
 #: Kinds whose answer is a value: a sentence without one of them does not answer.
@@ -62,11 +62,8 @@ _TIME_WORDS = frozenset(
 )
 # Peoples and nationalities in the plural ("Pakistanis", "Ukrainians", "Chinese").
 _PEOPLES = re.compile(r"(?:[aeiou]ns|[aeiu]nis|ese|ish|ites)$")
-_TITLES = frozenset(
-    """president governor minister mr mrs ms dr prime secretary chancellor spokesman
-    spokeswoman chief leader mayor general commander ambassador senator judge king queen
-    prince actor actress singer star""".split()
-)
+# Titles, and the job words that stand before a name as one ("Actor Martin Scorsese").
+_TITLES = TITLES | frozenset({"actor", "actress", "singer", "star"})
 
 
 def _has_number(text: str, *, counting: bool = False) -> bool:
@@ -209,6 +206,6 @@ def counts_focus(question: Question, reading: Reading) -> bool:
     if not question.focus or reading.answer is None:
         return not question.focus
     text = reading.article.text
-    window = text[reading.answer.start : min(reading.sentence.end, reading.answer.end + 40)]
-    stems = {t.stem for t in tokenize(window)[: len(tokenize(reading.answer.slice(text))) + 4]}
-    return focus_present(question.focus, stems)
+    if focus_present(question.focus, {t.stem for t in tokenize(reading.answer.slice(text))}):
+        return True
+    return extend_with_noun(text, reading.answer, question.focus) != reading.answer

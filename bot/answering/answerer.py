@@ -15,15 +15,17 @@ from dataclasses import dataclass, field, replace
 from bot.answering.answer_kind import typed_answer
 from bot.answering.citations import verified
 from bot.answering.decline import DeclinePolicy, answerability_of, decline_reason
-from bot.answering.disagreement import disagreeing, short_answer
+from bot.answering.disagreement import disagreeing
 from bot.answering.english_only import english_only_notice
+from bot.answering.fallthrough import FallThrough, first_answering
 from bot.answering.question import Question, analyze_question
+from bot.answering.quotes import closest_articles, more_quotes, second_quotes, to_quote
 from bot.answering.reader import Reader, Reading
 from bot.answering.recency import (
     RECENCY_MARGIN,
     Recency,
     pin_to_dates,
-    pinned_cue,
+    pinned_split,
     prefer_recent,
     recency_of,
 )
@@ -31,10 +33,9 @@ from bot.answering.rerank import Reranker, apply_reranker
 from bot.answering.small_talk import small_talk_answer
 from bot.answering.span_reader import SpanReader, apply_span_reader
 from bot.answering.timeline import TIMELINE_MORE, Layout, arrange, newest_first
-from bot.answering.types import Answer, ArticleRef, Quote
-from index.chunking import paragraph_around, widen_to_quotation
+from bot.answering.types import Answer
 from index.search import Searcher
-from index.types import Article, Passage
+from index.types import Passage
 
 logger = logging.getLogger(__name__)
 
@@ -57,51 +58,6 @@ class AnswerPolicy:
     fallback_tries: int = 3
     fallback_max_no_answer: float = 0.5  # the span reader's doubt a fall-through may have
     dated_passages: int = 24
-
-
-def to_quote(reading: Reading) -> Quote:
-    article = reading.article
-    sentence = widen_to_quotation(article.text, reading.sentence)
-    para = paragraph_around(article.text, sentence.start, sentence.end)
-    return Quote(
-        article_id=article.id,
-        title=article.title,
-        date=article.date,
-        source=article.source,
-        url=article.url,
-        text=sentence.slice(article.text),
-        start=sentence.start,
-        end=sentence.end,
-        score=reading.score,
-        answer=short_answer(reading),
-        paragraph=para.slice(article.text),
-        paragraph_start=para.start,
-        paragraph_end=para.end,
-    )
-
-
-def article_ref(article: Article) -> ArticleRef:
-    return ArticleRef(article.id, article.title, article.date, article.source, article.url)
-
-
-def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:
-    seen: dict[str, ArticleRef] = {}
-    for passage in passages:
-        if passage.article.id not in seen:
-            seen[passage.article.id] = article_ref(passage.article)
-        if len(seen) >= limit:
-            break
-    return tuple(seen.values())
-
-
-def _pinned_split(q: Question, readings: list[Reading]) -> tuple[list[Reading], list[Reading]]:
-    """The leading readings of the question's dates and the rest (all and none when the
-    question pins no date, or none of the readings fits it)."""
-    cue = pinned_cue(readings, q.dates)
-    if cue is None:
-        return readings, []
-    n = next((i for i, r in enumerate(readings) if not cue.fits(r.article.date)), len(readings))
-    return readings[:n], readings[n:]
 
 
 class PipelineAnswerer:
@@ -203,7 +159,7 @@ class PipelineAnswerer:
         policy = self._policy.decline
         # "latest", "today", "yesterday": of nearly equal readings, the newest article's first
         # (within the reports of the question's dates, when it names some).
-        head, tail = _pinned_split(q, readings)
+        head, tail = pinned_split(readings, q.dates)
         readings = (
             prefer_recent(
                 head,
@@ -236,33 +192,16 @@ class PipelineAnswerer:
         return [typed_answer(q, r) for r in read[:top]] + read[top:]
 
     def first_answering(self, q: Question, readings: list[Reading]) -> list[Reading]:
-        """``readings`` with the first one that would be answered moved to the front, when
-        the best would be declined and that one scores within ``fallback_margin`` of it (the
-        best sentence often misses a name the next one has). The candidates the span reader
-        has not read are read first, in one batch, so its verdict counts."""
-        policy = self._policy
-        cross_lingual = q.lang != "en"
-        if (
-            not readings
-            or decline_reason(readings[0], policy.decline, cross_lingual=cross_lingual) is None
-        ):
-            return readings
-        pinned = len(_pinned_split(q, readings)[0])  # never past the reports of its dates
-        floor = readings[0].score - policy.fallback_margin
-        candidates: list[int] = []
-        for i, reading in enumerate(readings[1:pinned], start=1):
-            if reading.score < floor or len(candidates) >= policy.fallback_tries:
-                break
-            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is None:
-                candidates.append(i)
-        read = self._fallback_reads(q, [readings[i] for i in candidates])
-        for i, reading in zip(candidates, read, strict=True):
-            null = reading.no_answer
-            if decline_reason(reading, policy.decline, cross_lingual=cross_lingual) is None and (
-                null is None or null <= policy.fallback_max_no_answer
-            ):
-                return [reading, *readings[:i], *readings[i + 1 :]]
-        return readings
+        """``readings`` with the first one that would be answered moved ahead of a declined
+        best (``fallthrough.first_answering``), the span reader reading its candidates."""
+        p = self._policy
+        return first_answering(
+            q,
+            readings,
+            p.decline,
+            FallThrough(p.fallback_margin, p.fallback_tries, p.fallback_max_no_answer),
+            self._fallback_reads,
+        )
 
     def _fallback_reads(self, q: Question, candidates: list[Reading]) -> list[Reading]:
         """The fall-through's candidates with the span reader's verdicts (one batch)."""
@@ -335,7 +274,14 @@ class PipelineAnswerer:
         )
         layout, chosen = arrange(q, best, others)
         if layout is Layout.SINGLE:
-            chosen = self._second_quotes(best, readings[1:], cross_lingual)
+            chosen = second_quotes(
+                best,
+                readings[1:],
+                policy.decline,
+                limit=policy.max_quotes,
+                margin=policy.second_quote_margin,
+                cross_lingual=cross_lingual,
+            )
         quotes = verified([to_quote(r) for r in chosen], articles.get)
         if (
             not quotes
@@ -355,7 +301,7 @@ class PipelineAnswerer:
             quotes[keep:] = [quotes[keep + i] for i in order]
             if layout is Layout.TIMELINE and quotes[0].answer:
                 short = quotes[0].answer
-        more = self._more(readings[1:], quotes)
+        more = more_quotes(readings[1:], quotes, limit=policy.more_passages)
         return Answer(
             question,
             short,
@@ -368,35 +314,3 @@ class PipelineAnswerer:
             timeline=layout is Layout.TIMELINE and len(quotes) > 1,
             excerpt_only=best.answer is None,
         )
-
-    def _second_quotes(
-        self, best: Reading, rest: Sequence[Reading], cross_lingual: bool
-    ) -> list[Reading]:
-        """``best`` and, up to ``max_quotes``, nearly as strong readings of other articles
-        that would be answered too."""
-        policy = self._policy
-        chosen = [best]
-        for r in rest:
-            if len(chosen) >= policy.max_quotes:
-                break
-            if (
-                r.score >= best.score - policy.second_quote_margin
-                and r.article.id != best.article.id
-                and decline_reason(r, policy.decline, cross_lingual=cross_lingual) is None
-            ):
-                chosen.append(r)
-        return chosen
-
-    def _more(self, rest: Sequence[Reading], shown: Sequence[Quote]) -> list[Quote]:
-        """Further passages for "More sources", none already shown."""
-        used = [(quote.article_id, quote.start, quote.end) for quote in shown]
-        more: list[Quote] = []
-        for r in rest:
-            if len(more) >= self._policy.more_passages:
-                break
-            if any(r.article.id == a and s <= r.sentence.start < e for a, s, e in used):
-                continue  # already shown (a widened quotation covers several sentences)
-            quote = to_quote(r)
-            used.append((quote.article_id, quote.start, quote.end))
-            more.append(quote)
-        return more

@@ -129,3 +129,15 @@ def pin_to_dates(readings: Sequence[Reading], cue: DateCue | None) -> list[Readi
         return list(readings)
     fitting = [r for r in readings if pinned.fits(r.article.date)]
     return fitting + [r for r in readings if not pinned.fits(r.article.date)]
+
+
+def pinned_split(
+    readings: list[Reading], cue: DateCue | None
+) -> tuple[list[Reading], list[Reading]]:
+    """The leading readings of the cue's dates (as ``pin_to_dates`` ordered them) and the
+    rest; all and none when nothing is pinned."""
+    pinned = pinned_cue(readings, cue)
+    if pinned is None:
+        return readings, []
+    n = next((i for i, r in enumerate(readings) if not pinned.fits(r.article.date)), len(readings))
+    return readings[:n], readings[n:]

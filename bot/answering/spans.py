@@ -20,7 +20,7 @@ _PLACE_NOUNS = frozenset(
 )
 _WEAK_PLACE_PREPS = frozenset({"on", "to"})
 _SAID = frozenset({"said", "says", "told", "added", "announced", "wrote", "stated", "urged"})
-_TITLES = frozenset(
+TITLES = frozenset(
     """president governor minister mr mrs ms dr prime secretary chancellor spokesman
     spokeswoman chief leader mayor general commander ambassador senator judge king queen
     prince""".split()
@@ -45,7 +45,7 @@ def _novel(text: str, spans: list[Span], question: Question) -> list[Span]:
     return [s for s in spans if not _only_question_words(text, s, question)]
 
 
-def _extend_with_noun(text: str, span: Span, focus: Sequence[str]) -> Span:
+def extend_with_noun(text: str, span: Span, focus: Sequence[str]) -> Span:
     """``eight`` -> ``eight houses`` when the counted noun follows within a few words."""
     if not focus:
         return span
@@ -64,11 +64,11 @@ def _rank_numbers(text: str, question: Question) -> list[Span]:
         spans = [s for s in spans if not re.fullmatch(r"(?:19|20)\d\d", text[s.start : s.end])]
 
     def near_focus(span: Span) -> int:
-        extended = _extend_with_noun(text, span, question.focus)
+        extended = extend_with_noun(text, span, question.focus)
         return 0 if extended != span else 1
 
     spans.sort(key=near_focus)
-    return [_extend_with_noun(text, s, question.focus) for s in spans]
+    return [extend_with_noun(text, s, question.focus) for s in spans]
 
 
 def _strip_known(text: str, span: Span, question: Question) -> Span:
@@ -78,7 +78,7 @@ def _strip_known(text: str, span: Span, question: Question) -> Span:
     known = set(question.terms) | question.name_words
 
     def drop(t: Token) -> bool:
-        return t.stem in known or t.lower in known or t.lower in _TITLES
+        return t.stem in known or t.lower in known or t.lower in TITLES
 
     while len(toks) > 1 and drop(toks[0]):
         toks = toks[1:]
@@ -158,7 +158,7 @@ def attributed_names(text: str, question: Question) -> list[Span]:
         for s in _novel(text, name_spans(text), question)
         if _followed_by(text, s, _SAID)
         or _preceded_by(text, s, _SAID)
-        or tokenize(text[s.start : s.end])[0].lower in _TITLES
+        or tokenize(text[s.start : s.end])[0].lower in TITLES
     ]
 
 
