@@ -1,5 +1,6 @@
 """(question, sentence, label) pairs for the cross-encoder reranker.
 
+Each sentence is read with its article's title and the sentence before it, as at run time.
 Per answerable question: the sentence that holds the answer (label 1), other sentences of its
 paragraph (hard negatives, label 0) and sentences of the BM25-best paragraphs of *other*
 articles (the distractors open-corpus retrieval brings). An unanswerable question gives
@@ -25,7 +26,7 @@ _WORD = re.compile(r"\w+")
 @dataclass(frozen=True, slots=True)
 class Pair:
     question: str
-    text: str  # ``pair_text(title, sentence)``, as the reranker reads it at run time
+    text: str  # ``reranker_text``: what the reranker reads at run time
     label: float
 
 
@@ -33,11 +34,19 @@ def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 2}
 
 
-def _by_overlap(question: str, paragraph: Paragraph, skip: int | None) -> list[str]:
-    """The paragraph's sentences (except ``skip``), most words shared with the question first."""
+def _by_overlap(question: str, paragraph: Paragraph, skip: int | None) -> list[int]:
+    """Indices of the paragraph's sentences (except ``skip``), most words shared with the
+    question first."""
     asked = _words(question)
-    texts = [s.slice(paragraph.text) for i, s in enumerate(paragraph.sentences) if i != skip]
-    return sorted(texts, key=lambda t: -len(asked & _words(t)))
+    texts = {i: s.slice(paragraph.text) for i, s in enumerate(paragraph.sentences) if i != skip}
+    return sorted(texts, key=lambda i: -len(asked & _words(texts[i])))
+
+
+def reranker_text(paragraph: Paragraph, i: int) -> str:
+    """Sentence ``i`` as the reranker reads it: with the title and the sentence before it."""
+    sentences = paragraph.sentences
+    previous = sentences[i - 1].slice(paragraph.text) if i > 0 else ""
+    return pair_text(paragraph.title, sentences[i].slice(paragraph.text), previous)
 
 
 class ParagraphRetriever:
@@ -84,21 +93,19 @@ def reranker_pairs(
     """The training pairs, shuffled with ``seed``."""
     pairs: list[Pair] = []
     for q in questions:
-        title = q.paragraph.title
         gold = q.answer_sentence()
         if q.answer is not None and gold is None:
             continue  # the answer spans two sentences: no clean positive
         if gold is not None:
-            sentence = q.paragraph.sentences[gold].slice(q.paragraph.text)
-            pairs.append(Pair(q.text, pair_text(title, sentence), 1.0))
+            pairs.append(Pair(q.text, reranker_text(q.paragraph, gold), 1.0))
             negatives = _by_overlap(q.text, q.paragraph, gold)[:paragraph_negatives]
         else:
             negatives = _by_overlap(q.text, q.paragraph, None)[:unanswerable_negatives]
-        pairs += [Pair(q.text, pair_text(title, t), 0.0) for t in negatives]
+        pairs += [Pair(q.text, reranker_text(q.paragraph, i), 0.0) for i in negatives]
         if gold is not None:
             for other in retriever.others(q, retrieved_negatives):
                 best = _by_overlap(q.text, other, None)[:1]
-                pairs += [Pair(q.text, pair_text(other.title, t), 0.0) for t in best]
+                pairs += [Pair(q.text, reranker_text(other, i), 0.0) for i in best]
     random.Random(seed).shuffle(pairs)
     logger.info(
         "reranker pairs: %d (%d positive)", len(pairs), sum(1 for p in pairs if p.label > 0)

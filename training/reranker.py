@@ -1,5 +1,6 @@
 """Train the cross-encoder reranker: MiniLM + a one-logit head, binary cross-entropy over
-(question, sentence) pairs from the SQuAD training articles (``training.pairs``)."""
+(question, sentence with its title and previous sentence) pairs from the SQuAD training
+articles (``training.pairs``)."""
 
 from __future__ import annotations
 
@@ -10,15 +11,20 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.answering.shipped import pair_text
 from training.common import base_model, finish, split_questions
 from training.data import TrainQuestion, all_training_paragraphs
 from training.loop import Encoded, Recipe, train
-from training.pairs import Pair, ParagraphRetriever, _by_overlap, reranker_pairs
+from training.pairs import (
+    Pair,
+    ParagraphRetriever,
+    _by_overlap,
+    reranker_pairs,
+    reranker_text,
+)
 
 logger = logging.getLogger(__name__)
 
-RECIPE = Recipe(epochs=1.0, batch_size=32, lr=5e-5, max_length=96)
+RECIPE = Recipe(epochs=0.6, batch_size=32, lr=5e-5, max_length=128)
 
 
 def encode_pairs(tokenizer: Any, pairs: Sequence[Pair], max_length: int) -> list[Encoded]:
@@ -83,13 +89,11 @@ def validate(
     top_unanswerable: list[float] = []
     for q in questions:
         gold = q.answer_sentence()
-        own = [
-            pair_text(q.paragraph.title, s.slice(q.paragraph.text)) for s in q.paragraph.sentences
-        ]
+        own = [reranker_text(q.paragraph, i) for i in range(len(q.paragraph.sentences))]
         others = [
-            pair_text(p.title, t)
+            reranker_text(p, i)
             for p in retriever.others(q, 2)
-            for t in _by_overlap(q.text, p, None)[:2]
+            for i in _by_overlap(q.text, p, None)[:2]
         ]
         scores = score_pairs(model, tokenizer, q.text, own + others, max_length)
         best = max(range(len(scores)), key=scores.__getitem__)
@@ -141,4 +145,5 @@ def run(
         held=held,
         figures=figures,
         data={"pairs": len(pairs)},
+        extra={"context": ["title", "previous"]},
     )

@@ -16,11 +16,13 @@ from typing import Protocol
 
 from bot.answering.question import Question
 from bot.answering.reader import Reading
+from index.chunking import split_sentences
 from index.lru import LRUCache
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+_BEFORE = 600  # characters read back for the previous sentence (a longer one is left out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +37,7 @@ class SentenceCandidate:
     context: str
     key: tuple[str, int, int]
     title: str = ""  # the article's title alone (trained rerankers read it after the sentence)
+    previous: str = ""  # the sentence before it in its passage (context-reading rerankers)
 
 
 def candidate_from_reading(reading: Reading) -> SentenceCandidate:
@@ -53,7 +56,18 @@ def candidate_from_reading(reading: Reading) -> SentenceCandidate:
         context=context,
         key=(article.id, reading.sentence.start, reading.sentence.end),
         title=article.title,
+        previous=previous_sentence(article.text, reading.sentence.start),
     )
+
+
+def previous_sentence(text: str, start: int) -> str:
+    """The whole sentence that ends before ``start`` in ``text`` (empty when there is none
+    within the last ``_BEFORE`` characters, or the sentence opens the text)."""
+    lo = max(0, start - _BEFORE)
+    spans = split_sentences(text[lo:start])
+    if not spans or (lo > 0 and len(spans) < 2):
+        return ""
+    return spans[-1].slice(text[lo:start]).strip()
 
 
 class Reranker(Protocol):

@@ -50,7 +50,10 @@ class TrainedReranker:
 
         loaded = self._model.get()
         max_length = self._max_length or loaded.max_length
-        texts = [pair_text(c.title, c.text) for c in candidates]
+        texts = [
+            pair_text(c.title, c.text, c.previous if loaded.reads_previous else "")
+            for c in candidates
+        ]
         out: list[float] = []
         for lo in range(0, len(texts), self._batch_size):
             part = texts[lo : lo + self._batch_size]

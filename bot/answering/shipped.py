@@ -113,6 +113,12 @@ class LoadedModel:
         """The sequence length the model was trained with (256 when not recorded)."""
         return int(self.meta.get("recipe", {}).get("max_length", 256))
 
+    @property
+    def reads_previous(self) -> bool:
+        """Whether the model was trained to read the previous sentence after the title (older
+        models read the sentence and the title only)."""
+        return "previous" in self.meta.get("context", ())
+
 
 def load_model(
     folder: Path,
@@ -191,6 +197,7 @@ class ShippedModel:
             return self._loaded
 
 
-def pair_text(title: str, sentence: str) -> str:
-    """The second segment a trained reranker reads: the sentence, then its article's title."""
-    return f"{sentence} | {title}" if title else sentence
+def pair_text(title: str, sentence: str, previous: str = "") -> str:
+    """The second segment a trained reranker reads: the sentence, its article's title, then
+    the sentence before it (last, so that truncation cuts the context, never the sentence)."""
+    return " | ".join(part for part in (sentence, title, previous) if part)

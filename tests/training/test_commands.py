@@ -38,6 +38,7 @@ def test_train_reranker_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture
     assert meta["data"]["questions"] + meta["data"]["validation_questions"] == 48
     card = (tmp_path / "rr" / "README.md").read_text()
     assert "CC BY-SA 4.0" in card and "newsbot train reranker" in card
+    assert meta["context"] == ["title", "previous"]
     reranker = TrainedReranker(tmp_path / "rr")
     scores = reranker.rerank(
         analyze_question("How many drones were shot down?"),

@@ -93,8 +93,8 @@ def test_the_built_examples_only_hold_training_text(questions: list[TrainQuestio
     pairs = reranker_pairs(sample, ParagraphRetriever(all_training_paragraphs(SQUAD)))
     assert {p.label for p in pairs} == {0.0, 1.0}
     for pair in pairs:
-        sentence, _, title = pair.text.rpartition(" | ")
-        assert sentence in allowed
+        sentence, title, *previous = pair.text.split(" | ")
+        assert sentence in allowed and all(p in allowed for p in previous)
         assert title.replace(" ", "_") not in EVAL_ARTICLES
     for example in reader_examples(sample):
         assert example.context in allowed

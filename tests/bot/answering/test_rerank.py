@@ -14,6 +14,7 @@ from bot.answering.rerank import (
     ScoreCache,
     SentenceCandidate,
     candidate_from_reading,
+    previous_sentence,
 )
 from bot.answering.scoring import Features
 from tests.bot.answering.conftest import ATTACK, passages_for
@@ -43,6 +44,25 @@ def test_candidate_from_reading_takes_title_and_neighbours() -> None:
     assert edge.context == f"{ATTACK.title} {middle.slice(ATTACK.text)}"
     assert edge.text == first.slice(ATTACK.text) == "Russia launched an attack overnight."
     assert last.slice(ATTACK.text) == "Power was restored by noon."
+
+
+def test_candidate_from_reading_takes_the_sentence_before() -> None:
+    (passage,) = passages_for(ATTACK)
+    first, middle, _ = passage.chunk.sentences
+    cand = candidate_from_reading(Reading(passage, middle, None, 0.5, FEATURES))
+    assert cand.previous == "Russia launched an attack overnight."
+    assert cand.title == ATTACK.title
+    assert candidate_from_reading(Reading(passage, first, None, 0.5, FEATURES)).previous == ""
+
+
+def test_previous_sentence_reads_across_paragraphs_and_skips_a_cut_one() -> None:
+    text = "Drones attacked Kyiv overnight.\n\nThe air force said 37 were shot down."
+    assert previous_sentence(text, text.index("The air")) == "Drones attacked Kyiv overnight."
+    long_one = "word " * 200 + "ends here. "
+    text = long_one + "Next sentence."
+    assert previous_sentence(text, text.index("Next")) == ""  # longer than the look-back
+    text = "A short one. " + long_one + "Next sentence."
+    assert previous_sentence(text, text.index("Next")) == ""
 
 
 def test_fake_reranker_scores_word_overlap_and_records_history() -> None:

@@ -3,11 +3,16 @@ over the very embedding table it was trained with."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
+from typing import Any, cast
 
 import pytest
 
+from bot.answering.question import analyze_question
+from bot.answering.rerank import SentenceCandidate
+from bot.answering.rerank_trained import TrainedReranker
 from bot.answering.shipped import META, WEIGHTS, load_model, pair_text, shipped_dir
 from index.errors import ModelError
 
@@ -86,6 +91,40 @@ def test_pair_text_puts_the_sentence_before_the_title() -> None:
     assert pair_text("", "37 drones fell.") == "37 drones fell."
 
 
+def test_pair_text_puts_the_previous_sentence_last() -> None:
+    """Truncation cuts the end of the second segment: the context goes before the sentence."""
+    got = pair_text("Overnight attack", "37 drones fell.", "Russia launched 65 drones.")
+    assert got == "37 drones fell. | Overnight attack | Russia launched 65 drones."
+    assert (
+        pair_text("", "37 drones fell.", "Russia attacked.") == "37 drones fell. | Russia attacked."
+    )
+
+
 def test_the_shipped_folders_live_inside_the_package() -> None:
     assert shipped_dir("rerank").parts[-2:] == ("weights", "reranker")
     assert shipped_dir("span").parts[-2:] == ("weights", "reader")
+
+
+@pytest.mark.parametrize("reads_previous", [True, False])
+def test_a_trained_reranker_reads_what_it_was_trained_on(
+    shipped_rerank: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, reads_previous: bool
+) -> None:
+    """A model trained with the previous sentence reads it after the title; an older one,
+    trained on the sentence and title only, is not shown it."""
+    folder, base = shipped_rerank
+    reranker = TrainedReranker(folder, base_dir=base)
+    loaded = reranker._model.get()
+    context = ["title", "previous"] if reads_previous else ["title"]
+    seen: list[str] = []
+
+    def tokenizer(questions: list[str], texts: list[str], **kwargs: Any) -> Any:
+        seen.extend(texts)
+        return loaded.tokenizer(questions, texts, **kwargs)
+
+    meta = {**loaded.meta, "context": context}
+    recording = dataclasses.replace(loaded, tokenizer=cast(Any, tokenizer), meta=meta)
+    monkeypatch.setattr(reranker._model, "get", lambda: recording)
+    cand = SentenceCandidate("37 were shot down.", "", ("a", 9, 27), "Attack", "Russia attacked.")
+    reranker.rerank(analyze_question("How many drones were shot down?"), [cand])
+    want = "37 were shot down. | Attack" + (" | Russia attacked." if reads_previous else "")
+    assert seen == [want]
