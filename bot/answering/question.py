@@ -62,6 +62,15 @@ _HEAD = re.compile(
     r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][\w-]*)", re.IGNORECASE
 )
 _COUNT_FOCUS = re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE)
+_WHAT_AUX = re.compile(
+    r"^\s*what\s+(?:did|does|do|will|would|could|can|should|has|have|had)\s+", re.IGNORECASE
+)
+# Words that end the subject and verb of "what did X do ...": what follows them (a place, a
+# time, an object) frames the event, while the answer is what the verb acts on.
+_PREDICATE_ENDS = frozenset(
+    """at in on to from for with about by into onto over under after before during since than
+    as against near across through the a an this that these those""".split()
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,7 @@ class Question:
     names: tuple[str, ...]  # names ("joe biden") and numbers in the question, lowercased
     head: str | None = None  # stem of the noun after which/what ("which part" -> "part")
     dates: DateCue | None = None  # the days the question pins its event to
+    predicate: tuple[str, ...] = ()  # "what did engineers replace at...": engin, replac
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -153,7 +163,24 @@ def analyze_question(
         names=names,
         head=_head(text),
         dates=date_cue(text, today or dt.date.today()),
+        predicate=_predicate(text),
     )
+
+
+def _predicate(text: str) -> tuple[str, ...]:
+    """The stems of the subject and verb of a "what did X do" question ("What did engineers
+    replace at the north pier?": engin, replac): the answer is what follows them in the
+    sentence, not what follows the place or time the question adds. Empty for others."""
+    match = _WHAT_AUX.match(text)
+    if not match:
+        return ()
+    stems: list[str] = []
+    for tok in tokenize(text[match.end() :]):
+        if tok.lower in _PREDICATE_ENDS and stems:
+            break
+        if not tok.is_stop:
+            stems.append(tok.stem)
+    return tuple(stems)
 
 
 def _names(text: str, toks: list[Token]) -> tuple[str, ...]:

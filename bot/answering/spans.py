@@ -138,9 +138,10 @@ def head_noun_span(text: str, question: Question) -> Span | None:
 
 
 def clause_anchor(text: str, span: Span, question: Question) -> float:
-    """How well a clause is anchored: 1.0 next to the question's last term (the
-    predicate, usually: "essential for [...]"), 0.6 next to another term, else 0.3."""
-    final = set(question.terms[-1:])
+    """How well a clause is anchored: 1.0 next to the question's predicate (the subject and
+    verb of "what did X do", else the last term: "essential for [...]"), 0.6 next to another
+    term, else 0.3."""
+    final = set(question.predicate or question.terms[-1:])
     before = tokenize(text[max(0, span.start - 40) : span.start])
     after = tokenize(text[span.end : span.end + 40])
     near = {t.stem for t in before[-3:]} | {t.stem for t in after[:3]}

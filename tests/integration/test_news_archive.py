@@ -84,3 +84,31 @@ def test_what_happened_gets_no_bold_fragment(archive: Components) -> None:
 def test_thanks_is_small_talk_not_an_article(archive: Components) -> None:
     answer = archive.answerer.answer("thanks!")
     assert answer.small_talk is not None and not answer.quotes and not answer.declined
+
+
+PIER = """ date 2025-03-14
+ title Harbour repairs finish ahead of storm season
+ source Northshore Gazette
+
+The town's harbour will reopen to fishing boats next week after a five-month repair programme, \
+the council said on Friday.
+
+Work on the north pier began in October after divers found rot below the waterline. Engineers \
+replaced 46 wooden piles with steel ones and laid a new concrete deck.
+
+The harbour master, Dana Price, said the pier could now take boats of up to 40 tonnes.
+"""
+
+
+def test_the_answer_follows_the_questions_verb_not_its_place(
+    archive: Components, tmp_path: Path
+) -> None:
+    """ "North pier" is only in the sentence before the answer: the place frames the event, the
+    answer is what the engineers replaced (issue 17)."""
+    page = tmp_path / "harbour.txt"
+    page.write_text(PIER, encoding="utf-8")
+    ingest(archive, [page], progress=False)
+    answer = archive.answerer.answer("What did engineers replace at the north pier?")
+    assert not answer.declined
+    assert answer.quotes[0].text.startswith("Engineers replaced 46 wooden piles")
+    assert answer.answer is not None and "piles" in answer.answer

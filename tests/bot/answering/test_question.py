@@ -158,6 +158,21 @@ def test_the_head_noun_after_which_or_what(question: str, head: str | None) -> N
 
 
 @pytest.mark.parametrize(
+    ("question", "predicate"),
+    [
+        ("What did engineers replace at the north pier?", ("engin", "replac")),
+        ("What did the mayor of Kharkiv ask for?", ("mayor", "kharkiv", "ask")),
+        ("What does Zelenskyy want to obtain from partners?", ("zelenskyy", "want")),
+        ("What did Shmyhal warn the world could end up in?", ("shmyhal", "warn")),
+        ("What happened in Kharkiv?", ()),
+        ("Why did engineers replace the piles?", ()),
+    ],
+)
+def test_the_predicate_of_a_what_did_question(question: str, predicate: tuple[str, ...]) -> None:
+    assert analyze_question(question).predicate == predicate
+
+
+@pytest.mark.parametrize(
     ("question", "lang"),
     [
         ("how many drones?", "en"),

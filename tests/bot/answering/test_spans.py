@@ -11,6 +11,7 @@ from bot.answering.spans import (
     answer_span,
     attributed_names,
     candidate_spans,
+    clause_anchor,
     clause_span,
     has_answer_type,
     head_noun_span,
@@ -268,3 +269,15 @@ def test_has_answer_type() -> None:
     when = analyze_question("when did the attack happen?")
     assert has_answer_type(ATTACK, when)
     assert not has_answer_type(HOUSES, when)
+
+
+def test_a_what_did_clause_is_anchored_to_the_verb_not_the_place() -> None:
+    """The answer to "what did engineers replace at the north pier" follows "replaced"; a
+    clause after "north pier" only frames the event."""
+    q = analyze_question("What did engineers replace at the north pier?")
+    verb = "Engineers replaced 46 wooden piles with steel ones."
+    place = "Work on the north pier began in October."
+    assert clause_anchor(verb, Span(19, 50), q) == 1.0
+    assert clause_anchor(place, Span(23, 39), q) == 0.6
+    plain = analyze_question("What is essential for the pier?")
+    assert clause_anchor("Steel is essential for the pier repairs.", Span(32, 39), plain) == 1.0
