@@ -65,12 +65,13 @@ _COUNT_FOCUS = re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE)
 _WHAT_AUX = re.compile(
     r"^\s*what\s+(?:did|does|do|will|would|could|can|should|has|have|had)\s+", re.IGNORECASE
 )
-# Words that end the subject and verb of "what did X do ...": what follows them (a place, a
-# time, an object) frames the event, while the answer is what the verb acts on.
-_PREDICATE_ENDS = frozenset(
-    """at in on to from for with about by into onto over under after before during since than
-    as against near across through the a an this that these those""".split()
+# A preposition after the subject and verb of "what did X do" opens a phrase that frames the
+# event (a place, a time): "what did engineers replace at the north pier".
+_PREPOSITIONS = frozenset(
+    """at in on from for with about by into onto over under after before during since than
+    as against near across through""".split()
 )
+_DETERMINERS = frozenset("the a an this that these those to".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +86,7 @@ class Question:
     names: tuple[str, ...]  # names ("joe biden") and numbers in the question, lowercased
     head: str | None = None  # stem of the noun after which/what ("which part" -> "part")
     dates: DateCue | None = None  # the days the question pins its event to
-    predicate: tuple[str, ...] = ()  # "what did engineers replace at...": engin, replac
+    predicate: tuple[str, ...] = ()  # the verb of "what did engineers replace at...": replac
 
     @property
     def name_words(self) -> frozenset[str]:
@@ -168,19 +169,26 @@ def analyze_question(
 
 
 def _predicate(text: str) -> tuple[str, ...]:
-    """The stems of the subject and verb of a "what did X do" question ("What did engineers
-    replace at the north pier?": engin, replac): the answer is what follows them in the
-    sentence, not what follows the place or time the question adds. Empty for others."""
+    """The stem of the verb of a "what did X do <where/when>" question ("What did engineers
+    replace at the north pier?": replac; "what does X want to obtain from Y": obtain): the
+    answer is what follows the verb, not what follows the place or time the question adds.
+    Empty for other questions, and where an object follows the verb ("what did X warn the
+    world ..."), as the question's last term anchors the answer there."""
     match = _WHAT_AUX.match(text)
     if not match:
         return ()
-    stems: list[str] = []
-    for tok in tokenize(text[match.end() :]):
-        if tok.lower in _PREDICATE_ENDS and stems:
-            break
-        if not tok.is_stop:
-            stems.append(tok.stem)
-    return tuple(stems)
+    toks = tokenize(text[match.end() :])
+    last: str | None = None
+    for i, tok in enumerate(toks):
+        if last is not None and tok.lower in _PREPOSITIONS:
+            return (last,)
+        if last is not None and tok.lower in _DETERMINERS:
+            infinitive = tok.lower == "to" and i + 1 < len(toks) and not toks[i + 1].is_stop
+            if not infinitive:
+                return ()
+        elif not tok.is_stop:
+            last = tok.stem
+    return ()
 
 
 def _names(text: str, toks: list[Token]) -> tuple[str, ...]:

@@ -160,10 +160,12 @@ def test_the_head_noun_after_which_or_what(question: str, head: str | None) -> N
 @pytest.mark.parametrize(
     ("question", "predicate"),
     [
-        ("What did engineers replace at the north pier?", ("engin", "replac")),
-        ("What did the mayor of Kharkiv ask for?", ("mayor", "kharkiv", "ask")),
-        ("What does Zelenskyy want to obtain from partners?", ("zelenskyy", "want")),
-        ("What did Shmyhal warn the world could end up in?", ("shmyhal", "warn")),
+        ("What did engineers replace at the north pier?", ("replac",)),
+        ("What did the mayor of Kharkiv ask for?", ("ask",)),
+        ("What does Zelenskyy want to obtain from partners?", ("obtain",)),
+        ("What did Shmyhal warn the world could end up in?", ()),
+        ("What did Zelenskyy urge Ukraine to be?", ()),
+        ("What did engineers replace?", ()),
         ("What happened in Kharkiv?", ()),
         ("Why did engineers replace the piles?", ()),
     ],
