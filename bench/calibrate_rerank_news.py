@@ -125,13 +125,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("set NEWSBOT_RERANK__KIND (and __MODEL) to the reranker to calibrate")
     reads = read_all(settings)
     print("features only (the default bounds):", _describe(score(reads.pop(FEATURES), None, None)))
+    r = settings.rerank
     scored = []
     for key, blend in reads.items():
+        weight, top = (float(x) for x in key.split("@"))
         for min_score, strong in itertools.product(MIN_SCORES, STRONG):
             t = score(blend, min_score, strong)
-            rank = (admissible(t), t["all"].right, -t["all"].false_declines)
+            # Ties go to fewer false declines, then to the point nearest the settings.
+            near = abs(weight - r.weight) + abs(min_score - r.min_score) + abs(strong - r.strong)
+            near += abs(top - r.top) / 10
+            rank = (admissible(t), t["all"].right, -t["all"].false_declines, -near)
             scored.append((rank, f"blend {key}, min_score {min_score}, strong {strong}", t))
     scored.sort(key=lambda s: s[0], reverse=True)
+    for key in reads:  # each blend's best point: how the reranker's share plays
+        _, point, t = next(s for s in scored if s[1].startswith(f"blend {key},"))
+        flag = "" if admissible(t) else " (outside the must-show bounds)"
+        print(f"  best at {point}: handled {t['all'].right}{flag}")
     if not scored[0][0][0]:
         print("no reranker point meets the must-show bounds; the best points overall:")
     for n, (_, point, t) in enumerate(scored[: args.top], start=1):

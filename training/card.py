@@ -11,8 +11,9 @@ from bot.answering.answerability import AnswerabilityModel
 _WHAT = {
     "rerank": (
         "Cross-encoder reranker",
-        "Reads (question, `sentence | article title`) and gives the probability that the "
-        "sentence answers the question (one logit, sigmoid).",
+        "Reads (question, `sentence | article title | previous sentence`) and gives the "
+        "probability that the sentence answers the question (one logit, sigmoid); the context "
+        "comes last, so a long pair loses the end of the previous sentence first.",
         "newsbot train reranker --squad ../shared/eval/squad",
         "binary cross-entropy over (question, sentence) pairs: the sentence holding the "
         "answer (positive); two other sentences of its paragraph, most words shared first, "
