@@ -132,10 +132,8 @@ class RerankSettings(Group):
         default=0.1,
         ge=0.0,
         le=1.0,
-        description="Share of the reranker's score in the blend. This, min_score and strong "
-        "were chosen by bench/calibrate_trained.py on seed_dev, bbc_dev and 300 questions of "
-        "held-out SQuAD training titles (17/17, 18/30, 175/300 handled; features alone: 17/17, "
-        "18/30, 168/300).",
+        description="Share of the reranker's score in the blend (this, top, min_score and "
+        "strong: chosen by bench.calibrate_rerank_news on the news dev sets, docs/EVAL.md).",
     )
     top: int = Field(default=8, ge=1, le=100, description="Sentences the reranker rescores.")
     batch_size: int = Field(default=32, ge=1, description="Pairs per reranker batch.")
@@ -146,10 +144,10 @@ class RerankSettings(Group):
         "the length it was trained with).",
     )
     int8: bool = Field(
-        default=False, description="Quantise the trained reranker's linear layers to int8."
+        default=True, description="Quantise the trained reranker's linear layers to int8."
     )
     min_score: float = Field(
-        default=0.45,
+        default=0.4,
         ge=0.0,
         le=1.0,
         description="With a reranker, the evidence score (the blend) below which the bot "
