@@ -138,16 +138,20 @@ def head_noun_span(text: str, question: Question) -> Span | None:
 
 
 def clause_anchor(text: str, span: Span, question: Question) -> float:
-    """How well a clause is anchored: 1.0 next to the question's predicate (the subject and
-    verb of "what did X do", else the last term: "essential for [...]"), 0.6 next to another
-    term, else 0.3."""
-    final = set(question.predicate or question.terms[-1:])
+    """How well a clause is anchored: 1.0 next to the question's predicate (the verb of "what
+    did X do <where>", else the last term: "essential for [...]"), 0.6 next to another term,
+    else 0.3. Next to only the place or time phrase that follows the verb counts 0.3 too: a
+    clause there says what happened at the pier, not what the engineers replaced."""
     before = tokenize(text[max(0, span.start - 40) : span.start])
     after = tokenize(text[span.end : span.end + 40])
     near = {t.stem for t in before[-3:]} | {t.stem for t in after[:3]}
+    terms = list(question.terms)
+    final = set(question.predicate or terms[-1:])
     if near & final:
         return 1.0
-    if near & set(question.terms):
+    verb = question.predicate[0] if question.predicate else None
+    framing = set(terms[terms.index(verb) + 1 :]) if verb in terms else set()
+    if near & (set(terms) - framing):
         return 0.6
     return 0.3
 

@@ -278,6 +278,8 @@ def test_a_what_did_clause_is_anchored_to_the_verb_not_the_place() -> None:
     verb = "Engineers replaced 46 wooden piles with steel ones."
     place = "Work on the north pier began in October."
     assert clause_anchor(verb, Span(19, 50), q) == 1.0
-    assert clause_anchor(place, Span(23, 39), q) == 0.6
+    assert clause_anchor(place, Span(23, 39), q) == 0.3  # next to the place phrase only
+    asked = analyze_question("What did engineers replace at the north pier?")
+    assert clause_anchor("Engineers said work began in October.", Span(10, 37), asked) == 0.6
     plain = analyze_question("What is essential for the pier?")
     assert clause_anchor("Steel is essential for the pier repairs.", Span(32, 39), plain) == 1.0
