@@ -178,17 +178,27 @@ def _predicate(text: str) -> tuple[str, ...]:
     if not match:
         return ()
     toks = tokenize(text[match.end() :])
-    last: str | None = None
+    last: Token | None = None
     for i, tok in enumerate(toks):
         if last is not None and tok.lower in _PREPOSITIONS:
-            return (last,)
+            # After do/did/can the verb is bare: "concentrations in the lungs" is still the
+            # subject ("what does increased oxygen concentrations in the lungs displace").
+            return (last.stem,) if _bare_verb(last.lower) else ()
         if last is not None and tok.lower in _DETERMINERS:
             infinitive = tok.lower == "to" and i + 1 < len(toks) and not toks[i + 1].is_stop
             if not infinitive:
                 return ()
         elif not tok.is_stop:
-            last = tok.stem
+            last = tok
     return ()
+
+
+def _bare_verb(word: str) -> bool:
+    """Whether a word may be a bare verb: not a plural or third-person "-s" (but "discuss",
+    "focus"), nor "-ed" or "-ing"."""
+    if word.endswith(("ed", "ing")):
+        return False
+    return not word.endswith("s") or word.endswith(("ss", "us"))
 
 
 def _names(text: str, toks: list[Token]) -> tuple[str, ...]:

@@ -166,6 +166,8 @@ def test_the_head_noun_after_which_or_what(question: str, head: str | None) -> N
         ("What did Shmyhal warn the world could end up in?", ()),
         ("What did Zelenskyy urge Ukraine to be?", ()),
         ("What did engineers replace?", ()),
+        ("What does increased oxygen concentrations in the lungs displace?", ()),
+        ("What did the talks focus on?", ("focus",)),
         ("What happened in Kharkiv?", ()),
         ("Why did engineers replace the piles?", ()),
     ],
