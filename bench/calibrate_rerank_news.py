@@ -1,7 +1,7 @@
 """Choose the trained reranker's blend and bounds on the news development sets, beside the
 feature-based choice it must beat to become the default.
 
-    NEWSBOT_RERANK__KIND=trained [NEWSBOT_RERANK__MODEL=DIR] [NEWSBOT_RERANK__INT8=true] \\
+    NEWSBOT_RERANK__KIND=trained [NEWSBOT_RERANK__MODEL=DIR] [NEWSBOT_RERANK__INT8=false] \\
         python -m bench.calibrate_rerank_news [--data-dir data]
 
 Sets and rule as ``bench.calibrate_news``: uanews_dev, bbc_dev and seed_dev, English
@@ -9,8 +9,8 @@ questions; a point handles a question right when it answers an answerable one fr
 article or declines an unanswerable one; of the points within the issue's bounds
 (``admissible``), the one that handles the most right wins, ties to fewer false declines.
 Each question is read by the full pipeline once per blend (``rerank.weight``) and number of
-reranked sentences (``rerank.top``), the reranker's scores cached so the model reads each
-sentence once in all; every point of a grid over the blend's decline bound
+reranked sentences (``rerank.top``), the reranker's scores cached (so later blends mostly
+reuse them); every point of a grid over the blend's decline bound
 (``rerank.min_score``) and the reranker's vouching bound (``rerank.strong``) then decides on
 those readings. The feature-based pipeline (no reranker, the default bounds) is read and
 scored the same way in the same run.
@@ -21,7 +21,7 @@ from __future__ import annotations
 import argparse
 import itertools
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 from bench.calibrate_news import (
@@ -106,12 +106,11 @@ def score(
             strong_rerank=decline.strong_rerank if strong is None else strong,
         )
         t = tally(r.cases, r.answerer.with_policy(replace(r.answerer.policy, decline=decline)))
-        merged[r.set_name] = t[r.set_name]
+        merged[r.set_name] = t.get(r.set_name, Tally())
         total = merged.setdefault("all", Tally())
-        for field in ("right", "answered_right", "false_declines", "declined_right"):
-            setattr(total, field, getattr(total, field) + getattr(t["all"], field))
-        total.answerable += t["all"].answerable
-        total.unanswerable += t["all"].unanswerable
+        for field in fields(Tally):
+            name = field.name
+            setattr(total, name, getattr(total, name) + getattr(merged[r.set_name], name))
     return merged
 
 

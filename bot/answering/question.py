@@ -62,9 +62,7 @@ _HEAD = re.compile(
     r"\b(?:which|what)\s+(?:(?:kind|type|sort)s?\s+of\s+)?([a-z][\w-]*)", re.IGNORECASE
 )
 _COUNT_FOCUS = re.compile(r"\b(?:how many|number of)\s+(.*)", re.IGNORECASE)
-_WHAT_AUX = re.compile(
-    r"^\s*what\s+(?:did|does|do|will|would|could|can|should|has|have|had)\s+", re.IGNORECASE
-)
+_WHAT_AUX = re.compile(r"^\s*what\s+(?:did|does|do|will|would|could|can|should)\s+", re.IGNORECASE)
 # A preposition after the subject and verb of "what did X do" opens a phrase that frames the
 # event (a place, a time): "what did engineers replace at the north pier".
 _PREPOSITIONS = frozenset(
@@ -179,17 +177,19 @@ def _predicate(text: str) -> tuple[str, ...]:
         return ()
     toks = tokenize(text[match.end() :])
     last: Token | None = None
+    words = 0  # a subject and a verb: at least two words ("the government in Kyiv" is one)
     for i, tok in enumerate(toks):
         if last is not None and tok.lower in _PREPOSITIONS:
             # After do/did/can the verb is bare: "concentrations in the lungs" is still the
             # subject ("what does increased oxygen concentrations in the lungs displace").
-            return (last.stem,) if _bare_verb(last.lower) else ()
+            return (last.stem,) if words >= 2 and _bare_verb(last.lower) else ()
         if last is not None and tok.lower in _DETERMINERS:
             infinitive = tok.lower == "to" and i + 1 < len(toks) and not toks[i + 1].is_stop
             if not infinitive:
                 return ()
         elif not tok.is_stop:
             last = tok
+            words += 1
     return ()
 
 

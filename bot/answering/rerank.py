@@ -8,21 +8,23 @@ model folder, and ``FakeReranker`` stands in for it in tests.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 from bot.answering.question import Question
 from bot.answering.reader import Reading
 from index.chunking import split_sentences
 from index.lru import LRUCache
+from index.types import Span
 
 logger = logging.getLogger(__name__)
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_BEFORE = 600  # characters read back for the previous sentence (a longer one is left out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +39,7 @@ class SentenceCandidate:
     context: str
     key: tuple[str, int, int]
     title: str = ""  # the article's title alone (trained rerankers read it after the sentence)
-    previous: str = ""  # the sentence before it in its passage (context-reading rerankers)
+    previous: str = ""  # the sentence before it in its article (context-reading rerankers)
 
 
 def candidate_from_reading(reading: Reading) -> SentenceCandidate:
@@ -61,13 +63,17 @@ def candidate_from_reading(reading: Reading) -> SentenceCandidate:
 
 
 def previous_sentence(text: str, start: int) -> str:
-    """The whole sentence that ends before ``start`` in ``text`` (empty when there is none
-    within the last ``_BEFORE`` characters, or the sentence opens the text)."""
-    lo = max(0, start - _BEFORE)
-    spans = split_sentences(text[lo:start])
-    if not spans or (lo > 0 and len(spans) < 2):
-        return ""
-    return spans[-1].slice(text[lo:start]).strip()
+    """The sentence before the one starting at ``start`` in ``text`` (empty for the first),
+    by the same splitter the index uses; it may lie in the paragraph before (news paragraphs
+    are often one sentence long)."""
+    spans = _sentence_spans(text)
+    i = bisect.bisect_left([s.start for s in spans], start)
+    return spans[i - 1].slice(text) if i > 0 else ""
+
+
+@lru_cache(maxsize=256)
+def _sentence_spans(text: str) -> tuple[Span, ...]:
+    return tuple(split_sentences(text))
 
 
 class Reranker(Protocol):

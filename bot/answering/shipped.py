@@ -117,7 +117,7 @@ class LoadedModel:
     def reads_previous(self) -> bool:
         """Whether the model was trained to read the previous sentence after the title (older
         models read the sentence and the title only)."""
-        return "previous" in self.meta.get("context", ())
+        return "previous" in (self.meta.get("context") or ())
 
 
 def load_model(
@@ -199,5 +199,9 @@ class ShippedModel:
 
 def pair_text(title: str, sentence: str, previous: str = "") -> str:
     """The second segment a trained reranker reads: the sentence, its article's title, then
-    the sentence before it (last, so that truncation cuts the context, never the sentence)."""
-    return " | ".join(part for part in (sentence, title, previous) if part)
+    the sentence before it (last, so that truncation cuts the context, never the sentence).
+    The parts keep their places (an empty title stays empty); a previous sentence that is the
+    title itself (a title taken from the text) is not repeated."""
+    if not previous or previous == title:
+        return f"{sentence} | {title}" if title else sentence
+    return f"{sentence} | {title} | {previous}"

@@ -168,6 +168,8 @@ def test_the_head_noun_after_which_or_what(question: str, head: str | None) -> N
         ("What did engineers replace?", ()),
         ("What does increased oxygen concentrations in the lungs displace?", ()),
         ("What did the talks focus on?", ("focus",)),
+        ("What did the government in Kyiv announce on Monday?", ()),
+        ("What has Ukraine received from its partners?", ()),
         ("What happened in Kharkiv?", ()),
         ("Why did engineers replace the piles?", ()),
     ],

@@ -55,14 +55,13 @@ def test_candidate_from_reading_takes_the_sentence_before() -> None:
     assert candidate_from_reading(Reading(passage, first, None, 0.5, FEATURES)).previous == ""
 
 
-def test_previous_sentence_reads_across_paragraphs_and_skips_a_cut_one() -> None:
+def test_previous_sentence_reads_across_paragraphs_and_whole_sentences() -> None:
     text = "Drones attacked Kyiv overnight.\n\nThe air force said 37 were shot down."
     assert previous_sentence(text, text.index("The air")) == "Drones attacked Kyiv overnight."
-    long_one = "word " * 200 + "ends here. "
-    text = long_one + "Next sentence."
-    assert previous_sentence(text, text.index("Next")) == ""  # longer than the look-back
+    assert previous_sentence(text, 0) == ""
+    long_one = "Mr. Smith said " + "word " * 150 + "ends here. "  # over 600 characters
     text = "A short one. " + long_one + "Next sentence."
-    assert previous_sentence(text, text.index("Next")) == ""
+    assert previous_sentence(text, text.index("Next")) == long_one.strip()
 
 
 def test_fake_reranker_scores_word_overlap_and_records_history() -> None:

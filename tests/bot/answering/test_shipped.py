@@ -95,9 +95,9 @@ def test_pair_text_puts_the_previous_sentence_last() -> None:
     """Truncation cuts the end of the second segment: the context goes before the sentence."""
     got = pair_text("Overnight attack", "37 drones fell.", "Russia launched 65 drones.")
     assert got == "37 drones fell. | Overnight attack | Russia launched 65 drones."
-    assert (
-        pair_text("", "37 drones fell.", "Russia attacked.") == "37 drones fell. | Russia attacked."
-    )
+    empty_title = pair_text("", "37 drones fell.", "Russia attacked.")
+    assert empty_title == "37 drones fell. |  | Russia attacked."  # the parts keep their places
+    assert pair_text("Drones", "37 drones fell.", "Drones") == "37 drones fell. | Drones"
 
 
 def test_the_shipped_folders_live_inside_the_package() -> None:
