@@ -36,6 +36,7 @@ class SpanWindow:
     text: str
     window: Span
     sentence: Span
+    title: str = ""  # the article's title, read before the window (never part of an answer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,10 +57,11 @@ def window_of(reading: Reading) -> SpanWindow:
     """The reading's sentence with its neighbours in the chunk."""
     spans = reading.passage.chunk.sentences
     i = next((j for j, s in enumerate(spans) if s.start == reading.sentence.start), None)
+    title = reading.article.title
     if i is None:
-        return SpanWindow(reading.article.text, reading.sentence, reading.sentence)
+        return SpanWindow(reading.article.text, reading.sentence, reading.sentence, title)
     first, last = spans[max(0, i - 1)], spans[min(len(spans) - 1, i + 1)]
-    return SpanWindow(reading.article.text, Span(first.start, last.end), reading.sentence)
+    return SpanWindow(reading.article.text, Span(first.start, last.end), reading.sentence, title)
 
 
 class TrainedSpanReader:
@@ -92,7 +94,8 @@ class TrainedSpanReader:
         if not windows:
             return []
         loaded = self._model.get()
-        contexts = [w.window.slice(w.text) for w in windows]
+        heads = [_title_line(w) for w in windows]
+        contexts = [h + w.window.slice(w.text) for h, w in zip(heads, windows, strict=True)]
         max_length = self._max_length or loaded.max_length
         enc, offsets = encode_windows(loaded.tokenizer, question.text, contexts, max_length)
         try:
@@ -103,8 +106,9 @@ class TrainedSpanReader:
         starts = out.start_logits.float().numpy()
         ends = out.end_logits.float().numpy()
         results: list[SpanResult] = []
-        for row, w in enumerate(windows):
-            lo, hi = w.sentence.start - w.window.start, w.sentence.end - w.window.start
+        for row, (w, head) in enumerate(zip(windows, heads, strict=True)):
+            base = w.window.start - len(head)  # article offset of the context's first character
+            lo, hi = w.sentence.start - base, w.sentence.end - base
             mask = sentence_mask(enc.sequence_ids(row), offsets[row], lo, hi)
             if not mask.any():  # the sentence fell outside the token budget: no verdict
                 results.append(SpanResult(None, None))
@@ -116,9 +120,18 @@ class TrainedSpanReader:
             if decision.tokens is not None:
                 first, last = decision.tokens
                 a, b = offsets[row][first][0], offsets[row][last][1]
-                span = trimmed_span(w.text, w.window.start + a, w.window.start + b)
+                span = trimmed_span(w.text, base + a, base + b)
             results.append(SpanResult(span, decision.p_null))
         return results
+
+
+def _title_line(window: SpanWindow) -> str:
+    """The article's title as a line before the window (the event's place and date often
+    stand only there); none when the window already opens with it."""
+    title = window.title.strip()
+    if not title or window.text[window.window.start :].startswith(title):
+        return ""
+    return f"{title}\n"
 
 
 _NUMBER = re.compile(r"\d[\d,.]*")

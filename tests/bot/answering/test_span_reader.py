@@ -16,6 +16,7 @@ from bot.answering.span_reader import (
     FakeSpanReader,
     SpanWindow,
     TrainedSpanReader,
+    _title_line,
     apply_span_reader,
     window_of,
 )
@@ -72,11 +73,33 @@ def test_the_trained_reader_finds_the_span_inside_the_sentence(
     assert results[1].no_answer > results[0].no_answer
 
 
-def test_window_of_a_reading_holds_its_neighbours() -> None:
+def test_the_title_is_read_before_the_window_and_never_answers(
+    shipped_qa: tuple[Path, Path],
+) -> None:
+    """The title line shifts the model's context; the span still maps into the sentence of
+    the article, and a window that already opens with the title does not read it twice."""
+    folder, base = shipped_qa
+    reader = TrainedSpanReader(folder, base_dir=base)
+    text = ATTACK.text
+    start = text.index("The air force")
+    sentence = Span(start, text.index("Power") - 1)
+    window = SpanWindow(text, Span(0, len(text)), sentence, "Drones over Kyiv: 37 of 65 down")
+    [titled] = reader.spans(analyze_question("How many drones were shot down?"), [window])
+    assert titled.span is not None
+    assert sentence.start <= titled.span.start < titled.span.end <= sentence.end
+    assert text[titled.span.start : titled.span.end] == "37 of the 65 drones"
+    assert _title_line(window) == "Drones over Kyiv: 37 of 65 down\n"
+    opening = text[: text.index(".")]
+    assert _title_line(replace(window, title=opening)) == ""
+    assert _title_line(replace(window, title="")) == ""
+
+
+def test_window_of_a_reading_holds_its_neighbours_and_title() -> None:
     best = _readings("How many drones were shot down?")[0]
     w = window_of(best)
     assert w.window.start <= w.sentence.start < w.sentence.end <= w.window.end
     assert w.sentence == best.sentence
+    assert w.title == best.article.title
 
 
 def test_apply_span_reader_sets_the_top_spans_and_keeps_the_rest() -> None:
