@@ -72,7 +72,7 @@ class Tally:
         )
 
 
-def _sets() -> list[tuple[str, Path, Path | None]]:
+def dev_sets() -> list[tuple[str, Path, Path | None]]:
     return [
         ("uanews_dev", SHARED / "uanews_dev.jsonl", SHARED / "uanews" / "articles"),
         ("bbc_dev", SHARED / "bbc_dev.jsonl", SHARED / "bbc" / "articles"),
@@ -80,7 +80,7 @@ def _sets() -> list[tuple[str, Path, Path | None]]:
     ]
 
 
-def _components(settings: Settings, corpus: Path | None) -> Components:
+def dev_components(settings: Settings, corpus: Path | None) -> Components:
     embedder = configured_embedder(settings)
     if corpus is not None:
         return folder_components(settings, embedder, corpus)[0]
@@ -115,8 +115,8 @@ class CachedSpanReader:
 def collect(settings: Settings, span_top: int) -> tuple[list[Case], PipelineAnswerer]:
     cases: list[Case] = []
     answerer: PipelineAnswerer | None = None
-    for name, file, corpus in _sets():
-        components = _components(settings, corpus)
+    for name, file, corpus in dev_sets():
+        components = dev_components(settings, corpus)
         base = components.answerer
         assert isinstance(base, PipelineAnswerer) and base.span_reader is not None
         answerer = base.with_span_reader(CachedSpanReader(base.span_reader))
@@ -195,7 +195,7 @@ def _distance(point: dict[str, float], base: AnswerPolicy) -> float:
 def search(cases: Sequence[Case], answerer: PipelineAnswerer, top: int) -> None:
     base = answerer.policy
     current = tally(cases, answerer)
-    print("current defaults:", _describe(current))
+    print("current defaults:", describe(current))
     scored = []
     for values in itertools.product(*GRID.values()):
         point = dict(zip(GRID, values, strict=True))
@@ -206,7 +206,7 @@ def search(cases: Sequence[Case], answerer: PipelineAnswerer, top: int) -> None:
     if not admissible(scored[0][2]):
         print("no point meets the must-show bounds; the best points overall:")
     for rank, (_, point, t) in enumerate(scored[:top], start=1):
-        print(f"{rank}. {point}: {_describe(t)}")
+        print(f"{rank}. {point}: {describe(t)}")
     print(f"best: {scored[0][1]}")
 
 
@@ -222,7 +222,7 @@ def admissible(t: dict[str, Tally]) -> bool:
     )
 
 
-def _describe(t: dict[str, Tally]) -> str:
+def describe(t: dict[str, Tally]) -> str:
     names = [k for k in t if k != "all"] + ["all"]
     return f"handled {t['all'].right}; " + "; ".join(f"{k} {t[k].line()}" for k in names)
 

@@ -28,10 +28,10 @@ from bench.calibrate_news import (
     CachedSpanReader,
     Case,
     Tally,
-    _components,
-    _describe,
-    _sets,
     admissible,
+    describe,
+    dev_components,
+    dev_sets,
     tally,
 )
 from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
@@ -76,8 +76,8 @@ def _read(set_name: str, answerer: PipelineAnswerer, items: Sequence[EvalItem]) 
 def read_all(settings: Settings) -> dict[str, list[Reads]]:
     """Per blend key (``FEATURES`` or ``weight@top``): every set's questions as read."""
     out: dict[str, list[Reads]] = {}
-    for name, file, corpus in _sets():
-        base = _components(settings, corpus).answerer
+    for name, file, corpus in dev_sets():
+        base = dev_components(settings, corpus).answerer
         assert base.span_reader is not None
         base = base.with_span_reader(CachedSpanReader(base.span_reader))
         items = _items(settings, file, corpus)
@@ -123,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if settings.rerank.kind == "none":
         parser.error("set NEWSBOT_RERANK__KIND (and __MODEL) to the reranker to calibrate")
     reads = read_all(settings)
-    print("features only (the default bounds):", _describe(score(reads.pop(FEATURES), None, None)))
+    print("features only (the default bounds):", describe(score(reads.pop(FEATURES), None, None)))
     r = settings.rerank
     scored = []
     for key, blend in reads.items():
@@ -143,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not scored[0][0][0]:
         print("no reranker point meets the must-show bounds; the best points overall:")
     for n, (_, point, t) in enumerate(scored[: args.top], start=1):
-        print(f"{n}. {point}: {_describe(t)}")
+        print(f"{n}. {point}: {describe(t)}")
     print(f"best: {scored[0][1]}")
     return 0
 

@@ -69,7 +69,8 @@ _PREPOSITIONS = frozenset(
     """at in on from for with about by into onto over under after before during since than
     as against near across through""".split()
 )
-_DETERMINERS = frozenset("the a an this that these those to".split())
+# A determiner (or "to") after the verb opens its object: "what did X warn the world ...".
+_OBJECT_STARTS = frozenset("the a an this that these those to".split())
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,7 +184,7 @@ def _predicate(text: str) -> tuple[str, ...]:
             # After do/did/can the verb is bare: "concentrations in the lungs" is still the
             # subject ("what does increased oxygen concentrations in the lungs displace").
             return (last.stem,) if words >= 2 and _bare_verb(last.lower) else ()
-        if last is not None and tok.lower in _DETERMINERS:
+        if last is not None and tok.lower in _OBJECT_STARTS:
             infinitive = tok.lower == "to" and i + 1 < len(toks) and not toks[i + 1].is_stop
             if not infinitive:
                 return ()
