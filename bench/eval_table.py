@@ -225,6 +225,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.getLogger("bm25s").setLevel(logging.WARNING)
     set_threads(args.threads)
     settings = Settings(data_dir=args.data_dir) if args.data_dir else Settings()
+    settings.embedding.threads = args.threads
     embedder = configured_embedder(settings)
     results: dict[tuple[str, str], list[QualityResult]] = {}
     for ds in datasets(args, settings, embedder):

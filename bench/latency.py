@@ -1,6 +1,7 @@
-"""Benchmark: cold start to first answer, warm latency over question sets, ingest throughput.
+"""Benchmark: cold start to first answer, warm latency over question sets (ingest
+throughput: ``bench.ingest_speed``).
 
-    python -m bench.latency [--bbc ../shared/eval/bbc/articles] [--ingest-sample 300]
+    python -m bench.latency [--bbc ../shared/eval/bbc/articles]
 
 Prints figures; asserts nothing. Cold start runs ``newsbot ask`` in a fresh process twice:
 on an empty data directory (includes indexing the bundled sample) and on a built one.
@@ -26,13 +27,17 @@ from bot.factory import (
     configured_embedder,
     ensure_corpus,
     index_dir,
+    ingest_options,
 )
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
-from index.articles import iter_article_files, read_article_file
+from index.articles import iter_article_files
 from index.chunking import chunk_article, split_sentences
-from index.ingest import embed_sentences, embedding_text
-from index.pieces import dense_pieces
+from index.embedding.base import PoolingEmbedder
+from index.ingest import IngestOptions, embed_sentences
+from index.pieces import dense_pieces, piece_key
+from index.pooled_vectors import plan_batch, run_plan
+from index.types import Article
 
 QUESTION = "how many drones were intercepted?"
 
@@ -68,20 +73,69 @@ def percentiles(values: list[float]) -> str:
 
 def only_ingest_vectors(comps: Components) -> None:
     """Leave the sentence cache as ingest leaves it, so a first-time figure really is
-    first-time: with ``ingest.embed_pieces`` the clause pieces are ingest's too (embedded here
-    if an older index lacks them); without, drop what earlier questions added."""
-    if comps.settings.ingest.embed_pieces:
-        started = time.perf_counter()
-        articles = [comps.store.get_article(a.id) for a in comps.store.articles()]
-        added = embed_sentences(articles, embedder=comps.embedder, cache=comps.sentence_cache)
-        if added:
-            took = time.perf_counter() - started
-            print(f"(embedded {added} sentence pieces an older index lacked, {took:.0f} s)")
-        return
+    first-time: embed what ingest stores and an older index lacks, drop what earlier
+    questions added."""
+    started = time.perf_counter()
+    articles = [comps.store.get_article(a.id) for a in comps.store.articles()]
+    options = ingest_options(comps.settings)
+    keep = ingest_keys(articles, options)
+    cache = comps.sentence_cache
+    missing = [a for a in articles if len(cache.get_many(sorted(keep[a.id]))) < len(keep[a.id])]
+    if missing:
+        ingest_articles_again(comps, missing)
+        print(
+            f"(stored the sentence vectors of {len(missing)} articles an older index lacked,"
+            f" {time.perf_counter() - started:.0f} s)"
+        )
+    wanted = {key for keys in keep.values() for key in keys}
     path = index_dir(comps.settings.data_dir, comps.embedder.name) / "sentences.sqlite"
     with closing(sqlite3.connect(path)) as conn:
-        conn.execute("DELETE FROM vectors WHERE key NOT LIKE '%:0'")
+        stored = [key for (key,) in conn.execute("SELECT key FROM vectors")]
+        conn.executemany(
+            "DELETE FROM vectors WHERE key = ?", [(k,) for k in stored if k not in wanted]
+        )
         conn.commit()
+
+
+def ingest_keys(articles: list[Article], options: IngestOptions) -> dict[str, set[str]]:
+    """Per article, the sentence-cache keys an ingest with ``options`` stores."""
+    out: dict[str, set[str]] = {}
+    for article in articles:
+        chunks = chunk_article(
+            article, max_chars=options.chunk_max_chars, overlap=options.chunk_overlap
+        )
+        if options.pool_vectors:
+            plan = plan_batch([(article, chunks, "")], pieces=options.embed_pieces)
+            out[article.id] = set(plan.pieces)
+            continue
+        keys: set[str] = set()
+        spans = split_sentences(article.text)
+        for i, span in enumerate(spans):
+            previous = spans[i - 1].slice(article.text) if i else ""
+            pieces = dense_pieces(span.slice(article.text), previous)
+            count = len(pieces) if options.embed_pieces else 1
+            keys.update(piece_key(article.id, span.start, span.end, j) for j in range(count))
+        out[article.id] = keys
+    return out
+
+
+def ingest_articles_again(comps: Components, articles: list[Article]) -> None:
+    """Store the sentence vectors of already indexed articles as an ingest does today."""
+    options = ingest_options(comps.settings)
+    for article in articles:
+        chunks = chunk_article(
+            article, max_chars=options.chunk_max_chars, overlap=options.chunk_overlap
+        )
+        if options.pool_vectors and isinstance(comps.embedder, PoolingEmbedder):
+            plan = plan_batch([(article, chunks, "")], pieces=options.embed_pieces)
+            comps.sentence_cache.put_many(run_plan(plan, comps.embedder)[1])
+        else:
+            embed_sentences(
+                [article],
+                embedder=comps.embedder,
+                cache=comps.sentence_cache,
+                pieces=options.embed_pieces,
+            )
 
 
 def warm_latency(
@@ -127,48 +181,6 @@ def copy_files(files: list[Path], folder: Path) -> Path:
     return folder
 
 
-def ingest_throughput(settings: Settings, corpus: Path, sample: int) -> None:
-    files = iter_article_files(corpus)[:sample]
-    with tempfile.TemporaryDirectory() as tmp:
-        sub = copy_files(files, Path(tmp) / "articles")
-        comps = build_components(settings, data_dir=Path(tmp) / "data")
-        comps.embedder.warm()
-        started = time.perf_counter()
-        report = ingest_into(comps, [sub], progress=False)
-        took = time.perf_counter() - started
-        chunks = len(comps.store)
-        texts, sentences = [], []
-        for f in files:
-            article = read_article_file(f, max_bytes=10**7).article
-            texts += [embedding_text(article, c) for c in chunk_article(article)]
-            spans = split_sentences(article.text)
-            for i, span in enumerate(spans):
-                text = span.slice(article.text)
-                previous = spans[i - 1].slice(article.text) if i else ""
-                with_pieces = settings.ingest.embed_pieces
-                sentences += dense_pieces(text, previous) if with_pieces else [text]
-        started = time.perf_counter()
-        comps.embedder.embed(texts)
-        raw = time.perf_counter() - started
-        started = time.perf_counter()
-        comps.embedder.embed(sentences)
-        raw_sentences = time.perf_counter() - started
-    print(
-        f"ingest: {len(report.added)} articles, {chunks} chunks in {took:.1f} s = "
-        f"{len(report.added) / took:.1f} articles/s, {chunks / took:.1f} chunks/s"
-    )
-    print(
-        f"raw encode of the same {len(texts)} chunk texts: {raw:.1f} s = "
-        f"{len(texts) / raw:.1f} chunks/s; ingest/raw = {raw / took:.0%}"
-    )
-    both = raw + raw_sentences
-    print(
-        f"raw encode of everything ingest embeds ({len(texts)} chunks + {len(sentences)} "
-        f"sentences and clause pieces, for the sentence cache): {both:.1f} s; "
-        f"ingest/raw = {both / took:.0%}"
-    )
-
-
 def subset_latency(settings: Settings, corpus: Path, questions: list[str], count: int) -> None:
     """Warm latency over an index of the first ``count`` articles of ``corpus`` (about 4
     chunks an article: 250 articles give about 1k chunks)."""
@@ -188,7 +200,6 @@ def main() -> None:
     parser.add_argument("--seed", type=Path, default=Path("../shared/eval/seed_dev.jsonl"))
     parser.add_argument("--bbc-questions", type=Path, default=Path("../shared/eval/bbc_dev.jsonl"))
     parser.add_argument("--data-dir", type=Path, default=Path("data"))
-    parser.add_argument("--ingest-sample", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
         "--subsets", type=int, nargs="*", default=[250], help="BBC articles in smaller indexes"
@@ -225,7 +236,6 @@ def main() -> None:
         )
         for count in args.subsets:
             subset_latency(settings, args.bbc, bbc, count)
-        ingest_throughput(settings, args.bbc, args.ingest_sample)
 
 
 if __name__ == "__main__":

@@ -231,6 +231,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     set_threads(args.threads)
     data_dir = (args.data_dir or Settings().data_dir).resolve()
     settings = Settings(data_dir=data_dir)
+    settings.embedding.threads = args.threads
     embedder = configured_embedder(settings)
     tables = []
     with ExitStack() as stack:

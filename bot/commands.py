@@ -152,6 +152,8 @@ def corpus_key(corpus: Path, settings: Settings, model_name: str) -> str:
     """A cache key for an eval corpus: its files' names and contents, the model, the chunking."""
     h = hashlib.sha256()
     h.update(f"{model_name}|format {INDEX_FORMAT}".encode())
+    if settings.ingest.pool_vectors:  # (the key of indexes of encoded chunks is unchanged)
+        h.update(f"|pooled vectors, pieces {settings.ingest.embed_pieces}".encode())
     h.update(settings.chunking.model_dump_json().encode())
     for path in iter_article_files(corpus):
         h.update(str(path.relative_to(corpus)).encode())

@@ -7,6 +7,7 @@ until it is first used or warmed.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -52,12 +53,20 @@ class Components:
     answerer: PipelineAnswerer
 
 
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, which containers narrow), where
+    torch's default counts the machine's."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # (not on every platform)
+        return max(1, os.cpu_count() or 1)
+
+
 def configured_embedder(settings: Settings) -> Embedder:
     """The embedder the settings ask for: an explicit model folder, else the profile's model."""
-    if settings.embedding.threads:
-        import torch
+    import torch
 
-        torch.set_num_threads(settings.embedding.threads)
+    torch.set_num_threads(settings.embedding.threads or available_cores())
     model = settings.embedding.model
     if not model and settings.profile == "multilingual":
         from index.embedding.install import MULTILINGUAL, installed_model_path
@@ -140,9 +149,10 @@ def ingest_options(settings: Settings, *, progress: bool | None = None) -> Inges
         max_file_bytes=settings.ingest.max_file_bytes,
         chunk_max_chars=settings.chunking.max_chars,
         chunk_overlap=settings.chunking.overlap_sentences,
-        batch_chunks=max(settings.embedding.batch_size * 4, 64),
+        batch_chunks=max(settings.embedding.batch_size * 16, 64),
         progress=progress,
         embed_pieces=settings.ingest.embed_pieces,
+        pool_vectors=settings.ingest.pool_vectors,
     )
 
 
@@ -222,7 +232,7 @@ def build_components(
         ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
     )
     store = open_store(directory, embedder.name, embedder.dim, policy)
-    lexical = LexicalIndex(store)
+    lexical = LexicalIndex(store, directory)
     s = settings.search
     # The search and the reader both need the question's vector: embed it once.
     questions = QueryCachingEmbedder(embedder)
@@ -246,14 +256,18 @@ def bundled_corpus() -> Iterator[Path]:
 def ingest(
     components: Components, paths: Sequence[Path], *, progress: bool | None = None
 ) -> IngestReport:
-    """Ingest article files or folders into the components' store and sentence cache."""
-    return ingest_paths(
+    """Ingest article files or folders into the components' store and sentence cache, and
+    index the new state's words (saved with the store, so a start loads them)."""
+    report = ingest_paths(
         paths,
         store=components.store,
         embedder=components.embedder,
         options=ingest_options(components.settings, progress=progress),
         sentence_cache=components.sentence_cache,
     )
+    if report.changed:
+        components.searcher.warm()
+    return report
 
 
 def ensure_corpus(components: Components, *, progress: bool | None = None) -> IngestReport | None:

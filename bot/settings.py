@@ -132,7 +132,7 @@ class EmbeddingSettings(_Group):
         default=0,
         ge=0,
         le=256,
-        description="Torch CPU threads per operation (0: torch's default). 1 avoids "
+        description="Torch CPU threads per operation (0: the cores this process may use). 1 avoids "
         "oversubscription when several answer workers share few cores.",
     )
 
@@ -167,9 +167,14 @@ class IngestSettings(_Group):
         default=5_000_000, ge=1000, description="Largest article file accepted, in bytes."
     )
     embed_pieces: bool = Field(
+        default=False,
+        description="Also embed each sentence's clause pieces at ingest (pooled when "
+        "pool_vectors is on), so a first question need not embed them for what it reads.",
+    )
+    pool_vectors: bool = Field(
         default=True,
-        description="Also embed each sentence's clause pieces at ingest (about twice the texts "
-        "embedded) so a first question need not: faster first answers, same answers.",
+        description="Encode each sentence once and pool chunk and clause vectors from its "
+        "tokens, instead of encoding each chunk and clause on its own (docs/PERFORMANCE.md).",
     )
 
 

@@ -19,9 +19,11 @@ from tqdm import tqdm
 
 from index.articles import ParsedArticle, iter_article_files, read_article_file
 from index.chunking import chunk_article, split_sentences
-from index.embedding.base import Embedder
+from index.embedding.base import Embedder, PoolingEmbedder
 from index.errors import ArticleError
 from index.pieces import dense_pieces, piece_key
+from index.pooled_vectors import plan_batch, run_plan
+from index.prefetch import prefetched
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.common import is_revision
@@ -42,7 +44,8 @@ class IngestOptions:
     chunk_overlap: int = 1
     batch_chunks: int = 256
     progress: bool | None = None  # None: a bar only on an interactive terminal
-    embed_pieces: bool = True  # also the clause pieces the reader scores (faster answers)
+    embed_pieces: bool = False  # also the clause pieces the reader scores (faster answers)
+    pool_vectors: bool = True  # encode each sentence once; pool chunk and clause vectors
 
 
 def ingest_paths(
@@ -66,7 +69,8 @@ def ingest_paths(
                 (str(path), "no article files (.txt, .md, .html, .htm, .pdf) in this folder")
             )
         files.extend(found)
-    parsed = _parse_all(files, options, report)
+    # Files are parsed in a thread while the model encodes the batch before.
+    parsed = prefetched(_parse_all(files, options, report))
     ingest_articles(
         parsed,
         store=store,
@@ -116,6 +120,7 @@ def ingest_articles(
         report=report,
         cache=sentence_cache,
         pieces=options.embed_pieces,
+        pooled=options.pool_vectors,
     )
     for name, item in parsed:
         article = item.article
@@ -140,6 +145,7 @@ def ingest_articles(
             batch, pending = [], 0
     if batch:
         flush(batch)
+    store.flush()
     return report
 
 
@@ -151,18 +157,18 @@ def _flush(
     report: IngestReport,
     cache: SentenceVectorCache | None,
     pieces: bool = True,
+    pooled: bool = False,
 ) -> None:
-    texts = [embedding_text(a, c) for _, a, chunks in batch for c in chunks]
-    vectors = (
-        embedder.embed(texts, kind="document")
-        if texts
-        else np.zeros((0, embedder.dim), dtype=np.float32)
-    )
-    items: list[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]] = []
-    row = 0
-    for _, article, chunks in batch:
-        items.append((article, chunks, vectors[row : row + len(chunks)]))
-        row += len(chunks)
+    fresh = [(article, chunks) for _, article, chunks in batch if chunks]
+    if pooled and isinstance(embedder, PoolingEmbedder):
+        chunk_vectors, piece_vectors = pooled_vectors(fresh, embedder=embedder, pieces=pieces)
+    else:
+        chunk_vectors, piece_vectors = encoded_vectors(fresh, embedder=embedder), None
+    vectors = iter(chunk_vectors)
+    items: list[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]] = [
+        (article, chunks, next(vectors) if chunks else _no_vectors(embedder))
+        for _, article, chunks in batch
+    ]
     outcomes = store.upsert_many(items)
     for (name, _, _), outcome in zip(batch, outcomes, strict=True):
         if outcome == "added":
@@ -171,12 +177,46 @@ def _flush(
             report.updated.append(name)
         else:
             report.skipped.append((name, "already indexed"))
-    logger.info("stored %d articles (%d chunks)", len(batch), len(texts))
-    if cache is not None:
-        # Unchanged articles too: a crash between the store's write and the cache's would
-        # otherwise leave an indexed article whose sentences are never cached (only the
-        # missing ones are embedded).
-        embed_sentences([a for _, a, _ in batch], embedder=embedder, cache=cache, pieces=pieces)
+    logger.info("stored %d articles (%d chunks)", len(batch), sum(len(c) for _, c in fresh))
+    if cache is None:
+        return
+    if piece_vectors is not None:
+        cache.put_many(piece_vectors)
+    # Unchanged articles too: a crash between the store's write and the cache's would
+    # otherwise leave an indexed article whose sentences are never cached (only the missing
+    # ones are embedded).
+    rest = [a for _, a, chunks in batch if piece_vectors is None or not chunks]
+    embed_sentences(rest, embedder=embedder, cache=cache, pieces=pieces)
+
+
+def _no_vectors(embedder: Embedder) -> npt.NDArray[np.float32]:
+    return np.zeros((0, embedder.dim), dtype=np.float32)
+
+
+def encoded_vectors(
+    items: Sequence[tuple[Article, Sequence[Chunk]]], *, embedder: Embedder
+) -> list[npt.NDArray[np.float32]]:
+    """Each article's chunk vectors, each chunk encoded on its own."""
+    texts = [embedding_text(a, c) for a, chunks in items for c in chunks]
+    vectors = embedder.embed(texts, kind="document") if texts else _no_vectors(embedder)
+    out: list[npt.NDArray[np.float32]] = []
+    row = 0
+    for _, chunks in items:
+        out.append(vectors[row : row + len(chunks)])
+        row += len(chunks)
+    return out
+
+
+def pooled_vectors(
+    items: Sequence[tuple[Article, Sequence[Chunk]]],
+    *,
+    embedder: PoolingEmbedder,
+    pieces: bool,
+) -> tuple[list[npt.NDArray[np.float32]], list[tuple[str, npt.NDArray[np.float32]]]]:
+    """Each article's chunk vectors and its sentence pieces' vectors (keyed for the sentence
+    cache), from one encoding per sentence and header (``index.pooled_vectors``)."""
+    plan = plan_batch([(a, chunks, embedding_header(a)) for a, chunks in items], pieces=pieces)
+    return run_plan(plan, embedder)
 
 
 def embed_sentences(
@@ -207,9 +247,15 @@ def embed_sentences(
     return len(todo)
 
 
-def embedding_text(article: Article, chunk: Chunk) -> str:
-    """What is embedded for a chunk: the title and date give the passage its event and day."""
+def embedding_header(article: Article) -> str:
+    """The line embedded before each chunk: the title and date give the passage its event and
+    day (a title made up from the text adds nothing, so only the date)."""
     if article.title_derived or not article.title:
-        header = header_text("", article.date).strip()
-        return f"{header}\n{chunk.text}" if header else chunk.text
-    return f"{header_text(article.title, article.date)}\n{chunk.text}"
+        return header_text("", article.date).strip()
+    return header_text(article.title, article.date)
+
+
+def embedding_text(article: Article, chunk: Chunk) -> str:
+    """What is embedded for a chunk: its header line, then its text."""
+    header = embedding_header(article)
+    return f"{header}\n{chunk.text}" if header else chunk.text

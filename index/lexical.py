@@ -4,7 +4,9 @@ Each chunk is indexed with its article's title and date (``header_text``), so a 
 names an event or a day finds the right article among many similar ones.
 
 The index is built from ``store.all_chunks()`` on first use and rebuilt whenever the store's
-generation has moved on. Built states are immutable, so searches run concurrently.
+generation has moved on. Built states are immutable, so searches run concurrently. With a
+``directory``, each built state is saved there (``index.lexical_files``), and a start whose
+store has not changed since loads it instead of building it.
 """
 
 from __future__ import annotations
@@ -12,11 +14,13 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from index import lexical_files
+from index.lexical_files import SavedBm25
 from index.store.base import Store
 from index.types import header_text
 
@@ -26,19 +30,13 @@ _LANGUAGE = "english"
 _STOPWORDS = "en"
 
 
-@dataclass(frozen=True)
-class _Bm25State:
-    generation: int
-    keys: tuple[str, ...]
-    retriever: Any  # bm25s.BM25, or None when no chunk has a searchable token
-
-
 class LexicalIndex:
     """Keyword search over a store's chunks; ``search`` returns ``(chunk key, BM25 score)``."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, directory: Path | None = None) -> None:
         self._store = store
-        self._state: _Bm25State | None = None
+        self._directory = directory
+        self._state: SavedBm25 | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
 
@@ -67,7 +65,7 @@ class LexicalIndex:
         order = np.argsort(-scores, kind="stable")[:k]
         return [(state.keys[i], float(scores[i])) for i in order if scores[i] > 0]
 
-    def _current(self) -> _Bm25State:
+    def _current(self) -> SavedBm25:
         state = self._state
         if state is not None and state.generation == self._store.generation:
             return state
@@ -75,11 +73,11 @@ class LexicalIndex:
             state = self._state
             generation = self._store.generation
             if state is None or state.generation != generation:
-                state = self._build(generation)
+                state = self._load(generation) or self._build(generation)
                 self._state = state
             return state
 
-    def _build(self, generation: int) -> _Bm25State:
+    def _build(self, generation: int) -> SavedBm25:
         """Index every chunk. ``generation`` is read before the chunks, so a write racing with
         the build at worst causes one more rebuild."""
         import bm25s
@@ -93,7 +91,20 @@ class LexicalIndex:
             retriever = bm25s.BM25()
             retriever.index(corpus, show_progress=False)
         logger.info("built the BM25 index: %d chunks, generation %d", len(keys), generation)
-        return _Bm25State(generation, keys, retriever)
+        state = SavedBm25(generation, keys, retriever)
+        if self._directory is not None:
+            lexical_files.save(self._directory, state)
+        return state
+
+    def _load(self, generation: int) -> SavedBm25 | None:
+        if self._directory is None:
+            return None
+        state = lexical_files.load(self._directory, generation)
+        if state is not None:
+            logger.info(
+                "loaded the BM25 index: %d chunks, generation %d", len(state.keys), generation
+            )
+        return state
 
     def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
         import bm25s

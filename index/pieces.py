@@ -32,6 +32,36 @@ def clause_pieces(text: str) -> list[str]:
     return pieces if len(pieces) > 1 else []
 
 
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``clause_pieces``' clauses lie in ``text``: the same pieces, in the same order, as
+    ``[start, end)`` ranges (for vectors pooled from the text's own token embeddings)."""
+    if len(text.split()) < 2 * _MIN_CLAUSE_WORDS:
+        return []
+    parts: list[tuple[int, int]] = []
+    pos = 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        parts.append((pos, m.start()))
+        pos = m.end()
+    parts.append((pos, len(text)))
+    spans: list[tuple[int, int]] = []
+    start: int | None = None
+    end = words = 0
+    for a, b in parts:
+        part = text[a:b]
+        count = len(part.split())
+        if count:
+            if start is None:
+                start = a + len(part) - len(part.lstrip())
+            end = a + len(part.rstrip())
+        words += count
+        if start is not None and words >= _MIN_CLAUSE_WORDS:
+            spans.append((start, end))
+            start, words = None, 0
+    if start is not None and spans:
+        spans[-1] = (spans[-1][0], end)
+    return spans if len(spans) > 1 else []
+
+
 def opens_with_pronoun(text: str) -> bool:
     """Whether the sentence's subject is a pronoun that refers to the sentence before."""
     return _PRONOUN_START.match(text) is not None
@@ -44,6 +74,16 @@ def dense_pieces(text: str, previous: str) -> list[str]:
     if previous and opens_with_pronoun(text):
         pieces.append(f"{previous} {text}")
     return pieces
+
+
+def piece_ranges(text: str, *, with_previous: bool) -> list[tuple[int, int] | None]:
+    """``dense_pieces``' pieces as ranges of the sentence ``text``, in the same order: the
+    sentence, its clauses, then None for the piece that also holds the previous sentence (only
+    when ``with_previous`` and the sentence opens with a pronoun)."""
+    ranges: list[tuple[int, int] | None] = [(0, len(text)), *clause_spans(text)]
+    if with_previous and opens_with_pronoun(text):
+        ranges.append(None)
+    return ranges
 
 
 def piece_key(article_id: str, start: int, end: int, piece: int) -> str:

@@ -88,6 +88,10 @@ class HybridSearcher:
         self._cache_generation = -1
         self._lock = threading.Lock()
 
+    def warm(self) -> None:
+        """Build (or load) the lexical index for the store as it is now, off the hot path."""
+        self._lexical.refresh()
+
     def search(
         self, query: str, k: int | None = None, *, timings: dict[str, float] | None = None
     ) -> list[Passage]:

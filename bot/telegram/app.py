@@ -56,11 +56,11 @@ def bot_commands(lang: str) -> list[BotCommand]:
 
 
 async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Warm the models in the worker pool, then set the command menu per language."""
-    loop = asyncio.get_running_loop()
-    answerer: Answerer = app.bot_data[ctx.ANSWERER]
-    logger.info("Warming the answerer")
-    await loop.run_in_executor(app.bot_data[ctx.EXECUTOR], answerer.warm)
+    """Start warming the models in the worker pool (polling starts meanwhile: a question that
+    comes first loads what it needs itself), then set the command menu per language."""
+    # (before the Application runs, so not its create_task: post_shutdown awaits this one)
+    warming = asyncio.get_running_loop().create_task(_warm(app), name="warm the answerer")
+    app.bot_data[ctx.WARMING] = warming
     journal: UpdateJournal | None = app.bot_data.get(ctx.JOURNAL)
     if journal is not None:
         settings: Settings = app.bot_data[ctx.SETTINGS]
@@ -71,9 +71,25 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     logger.info("Bot @%s is ready", app.bot.username)
 
 
+async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    loop = asyncio.get_running_loop()
+    answerer: Answerer = app.bot_data[ctx.ANSWERER]
+    started = loop.time()
+    logger.info("Warming the answerer")
+    try:
+        await loop.run_in_executor(app.bot_data[ctx.EXECUTOR], answerer.warm)
+    except Exception:  # (each answer still loads what it needs, and reports its own errors)
+        logger.exception("Warming the answerer failed")
+        return
+    logger.info("The answerer is warm (%.1f s)", loop.time() - started)
+
+
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop the worker pools (no answer is running any more: the Application awaited them;
     an ingest in progress finishes its atomic write first)."""
+    warming: asyncio.Task[None] | None = app.bot_data.get(ctx.WARMING)
+    if warming is not None:
+        await asyncio.gather(warming, return_exceptions=True)
     for key in (ctx.EXECUTOR, ctx.INGEST_EXECUTOR):
         executor: ThreadPoolExecutor | None = app.bot_data.get(key)
         if executor is not None:

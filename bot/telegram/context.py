@@ -30,6 +30,7 @@ DEBOUNCER = "debouncer"
 LIBRARY = "library"
 INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
+WARMING = "warming"  # the task that warms the answerer while polling starts
 
 BOT_DATA_KEYS = (
     SETTINGS,

@@ -8,6 +8,8 @@ from typing import Literal, Protocol, runtime_checkable
 import numpy as np
 import numpy.typing as npt
 
+from index.embedding.pooling import Pool, TokenSums
+
 EmbedKind = Literal["query", "document"]
 
 
@@ -35,4 +37,24 @@ class Embedder(Protocol):
 
     def warm(self) -> None:
         """Load the model now (start-up), so the first question is not slow."""
+        ...
+
+
+@runtime_checkable
+class PoolingEmbedder(Embedder, Protocol):
+    """An embedder whose vectors are means of token vectors, and which hands out those means
+    for ranges of a text (``index.embedding.pooling``): ingest then runs the model once per
+    sentence and pools chunk and clause vectors from the sentences' tokens."""
+
+    def token_sums(
+        self, texts: Sequence[str], pools: Sequence[Sequence[Pool]], *, kind: EmbedKind
+    ) -> list[TokenSums]:
+        """For each text, the sum and count of the token vectors of each of its pools (one
+        encoding per text); ``complete`` is False for a pool the model's truncation cut, and
+        everywhere for a model that does not pool by the mean."""
+        ...
+
+    def finish(self, means: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        """Mean token vectors made into embeddings, as the model does after its pooling (any
+        dense layers), L2-normalised: rows of the same space as ``embed``."""
         ...

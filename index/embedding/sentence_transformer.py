@@ -13,9 +13,11 @@ import numpy.typing as npt
 
 from index.embedding.base import EmbedKind
 from index.embedding.identity import model_identity
+from index.embedding.pooling import Pool, TokenSums, sum_pools, unpooled
 from index.errors import ModelError
 
 if TYPE_CHECKING:
+    import torch
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
@@ -139,3 +141,83 @@ class SentenceTransformerEmbedder:
             **kwargs,
         )
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def token_sums(
+        self, texts: Sequence[str], pools: Sequence[Sequence[Pool]], *, kind: EmbedKind
+    ) -> list[TokenSums]:
+        """One forward pass per text, then each pool's token sum (``index.embedding.pooling``)."""
+        model = self._load()
+        width = _hidden_width(model)
+        if _after_mean_pooling(model) is None or not texts:
+            return [unpooled(row, width) for row in pools]
+        prompts = getattr(model, "prompts", None) or {}
+        prompt = str(prompts.get(kind) or "")
+        tokens = model.encode(
+            list(texts),
+            batch_size=self._batch_size,
+            output_value="token_embeddings",
+            show_progress_bar=False,
+            prompt_name=kind if prompt else None,
+        )
+        offsets = model.tokenizer(
+            [prompt + text for text in texts],
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=model.max_seq_length,
+        )["offset_mapping"]
+        out: list[TokenSums] = []
+        for encoded, offset, row in zip(tokens, offsets, pools, strict=True):
+            matrix = encoded.float().cpu().numpy()
+            if len(offset) != len(matrix):  # another tokenisation than the model's
+                out.append(unpooled(row, width))
+            else:
+                cut = len(offset) >= (model.max_seq_length or len(offset))  # (it may have cut)
+                out.append(sum_pools(matrix, offset, row, shift=len(prompt), truncated=cut))
+        return out
+
+    def finish(self, means: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        after = _after_mean_pooling(self._load())
+        if after is None:
+            raise ModelError(f"model {self.name!r} does not pool by the mean of its tokens")
+        import torch
+
+        features: dict[str, Any] = {"sentence_embedding": torch.from_numpy(means)}
+        with torch.inference_mode():
+            for module in after:
+                features = module(features)
+        vectors = features["sentence_embedding"].float().cpu().numpy()
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
+
+
+def _hidden_width(model: SentenceTransformer) -> int:
+    """The width of the model's token vectors (before any dense layer after pooling)."""
+    first: Any = model[0]
+    for name in ("get_embedding_dimension", "get_word_embedding_dimension"):
+        method = getattr(first, name, None)
+        if method is not None:
+            return int(method())
+    return int(first.auto_model.config.hidden_size)
+
+
+def _after_mean_pooling(model: SentenceTransformer) -> list[torch.nn.Module] | None:
+    """The modules after the model's pooling (dense layers, normalisation) when it pools by
+    the mean of the tokens, prompt included; None otherwise."""
+    modules = list(model)
+    for i, module in enumerate(modules):
+        if type(module).__name__ != "Pooling":
+            continue
+        mode = getattr(module, "pooling_mode", None)
+        mean = mode == "mean" if mode is not None else _only_mean(module)
+        if not mean or not getattr(module, "include_prompt", True):
+            return None
+        return modules[i + 1 :]
+    return None
+
+
+def _only_mean(pooling: Any) -> bool:
+    """Older sentence-transformers: one boolean per pooling mode."""
+    modes = [name for name in vars(pooling) if name.startswith("pooling_mode_")]
+    return bool(getattr(pooling, "pooling_mode_mean_tokens", False)) and not any(
+        getattr(pooling, name) for name in modes if name != "pooling_mode_mean_tokens"
+    )

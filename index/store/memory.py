@@ -168,5 +168,8 @@ class MemoryStore:
         chunks = sum(len(entry.chunks) for entry in state.entries.values())
         return StoreStats(len(state.entries), chunks, state.generation, 0)
 
+    def flush(self) -> None:
+        """Nothing is on disk."""
+
     def close(self) -> None:
         """Nothing to release."""

@@ -7,6 +7,10 @@ The data directory holds:
     vectors.faiss   ``IndexIDMap2(IndexFlatIP)`` keyed by chunk rowid, replaced atomically.
     vectors.json    the generation ``vectors.faiss`` reflects (and its size), replaced the same way.
 
+The FAISS file is written at most every ``save_interval_s`` while writes go on, and by
+``flush`` (the end of an ingest) and ``close``: rewriting it after every batch cost more than
+the batch's own write on large stores.
+
 The FAISS file is only used when its manifest's generation, its vector count and its ids match
 the database; otherwise it is rebuilt from the stored vectors. A crash between the database
 commit and the FAISS save thus costs one rebuild on the next open, never consistency.
@@ -17,6 +21,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -47,9 +52,18 @@ class FaissStore:
     """
 
     def __init__(
-        self, path: Path, model_name: str, dim: int, policy: VectorIndexPolicy | None = None
+        self,
+        path: Path,
+        model_name: str,
+        dim: int,
+        policy: VectorIndexPolicy | None = None,
+        *,
+        save_interval_s: float = 30.0,
     ) -> None:
         self._path = Path(path)
+        self._save_interval_s = save_interval_s
+        self._saved_at = time.monotonic()
+        self._unsaved = False
         self._model_name = model_name
         self._dim = dim
         self._lock = threading.RLock()
@@ -80,14 +94,20 @@ class FaissStore:
 
     @classmethod
     def open(
-        cls, path: Path, model_name: str, dim: int, policy: VectorIndexPolicy | None = None
+        cls,
+        path: Path,
+        model_name: str,
+        dim: int,
+        policy: VectorIndexPolicy | None = None,
+        *,
+        save_interval_s: float = 30.0,
     ) -> FaissStore:
         """Open the store in ``path``, creating it when new.
 
         Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
         ``IndexCorruptError`` when the database is not a newsbot database.
         """
-        return cls(path, model_name, dim, policy)
+        return cls(path, model_name, dim, policy, save_interval_s=save_interval_s)
 
     @property
     def path(self) -> Path:
@@ -173,7 +193,19 @@ class FaissStore:
             self._vectors = self._load_vectors(rebuild=True)
         else:
             self._vectors = current.apply(base + 1, removed, added)
-            self._cache.save(self._vectors)
+            self._unsaved = True
+            if time.monotonic() - self._saved_at >= self._save_interval_s:
+                self._save()
+
+    def _save(self) -> None:
+        self._cache.save(self._vectors)
+        self._saved_at = time.monotonic()
+        self._unsaved = False
+
+    def flush(self) -> None:
+        with self._lock:
+            if self._unsaved and not self._closed:
+                self._save()
 
     # -- reads --------------------------------------------------------------------------------
 
@@ -302,11 +334,14 @@ class FaissStore:
             raise StoreError(f"the store in {self._path} is closed")
 
     def close(self) -> None:
-        with self._lock, self._connections_lock:
-            self._closed = True
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+        try:
+            self.flush()
+        finally:
+            with self._lock, self._connections_lock:
+                self._closed = True
+                for conn in self._connections:
+                    conn.close()
+                self._connections.clear()
 
     def __enter__(self) -> FaissStore:
         return self

@@ -67,8 +67,10 @@ def make_item(embedder: FakeEmbedder, article: Article) -> Item:
     return article, chunks, embedder.embed([chunk.text for chunk in chunks])
 
 
-def open_faiss(path: Path, dim: int = DIM, model: str = MODEL) -> FaissStore:
-    return FaissStore.open(path, model, dim)
+def open_faiss(
+    path: Path, dim: int = DIM, model: str = MODEL, *, save_interval_s: float = 30.0
+) -> FaissStore:
+    return FaissStore.open(path, model, dim, save_interval_s=save_interval_s)
 
 
 ELECTION = make_article(

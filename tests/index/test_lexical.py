@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
+from pathlib import Path
 
 import pytest
 
+from index import lexical_files
 from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.store.memory import MemoryStore
@@ -18,6 +21,7 @@ from tests.index.conftest import (
     AnyStore,
     make_article,
     make_item,
+    open_faiss,
 )
 
 
@@ -138,3 +142,59 @@ def test_titles_and_dates_are_searchable(store: AnyStore, embedder: FakeEmbedder
     assert by_title == [f"{FLOOD.id}:1"]
     by_date = lexical.search("what happened on Saturday 1 June 2024", 5)
     assert by_date[0][0].startswith(f"{FLOOD.id}:")
+
+
+def test_a_saved_index_is_loaded_instead_of_rebuilt(
+    tmp_path: Path, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_faiss(tmp_path) as store:
+        store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+        LexicalIndex(store, tmp_path).refresh()
+        again = LexicalIndex(store, tmp_path)
+        monkeypatch.setattr(again, "_build", _no_build)
+        assert again.search("flooded river", 1)[0][0].startswith(FLOOD.id)
+        assert again.generation == store.generation
+
+
+def test_a_saved_index_of_another_generation_is_rebuilt(
+    tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    with open_faiss(tmp_path) as store:
+        store.upsert(*make_item(embedder, ELECTION))
+        LexicalIndex(store, tmp_path).refresh()
+        store.upsert(*make_item(embedder, FLOOD))
+        again = LexicalIndex(store, tmp_path)
+        assert again.search("flooded river", 1)[0][0].startswith(FLOOD.id)
+        assert len(list(tmp_path.glob("bm25-*"))) >= 1
+        pointer = json.loads((tmp_path / lexical_files.POINTER).read_text())
+        assert pointer["generation"] == store.generation
+
+
+@pytest.mark.parametrize("damage", ["pointer", "folder"])
+def test_a_damaged_saved_index_is_rebuilt(
+    tmp_path: Path, embedder: FakeEmbedder, damage: str
+) -> None:
+    with open_faiss(tmp_path) as store:
+        store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD)])
+        LexicalIndex(store, tmp_path).refresh()
+        if damage == "pointer":
+            (tmp_path / lexical_files.POINTER).write_text("{not json")
+        else:
+            for path in next(tmp_path.glob("bm25-*")).iterdir():
+                path.write_bytes(b"garbage")
+        again = LexicalIndex(store, tmp_path)
+        assert again.search("flooded river", 1)[0][0].startswith(FLOOD.id)
+
+
+def test_an_empty_store_saves_and_loads_an_empty_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_faiss(tmp_path) as store:
+        LexicalIndex(store, tmp_path).refresh()
+        again = LexicalIndex(store, tmp_path)
+        monkeypatch.setattr(again, "_build", _no_build)
+        assert again.search("anything", 3) == []
+
+
+def _no_build(generation: int) -> object:
+    raise AssertionError(f"rebuilt generation {generation} instead of loading it")

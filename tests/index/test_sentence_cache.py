@@ -49,7 +49,7 @@ def test_ingest_embeds_every_sentence_so_questions_need_not(tmp_path: Path) -> N
         [SAMPLE_ARTICLE],
         store=store,
         embedder=embedder,
-        options=IngestOptions(progress=False),
+        options=IngestOptions(progress=False, embed_pieces=True),
         sentence_cache=cache,
     )
     article = store.get_article(store.articles()[0].id)
@@ -71,7 +71,7 @@ def test_an_indexed_article_missing_from_the_cache_is_cached_by_the_next_ingest(
     its sentences are not cached; ingesting it again (unchanged) fills the cache."""
     embedder = FakeEmbedder()
     store = MemoryStore(embedder.name, embedder.dim)
-    options = IngestOptions(progress=False)
+    options = IngestOptions(progress=False, embed_pieces=True)
     ingest_paths([SAMPLE_ARTICLE], store=store, embedder=embedder, options=options)
     cache = SentenceVectorCache(tmp_path / "s.sqlite", embedder.dim)
     report = ingest_paths(
@@ -128,7 +128,7 @@ def test_after_ingest_a_first_question_embeds_only_itself(tmp_path: Path) -> Non
             [SAMPLE_ARTICLE],
             store=components.store,
             embedder=embedder,
-            options=IngestOptions(progress=False),
+            options=IngestOptions(progress=False, embed_pieces=True),
             sentence_cache=components.sentence_cache,
         )
         before = len(embedder.history)

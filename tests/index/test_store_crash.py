@@ -67,7 +67,7 @@ def test_crash_after_the_commit_is_repaired_on_open(
     caplog: pytest.LogCaptureFixture,
     crash_on: str,
 ) -> None:
-    store = open_faiss(tmp_path)
+    store = open_faiss(tmp_path, save_interval_s=0)  # (a save after every write)
     store.upsert(*make_item(embedder, ELECTION))
     real_write = faiss_cache.atomic_write
 
@@ -79,7 +79,8 @@ def test_crash_after_the_commit_is_repaired_on_open(
     monkeypatch.setattr(faiss_cache, "atomic_write", crashing_write)
     with pytest.raises(SimulatedCrash):
         store.upsert(*make_item(embedder, FLOOD))
-    store.close()
+    with pytest.raises(SimulatedCrash):  # closing retries the save (and still closes)
+        store.close()
     monkeypatch.undo()
 
     with caplog.at_level(logging.WARNING):
@@ -96,7 +97,7 @@ def test_a_failed_save_is_logged_and_the_write_stands(
     def full_disk(path: Path, data: bytes) -> None:
         raise OSError(28, "No space left on device")
 
-    with open_faiss(tmp_path) as store:
+    with open_faiss(tmp_path, save_interval_s=0) as store:
         monkeypatch.setattr(faiss_cache, "atomic_write", full_disk)
         with caplog.at_level(logging.ERROR):
             assert store.upsert(*make_item(embedder, MARKET)) == "added"
@@ -146,10 +147,13 @@ def die(*args, **kwargs):
     os._exit(3)
 
 embedder = FakeEmbedder(dim=DIM, name=MODEL)
-store = open_faiss(sys.argv[1])
+store = open_faiss(sys.argv[1], save_interval_s=0 if sys.argv[2] == "before-save" else 3600)
 store.upsert(*make_item(embedder, ELECTION))
 if sys.argv[2] == "before-save":
     faiss_cache.atomic_write = die
+elif sys.argv[2] == "unsaved":
+    store.upsert_many([make_item(embedder, FLOOD), make_item(embedder, MARKET)])
+    die()
 else:
     from index.store import sqlite_writes
     write_one = sqlite_writes.write_article
@@ -162,7 +166,11 @@ store.upsert_many([make_item(embedder, FLOOD), make_item(embedder, MARKET)])
 
 @pytest.mark.parametrize(
     ("moment", "survivors"),
-    [("before-save", [ELECTION, FLOOD, MARKET]), ("mid-transaction", [ELECTION])],
+    [
+        ("before-save", [ELECTION, FLOOD, MARKET]),
+        ("unsaved", [ELECTION, FLOOD, MARKET]),  # killed before the timed save of the file
+        ("mid-transaction", [ELECTION]),
+    ],
 )
 def test_a_killed_process_leaves_a_loadable_store(
     tmp_path: Path, embedder: FakeEmbedder, moment: str, survivors: list[Article]
@@ -320,3 +328,21 @@ def test_a_closed_store_refuses_calls(tmp_path: Path, embedder: FakeEmbedder) ->
         store.articles()
     with pytest.raises(StoreError, match="closed"):
         store.upsert(*make_item(embedder, ELECTION))
+
+
+def test_the_vectors_file_is_saved_on_a_timer_and_by_flush(
+    tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    manifest = tmp_path / "vectors.json"
+    with open_faiss(tmp_path, save_interval_s=3600) as store:
+        store.upsert(*make_item(embedder, ELECTION))
+        store.upsert(*make_item(embedder, FLOOD))
+        saved = json.loads(manifest.read_text())["generation"] if manifest.exists() else 0
+        assert saved < store.generation  # not rewritten after every write
+        query = embedder.embed(["flooded river"], kind="query")[0]
+        assert store.search(query, 1)[0][0].startswith(FLOOD.id)  # searchable all the same
+        store.flush()
+        assert json.loads(manifest.read_text())["generation"] == store.generation
+        store.upsert(*make_item(embedder, MARKET))
+    # (closing saves it too)
+    _assert_consistent(tmp_path, embedder, [ELECTION, FLOOD, MARKET])

@@ -21,6 +21,7 @@ from telegram.ext import TypeHandler
 from bot.answering.types import Answerer
 from bot.library import Library
 from bot.settings import Settings, TelegramSettings
+from bot.telegram import context as ctx
 from bot.telegram.app import build_application
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from bot.telegram.journal import UpdateJournal
@@ -192,6 +193,7 @@ async def running_bot(
     async with app:
         assert app.post_init is not None
         await app.post_init(app)
+        await app.bot_data[ctx.WARMING]  # (the tests start from a warm bot)
 
         def polling_error(exc: TelegramError) -> None:  # as run_polling does
             app.create_task(app.process_error(None, exc))
