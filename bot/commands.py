@@ -122,7 +122,8 @@ def ask(settings: Settings, question: str, *, as_json: bool) -> int:
     from index.errors import NewsBotError
 
     components = _ready(settings)
-    components.answerer.warm()
+    if question == "-":  # (a single question loads what it needs itself: no rehearsal first)
+        components.answerer.warm()
     questions = (line for line in sys.stdin) if question == "-" else iter([question])
     status = 0
     for text in questions:

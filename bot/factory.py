@@ -80,7 +80,10 @@ def configured_embedder(settings: Settings) -> Embedder:
             )
         model = str(path)
     return build_embedder(
-        model, batch_size=settings.embedding.batch_size, device=settings.embedding.device
+        model,
+        batch_size=settings.embedding.batch_size,
+        device=settings.embedding.device,
+        int8=settings.embedding.int8,
     )
 
 

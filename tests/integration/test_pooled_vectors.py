@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from bot.factory import build_components, bundled_corpus, ingest
@@ -78,3 +79,25 @@ def test_an_ingest_with_pooled_vectors_answers(tmp_path: Path) -> None:
     finally:
         components.store.close()
         components.sentence_cache.close()
+
+
+def test_plain_transformers_give_the_sentence_transformers_vectors() -> None:
+    from index.embedding.mean_backend import MeanPoolingBackend, is_mean_pooling_folder
+    from index.embedding.sentence_transformer import packaged_model_path
+    from index.embedding.st_backend import SentenceTransformersBackend
+
+    folder = packaged_model_path()
+    assert is_mean_pooling_folder(folder)
+    options = {"device": "cpu", "max_seq_length": 512, "batch_size": 8, "int8": False}
+    plain = MeanPoolingBackend(folder, **options)  # type: ignore[arg-type]
+    full = SentenceTransformersBackend(folder, **options)  # type: ignore[arg-type]
+    texts = [TEXT, "how many drones were intercepted?", " padded ", "x " * 400]
+    cosines = (plain.embed(texts, "query") * full.embed(texts, "query")).sum(axis=1)
+    assert cosines.min() > 0.99999
+    for mine, theirs in zip(
+        plain.token_states(texts, "document"), full.token_states(texts, "document"), strict=True
+    ):
+        assert mine is not None and theirs is not None
+        np.testing.assert_allclose(mine.tokens, theirs.tokens, atol=1e-4)
+        assert list(mine.offsets) == [tuple(o) for o in theirs.offsets]
+        assert mine.truncated == theirs.truncated
