@@ -18,6 +18,7 @@ commit and the FAISS save thus costs one rebuild on the next open, never consist
 
 from __future__ import annotations
 
+import functools
 import logging
 import sqlite3
 import threading
@@ -186,7 +187,7 @@ class FaissStore:
         current = self._vectors
         count = len(current.keys) - len(removed) + len(added)
         if current.generation != base:  # another process wrote in between: reload it all
-            self._vectors = self._load_vectors()
+            self._vectors = self._load_vectors(base=current)
         elif vector_index.needs_rebuild(current.index, count, self._cache.policy):
             kind, nlist = vector_index.plan(count, self._cache.policy)
             logger.info("switching to an %s index (%d lists) for %d vectors", kind, nlist, count)
@@ -289,28 +290,42 @@ class FaissStore:
             return snapshot
         try:
             if self._vectors.generation != self.generation:
-                self._vectors = self._load_vectors()
+                self._vectors = self._load_vectors(base=self._vectors)
             return self._vectors
         finally:
             self._lock.release()
 
-    def _load_vectors(self, *, rebuild: bool = False) -> VectorSnapshot:
-        """The FAISS file when it matches the database, else (or with ``rebuild``) one built
-        from the stored vectors."""
+    def _load_vectors(
+        self, *, rebuild: bool = False, base: VectorSnapshot | None = None
+    ) -> VectorSnapshot:
+        """The vectors at the database's generation: ``base`` (an in-memory snapshot) or the
+        FAISS file brought up to it, else (or with ``rebuild``) built from the stored vectors."""
         conn = self._reader()
         conn.execute("BEGIN")
         try:
             generation = schema.read_generation(conn)
             rows = conn.execute("SELECT id, article_id, ordinal FROM chunks ORDER BY id")
             keys = {int(rowid): f"{article_id}:{ordinal}" for rowid, article_id, ordinal in rows}
-            snapshot = None if rebuild else self._cache.load(generation, keys)
+            fetch = functools.partial(_stored_vectors, conn)
+            if rebuild:
+                snapshot = None
+            elif base is not None and self._can_catch_up(base, generation, len(keys)):
+                return self._cache.catch_up(base, generation, keys, fetch)
+            else:
+                snapshot = self._cache.load(generation, keys, fetch)
             if snapshot is None:
                 blobs = conn.execute("SELECT chunk_id, vector FROM vectors ORDER BY chunk_id")
                 snapshot = self._cache.build(generation, keys, blobs.fetchall())
+            if snapshot.generation != self._cache.saved_generation:
                 self._cache.save(snapshot)
         finally:
             conn.execute("COMMIT")
         return snapshot
+
+    def _can_catch_up(self, base: VectorSnapshot, generation: int, count: int) -> bool:
+        return base.generation <= generation and not vector_index.needs_rebuild(
+            base.index, count, self._cache.policy
+        )
 
     # -- connections --------------------------------------------------------------------------
 
@@ -353,3 +368,14 @@ class FaissStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _stored_vectors(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[tuple[int, bytes]]:
+    """The stored vectors of ``rowids`` (sorted): the rows from the first one on, as chunks
+    added since a snapshot are nearly always the newest."""
+    wanted = set(rowids)
+    rows = conn.execute(
+        "SELECT chunk_id, vector FROM vectors WHERE chunk_id >= ? ORDER BY chunk_id",
+        (min(wanted),),
+    )
+    return [(int(rowid), blob) for rowid, blob in rows if rowid in wanted]

@@ -48,6 +48,10 @@ def _rebuilt(caplog: pytest.LogCaptureFixture) -> bool:
     return any("rebuilding it from the database" in r.getMessage() for r in caplog.records)
 
 
+def _caught_up(caplog: pytest.LogCaptureFixture) -> bool:
+    return any("bringing the vectors from generation" in r.getMessage() for r in caplog.records)
+
+
 def test_reopen_uses_the_saved_index(
     tmp_path: Path, embedder: FakeEmbedder, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -83,9 +87,12 @@ def test_crash_after_the_commit_is_repaired_on_open(
         store.close()
     monkeypatch.undo()
 
-    with caplog.at_level(logging.WARNING):
+    # The files saved at generation 1 (or an index at 2 under a manifest still at 1) are
+    # brought up to the database, not rebuilt from it.
+    with caplog.at_level(logging.INFO):
         _assert_consistent(tmp_path, embedder, [ELECTION, FLOOD])
-    assert _rebuilt(caplog)
+    assert _caught_up(caplog)
+    assert not _rebuilt(caplog)
 
 
 def test_a_failed_save_is_logged_and_the_write_stands(
@@ -188,15 +195,36 @@ def test_a_killed_process_leaves_a_loadable_store(
     _assert_consistent(tmp_path, embedder, survivors)
 
 
-@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "stale", "bad manifest"])
-def test_a_damaged_or_stale_faiss_file_is_rebuilt(
+def test_a_file_saved_before_later_writes_is_brought_up_to_date(
+    tmp_path: Path, embedder: FakeEmbedder, caplog: pytest.LogCaptureFixture
+) -> None:
+    manifest = tmp_path / "vectors.json"
+    with open_faiss(tmp_path, save_interval_s=0) as store:
+        store.upsert_many([make_item(embedder, ELECTION), make_item(embedder, FLOOD)])
+    saved = ((tmp_path / "vectors.faiss").read_bytes(), manifest.read_bytes())
+    with open_faiss(tmp_path) as store:
+        assert store.remove(ELECTION.id)
+        store.upsert(*make_item(embedder, MARKET))
+    # As if the process had died before its timed save: the files are one write behind.
+    (tmp_path / "vectors.faiss").write_bytes(saved[0])
+    manifest.write_bytes(saved[1])
+
+    with caplog.at_level(logging.INFO):
+        _assert_consistent(tmp_path, embedder, [FLOOD, MARKET])
+    added, removed = (len(make_item(embedder, a)[1]) for a in (MARKET, ELECTION))
+    assert f"{added} added, {removed} removed" in caplog.text
+    assert not _rebuilt(caplog)
+    assert json.loads(manifest.read_text())["generation"] == 3
+
+
+@pytest.mark.parametrize("damage", ["missing", "garbage", "truncated", "bad manifest", "future"])
+def test_a_damaged_faiss_file_is_rebuilt(
     tmp_path: Path, embedder: FakeEmbedder, caplog: pytest.LogCaptureFixture, damage: str
 ) -> None:
     index_file = tmp_path / "vectors.faiss"
     manifest = tmp_path / "vectors.json"
     with open_faiss(tmp_path) as store:
         store.upsert(*make_item(embedder, ELECTION))
-        old = (index_file.read_bytes(), manifest.read_bytes())
         store.upsert(*make_item(embedder, FLOOD))
     if damage == "missing":
         index_file.unlink()
@@ -204,11 +232,10 @@ def test_a_damaged_or_stale_faiss_file_is_rebuilt(
         index_file.write_bytes(os.urandom(300))
     elif damage == "truncated":
         index_file.write_bytes(index_file.read_bytes()[:-50])
-    elif damage == "stale":
-        index_file.write_bytes(old[0])
-        manifest.write_bytes(old[1])
-    else:
+    elif damage == "bad manifest":
         manifest.write_text("{not json")
+    else:  # claims a generation the database never reached
+        manifest.write_text(json.dumps({**json.loads(manifest.read_text()), "generation": 9}))
 
     with caplog.at_level(logging.WARNING):
         _assert_consistent(tmp_path, embedder, [ELECTION, FLOOD])
