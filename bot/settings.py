@@ -128,10 +128,11 @@ class EmbeddingSettings(_Group):
     )
     batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     device: str = Field(default="cpu", description="Torch device for the embedder.")
-    int8: bool = Field(
-        default=False,
-        description="Run the embedder with int8 linear layers (torch dynamic quantisation, "
-        "CPU); its vectors differ, so it builds its own index (docs/PERFORMANCE.md).",
+    int8: bool | None = Field(
+        default=None,
+        description="Run the embedder with int8 linear layers (torch dynamic quantisation, CPU; "
+        "its vectors differ, so it has its own index). Unset: int8 for the packaged English "
+        "model unless an index built in fp32 with it holds articles (docs/PERFORMANCE.md).",
     )
     threads: int = Field(
         default=0,

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from bot.factory import Components, build_components, ensure_corpus
+from bot.factory import Components, build_components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
 from bot.settings import EmbeddingSettings, Settings
 from index.embedding.fake import FakeEmbedder
 from index.embedding.identity import model_identity
 from index.embedding.sentence_transformer import (
+    INT8_SUFFIX,
     PACKAGED_MODEL,
     SentenceTransformerEmbedder,
     packaged_model_path,
@@ -100,6 +101,24 @@ def test_the_packaged_model_keeps_its_name_and_its_index_folder() -> None:
     # The English indexes built before names changed are where they were: nothing to rename.
     folder = index_dir(Path("data"), PACKAGED_MODEL)
     assert folder.name == "sentence-transformers-all-MiniLM-L6-v2-e9e2c881"
+
+
+def test_the_english_model_embeds_in_int8_unless_its_fp32_index_holds_articles(
+    tmp_path: Path,
+) -> None:
+    assert configured_embedder(_settings(tmp_path)).name == PACKAGED_MODEL + INT8_SUFFIX
+    fp32 = FaissStore.open(index_dir(tmp_path, PACKAGED_MODEL), PACKAGED_MODEL, MINILM_DIM)
+    try:
+        assert configured_embedder(_settings(tmp_path)).name == PACKAGED_MODEL + INT8_SUFFIX
+        ingest_into(fp32, FakeEmbedder(dim=MINILM_DIM), [SAMPLE_ARTICLE])
+    finally:
+        fp32.close()
+    # An operator's existing archive stays answerable: no switch to an empty index.
+    assert configured_embedder(_settings(tmp_path)).name == PACKAGED_MODEL
+    chosen = _settings(tmp_path).model_copy(update={"embedding": EmbeddingSettings(int8=True)})
+    assert configured_embedder(chosen).name == PACKAGED_MODEL + INT8_SUFFIX
+    folder = _fake_weights(tmp_path / "models" / "m")
+    assert not configured_embedder(_settings(tmp_path, folder)).name.endswith(INT8_SUFFIX)
 
 
 @pytest.mark.integration
