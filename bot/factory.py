@@ -37,6 +37,7 @@ from index.store.base import Store
 from index.store.factory import open_store
 from index.store.relocate import read_summary
 from index.store.vector_index import VectorIndexPolicy
+from index.traced import TRACED_DIR
 from index.types import IngestReport
 
 logger = logging.getLogger(__name__)
@@ -82,7 +83,15 @@ def configured_embedder(settings: Settings) -> Embedder:
         model = str(path)
     e = settings.embedding
     int8 = e.int8 if e.int8 is not None else default_int8(settings, model)
-    return build_embedder(model, batch_size=e.batch_size, device=e.device, int8=int8)
+    traced = traced_dir(settings) if e.traced else None
+    return build_embedder(
+        model, batch_size=e.batch_size, device=e.device, int8=int8, traced_dir=traced
+    )
+
+
+def traced_dir(settings: Settings) -> Path:
+    """Where traced copies of the models are cached (``index.traced``)."""
+    return settings.data_dir / "models" / TRACED_DIR
 
 
 def default_int8(settings: Settings, model: str) -> bool:
@@ -161,7 +170,8 @@ def build_span_reader(settings: Settings) -> SpanReader | None:
     from bot.answering.span_reader import TrainedSpanReader
 
     folder = Path(r.span_model).expanduser() if r.span_model else None
-    return TrainedSpanReader(folder, int8=r.span_int8)
+    traced = traced_dir(settings) if r.span_traced else None
+    return TrainedSpanReader(folder, int8=r.span_int8, traced_dir=traced)
 
 
 def ingest_options(settings: Settings, *, progress: bool | None = None) -> IngestOptions:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Iterable
 
@@ -35,3 +36,6 @@ def configure_logging(level: str, *, secrets: Iterable[str] = ()) -> None:
         redact_in_logs(secret)
     for name in _NOISY:
         logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
+    # torch's C++ side logs to stderr on its own, read when torch loads (after this): its
+    # notice that quantised tensors are deprecated would open every start's output.
+    os.environ.setdefault("TORCH_CPP_LOG_LEVEL", "WARNING" if level == "DEBUG" else "ERROR")

@@ -134,6 +134,11 @@ class EmbeddingSettings(_Group):
         "its vectors differ, so it has its own index). Unset: int8 for the packaged English "
         "model unless an index built in fp32 with it holds articles (docs/PERFORMANCE.md).",
     )
+    traced: bool = Field(
+        default=True,
+        description="Run a mean-pooling embedder (the English profile's) as a TorchScript copy "
+        "cached under DATA_DIR/models/traced: same vectors, a start seconds faster.",
+    )
     threads: int = Field(
         default=0,
         ge=0,

@@ -196,6 +196,11 @@ class ReaderSettings(Group):
         "on bbc_dev (13/24, declines 5/6) and SQuAD (EM 37.7 vs 37.0 on 300 questions) as fp32, "
         "p50 59 vs 104 ms on bbc_dev.",
     )
+    span_traced: bool = Field(
+        default=True,
+        description="Run the span reader as a TorchScript copy cached under "
+        "DATA_DIR/models/traced: same answers, a start seconds faster.",
+    )
     max_no_answer: float = Field(
         default=0.85,
         ge=0.0,

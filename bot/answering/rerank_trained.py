@@ -66,8 +66,7 @@ class TrainedReranker:
                 return_tensors="pt",
             )
             try:
-                with torch.inference_mode():
-                    logits = loaded.model(**enc).logits[:, 0]
+                (logits,) = loaded.logits(enc)
             except Exception as e:
                 raise ModelError(f"reranker {self.name} failed: {e}") from e
             out += [float(p) for p in torch.sigmoid(logits.float())]

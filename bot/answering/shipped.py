@@ -15,12 +15,15 @@ import json
 import logging
 import threading
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from index.embedding.identity import model_identity
 from index.errors import ModelError
+from index.traced import Traceable, load_traced, traced_path
 
 if TYPE_CHECKING:
     import torch
@@ -104,9 +107,13 @@ def save_model(
 
 @dataclass(frozen=True, slots=True)
 class LoadedModel:
+    """A loaded model: its tokenizer, the module from the tokenizer's tensors to the logits
+    (eager, or a traced copy: ``index.traced``) and the training record."""
+
     tokenizer: PreTrainedTokenizerBase
-    model: PreTrainedModel
+    model: Any
     meta: dict[str, Any]
+    input_names: tuple[str, ...]  # the tokenizer's tensors the module takes, in order
 
     @property
     def max_length(self) -> int:
@@ -119,6 +126,14 @@ class LoadedModel:
         models read the sentence and the title only)."""
         return "previous" in (self.meta.get("context") or ())
 
+    def logits(self, batch: Mapping[str, torch.Tensor]) -> tuple[torch.Tensor, ...]:
+        """For a tokenizer batch: ``(start, end)`` logits of a span model, ``(scores,)`` of a
+        reranker (its first label)."""
+        import torch
+
+        with torch.inference_mode():
+            return tuple(self.model(*(batch[name] for name in self.input_names)))
+
 
 def load_model(
     folder: Path,
@@ -127,12 +142,12 @@ def load_model(
     base_dir: Path | None = None,
     int8: bool = False,
     device: str = "cpu",
+    traced_dir: Path | None = None,
 ) -> LoadedModel:
     """Load a model saved by ``save_model``; ``ModelError`` when it is missing, of the wrong
-    task, or when the installed base encoder's embedding table is not the one trained with."""
-    import torch
-    from safetensors.torch import load_file
-    from transformers import AutoConfig, AutoTokenizer
+    task, or when the installed base encoder's embedding table is not the one trained with.
+    With ``traced_dir`` it runs as a traced copy cached there (made on the first load)."""
+    from transformers import AutoTokenizer
 
     meta_path = folder / META
     if not (folder / WEIGHTS).is_file() or not meta_path.is_file():
@@ -147,22 +162,46 @@ def load_model(
                 f"the installed {BASE_PACKAGE} embeddings differ from those {folder} was "
                 "trained with"
             )
-        config = AutoConfig.from_pretrained(str(folder), local_files_only=True)
-        model = _model_class(task).from_config(config)
-        state = {
-            k: v.to(torch.float32) if v.is_floating_point() else v
-            for k, v in load_file(str(folder / WEIGHTS)).items()
-        }
-        state[meta["word_embeddings_key"]] = table.to(torch.float32)
-        missing, unexpected = model.load_state_dict(state, strict=False)
-        missing = [k for k in missing if not k.endswith("position_ids")]
-        if missing or unexpected:
-            raise ModelError(f"{folder}: missing {missing[:3]}, unexpected {unexpected[:3]}")
         tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        traced = None
+        if traced_dir is not None and device == "cpu":
+            identity = model_identity(folder)
+            traced = traced_path(traced_dir, task, identity, f"int8={int8}")
+        model = load_traced(traced, lambda: _traceable(folder, task, meta, table, tokenizer, int8))
     except ModelError:
         raise
     except Exception as e:
         raise ModelError(f"cannot load the {task} model in {folder}: {e}") from e
+    model.to(device)
+    logger.info("loaded %s model %s (int8=%s, traced=%s)", task, folder, int8, traced)
+    return LoadedModel(tokenizer, model, meta, tuple(tokenizer.model_input_names))
+
+
+def _traceable(
+    folder: Path,
+    task: Task,
+    meta: dict[str, Any],
+    table: torch.Tensor,
+    tokenizer: PreTrainedTokenizerBase,
+    int8: bool,
+) -> Traceable:
+    """The eager model as a module from the tokenizer's tensors to its logits, and inputs to
+    trace and check it with."""
+    import torch
+    from safetensors.torch import load_file
+    from transformers import AutoConfig
+
+    config = AutoConfig.from_pretrained(str(folder), local_files_only=True)
+    model = _model_class(task).from_config(config)
+    state = {
+        k: v.to(torch.float32) if v.is_floating_point() else v
+        for k, v in load_file(str(folder / WEIGHTS)).items()
+    }
+    state[meta["word_embeddings_key"]] = table.to(torch.float32)
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    missing = [k for k in missing if not k.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelError(f"{folder}: missing {missing[:3]}, unexpected {unexpected[:3]}")
     model.eval()
     if int8:
         with warnings.catch_warnings():  # torch's notices that this API moves to torchao
@@ -170,18 +209,52 @@ def load_model(
             model = torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
                 model, {torch.nn.Linear}, dtype=torch.qint8
             )
-    model.to(device)
-    logger.info("loaded %s model %s (int8=%s)", task, folder, int8)
-    return LoadedModel(tokenizer, model, meta)
+    names = list(tokenizer.model_input_names)
+
+    def inputs(questions: list[str], texts: list[str]) -> tuple[Any, ...]:
+        batch = tokenizer(questions, texts, padding=True, return_tensors="pt")
+        return tuple(batch[name] for name in names)
+
+    return Traceable(
+        logits_module(model, names),
+        inputs(["how many?", "who said it?"], ["37 of the 65 drones.", "The mayor said so."]),
+        inputs(["when?"] * 3, ["On Monday.", "x", "The storm reached the coast at dawn " * 9]),
+    )
+
+
+def logits_module(model: Any, names: Sequence[str]) -> Any:
+    """``model`` as a module from positional tokenizer tensors (in ``names`` order) to its
+    logits: what tracing needs, and what ``LoadedModel.logits`` calls either way."""
+    import torch
+
+    class Logits(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+            out = self.model(**dict(zip(names, tensors, strict=True)), return_dict=True)
+            if hasattr(out, "start_logits"):
+                return out.start_logits, out.end_logits
+            return (out.logits[:, 0],)
+
+    return Logits().eval()
 
 
 class ShippedModel:
     """A trained model folder, loaded lazily and once (thread-safe), for the runtime stages."""
 
     def __init__(
-        self, folder: Path, task: Task, *, int8: bool = False, base_dir: Path | None = None
+        self,
+        folder: Path,
+        task: Task,
+        *,
+        int8: bool = False,
+        base_dir: Path | None = None,
+        traced_dir: Path | None = None,
     ) -> None:
         self.folder = folder
+        self._traced_dir = traced_dir
         self._task: Task = task
         self._int8 = int8
         self._base_dir = base_dir
@@ -192,7 +265,11 @@ class ShippedModel:
         with self._lock:
             if self._loaded is None:
                 self._loaded = load_model(
-                    self.folder, self._task, int8=self._int8, base_dir=self._base_dir
+                    self.folder,
+                    self._task,
+                    int8=self._int8,
+                    base_dir=self._base_dir,
+                    traced_dir=self._traced_dir,
                 )
             return self._loaded
 

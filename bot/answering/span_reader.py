@@ -77,9 +77,14 @@ class TrainedSpanReader:
         max_answer_tokens: int = 30,
         null_margin: float = 0.0,
         base_dir: Path | None = None,
+        traced_dir: Path | None = None,
     ) -> None:
         self._model = ShippedModel(
-            folder or shipped_dir("span"), "span", int8=int8, base_dir=base_dir
+            folder or shipped_dir("span"),
+            "span",
+            int8=int8,
+            base_dir=base_dir,
+            traced_dir=traced_dir,
         )
         self._max_length = max_length
         self._max_answer_tokens = max_answer_tokens
@@ -89,8 +94,6 @@ class TrainedSpanReader:
         self._model.get()
 
     def spans(self, question: Question, windows: Sequence[SpanWindow]) -> list[SpanResult]:
-        import torch
-
         if not windows:
             return []
         loaded = self._model.get()
@@ -99,12 +102,11 @@ class TrainedSpanReader:
         max_length = self._max_length or loaded.max_length
         enc, offsets = encode_windows(loaded.tokenizer, question.text, contexts, max_length)
         try:
-            with torch.inference_mode():
-                out = loaded.model(**enc)
+            start_logits, end_logits = loaded.logits(enc)
         except Exception as e:
             raise ModelError(f"span reader {self._model.folder} failed: {e}") from e
-        starts = out.start_logits.float().numpy()
-        ends = out.end_logits.float().numpy()
+        starts = start_logits.float().numpy()
+        ends = end_logits.float().numpy()
         results: list[SpanResult] = []
         for row, (w, head) in enumerate(zip(windows, heads, strict=True)):
             base = w.window.start - len(head)  # article offset of the context's first character

@@ -18,6 +18,7 @@ import numpy.typing as npt
 
 from index.embedding.backend import TokenStates, normalized
 from index.embedding.base import EmbedKind
+from index.traced import Traceable, load_traced
 
 logger = logging.getLogger(__name__)
 
@@ -55,33 +56,60 @@ def is_mean_pooling_folder(folder: Path) -> bool:
 
 
 class MeanPoolingBackend:
-    """The model in ``folder`` on ``device``, inputs cut at ``max_seq_length`` tokens."""
+    """The model in ``folder`` on ``device``, inputs cut at ``max_seq_length`` tokens. With
+    ``traced`` (a file path) the model runs as a traced copy saved there (``index.traced``),
+    which a later start loads without building it in transformers."""
 
     poolable = True
 
     def __init__(
-        self, folder: Path, *, device: str, max_seq_length: int, batch_size: int, int8: bool
+        self,
+        folder: Path,
+        *,
+        device: str,
+        max_seq_length: int,
+        batch_size: int,
+        int8: bool,
+        traced: Path | None = None,
     ) -> None:
         import torch
-        from transformers import AutoModel, AutoTokenizer
+        from transformers import AutoTokenizer
+
+        self._torch = torch
+        self._tokenizer: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
+        self._names = list(self._tokenizer.model_input_names)
+        config = _json(folder / "config.json")
+        traced = traced if device == "cpu" else None
+        self._model = load_traced(traced, lambda: self._traceable(folder, int8)).to(device)
+        self._device = device
+        declared = _json(folder / "sentence_bert_config.json").get("max_seq_length")
+        limit = int(declared) if declared else int(self._tokenizer.model_max_length)
+        self._max_length = min(limit, max_seq_length)
+        self._batch_size = batch_size
+        self._dim = int(config["hidden_size"])
+
+    def _traceable(self, folder: Path, int8: bool) -> Traceable:
+        from transformers import AutoModel
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        self._torch = torch
-        self._tokenizer: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         model: Any = AutoModel.from_pretrained(str(folder), local_files_only=True)
         model.eval()
         if int8:
             from index.embedding.quantize import quantized
 
             model = quantized(model)
-        self._model = model.to(device)
-        self._device = device
-        declared = _json(folder / "sentence_bert_config.json").get("max_seq_length")
-        limit = int(declared) if declared else int(self._tokenizer.model_max_length)
-        self._max_length = min(limit, max_seq_length)
-        self._batch_size = batch_size
-        self._dim = int(model.config.hidden_size)
+        module = hidden_states_module(model, self._names)
+
+        def inputs(texts: list[str]) -> tuple[Any, ...]:
+            batch = self._tokenizer(texts, padding=True, return_tensors="pt")
+            return tuple(batch[name] for name in self._names)
+
+        return Traceable(
+            module,
+            inputs(["warm up", "a second text, longer than the first"]),
+            inputs(["one", "three texts of other lengths", "and a third " * 20]),
+        )
 
     @property
     def dim(self) -> int:
@@ -109,7 +137,7 @@ class MeanPoolingBackend:
         spans = batch.pop("offset_mapping", None)
         batch = {k: v.to(self._device) for k, v in batch.items()}
         with self._torch.inference_mode():
-            states = self._model(**batch).last_hidden_state
+            states = self._model(*(batch[name] for name in self._names))
         return states, batch["attention_mask"], spans
 
     def embed(self, texts: Sequence[str], kind: EmbedKind) -> npt.NDArray[np.float32]:
@@ -143,3 +171,20 @@ class MeanPoolingBackend:
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         ids = self._tokenizer(list(texts), add_special_tokens=False)["input_ids"]
         return [len(row) for row in ids]
+
+
+def hidden_states_module(model: Any, names: Sequence[str]) -> Any:
+    """``model`` as a module from the tokenizer's tensors (in ``names`` order) to its last
+    hidden states: the plain signature tracing needs."""
+    import torch
+
+    class HiddenStates(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.model = model
+
+        def forward(self, *tensors: torch.Tensor) -> torch.Tensor:
+            inputs = dict(zip(names, tensors, strict=True))
+            return self.model(**inputs, return_dict=False)[0]  # type: ignore[no-any-return]
+
+    return HiddenStates().eval()

@@ -22,6 +22,7 @@ from index.embedding.mean_backend import MeanPoolingBackend, is_mean_pooling_fol
 from index.embedding.pooling import Pool, TokenSums, sum_pools, unpooled
 from index.embedding.st_backend import SentenceTransformersBackend
 from index.errors import ModelError
+from index.traced import traced_path
 
 logger = logging.getLogger(__name__)
 
@@ -54,9 +55,11 @@ class SentenceTransformerEmbedder:
         device: str = "cpu",
         max_seq_length: int = 512,
         int8: bool = False,
+        traced_dir: Path | None = None,
     ) -> None:
         self._model_ref = model
         self._int8 = int8
+        self._traced_dir = traced_dir
         self._max_seq_length = max_seq_length
         self._batch_size = batch_size
         self._device = device
@@ -103,6 +106,27 @@ class SentenceTransformerEmbedder:
     def warm(self) -> None:
         self.embed(["warm up"], kind="query")
 
+    def _backend_for(self, folder: Path, plain: bool) -> Backend:
+        if not plain:
+            return SentenceTransformersBackend(
+                folder,
+                device=self._device,
+                max_seq_length=self._max_seq_length,
+                batch_size=self._batch_size,
+                int8=self._int8,
+            )
+        traced = None
+        if self._traced_dir is not None:
+            traced = traced_path(self._traced_dir, "embedder", self.name)
+        return MeanPoolingBackend(
+            folder,
+            device=self._device,
+            max_seq_length=self._max_seq_length,
+            batch_size=self._batch_size,
+            int8=self._int8,
+            traced=traced,
+        )
+
     def _load(self) -> Backend:
         with self._lock:
             if self._backend is not None:
@@ -111,15 +135,8 @@ class SentenceTransformerEmbedder:
             folder = folder or packaged_model_path()
             plain = is_mean_pooling_folder(folder)
             logger.info("loading embedding model %s from %s", self.name, folder)
-            kind = MeanPoolingBackend if plain else SentenceTransformersBackend
             try:
-                backend: Backend = kind(
-                    folder,
-                    device=self._device,
-                    max_seq_length=self._max_seq_length,
-                    batch_size=self._batch_size,
-                    int8=self._int8,
-                )
+                backend = self._backend_for(folder, plain)
             except ModelError:
                 raise
             except Exception as e:

@@ -101,3 +101,26 @@ def test_plain_transformers_give_the_sentence_transformers_vectors() -> None:
         np.testing.assert_allclose(mine.tokens, theirs.tokens, atol=1e-4)
         assert list(mine.offsets) == [tuple(o) for o in theirs.offsets]
         assert mine.truncated == theirs.truncated
+
+
+@pytest.mark.parametrize("int8", [False, True])
+def test_a_traced_embedder_gives_the_eager_vectors_and_is_reused(
+    tmp_path: Path, int8: bool
+) -> None:
+    import torch
+
+    eager = SentenceTransformerEmbedder(int8=int8)
+    traced = SentenceTransformerEmbedder(int8=int8, traced_dir=tmp_path)
+    texts = [TEXT, "how many drones were intercepted?", " padded ", "x " * 400]
+    np.testing.assert_allclose(
+        traced.embed(texts, kind="query"), eager.embed(texts, kind="query"), atol=1e-6
+    )
+    (copy,) = tmp_path.glob("*.pt")
+    saved = copy.stat().st_mtime_ns
+    again = SentenceTransformerEmbedder(int8=int8, traced_dir=tmp_path)
+    np.testing.assert_array_equal(
+        again.embed(texts, kind="query"), traced.embed(texts, kind="query")
+    )
+    assert copy.stat().st_mtime_ns == saved  # loaded, not traced again
+    backend = again._load()
+    assert isinstance(getattr(backend, "_model", None), torch.jit.ScriptModule)

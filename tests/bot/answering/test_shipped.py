@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 from pathlib import Path
 from typing import Any, cast
 
@@ -45,9 +46,9 @@ def test_a_round_trip_gives_the_same_outputs(
         "how many?", "The air force said 37 of the 65 drones", return_tensors="pt"
     )
     with torch.inference_mode():
-        a, b = loaded.model(**enc), original(**enc)
-    assert torch.allclose(a.start_logits, b.start_logits, atol=0.05)
-    assert int(a.start_logits.argmax()) == int(b.start_logits.argmax())
+        (a, _), b = loaded.logits(enc), original(**enc)
+    assert torch.allclose(a, b.start_logits, atol=0.05)
+    assert int(a.argmax()) == int(b.start_logits.argmax())
 
 
 def test_a_different_base_embedding_table_is_refused(
@@ -75,15 +76,52 @@ def test_the_wrong_task_or_an_empty_folder_is_refused(
 
 
 def test_int8_loading_keeps_the_answer(shipped_qa: tuple[Path, Path]) -> None:
-    import torch
-
     folder, base = shipped_qa
     fp32 = load_model(folder, "span", base_dir=base)
     int8 = load_model(folder, "span", base_dir=base, int8=True)
     enc = fp32.tokenizer("how many?", "The air force said 37 of the 65 drones", return_tensors="pt")
-    with torch.inference_mode():
-        a, b = fp32.model(**enc), int8.model(**enc)
-    assert int(a.start_logits.argmax()) == int(b.start_logits.argmax())
+    (a, _), (b, _) = fp32.logits(enc), int8.logits(enc)
+    assert int(a.argmax()) == int(b.argmax())
+
+
+@pytest.mark.parametrize("int8", [False, True])
+def test_a_traced_copy_gives_the_eager_logits_and_is_reused(
+    shipped_qa: tuple[Path, Path],
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+    int8: bool,
+) -> None:
+    import torch
+
+    folder, base = shipped_qa
+    eager = load_model(folder, "span", base_dir=base, int8=int8)
+    traced = load_model(folder, "span", base_dir=base, int8=int8, traced_dir=tmp_path)
+    assert isinstance(traced.model, torch.jit.ScriptModule)
+    assert len(list(tmp_path.glob("*.pt"))) == 1
+    questions = ["how many?", "who attacked the city overnight?"]
+    contexts = ["The air force said 37 of the 65 drones were shot down.", "Drones. " * 30]
+    enc = eager.tokenizer(questions, contexts, padding=True, return_tensors="pt")
+    for a, b in zip(eager.logits(enc), traced.logits(enc), strict=True):
+        assert torch.allclose(a, b, atol=1e-5)
+
+    with caplog.at_level(logging.INFO, logger="index.traced"):
+        again = load_model(folder, "span", base_dir=base, int8=int8, traced_dir=tmp_path)
+    assert "saved a traced copy" not in caplog.text  # loaded, not traced again
+    assert torch.equal(again.logits(enc)[0], traced.logits(enc)[0])
+
+
+def test_an_unreadable_traced_copy_is_made_again(
+    shipped_qa: tuple[Path, Path], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder, base = shipped_qa
+    load_model(folder, "span", base_dir=base, traced_dir=tmp_path)
+    (copy,) = tmp_path.glob("*.pt")
+    copy.write_bytes(b"not a torchscript archive")
+    with caplog.at_level(logging.INFO, logger="index.traced"):
+        loaded = load_model(folder, "span", base_dir=base, traced_dir=tmp_path)
+    assert "tracing it again" in caplog.text and "saved a traced copy" in caplog.text
+    enc = loaded.tokenizer("how many?", "37 of the 65 drones", return_tensors="pt")
+    assert loaded.logits(enc)[0].shape == enc["input_ids"].shape
 
 
 def test_pair_text_puts_the_sentence_before_the_title() -> None:
