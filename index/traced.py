@@ -42,11 +42,15 @@ class Traceable:
     check: tuple[Any, ...]
 
 
-def traced_path(directory: Path, *identity: str) -> Path:
-    """Where the traced copy of the model described by ``identity`` lives in ``directory``."""
+def traced_path(directory: Path, role: str, *identity: str) -> Path:
+    """Where the traced copy of the model described by ``identity`` lives in ``directory``:
+    ``<role>-<digest of identity>-<digest of the torch and transformers versions>.pt``."""
     versions = [_version("torch"), _version("transformers")]
-    digest = hashlib.sha256("\n".join([*identity, *versions]).encode()).hexdigest()[:16]
-    return directory / f"{digest}.pt"
+    return directory / f"{role}-{_digest(identity)}-{_digest(versions)}.pt"
+
+
+def _digest(parts: Sequence[str]) -> str:
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:12]
 
 
 @contextlib.contextmanager
@@ -137,3 +141,8 @@ def _save(traced: Any, path: Path) -> None:
     finally:
         tmp.unlink(missing_ok=True)
     logger.info("saved a traced copy of the model to %s", path)
+    # Copies of the same model traced under other torch or transformers versions.
+    same_model = path.name.rsplit("-", 1)[0]
+    for old in path.parent.glob(f"{same_model}-*.pt"):
+        if old != path:
+            old.unlink(missing_ok=True)
