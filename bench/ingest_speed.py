@@ -60,6 +60,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--encoded", action="store_true", help="each chunk and sentence encoded on its own"
     )
+    parser.add_argument(
+        "--batch-sizes",
+        default="",
+        help="comma-separated encode batch sizes: time only the raw encode at each, then stop",
+    )
     args = parser.parse_args(argv)
     overrides: dict[str, object] = {"data_dir": args.data_dir}
     if args.profile:
@@ -71,6 +76,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     embedder.warm()
     texts = paragraphs(args.corpus, settings.ingest.max_file_bytes)
     print(f"{args.corpus}: {len(texts)} paragraphs; model {embedder.name}; {os.cpu_count()} cores")
+    if args.batch_sizes:
+        for size in (int(x) for x in args.batch_sizes.split(",")):
+            sized = configured_embedder(
+                settings.model_copy(
+                    update={"embedding": settings.embedding.model_copy(update={"batch_size": size})}
+                )
+            )
+            sized.warm()
+            print(f"raw encode at batch size {size}: {raw_encode(sized, texts):.1f} s")
+        return
     before = raw_encode(embedder, texts)
     print(f"raw encode of the paragraphs: {before:.1f} s")
     took, what = ingest_once(settings, embedder, args.corpus)
