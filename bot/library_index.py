@@ -24,6 +24,7 @@ from index.errors import NewsBotError
 from index.feeds.poll import IngestFn, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 from index.ingest import ingest_articles
+from index.prefetch import prefetched
 from index.types import ArticleInfo, IngestReport
 from index.web.base import Fetcher
 from index.web.extract import fetch_article
@@ -32,6 +33,7 @@ logger = logging.getLogger(__name__)
 
 #: The shortest id prefix ``remove`` accepts (ids are 20 hex characters).
 MIN_ID_PREFIX = 6
+FETCH_AHEAD = 8  # pages fetched ahead of the encoder
 
 
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -108,7 +110,7 @@ def ingest_urls(
                 report.rejected.append((url, e.user_message))
 
     ingest_articles(
-        fetched(),
+        prefetched(fetched(), ahead=FETCH_AHEAD),  # the next pages download while one encodes
         store=components.store,
         embedder=components.embedder,
         options=ingest_options(components.settings),

@@ -229,8 +229,14 @@ def test_an_ingest_killed_midway_keeps_every_written_article(
             assert child.poll() is None, log.read_text()
             assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.05)
-        # The child now waits for the hanging page: every large article is written, the
-        # small one it fetched last is in a batch not written yet.
+        # The child's fetcher now waits for the hanging page, fetching ahead of the encoder:
+        # once the encoder has written every large article, the small one fetched last sits
+        # in a batch not written yet.
+        while db_generation(settings) < earlier + len(WRITTEN):
+            assert child.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
+            time.sleep(0.05)
+        time.sleep(0.5)  # (time for a wrong extra write to show)
         assert db_generation(settings) == earlier + len(WRITTEN)
         os.kill(child.pid, signal.SIGKILL)
         assert child.wait(timeout=WAIT_S) == -signal.SIGKILL
