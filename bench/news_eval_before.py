@@ -24,6 +24,7 @@ from typing import Any
 
 from bench.eval_table import restore_sentence_cache, snapshot_sentence_cache
 from bot.answering.types import Answer, Quote
+from bot.index_folders import index_folders
 
 logger = logging.getLogger(__name__)
 
@@ -116,6 +117,12 @@ class Revision:
         """Its data directory for a corpus, ingested once (again if the last one broke off)."""
         return self.cache / f"before-{self.sha[:12]}-{corpus_key}"
 
+    def built_with(self, data_dir: Path) -> str:
+        """The model the revision's index in ``data_dir`` was built with (its default may not
+        be today's: the English profile's embedder became int8 in issue 18)."""
+        found = index_folders(data_dir)
+        return found[0].summary.model_name if len(found) == 1 else self.model_name
+
     def ingest(self, corpus: Path, data_dir: Path) -> None:
         if (data_dir / INGESTED).exists():
             return
@@ -123,7 +130,7 @@ class Revision:
         cli = ["-m", "bot.cli", "--data-dir", str(data_dir)]
         out = self._run([*cli, "ingest", str(corpus.resolve())])
         print(f"{self.label} ingested {corpus}: {out.strip().splitlines()[0]}")
-        snapshot_sentence_cache(data_dir, self.model_name)
+        snapshot_sentence_cache(data_dir, self.built_with(data_dir))
         (data_dir / INGESTED).write_text(self.sha + "\n", encoding="utf-8")
 
     def answers(self, corpus: Path, corpus_key: str, questions: Sequence[str]) -> list[Answer]:
@@ -132,7 +139,7 @@ class Revision:
             raise ValueError("questions must be single non-blank lines")
         data_dir = self.data_dir(corpus_key)
         self.ingest(corpus, data_dir)
-        restore_sentence_cache(data_dir, self.model_name)
+        restore_sentence_cache(data_dir, self.built_with(data_dir))
         cli = ["-m", "bot.cli", "--data-dir", str(data_dir), "ask", "--json", "-"]
         # (exit status 2: some question was refused, answered with an error line)
         out = self._run(cli, stdin="".join(f"{q}\n" for q in questions), ok=2)
