@@ -18,7 +18,6 @@ commit and the FAISS save thus costs one rebuild on the next open, never consist
 
 from __future__ import annotations
 
-import functools
 import logging
 import sqlite3
 import threading
@@ -34,6 +33,7 @@ from index.errors import IndexCorruptError, StoreError
 from index.store import schema, sqlite_writes, vector_index
 from index.store.common import StoreStats, check_item, query_matrix, split_key
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
+from index.store.sqlite_vectors import load_vectors
 from index.store.vector_index import VectorIndexPolicy
 from index.types import Article, ArticleInfo, Chunk
 
@@ -298,34 +298,7 @@ class FaissStore:
     def _load_vectors(
         self, *, rebuild: bool = False, base: VectorSnapshot | None = None
     ) -> VectorSnapshot:
-        """The vectors at the database's generation: ``base`` (an in-memory snapshot) or the
-        FAISS file brought up to it, else (or with ``rebuild``) built from the stored vectors."""
-        conn = self._reader()
-        conn.execute("BEGIN")
-        try:
-            generation = schema.read_generation(conn)
-            rows = conn.execute("SELECT id, article_id, ordinal FROM chunks ORDER BY id")
-            keys = {int(rowid): f"{article_id}:{ordinal}" for rowid, article_id, ordinal in rows}
-            fetch = functools.partial(_stored_vectors, conn)
-            if rebuild:
-                snapshot = None
-            elif base is not None and self._can_catch_up(base, generation, len(keys)):
-                return self._cache.catch_up(base, generation, keys, fetch)
-            else:
-                snapshot = self._cache.load(generation, keys, fetch)
-            if snapshot is None:
-                blobs = conn.execute("SELECT chunk_id, vector FROM vectors ORDER BY chunk_id")
-                snapshot = self._cache.build(generation, keys, blobs.fetchall())
-            if snapshot.generation != self._cache.saved_generation:
-                self._cache.save(snapshot)
-        finally:
-            conn.execute("COMMIT")
-        return snapshot
-
-    def _can_catch_up(self, base: VectorSnapshot, generation: int, count: int) -> bool:
-        return base.generation <= generation and not vector_index.needs_rebuild(
-            base.index, count, self._cache.policy
-        )
+        return load_vectors(self._reader(), self._cache, rebuild=rebuild, base=base)
 
     # -- connections --------------------------------------------------------------------------
 
@@ -368,14 +341,3 @@ class FaissStore:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _stored_vectors(conn: sqlite3.Connection, rowids: Sequence[int]) -> list[tuple[int, bytes]]:
-    """The stored vectors of ``rowids`` (sorted): the rows from the first one on, as chunks
-    added since a snapshot are nearly always the newest."""
-    wanted = set(rowids)
-    rows = conn.execute(
-        "SELECT chunk_id, vector FROM vectors WHERE chunk_id >= ? ORDER BY chunk_id",
-        (min(wanted),),
-    )
-    return [(int(rowid), blob) for rowid, blob in rows if rowid in wanted]
