@@ -126,7 +126,7 @@ class EmbeddingSettings(_Group):
         description="A local sentence-transformers model folder; overrides the profile. Empty: "
         "the profile's model (english: the packaged all-MiniLM-L6-v2, loaded offline).",
     )
-    batch_size: int = Field(default=32, ge=1, le=4096, description="Texts per encode batch.")
+    batch_size: int = Field(default=64, ge=1, le=4096, description="Texts per encode batch.")
     device: str = Field(default="cpu", description="Torch device for the embedder.")
     int8: bool | None = Field(
         default=None,
