@@ -6,6 +6,7 @@ Each file holds tables of templates (``str.format`` fields); keys are ``<table>.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import tomllib
@@ -94,3 +95,15 @@ def t(key: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
 def keys(lang: str) -> set[str]:
     """All keys defined for ``lang`` (for tests that keep the catalogs complete)."""
     return set(_catalog(normalize_lang(lang)))
+
+
+# Day, abbreviated month, year in each UI language ("4 Feb 2025", "4 лют. 2025",
+# "4 февр. 2025"); British English for the day-first order of news datelines.
+_DATE_LOCALES = {"en": "en_GB", "uk": "uk", "ru": "ru"}
+
+
+def friendly_date(value: dt.date, lang: str = DEFAULT_LANG) -> str:
+    """``value`` as people read it in ``lang``."""
+    from babel.dates import format_date
+
+    return str(format_date(value, "d MMM y", locale=_DATE_LOCALES.get(lang, "en_GB")))

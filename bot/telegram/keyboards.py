@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.answering.types import Answer
 from bot.i18n import t
+from bot.telegram.render import is_web_url
 
 #: Telegram's limit on ``callback_data``, in bytes.
 CALLBACK_DATA_LIMIT = 64
@@ -62,7 +63,9 @@ def examples_keyboard(lang: str) -> InlineKeyboardMarkup:
 
 
 def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
-    """ "More sources" and "Full passage" for the answer stored under ``key``, where useful."""
+    """ "More sources" and "Full passage" for the answer stored under ``key``, where useful,
+    and below them "Read article" (a link) when the answer's first quote has a web URL."""
+    rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
     if answer.more:
         row.append(
@@ -76,7 +79,12 @@ def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup
                 t("telegram.button_full", lang), callback_data=callback_data(FULL, key)
             )
         )
-    return InlineKeyboardMarkup([row]) if row else None
+    if row:
+        rows.append(row)
+    url = answer.quotes[0].url if answer.quotes else None
+    if url is not None and is_web_url(url):
+        rows.append([InlineKeyboardButton(t("telegram.button_read", lang), url=url)])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from bot.answering.types import Answer, Quote
-from bot.i18n import t
+from bot.i18n import friendly_date, t
 from bot.telegram.markup import MESSAGE_LIMIT, split_html, truncate_html
 
 __all__ = [
@@ -65,7 +65,7 @@ def tr(key: str, lang: str, **params: Any) -> str:
     return t(key, lang, **{name: esc(str(value)) for name, value in params.items()})
 
 
-def _is_web_url(url: str | None) -> bool:
+def is_web_url(url: str | None) -> bool:
     """Only well-formed http(s) URLs become links (Telegram refuses some malformed ones)."""
     if not url or any(ch.isspace() for ch in url):
         return False
@@ -76,19 +76,24 @@ def _is_web_url(url: str | None) -> bool:
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
-def citation(item: _Cited) -> str:
-    """Title (a link when there is a web URL), date and source, separated by middle dots."""
+def citation(item: _Cited, lang: str) -> str:
+    """Title (a link when there is a web URL), date as people read it in ``lang``, and source,
+    separated by middle dots."""
     title = esc(item.title.strip() or "—")
-    parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if _is_web_url(item.url) else title]
+    parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if is_web_url(item.url) else title]
     if item.date is not None:
-        parts.append(esc(item.date.isoformat()))
+        parts.append(esc(friendly_date(item.date, lang)))
     if item.source:
         parts.append(esc(item.source))
     return " · ".join(parts)
 
 
-def _quote_block(quote: Quote) -> str:
-    return f"<blockquote>{esc(quote.text.strip())}</blockquote>\n{citation(quote)}"
+def _date(value: dt.date | None, lang: str) -> str:
+    return friendly_date(value, lang) if value is not None else "—"
+
+
+def _quote_block(quote: Quote, lang: str) -> str:
+    return f"<blockquote>{esc(quote.text.strip())}</blockquote>\n{citation(quote, lang)}"
 
 
 def small_talk_html(answer: Answer, lang: str) -> str:
@@ -110,13 +115,13 @@ def answer_html(answer: Answer, lang: str) -> str:
     if answer.answer is None:
         parts = [*notice, tr("telegram.decline", lang)]
         if answer.closest:
-            lines = [f"• {citation(ref)}" for ref in answer.closest]
+            lines = [f"• {citation(ref, lang)}" for ref in answer.closest]
             parts.append(tr("telegram.closest", lang) + "\n" + "\n".join(lines))
         return "\n\n".join(parts)
     if answer.disagree or answer.timeline:
         header = "answer.timeline" if answer.timeline else "answer.disagree"
         rows = [
-            f"• <b>{esc(q.answer or '—')}</b> — {esc(q.date.isoformat() if q.date else '—')}"
+            f"• <b>{esc(q.answer or '—')}</b> — {esc(_date(q.date, lang))}"
             f" · {esc(q.source or q.title)}"
             for q in answer.quotes
         ]
@@ -125,7 +130,7 @@ def answer_html(answer: Answer, lang: str) -> str:
         parts = list(notice)
     else:
         parts = [*notice, f"<b>{esc(answer.answer.strip() or '—')}</b>"]
-    parts.extend(_quote_block(quote) for quote in answer.quotes)
+    parts.extend(_quote_block(quote, lang) for quote in answer.quotes)
     return "\n\n".join(parts)
 
 
@@ -139,7 +144,7 @@ def more_html(answer: Answer, lang: str) -> str:
     if not answer.more:
         return tr("telegram.more_none", lang)
     parts = [f"<b>{tr('telegram.more_title', lang)}</b>"]
-    parts.extend(_quote_block(quote) for quote in answer.more)
+    parts.extend(_quote_block(quote, lang) for quote in answer.more)
     return "\n\n".join(parts)
 
 
@@ -166,7 +171,7 @@ def full_passage_html(answer: Answer, lang: str) -> str:
     for quote in quotes:
         body = _highlighted_paragraph(quote)
         tag = "blockquote expandable" if len(quote.paragraph) > EXPANDABLE_CHARS else "blockquote"
-        parts.append(f"<{tag}>{body}</blockquote>\n{citation(quote)}")
+        parts.append(f"<{tag}>{body}</blockquote>\n{citation(quote, lang)}")
     return "\n\n".join(parts)
 
 
@@ -218,7 +223,7 @@ def sources_page(
     page = min(max(page, 0), pages - 1)
     first = page * page_size
     lines = [
-        f"{number}. {citation(item)}"
+        f"{number}. {citation(item, lang)}"
         for number, item in enumerate(articles[first : first + page_size], start=first + 1)
     ]
     header = tr("telegram.sources_title", lang, total=len(articles), page=page + 1, pages=pages)

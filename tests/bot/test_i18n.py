@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 import tomllib
 from pathlib import Path
@@ -9,7 +10,15 @@ from pathlib import Path
 import pytest
 
 import index.errors as errors
-from bot.i18n import DEFAULT_LANG, LANGUAGES, detect_language, keys, normalize_lang, t
+from bot.i18n import (
+    DEFAULT_LANG,
+    LANGUAGES,
+    detect_language,
+    friendly_date,
+    keys,
+    normalize_lang,
+    t,
+)
 
 PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 GROUPS = ("answer", "errors")
@@ -197,3 +206,11 @@ def test_small_talk_and_the_english_only_notices_exist_in_every_language(lang: s
     assert set(ours) <= set(file_keys(f"answer.{lang}.toml"))
     for key in ours:  # no operator instructions for the user
         assert "NEWSBOT_" not in t(key, lang) and "models install" not in t(key, lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "want"),
+    [("en", "4 Feb 2025"), ("uk", "4 лют. 2025"), ("ru", "4 февр. 2025"), ("xx", "4 Feb 2025")],
+)
+def test_friendly_dates_read_as_people_write_them(lang: str, want: str) -> None:
+    assert friendly_date(dt.date(2025, 2, 4), lang) == want

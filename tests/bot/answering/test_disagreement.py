@@ -45,7 +45,7 @@ def test_different_numbers_on_different_days_are_a_timeline_newest_first(
     assert text.index("25 drones — 2025-03-02") < text.index("20 drones — 2025-03-01")
     html = answer_html(answer, "en")
     bot_api_rules.check_text(html, "HTML")  # valid for Telegram
-    assert "<b>25 drones</b> — 2025-03-02 · Late Wire" in html
+    assert "<b>25 drones</b> — 2 Mar 2025 · Late Wire" in html
 
 
 def test_sources_that_agree_are_not_a_disagreement(tmp_path: Path) -> None:

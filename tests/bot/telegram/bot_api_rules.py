@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 MAX_TEXT_UNITS = 4096
 MAX_CALLBACK_DATA_BYTES = 64
@@ -157,6 +158,21 @@ def check_reply_markup(markup: object) -> None:
                 raise BotApiError("BUTTON_TYPE_INVALID")
             if data is not None and not 1 <= len(str(data).encode()) <= MAX_CALLBACK_DATA_BYTES:
                 raise BotApiError("BUTTON_DATA_INVALID")
+            if "url" in button and not _valid_button_url(button["url"]):
+                raise BotApiError("BUTTON_URL_INVALID")
+
+
+def _valid_button_url(url: object) -> bool:
+    """What Telegram takes as a button's link: http(s) with a host, or tg://."""
+    if not isinstance(url, str) or not url or any(ch.isspace() for ch in url):
+        return False
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    if parts.scheme == "tg":
+        return True
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 def check_inline_results(results: object) -> None:

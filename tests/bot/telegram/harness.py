@@ -169,9 +169,9 @@ def _entities(text: str) -> list[dict[str, Any]]:
 
 
 def buttons(message: BotMessage) -> list[tuple[str, str]]:
-    """(text, callback_data) of every button under ``message``."""
+    """(text, callback_data or link) of every button under ``message``."""
     rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return [(b["text"], b.get("callback_data", "")) for row in rows for b in row]
+    return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in rows for b in row]
 
 
 @contextlib.asynccontextmanager

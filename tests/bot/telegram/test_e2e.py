@@ -35,8 +35,10 @@ async def test_private_question_gets_the_answer_with_the_quote(bot: Harness) -> 
     assert f"<blockquote>{QUOTE_TEXT}</blockquote>" in reply.text
     link = '<a href="https://example.com/news?id=1&amp;lang=en">Drones &lt;repelled&gt; &amp; more'
     assert link in reply.text
-    assert "Drones <repelled> & more · 2024-05-01 · Kyiv Daily" in reply.plain
-    assert [text for text, _ in buttons(reply)] == ["More sources", "Full passage"]
+    assert "Drones <repelled> & more · 1 May 2024 · Kyiv Daily" in reply.plain
+    more, full, read = buttons(reply)
+    assert read == ("Read article", "https://example.com/news?id=1&lang=en")
+    assert [more[0], full[0]] == ["More sources", "Full passage"]
     [action] = await bot.api.wait_for(
         lambda s: [c for c in s.calls if c.method == "sendChatAction"]
     )
@@ -64,7 +66,7 @@ async def test_start_greets_in_the_users_language_and_examples_ask(bot: Harness)
     answer = (await bot.replies(BOHDAN["id"], 2))[1]
     assert bot.answerer.calls == [t("telegram.example_1", "uk")]
     assert "<blockquote>" in answer.text
-    assert [b for b, _ in buttons(answer)] == ["Інші джерела", "Повний уривок"]
+    assert [b for b, _ in buttons(answer)] == ["Інші джерела", "Повний уривок", "Читати статтю"]
 
 
 async def test_unsupported_language_falls_back_to_english(bot: Harness) -> None:
@@ -89,7 +91,7 @@ async def test_sources_are_listed_newest_first_and_paged(bot: Harness) -> None:
     bot.send(private_chat(ANN), ANN, "/sources")
     [page] = await bot.replies(ANN["id"])
     assert "Indexed articles: 20 (page 1 of 3)" in page.plain
-    assert "1. Article 1 <1> · 2024-01-20 · Wire" in page.plain
+    assert "1. Article 1 <1> · 20 Jan 2024 · Wire" in page.plain
     assert "Article 9 " not in page.plain
     assert [text for text, _ in buttons(page)] == ["▶"]
     bot.press(page, buttons(page)[0][1], ANN)
@@ -136,7 +138,11 @@ async def test_group_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> 
     bot.send(chat, BOHDAN, "А скільки збили ракет?", reply_to=first)
     second = (await bot.replies(chat["id"], 2))[1]
     assert bot.answerer.calls == [QUESTION, "А скільки збили ракет?"]
-    assert [text for text, _ in buttons(second)] == ["Інші джерела", "Повний уривок"]
+    assert [text for text, _ in buttons(second)] == [
+        "Інші джерела",
+        "Повний уривок",
+        "Читати статтю",
+    ]
     bot.send(chat, ANN, "/ask")
     usage = (await bot.replies(chat["id"], 3))[2]
     assert usage.plain == t("telegram.ask_usage", "en")
@@ -145,7 +151,7 @@ async def test_group_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> 
 async def test_both_buttons_work_in_a_chat(bot: Harness) -> None:
     bot.send(private_chat(ANN), ANN, QUESTION)
     [answer] = await bot.replies(ANN["id"])
-    (_, more), (_, full) = buttons(answer)
+    (_, more), (_, full), _read = buttons(answer)
     assert all(len(data.encode()) <= 64 for data in (more, full))
     bot.press(answer, more, ANN)
     more_reply = (await bot.replies(ANN["id"], 2))[1]

@@ -109,7 +109,7 @@ async def test_add_answer_update_and_remove_an_article(
     assert done == f"Indexed: {url}"
     [answer] = await _say(admin_bot, ANN, question)
     assert "140 homes" in answer
-    assert "Floods in Varnel · 2025-03-01" in answer  # title and date with the quote
+    assert "Floods in Varnel · 1 Mar 2025" in answer  # title and date with the quote
 
     web_server.routes["/flood.html"] = Route(body=FLOOD_V2)  # the page is corrected
     _, done = await _say(admin_bot, ANN, f"/add {url}", replies=2)

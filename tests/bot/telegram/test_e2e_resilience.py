@@ -131,7 +131,7 @@ async def test_input_errors_and_failures_are_told_safely(
     assert texts[0] == t("error.empty_question", "en")
     assert texts[1] == t("error.internal", "en")
     assert texts[2].startswith(t("telegram.decline", "en"))
-    assert "Budget talks · 2024-04-02 · Reuters" in texts[2]
+    assert "Budget talks · 2 Apr 2024 · Reuters" in texts[2]
     assert not any("secret internals" in text for text in texts)
     assert any(r.exc_info and "secret internals" in str(r.exc_info[1]) for r in caplog.records)
 

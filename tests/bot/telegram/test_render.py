@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from bot.answering.types import Answer, ArticleRef, Quote
 from bot.i18n import t
 from bot.telegram import render
+from bot.telegram.keyboards import answer_keyboard
 from bot.telegram.markup import split_html, truncate_html, utf16_len, visible_length
+from tests.bot.telegram import bot_api_rules
 from tests.bot.telegram.bot_api_rules import BotApiError, check_text, parse_html
 from tests.bot.telegram.fakes import PARAGRAPH, QUOTE_TEXT, declined_answer, make_quote
 
@@ -51,7 +53,7 @@ def test_declined_answers_name_the_closest_articles() -> None:
     [message] = render.answer_messages(declined_answer("q"), "ru")
     plain = parse_html(message)
     assert plain.startswith("Я не нашёл ответа")
-    assert "Ближайшие статьи:\n• Budget talks · 2024-04-02 · Reuters" in plain
+    assert "Ближайшие статьи:\n• Budget talks · 2 апр. 2024 · Reuters" in plain
 
 
 @pytest.mark.parametrize("lang", ["en", "uk", "ru"])
@@ -203,3 +205,29 @@ def test_any_text_splits_into_valid_chunks_that_keep_all_of_it(text: str, limit:
     chunks = split_html(html, limit)
     plains = _valid_messages(chunks, limit) if chunks else []
     assert _squash("".join(plains)) == _squash(parse_html(html))
+
+
+@pytest.mark.parametrize(
+    ("url", "link"),
+    [
+        ("https://example.com/a?x=1&y=2", "https://example.com/a?x=1&y=2"),
+        (None, None),
+        ("javascript:alert(1)", None),
+        ("https://exa mple.com/a", None),
+        ("file:///etc/passwd", None),
+    ],
+)
+def test_read_article_links_only_a_web_address(url: str | None, link: str | None) -> None:
+    quote = dataclasses.replace(make_quote(), url=url)
+    answer = Answer("How many?", "42", quotes=(quote,))
+    markup = answer_keyboard("k1", answer, "en")
+    assert markup is not None
+    links = [b.url for row in markup.inline_keyboard for b in row if b.url]
+    assert links == ([link] if link else [])
+    bot_api_rules.check_reply_markup(markup.to_dict())
+
+
+@pytest.mark.parametrize("url", ["javascript:alert(1)", "https://", "ftp://example.com/a", ""])
+def test_the_stand_in_refuses_a_link_button_telegram_refuses(url: str) -> None:
+    with pytest.raises(BotApiError, match="BUTTON_URL_INVALID"):
+        bot_api_rules.check_reply_markup({"inline_keyboard": [[{"text": "Read", "url": url}]]})

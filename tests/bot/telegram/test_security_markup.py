@@ -104,7 +104,7 @@ async def test_html_in_articles_is_shown_as_text_in_chat_replies_and_their_views
             before = len(api.messages(ANN["id"]))
             bot.send(chat, ANN, question)
             [reply] = (await bot.replies(ANN["id"], before + 1))[before:]
-            (_, more), (_, full) = buttons(reply)
+            (_, more), (_, full), _read = buttons(reply)
             bot.press(reply, more, ANN)
             more_reply = (await bot.replies(ANN["id"], before + 2))[before + 1]
             bot.press(reply, full, ANN)
@@ -171,9 +171,9 @@ async def test_html_in_titles_names_and_declines_is_shown_as_text(
             await bot.replies(ANN["id"], count)
     greeting, sources, declined = api.messages(ANN["id"])
     assert HOSTILE_NAME in greeting.plain and links(greeting.text) == []
-    assert f"1. {HOSTILE_TITLE} · 2024-05-02 · {HOSTILE_SOURCE}" in sources.plain
+    assert f"1. {HOSTILE_TITLE} · 2 May 2024 · {HOSTILE_SOURCE}" in sources.plain
     assert f"2. {HOSTILE_TEXT}" in sources.plain
-    assert f"• {HOSTILE_TITLE} · 2024-05-02 · {HOSTILE_SOURCE}" in declined.plain
+    assert f"• {HOSTILE_TITLE} · 2 May 2024 · {HOSTILE_SOURCE}" in declined.plain
     for message in (greeting, sources, declined):
         assert set(skeleton(message.text)) <= {"<b>", "</b>", "<i>", "</i>", "<a>", "</a>"}
         assert all(link == HOSTILE_URL for link in links(message.text))
