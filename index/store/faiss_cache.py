@@ -166,8 +166,8 @@ class FaissCache:
             if keys:
                 logger.warning("%s is missing; rebuilding it from the database", self.index_path)
             return None
+        self.saved_generation = None  # until the files prove usable
         saved, problem = self._saved_generation(generation)
-        self.saved_generation = None if problem else saved
         index: Any = None
         if problem is None:
             try:
@@ -186,6 +186,7 @@ class FaissCache:
         if problem is not None or ids is None:
             logger.warning("%s %s; rebuilding it from the database", self.index_path, problem)
             return None
+        self.saved_generation = saved
         if saved == generation:
             return VectorSnapshot(generation, index, dict(keys))
         # The keys of chunks removed since are gone from the database; any text stands in

@@ -134,3 +134,19 @@ def test_searches_do_not_wait_for_a_write_to_publish(
             writer.join(10)
         _, new_chunks, new_vectors = make_item(embedder, articles[4])
         assert store.search(new_vectors[0], 1)[0][0] == new_chunks[0].key
+
+
+def test_an_index_of_the_wrong_kind_on_disk_is_rebuilt_once_and_saved(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    embedder = FakeEmbedder(dim=DIM, name=MODEL)
+    articles = [make_article(_text(i), title=f"T{i}", origin=f"/c/{i}.txt") for i in range(50)]
+    with FaissStore.open(tmp_path, MODEL, DIM) as store:  # 250 chunks, flat by default
+        store.upsert_many([make_item(embedder, a) for a in articles])
+    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+        assert kind_of(store._vectors.index) == "ivf"
+    assert "not the one for its size" in caplog.text
+    caplog.clear()
+    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+        assert kind_of(store._vectors.index) == "ivf"
+    assert "rebuilding" not in caplog.text  # the rebuilt index was saved
