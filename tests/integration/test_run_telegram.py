@@ -67,7 +67,7 @@ def test_newsbot_run_answers_through_a_bot_api_server(tmp_path: Path) -> None:
                     proc.kill()
                     proc.wait()
     assert "<b>37 of the 65 drones</b>" in html
-    assert "<blockquote>" in html and "2025-02-04" in html
+    assert "<blockquote>" in html and "4 Feb 2025" in html
     assert proc.returncode == 0
     output = log.read_text()
     assert TOKEN not in output
