@@ -15,7 +15,7 @@ from bot.answering.types import Answer, Answerer
 from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
-from index.types import ArticleInfo
+from index.types import Article, ArticleInfo
 
 #: bot_data keys.
 SETTINGS = "settings"
@@ -46,10 +46,14 @@ BOT_DATA_KEYS = (
 
 
 class SourceCatalog(Protocol):
-    """What ``/sources`` needs from the article store."""
+    """What ``/sources`` and the views of articles need from the article store."""
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first."""
+        ...
+
+    def get_article(self, article_id: str) -> Article:
+        """The full article; raises ``KeyError`` when unknown."""
         ...
 
 

@@ -15,6 +15,7 @@ from bot.telegram.context import NewsBotApplication
 from bot.telegram.errors import error_handler
 from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
 from bot.telegram.handlers_callbacks import (
+    event_report,
     example_question,
     full_passage,
     more_sources,
@@ -64,6 +65,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(full_passage, pattern=keyboards.FULL_PATTERN),
             CallbackQueryHandler(sources_page, pattern=keyboards.SOURCES_PATTERN),
             CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
+            CallbackQueryHandler(event_report, pattern=keyboards.EVENT_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

@@ -1,23 +1,25 @@
-"""Button handlers: "More sources", "Full passage", /sources pages and example questions."""
+"""Button handlers: "More sources", "Full passage", a timeline's reports, /sources pages and
+example questions."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
-from bot.answering.types import Answer
+from bot.answering.types import Quote
 from bot.i18n import normalize_lang, t
-from bot.telegram import asking, keyboards, render, sending
+from bot.telegram import asking, keyboards, render, render_passage, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers_questions import answer_in_chat
+from bot.telegram.state import StoredAnswer
 
 logger = logging.getLogger(__name__)
 
-View = Callable[[Answer, str], str]
+RenderView = Callable[[CustomContext, StoredAnswer], Awaitable[str]]
 
 
 def _lang(query: CallbackQuery) -> str:
@@ -33,32 +35,103 @@ async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup 
         logger.debug("Message not modified by callback %s", query.data)
 
 
-async def _show_view(update: Update, context: CustomContext, view: View) -> None:
+async def _tapped(
+    update: Update, context: CustomContext
+) -> tuple[CallbackQuery, str, StoredAnswer] | None:
+    """The query, its answer's key and the stored answer; None (the user told) when expired."""
     query = update.callback_query
     if query is None:
-        return
+        return None
     args = keyboards.callback_args(query.data)
     item = asking.stored(context, args[0]) if args else None
     if item is None:
         await query.answer(t("telegram.expired", _lang(query)), show_alert=True)
-        return
-    await query.answer()
-    html = view(item.answer, item.lang)
-    if isinstance(query.message, Message):
-        await sending.send_messages(query.message, render.split_html(html), quote=True)
-    else:
-        keyboard = keyboards.answer_keyboard(args[0], item.answer, item.lang)
+        return None
+    return query, args[0], item
+
+
+async def _add_view(
+    query: CallbackQuery, key: str, item: StoredAnswer, view: str, html: str
+) -> None:
+    """Add ``html`` below the answer once, then drop the button that asked for it."""
+    if not isinstance(query.message, Message):  # an inline message: the view goes inside it
+        keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
         await _edit(query, render.inline_message(item.answer, item.lang, html), keyboard)
+        return
+    await sending.send_messages(query.message, render.split_html(html), quote=True)
+    keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
+    try:
+        await query.edit_message_reply_markup(keyboard)
+    except BadRequest as exc:  # the answer was deleted meanwhile: the view is there anyway
+        logger.info("Could not drop the %s button: %s", view, exc.message)
+
+
+async def _show_once(
+    update: Update, context: CustomContext, view: str, render_view: RenderView
+) -> None:
+    tapped = await _tapped(update, context)
+    if tapped is None:
+        return
+    query, key, item = tapped
+    await query.answer()
+    if view in item.shown:  # a second tap (or a double tap) adds nothing
+        return
+    item.shown.add(view)
+    await _add_view(query, key, item, view, await render_view(context, item))
+
+
+async def _more(context: CustomContext, item: StoredAnswer) -> str:
+    return render.more_html(item.answer, item.lang)
+
+
+async def _full(context: CustomContext, item: StoredAnswer) -> str:
+    texts = await asyncio.to_thread(_article_texts, context, item.answer.quotes)
+    return render_passage.full_passage_html(item.answer, item.lang, texts)
+
+
+def _article_texts(context: CustomContext, quotes: Sequence[Quote]) -> dict[str, str]:
+    """The texts of the quoted articles still in the index."""
+    texts: dict[str, str] = {}
+    for article_id in dict.fromkeys(quote.article_id for quote in quotes):
+        try:
+            texts[article_id] = context.catalog.get_article(article_id).text
+        except KeyError:
+            logger.info("Article %s of a quote is no longer indexed", article_id)
+    return texts
 
 
 async def more_sources(update: Update, context: CustomContext) -> None:
-    """Show the next best passages for an answer."""
-    await _show_view(update, context, render.more_html)
+    """Show the next best passages for an answer, once."""
+    await _show_once(update, context, keyboards.MORE, _more)
 
 
 async def full_passage(update: Update, context: CustomContext) -> None:
-    """Show the paragraph around each quote of an answer."""
-    await _show_view(update, context, render.full_passage_html)
+    """Show each quote in its paragraph, between the paragraphs around it, once."""
+    await _show_once(update, context, keyboards.FULL, _full)
+
+
+async def event_report(update: Update, context: CustomContext) -> None:
+    """Show the full answer of the timeline's report on the tapped button, once."""
+    tapped = await _tapped(update, context)
+    if tapped is None:
+        return
+    query, _key, item = tapped
+    number = int(keyboards.callback_args(query.data)[1])
+    await query.answer()
+    view = f"{keyboards.EVENT}{number}"
+    if number >= len(item.answer.quotes) or view in item.shown:
+        return
+    item.shown.add(view)
+    quote = item.answer.quotes[number]
+    html = render.report_html(quote, item.lang)
+    if not isinstance(query.message, Message):
+        await _edit(query, render.inline_message(item.answer, item.lang, html), None)
+        return
+    url_ok = quote.url is not None and render.is_web_url(quote.url)
+    keyboard = InlineKeyboardMarkup([[keyboards.read_button(str(quote.url), item.lang)]])
+    await sending.send_messages(
+        query.message, render.split_html(html), keyboard if url_ok else None, quote=True
+    )
 
 
 async def sources_page(update: Update, context: CustomContext) -> None:

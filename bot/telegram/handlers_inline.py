@@ -63,4 +63,8 @@ async def inline_question(update: Update, context: CustomContext) -> None:
         )
         await _answer_note(query, note, 0)
         return
+    if outcome.answer.answer is None and outcome.answer.small_talk is None:
+        # no card that could be sent into a chat as if it were an answer
+        await _answer_note(query, t("telegram.inline_declined", outcome.lang), CACHE_TIME_S)
+        return
     await query.answer([outcome.inline_result()], cache_time=CACHE_TIME_S, is_personal=True)

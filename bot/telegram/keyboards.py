@@ -7,10 +7,12 @@ and number. The ``*_PATTERN`` constants route each action to its handler.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answering.types import Answer
-from bot.i18n import t
+from bot.answering.types import Answer, Quote
+from bot.i18n import friendly_date, t
 from bot.telegram.render import is_web_url
 
 #: Telegram's limit on ``callback_data``, in bytes.
@@ -22,11 +24,17 @@ MORE = "m"
 FULL = "f"
 SOURCES = "s"
 EXAMPLE = "x"
+EVENT = "e"
+#: Reports of a timeline offered as buttons (the answer lists at most this many anyway).
+EVENT_BUTTONS = 6
+#: Characters of a report's short answer on its button.
+EVENT_LABEL_CHARS = 40
 
 MORE_PATTERN = rf"^{MORE}:[A-Za-z0-9_-]{{1,32}}$"
 FULL_PATTERN = rf"^{FULL}:[A-Za-z0-9_-]{{1,32}}$"
 SOURCES_PATTERN = rf"^{SOURCES}:\d{{1,6}}$"
 EXAMPLE_PATTERN = rf"^{EXAMPLE}:[a-z]{{2}}:[1-{EXAMPLES}]$"
+EVENT_PATTERN = rf"^{EVENT}:[A-Za-z0-9_-]{{1,32}}:\d{{1,2}}$"
 
 
 def callback_data(action: str, *parts: object) -> str:
@@ -62,18 +70,21 @@ def examples_keyboard(lang: str) -> InlineKeyboardMarkup:
     )
 
 
-def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup | None:
-    """ "More sources" and "Full passage" for the answer stored under ``key``, where useful,
-    and below them "Read article" (a link) when the answer's first quote has a web URL."""
+def answer_keyboard(
+    key: str, answer: Answer, lang: str, shown: Collection[str] = ()
+) -> InlineKeyboardMarkup | None:
+    """The buttons under the answer stored under ``key``: "More sources" and "Full passage"
+    (until their view was ``shown``), one button per report of a timeline, and "Read article"
+    (a link) when the answer's first quote has a web URL."""
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
-    if answer.more:
+    if answer.more and MORE not in shown:
         row.append(
             InlineKeyboardButton(
                 t("telegram.button_more", lang), callback_data=callback_data(MORE, key)
             )
         )
-    if answer.quotes:
+    if answer.quotes and FULL not in shown:
         row.append(
             InlineKeyboardButton(
                 t("telegram.button_full", lang), callback_data=callback_data(FULL, key)
@@ -81,10 +92,33 @@ def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup
         )
     if row:
         rows.append(row)
+    if answer.timeline:
+        rows.extend([button] for button in event_buttons(key, answer.quotes, lang))
     url = answer.quotes[0].url if answer.quotes else None
     if url is not None and is_web_url(url):
-        rows.append([InlineKeyboardButton(t("telegram.button_read", lang), url=url)])
+        rows.append([read_button(url, lang)])
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def read_button(url: str, lang: str) -> InlineKeyboardButton:
+    """ "Read article": a link to ``url``."""
+    return InlineKeyboardButton(t("telegram.button_read", lang), url=url)
+
+
+def event_label(quote: Quote, lang: str) -> str:
+    """ "10 Jul 2025 · 728 drones": a report's date and short answer, for its button."""
+    answer = " ".join((quote.answer or quote.title).split())
+    if len(answer) > EVENT_LABEL_CHARS:
+        answer = answer[: EVENT_LABEL_CHARS - 1].rstrip() + "…"
+    return f"{friendly_date(quote.date, lang)} · {answer}" if quote.date else answer
+
+
+def event_buttons(key: str, quotes: tuple[Quote, ...], lang: str) -> list[InlineKeyboardButton]:
+    """One button per dated report; tapping one shows that report's answer."""
+    return [
+        InlineKeyboardButton(event_label(quote, lang), callback_data=callback_data(EVENT, key, n))
+        for n, quote in enumerate(quotes[:EVENT_BUTTONS])
+    ]
 
 
 def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:

@@ -25,11 +25,12 @@ __all__ = [
     "answer_html",
     "answer_messages",
     "esc",
-    "full_passage_html",
     "inline_description",
     "inline_message",
     "inline_title",
     "more_html",
+    "question_header",
+    "report_html",
     "small_talk_html",
     "sources_page",
     "split_html",
@@ -39,8 +40,6 @@ __all__ = [
 
 #: Articles listed on one page of ``/sources``.
 SOURCES_PAGE_SIZE = 8
-#: Paragraphs longer than this are shown collapsed (``<blockquote expandable>``).
-EXPANDABLE_CHARS = 600
 _DESCRIPTION_CHARS = 120
 
 
@@ -96,6 +95,14 @@ def _quote_block(quote: Quote, lang: str) -> str:
     return f"<blockquote>{esc(quote.text.strip())}</blockquote>\n{citation(quote, lang)}"
 
 
+def report_html(quote: Quote, lang: str) -> str:
+    """One report of a timeline as an answer of its own: its short answer, then the quote."""
+    head = (
+        f"<b>{esc(quote.answer.strip())}</b>\n\n" if quote.answer and quote.answer.strip() else ""
+    )
+    return head + _quote_block(quote, lang)
+
+
 def small_talk_html(answer: Answer, lang: str) -> str:
     """The friendly reply to small talk, then the example questions."""
     parts = [esc(t(f"small_talk.{answer.small_talk}", lang))]
@@ -148,39 +155,17 @@ def more_html(answer: Answer, lang: str) -> str:
     return "\n\n".join(parts)
 
 
-def _highlighted_paragraph(quote: Quote) -> str:
-    paragraph = quote.paragraph if quote.paragraph.strip() else quote.text
-    if not quote.text.strip():
-        return esc(paragraph.strip())
-    offset = quote.start - quote.paragraph_start
-    if offset < 0 or paragraph[offset : offset + len(quote.text)] != quote.text:
-        offset = paragraph.find(quote.text)
-    if offset < 0:
-        return esc(paragraph.strip())
-    end = offset + len(quote.text)
-    before, after = paragraph[:offset].lstrip(), paragraph[end:].rstrip()
-    return f"{esc(before)}<u>{esc(quote.text)}</u>{esc(after)}"
-
-
-def full_passage_html(answer: Answer, lang: str) -> str:
-    """The paragraphs around the quotes, the quoted part underlined ("Full passage")."""
-    quotes = answer.quotes
-    if not quotes:
-        return tr("telegram.full_none", lang)
-    parts = [f"<b>{tr('telegram.full_title', lang)}</b>"]
-    for quote in quotes:
-        body = _highlighted_paragraph(quote)
-        tag = "blockquote expandable" if len(quote.paragraph) > EXPANDABLE_CHARS else "blockquote"
-        parts.append(f"<{tag}>{body}</blockquote>\n{citation(quote, lang)}")
-    return "\n\n".join(parts)
+def question_header(question: str) -> str:
+    """``❓ question`` (in italics) and a blank line; empty for an empty question."""
+    question = " ".join(question.split())
+    return f"❓ <i>{esc(question)}</i>\n\n" if question else ""
 
 
 def inline_message(answer: Answer, lang: str, view: str = "") -> str:
-    """The answer (and a view such as ``more_html``) as one message, shortened if needed.
-
-    For inline results and inline messages, which cannot be split.
-    """
-    text = answer_html(answer, lang)
+    """The question, then the answer (and a view such as ``more_html``) as one message,
+    shortened if needed: for inline results, which are sent into chats where nobody saw the
+    question, and which cannot be split."""
+    text = question_header(answer.question) + answer_html(answer, lang)
     return truncate_html(f"{text}\n\n{view}" if view else text, MESSAGE_LIMIT)
 
 

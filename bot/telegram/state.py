@@ -19,7 +19,7 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from bot.answering.types import Answer
@@ -199,10 +199,15 @@ def wait_seconds(wait: float) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
-    """An answer kept for its buttons, with the language it was shown in."""
+    """An answer kept for its buttons, with the language it was shown in.
+
+    ``shown`` holds the views already added to the chat (an action letter, or an action and a
+    report's number), so a second tap on a button adds nothing.
+    """
 
     answer: Answer
     lang: str
+    shown: set[str] = field(default_factory=set)
 
 
 class Debouncer:

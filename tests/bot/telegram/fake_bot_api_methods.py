@@ -144,7 +144,7 @@ class BotApiMethods:
             payload["reply_markup"] = message.reply_markup
         return payload
 
-    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+    def _to_edit(self, params: dict[str, Any]) -> BotMessage:
         inline_id = params.get("inline_message_id")
         if inline_id:
             found = [m for m in self.state.messages if m.inline_message_id == inline_id]
@@ -157,14 +157,32 @@ class BotApiMethods:
             ]
         if not found:
             raise rules.BotApiError("message to edit not found")
+        return found[0]
+
+    def _edited(self, message: BotMessage, params: dict[str, Any]) -> Any:
+        message.edits += 1
+        if params.get("inline_message_id"):
+            return True
+        return self._message_json(message, self._chat(message.chat_id))
+
+    def _m_editMessageText(self, params: dict[str, Any]) -> Any:
+        message = self._to_edit(params)
         plain = rules.check_text(params.get("text"), params.get("parse_mode"))
         rules.check_reply_markup(params.get("reply_markup"))
-        message = found[0]
         if message.text == params["text"] and message.reply_markup == params.get("reply_markup"):
             raise rules.BotApiError("message is not modified")
         message.text, message.plain = params["text"], plain
-        message.reply_markup, message.edits = params.get("reply_markup"), message.edits + 1
-        return True if inline_id else self._message_json(message, self._chat(message.chat_id))
+        message.reply_markup = params.get("reply_markup")
+        return self._edited(message, params)
+
+    def _m_editMessageReplyMarkup(self, params: dict[str, Any]) -> Any:
+        message = self._to_edit(params)
+        markup = params.get("reply_markup") or None
+        rules.check_reply_markup(markup)
+        if message.reply_markup == markup:
+            raise rules.BotApiError("message is not modified")
+        message.reply_markup = markup
+        return self._edited(message, params)
 
     def _m_answerCallbackQuery(self, params: dict[str, Any]) -> Any:
         query_id = str(params.get("callback_query_id"))

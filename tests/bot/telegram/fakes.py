@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 from bot.answering.types import Answer, ArticleRef, Quote
-from index.types import ArticleInfo
+from index.types import Article, ArticleInfo
 
 TOKEN = "123456789:AAHtestTOKENnotREAL-abcdefghijklmnop"
 
@@ -24,6 +24,9 @@ PARAGRAPH = (
     "the air force said. Debris damaged two houses."
 )
 QUOTE_TEXT = "Air defence forces shot down 42 of 45 drones overnight, the air force said."
+NEXT_PARAGRAPH = "Regional officials said repairs would start on Monday."
+#: The text of the quoted articles: the paragraph, then another one.
+ARTICLE_TEXT = f"{PARAGRAPH}\n\n{NEXT_PARAGRAPH}"
 
 
 def make_quote(
@@ -114,5 +117,12 @@ class FakeCatalog:
             for i in range(1, count + 1)
         ]
 
+        self.texts = {
+            f"art{n}": Article(f"art{n}", ARTICLE_TEXT, f"Article {n}", url=None) for n in (1, 2, 3)
+        }
+
     def articles(self) -> list[ArticleInfo]:
         return list(self.items)
+
+    def get_article(self, article_id: str) -> Article:
+        return self.texts[article_id]

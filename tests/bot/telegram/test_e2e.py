@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import pytest
 
@@ -13,6 +14,7 @@ from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,
     CAROL,
+    NEXT_PARAGRAPH,
     PARAGRAPH,
     QUOTE_TEXT,
     make_quote,
@@ -148,25 +150,67 @@ async def test_group_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> 
     assert usage.plain == t("telegram.ask_usage", "en")
 
 
-async def test_both_buttons_work_in_a_chat(bot: Harness) -> None:
+async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> None:
     bot.send(private_chat(ANN), ANN, QUESTION)
     [answer] = await bot.replies(ANN["id"])
     (_, more), (_, full), _read = buttons(answer)
     assert all(len(data.encode()) <= 64 for data in (more, full))
     bot.press(answer, more, ANN)
+    bot.press(answer, more, ANN)  # a double tap
     more_reply = (await bot.replies(ANN["id"], 2))[1]
     assert more_reply.plain.startswith("More sources")
     assert "Debris damaged two houses." in more_reply.plain
     assert "The attack began at night." in more_reply.plain
     assert more_reply.reply_to == answer.message_id
+    await bot.api.wait_for(lambda s: answer.edits == 1)
+    assert [text for text, _ in buttons(answer)] == ["Full passage", "Read article"]
     bot.press(answer, full, ANN)
     full_reply = (await bot.replies(ANN["id"], 3))[2]
     assert full_reply.plain.startswith("Full passage")
     assert PARAGRAPH in full_reply.plain
+    assert NEXT_PARAGRAPH in full_reply.plain  # the paragraph after the quote's
     assert f"<u>{QUOTE_TEXT}</u>" in full_reply.text
-    answered = await bot.api.wait_for(lambda s: all(s.callback_queries.values()))
+    await bot.api.wait_for(lambda s: answer.edits == 2)
+    assert [text for text, _ in buttons(answer)] == ["Read article"]
+    answered = await bot.api.wait_for(
+        lambda s: len(s.callback_queries) == 3 and all(s.callback_queries.values())
+    )
     assert answered
+    await asyncio.sleep(0.2)  # nothing more comes of the second tap
+    assert len(bot.api.messages(ANN["id"])) == 3
     assert bot.answerer.calls == [QUESTION]
+
+
+async def test_a_timelines_reports_are_buttons_that_show_each_report(bot: Harness) -> None:
+    reports = (
+        replace(make_quote(n=3), answer="728 drones"),
+        replace(make_quote("Debris damaged two houses.", n=1), answer="45 drones", url=None),
+    )
+    bot.answerer.answers[QUESTION] = Answer(
+        QUESTION, "728 drones", reports, 0.8, "en", timeline=True
+    )
+    bot.send(private_chat(ANN), ANN, QUESTION)
+    [answer] = await bot.replies(ANN["id"])
+    labels = [text for text, _ in buttons(answer)]
+    assert labels == [
+        "Full passage",
+        "3 May 2024 · 728 drones",
+        "1 May 2024 · 45 drones",
+        "Read article",
+    ]
+    second = buttons(answer)[2][1]
+    bot.press(answer, second, ANN)
+    bot.press(answer, second, ANN)
+    report = (await bot.replies(ANN["id"], 2))[1]
+    assert report.text.startswith("<b>45 drones</b>")
+    assert "<blockquote>Debris damaged two houses.</blockquote>" in report.text
+    assert report.reply_markup is None  # that report has no web address to link
+    bot.press(answer, buttons(answer)[1][1], ANN)
+    first = (await bot.replies(ANN["id"], 3))[2]
+    assert first.text.startswith("<b>728 drones</b>")
+    assert buttons(first) == [("Read article", "https://example.com/news?id=3&lang=en")]
+    await asyncio.sleep(0.2)
+    assert len(bot.api.messages(ANN["id"])) == 3
 
 
 async def test_a_stale_button_is_explained(bot: Harness) -> None:

@@ -12,7 +12,14 @@ from bot.telegram import context as ctx
 from bot.telegram.state import Debouncer
 from index.errors import EmptyQuestionError
 from tests.bot.telegram.fake_bot_api import FakeBotApi
-from tests.bot.telegram.fakes import ANN, BOHDAN, QUOTE_TEXT, FakeAnswerer, FakeCatalog
+from tests.bot.telegram.fakes import (
+    ANN,
+    BOHDAN,
+    QUOTE_TEXT,
+    FakeAnswerer,
+    FakeCatalog,
+    declined_answer,
+)
 from tests.bot.telegram.harness import Harness, buttons, make_settings, private_chat, running_bot
 
 QUESTION = "How many drones were intercepted?"
@@ -100,6 +107,16 @@ async def test_inline_failures_answer_with_a_safe_note_on_the_button(bot: Harnes
     bot.answerer.answers.clear()
     [card] = (await bot.inline_answer(bot.inline(BOHDAN, "boom?")))["results"]
     assert card["type"] == "article"
+
+
+async def test_a_card_starts_with_the_question_and_a_decline_sends_nothing(bot: Harness) -> None:
+    [card] = (await bot.inline_answer(bot.inline(ANN, f"  {QUESTION} ")))["results"]
+    text = card["input_message_content"]["message_text"]
+    assert text.startswith(f"❓ <i>{QUESTION}</i>\n\n<b>42 of 45 drones were shot down.</b>")
+    bot.answerer.answers["Who won the 1966 World Cup?"] = declined_answer("q")
+    declined = await bot.inline_answer(bot.inline(ANN, "Who won the 1966 World Cup?"))
+    assert declined["results"] == []
+    assert declined["button"]["text"] == t("telegram.inline_declined", "en")
 
 
 async def test_with_the_answer_cache_off_every_question_is_computed(

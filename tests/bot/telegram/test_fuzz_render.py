@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from hypothesis import strategies as st
 
 from bot.answering.types import Answer, ArticleRef, Quote
-from bot.telegram import render
+from bot.telegram import render, render_passage
 from tests.bot.telegram.bot_api_rules import check_text, parse_html
 from tests.bot.telegram.test_fuzz_markup import (
     LONG_TEXT,
@@ -137,24 +137,29 @@ def check_views(answer: Answer, lang: str) -> None:
     shown verbatim (in the full passage, underlined inside its paragraph)."""
     for view, shown_quotes in (
         (render.more_html(answer, lang), answer.more),
-        (render.full_passage_html(answer, lang), answer.quotes),
+        (render_passage.full_passage_html(answer, lang), answer.quotes),
     ):
         assert_only_renderer_markup(view, (*answer.more, *answer.quotes))
         plain = parse_html(view)
         assert all(q.text.strip() in plain for q in shown_quotes)
         assert whitespace_dropped("".join(valid_messages(render.split_html(view))), plain)
-    full = render.full_passage_html(answer, lang)
+    full = render_passage.full_passage_html(answer, lang)
     assert full.count("<u>") == sum(1 for q in answer.quotes if q.text.strip())
 
 
 def check_inline(answer: Answer, lang: str) -> None:
     """Inline messages are one valid message: the whole text or a start of it and "…"; the
     card's title and description are short plain text taken from the answer."""
-    for view in ("", render.more_html(answer, lang), render.full_passage_html(answer, lang)):
+    for view in (
+        "",
+        render.more_html(answer, lang),
+        render_passage.full_passage_html(answer, lang),
+    ):
         text = render.inline_message(answer, lang, view)
         assert_only_renderer_markup(text, (*answer.quotes, *answer.more, *answer.closest))
         [shown] = valid_messages([text])
-        whole = parse_html(render.answer_html(answer, lang) + (f"\n\n{view}" if view else ""))
+        html = render.question_header(answer.question) + render.answer_html(answer, lang)
+        whole = parse_html(html + (f"\n\n{view}" if view else ""))
         assert shown == whole or (
             shown.endswith("…") and whitespace_dropped(shown[:-1], whole, prefix=True)
         )

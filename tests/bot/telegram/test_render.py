@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 
 from bot.answering.types import Answer, ArticleRef, Quote
 from bot.i18n import t
-from bot.telegram import render
+from bot.telegram import render, render_passage
 from bot.telegram.keyboards import answer_keyboard
 from bot.telegram.markup import split_html, truncate_html, utf16_len, visible_length
 from tests.bot.telegram import bot_api_rules
@@ -73,11 +74,26 @@ def test_small_talk_is_a_friendly_text_with_the_examples(lang: str, notice: str 
 
 
 def test_full_passage_underlines_the_quote_in_its_paragraph() -> None:
-    html = render.full_passage_html(Answer("q", "a", (make_quote(),)), "en")
+    html = render_passage.full_passage_html(Answer("q", "a", (make_quote(),)), "en")
     assert f"<u>{QUOTE_TEXT}</u>" in html
     assert _squash(PARAGRAPH) in _squash(parse_html(html))
     moved = Quote("a", "T", None, None, None, "shot down", 0, 9, paragraph=PARAGRAPH)
-    assert "<u>shot down</u>" in render.full_passage_html(Answer("q", "a", (moved,)), "en")
+    assert "<u>shot down</u>" in render_passage.full_passage_html(Answer("q", "a", (moved,)), "en")
+
+
+def test_full_passage_shows_the_paragraphs_around_the_quote_in_its_article() -> None:
+    text = f"Opening line.\n\n{PARAGRAPH}\n\nClosing line.\n\nUnrelated ending."
+    start = text.index(QUOTE_TEXT)
+    quote = replace(make_quote(), start=start, end=start + len(QUOTE_TEXT))
+    html = render_passage.full_passage_html(Answer("q", "a", (quote,)), "en", {"art1": text})
+    body = parse_html(html)
+    assert "Opening line." in body and "Closing line." in body
+    assert "Unrelated ending." not in body
+    assert f"<u>{QUOTE_TEXT}</u>" in html
+    changed = {"art1": text.replace("42 of 45", "41 of 45")}  # the article was edited since
+    fallback = render_passage.full_passage_html(Answer("q", "a", (quote,)), "en", changed)
+    assert "Opening line." not in parse_html(fallback)
+    assert f"<u>{QUOTE_TEXT}</u>" in fallback
 
 
 def test_sources_pages_are_clamped() -> None:
@@ -191,8 +207,8 @@ def test_any_answer_renders_to_messages_the_bot_api_accepts(answer: Answer, lang
     messages = [
         *render.answer_messages(answer, lang),
         *split_html(render.more_html(answer, lang)),
-        *split_html(render.full_passage_html(answer, lang)),
-        render.inline_message(answer, lang, render.full_passage_html(answer, lang)),
+        *split_html(render_passage.full_passage_html(answer, lang)),
+        render.inline_message(answer, lang, render_passage.full_passage_html(answer, lang)),
     ]
     _valid_messages(messages)
     assert render.inline_title(answer, lang)
