@@ -1,14 +1,20 @@
 """Follow-up questions in a conversation: "and how many were launched?" after "how many drones
 were intercepted?" means "how many drones were launched?". Pure functions; the caller keeps
 the previous turn (per chat, expiring).
+
+A follow-up also stays with the previous answer's event: many reports tell of similar nights,
+so the resolved question carries the date of the report that answered (a date the answerer
+reads as a cue), unless the follow-up names a date of its own or swaps the subject.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
 from bot.answering.lexicon import STOPWORDS, tokenize
+from bot.answering.time_cues import date_cue
 
 _CONNECTIVE = re.compile(
     r"^\s*(and|also|then|so|what about|how about|а як щодо|а что насчет|а что насчёт|а|і|й|и|та)"
@@ -24,14 +30,21 @@ _HOW_MANY_BARE = re.compile(
     r"^(how many|how much)\s+(?=(were|was|are|is|did|do|does|have|has|had|will)\b)", re.IGNORECASE
 )
 _COUNTED = re.compile(r"\bhow (many|much)\s+([\w’'-]+)", re.IGNORECASE)
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+#: The date a resolved question was pinned to (the previous turn keeps it as ``date``).
+_DATE_PIN = re.compile(rf"\s\(\d{{1,2}} (?:{'|'.join(_MONTH_NAMES)}) \d{{4}}\)(?=\?$)")
 
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """The last question asked in a chat (already resolved) and when (monotonic seconds)."""
+    """The last question asked in a chat (already resolved), when (monotonic seconds), and the
+    date of the report that answered it, if any."""
 
     question: str
     at: float
+    date: dt.date | None = None
 
 
 def is_follow_up(text: str) -> bool:
@@ -73,9 +86,36 @@ def resolve(previous: str, current: str) -> str:
     return f"{rest.rstrip('?')} ({' '.join(dict.fromkeys(context))})?" if context else rest
 
 
-def follow_up(previous: Turn | None, current: str, *, now: float, ttl_s: float) -> str:
-    """The question to answer: ``current`` resolved against a fresh previous turn, if it is a
-    follow-up; otherwise ``current`` unchanged."""
-    if previous is None or now - previous.at > ttl_s or not is_follow_up(current):
+def _cyrillic(text: str) -> bool:
+    """Whether ``text`` is written mostly in Cyrillic letters."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return sum("\u0400" <= ch <= "\u04ff" for ch in letters) * 2 > len(letters)
+
+
+def _with_date(question: str, date: dt.date) -> str:
+    """``question`` pinned to ``date`` ("how many were launched (10 July 2025)?")."""
+    stem = question.rstrip().rstrip("?").rstrip()
+    return f"{stem} ({date.day} {_MONTH_NAMES[date.month - 1]} {date.year})?"
+
+
+def follow_up(
+    previous: Turn | None, current: str, *, now: float, ttl_s: float, replied: bool = False
+) -> str:
+    """The question to answer: ``current`` resolved against a fresh previous turn if it is a
+    follow-up (or ``replied`` to that turn's answer), kept to the previous answer's date;
+    otherwise ``current`` unchanged."""
+    if previous is None or now - previous.at > ttl_s:
         return current
-    return resolve(previous.question, current)
+    if not (replied or is_follow_up(current)):
+        return current
+    rest = _CONNECTIVE.sub("", current, count=1).strip()
+    before = _DATE_PIN.sub("", previous.question)
+    # words of a question in another script would only muddle this one: keep its event only
+    resolved = resolve(before, current) if _cyrillic(before) == _cyrillic(rest) else current
+    if previous.date is None:
+        return resolved
+    # "what about Cherkasy?" swaps the subject: the previous event need not hold for it
+    swapped = not _WH.search(rest)
+    if swapped or date_cue(resolved, previous.date) is not None:
+        return resolved
+    return _with_date(resolved, previous.date)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
@@ -44,6 +45,14 @@ class Asked:
 
     def messages(self) -> list[str]:
         return render.answer_messages(self.answer, self.lang)
+
+    def event_date(self) -> dt.date | None:
+        """The date of the one report that answered (None for a timeline, differing
+        sources, a decline or small talk): a follow-up stays with that event."""
+        answer = self.answer
+        if answer.answer is None or answer.timeline or answer.disagree or not answer.quotes:
+            return None
+        return answer.quotes[0].date
 
     def keyboard(self) -> InlineKeyboardMarkup | None:
         return keyboards.answer_keyboard(self.key, self.answer, self.lang)

@@ -24,7 +24,13 @@ from bot.telegram.handlers_callbacks import (
 )
 from bot.telegram.handlers_commands import about, help_command, sources, start, unknown_command
 from bot.telegram.handlers_inline import inline_question
-from bot.telegram.handlers_questions import ask_command, group_question, not_text, private_question
+from bot.telegram.handlers_questions import (
+    ask_command,
+    caption_question,
+    group_question,
+    not_text,
+    private_question,
+)
 
 #: Commands in the order the command menu lists them.
 COMMANDS = ("start", "help", "ask", "sources", "about")
@@ -59,6 +65,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             MessageHandler(
                 new & groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT, group_question
             ),
+            MessageHandler(new & filters.CAPTION & (private | ADDRESSED_TO_BOT), caption_question),
             MessageHandler(new & NOT_TEXT & (private | ADDRESSED_TO_BOT), not_text),
             MessageHandler(new & private & filters.COMMAND, unknown_command),
             CallbackQueryHandler(more_sources, pattern=keyboards.MORE_PATTERN),

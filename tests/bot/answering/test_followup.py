@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+
 import pytest
 
 from bot.answering.followup import Turn, follow_up, is_follow_up, resolve
@@ -63,6 +66,28 @@ def test_follow_up_expires() -> None:
     )
     assert follow_up(None, "and how many?", now=0.0, ttl_s=60) == "and how many?"
     assert follow_up(turn, "Who is Zelenskyy?", now=101.0, ttl_s=60) == "Who is Zelenskyy?"
+
+
+def test_a_follow_up_keeps_the_previous_answers_date_unless_it_names_its_own() -> None:
+    turn = Turn("how many drones were intercepted?", at=0.0, date=dt.date(2025, 7, 10))
+    ask = functools.partial(follow_up, turn, now=1.0, ttl_s=60)
+    assert ask("and how many were launched?") == "how many drones were launched (10 July 2025)?"
+    assert ask("and how many on 9 July 2025?") == "how many on 9 July 2025 (drones intercepted)?"
+    assert ask("what about Cherkasy?") == "what about Cherkasy?".replace(
+        "what about Cherkasy?", resolve(turn.question, "what about Cherkasy?")
+    )
+    assert "July" not in ask("what about missiles?")  # another subject: no date carried over
+    pinned = Turn(ask("and how many were launched?"), at=0.0, date=turn.date)
+    assert follow_up(pinned, "and how many were shot down?", now=1.0, ttl_s=60) == (
+        "how many drones were shot down (10 July 2025)?"
+    )
+    # a reply leans on the answer replied to, with or without "and"
+    assert follow_up(turn, "how many were launched?", now=1.0, ttl_s=60, replied=True) == (
+        "how many drones were launched (10 July 2025)?"
+    )
+    assert follow_up(turn, "how many were launched?", now=1.0, ttl_s=60) == (
+        "how many were launched?"
+    )
 
 
 def test_stale_turns_are_forgotten() -> None:
