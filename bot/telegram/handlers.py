@@ -24,6 +24,7 @@ from bot.telegram.handlers_callbacks import (
 from bot.telegram.handlers_commands import about, help_command, sources, start, unknown_command
 from bot.telegram.handlers_inline import inline_question
 from bot.telegram.handlers_questions import ask_command, group_question, not_text, private_question
+from bot.telegram.handlers_votes import vote
 
 #: Commands in the order the command menu lists them.
 COMMANDS = ("start", "help", "ask", "sources", "about")
@@ -64,6 +65,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(full_passage, pattern=keyboards.FULL_PATTERN),
             CallbackQueryHandler(sources_page, pattern=keyboards.SOURCES_PATTERN),
             CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
+            CallbackQueryHandler(vote, pattern=keyboards.VOTE_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

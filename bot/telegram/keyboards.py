@@ -22,11 +22,15 @@ MORE = "m"
 FULL = "f"
 SOURCES = "s"
 EXAMPLE = "x"
+VOTE = "v"
+VOTE_UP = "+"
+VOTE_DOWN = "-"
 
 MORE_PATTERN = rf"^{MORE}:[A-Za-z0-9_-]{{1,32}}$"
 FULL_PATTERN = rf"^{FULL}:[A-Za-z0-9_-]{{1,32}}$"
 SOURCES_PATTERN = rf"^{SOURCES}:\d{{1,6}}$"
 EXAMPLE_PATTERN = rf"^{EXAMPLE}:[a-z]{{2}}:[1-{EXAMPLES}]$"
+VOTE_PATTERN = rf"^{VOTE}:[A-Za-z0-9_-]{{1,32}}:[{VOTE_UP}{VOTE_DOWN}]$"
 
 
 def callback_data(action: str, *parts: object) -> str:
@@ -84,7 +88,25 @@ def answer_keyboard(key: str, answer: Answer, lang: str) -> InlineKeyboardMarkup
     url = answer.quotes[0].url if answer.quotes else None
     if url is not None and is_web_url(url):
         rows.append([InlineKeyboardButton(t("telegram.button_read", lang), url=url)])
+    rows += vote_rows(key, answer, lang)
     return InlineKeyboardMarkup(rows) if rows else None
+
+
+def vote_rows(key: str, answer: Answer, lang: str) -> list[list[InlineKeyboardButton]]:
+    """The last row under an answer: 👍 and 👎 for the answer stored under ``key`` (callback
+    data ``v:KEY:+`` / ``v:KEY:-``); none under a decline or small talk."""
+    if answer.declined or answer.small_talk is not None:
+        return []
+    return [
+        [
+            InlineKeyboardButton(
+                t("telegram.button_up", lang), callback_data=callback_data(VOTE, key, VOTE_UP)
+            ),
+            InlineKeyboardButton(
+                t("telegram.button_down", lang), callback_data=callback_data(VOTE, key, VOTE_DOWN)
+            ),
+        ]
+    ]
 
 
 def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:

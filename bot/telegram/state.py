@@ -199,10 +199,12 @@ def wait_seconds(wait: float) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
-    """An answer kept for its buttons, with the language it was shown in."""
+    """An answer kept for its buttons, with the language it was shown in and the question
+    as the user asked it (a cached answer carries the question of whoever asked first)."""
 
     answer: Answer
     lang: str
+    question: str = ""
 
 
 class Debouncer:
