@@ -6,6 +6,7 @@ newsbot ask QUESTION [--json] one answer ("-" reads one question per line from s
 newsbot eval FILE [--corpus DIR]
 newsbot sources               the indexed articles, newest first
 newsbot feeds add|list|remove|poll   RSS/Atom feeds (poll: every feed once, for cron)
+newsbot feedback export FILE.jsonl   users' votes as a question set for eval
 """
 
 from __future__ import annotations
@@ -68,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     feed_remove = feeds_sub.add_parser("remove", help="unsubscribe from a feed")
     feed_remove.add_argument("id", type=int)
     feeds_sub.add_parser("poll", help="poll every feed once and exit (for cron)")
+    feedback = sub.add_parser("feedback", help="users' votes on answers")
+    feedback_sub = feedback.add_subparsers(dest="feedback_command", required=True)
+    export = feedback_sub.add_parser(
+        "export", help="write the votes as a question set (JSON Lines) that eval reads"
+    )
+    export.add_argument("file", type=Path)
     models = sub.add_parser("models", help="list or install optional models")
     models_sub = models.add_subparsers(dest="models_command", required=True)
     models_sub.add_parser("list", help="the installable models and where they are installed")
@@ -144,6 +151,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         return commands_feeds.feeds_remove(settings, args.id)
                     case "poll":
                         return commands_feeds.feeds_poll(settings)
+            case "feedback":
+                from bot.commands_feedback import feedback_export
+
+                return feedback_export(settings, args.file)
             case "train":
                 from training.cli import train_command
 

@@ -60,6 +60,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
+            from bot.feedback import FeedbackStore, feedback_path
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
             from bot.telegram.journal import UpdateJournal, journal_path
@@ -68,12 +69,19 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
             journal = UpdateJournal(
                 journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
             )
+            feedback = FeedbackStore(feedback_path(settings.data_dir))
             try:
                 app = build_application(
-                    settings, components.answerer, components.store, library, journal
+                    settings,
+                    components.answerer,
+                    components.store,
+                    library,
+                    journal,
+                    feedback=feedback,
                 )
                 run_application(app, settings)
             finally:
+                feedback.close()
                 journal.close()
                 library.close()
             return 0

@@ -11,6 +11,7 @@ can say whether the answer was quoted from the right article.
 from __future__ import annotations
 
 import json
+import logging
 import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,8 @@ from index.articles import iter_article_files, read_article_file
 from index.errors import NewsBotError
 from index.types import Article
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class EvalItem:
@@ -31,7 +34,9 @@ class EvalItem:
     kind: str | None = None
     doc: str | None = None  # the gold article's file name without its suffix
     date: str | None = None  # that article's date, as the question set gives it
-    gold_id: str | None = None  # the gold article's id in the index (see ``gold_ids``)
+    # the gold article's id in the index: from ``doc`` (see ``gold_ids``), or given as
+    # ``article_id`` (question sets made from the bot's own index: ``newsbot feedback export``)
+    gold_id: str | None = None
 
     @property
     def answerable(self) -> bool:
@@ -113,11 +118,17 @@ def percentile(values: Sequence[float], p: float) -> float:
 
 
 def load_items(path: Path) -> list[EvalItem]:
+    """The questions in ``path``; lines marked ``"review": true`` (no right answer known
+    yet) are left out, and logged."""
     items = []
+    review = 0
     for line in path.read_text(encoding="utf-8-sig").splitlines():
         if not line.strip():
             continue
         row = json.loads(line)
+        if row.get("review"):
+            review += 1
+            continue
         items.append(
             EvalItem(
                 row["q"],
@@ -126,8 +137,11 @@ def load_items(path: Path) -> list[EvalItem]:
                 row.get("kind"),
                 row.get("doc"),
                 row.get("date"),
+                row.get("article_id"),
             )
         )
+    if review:
+        logger.warning("%s: left out %d questions marked for review", path.name, review)
     return items
 
 
@@ -151,7 +165,8 @@ def doc_ids(corpus: Path, docs: Iterable[str], *, max_bytes: int) -> dict[str, s
 def gold_ids(items: Sequence[EvalItem], ids: Mapping[str, str]) -> list[EvalItem]:
     """The items with ``gold_id`` set from their ``doc`` (by ``doc_ids``), where known."""
     return [
-        replace(item, gold_id=ids.get(item.doc)) if item.doc is not None else item for item in items
+        replace(item, gold_id=ids.get(item.doc, item.gold_id)) if item.doc is not None else item
+        for item in items
     ]
 
 

@@ -21,6 +21,7 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.answering.types import Answer, Answerer
+from bot.feedback import FeedbackStore
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.library import Library
 from bot.redact import redact_in_logs
@@ -102,12 +103,15 @@ def build_application(
     catalog: SourceCatalog,
     library: Library | None = None,
     journal: UpdateJournal | None = None,
+    *,
+    feedback: FeedbackStore | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
     a job polls the feeds that are due. With a ``journal``, every message is written down
-    before it is handled, and what a crash left unfinished is replayed at start.
+    before it is handled, and what a crash left unfinished is replayed at start. With a
+    ``feedback`` store, users' 👍 / 👎 on answers are kept (and /stats counts them).
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -163,6 +167,8 @@ def build_application(
     )
     if journal is not None:
         app.bot_data[ctx.JOURNAL] = journal
+    if feedback is not None:
+        app.bot_data[ctx.FEEDBACK] = feedback
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library

@@ -129,7 +129,7 @@ async def ask(
     except InputError as exc:
         logger.info("Question from %s refused: %s", user_id, exc.code)
         return Refused(f"error.{exc.code}", lang, text=user_message(exc, lang))
-    key = context.answers.put(StoredAnswer(answer, lang))
+    key = context.answers.put(StoredAnswer(answer, lang, question))
     logger.info(
         "Answered user %s (%s, %d quotes)",
         user_id,

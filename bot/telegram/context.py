@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeAlias, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer, Answerer
+from bot.feedback import FeedbackStore
 from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
@@ -31,6 +32,7 @@ LIBRARY = "library"
 INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
+FEEDBACK = "feedback"
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -106,6 +108,11 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def ingest_executor(self) -> Executor:
         """The single worker that runs ingests, removals and feed polls, one at a time."""
         return cast(Executor, self.bot_data[INGEST_EXECUTOR])
+
+    @property
+    def feedback(self) -> FeedbackStore | None:
+        """Users' votes on answers (None when the bot keeps no votes)."""
+        return cast("FeedbackStore | None", self.bot_data.get(FEEDBACK))
 
     @property
     def executor(self) -> Executor:

@@ -31,6 +31,7 @@ from bot.telegram.handlers_questions import (
     not_text,
     private_question,
 )
+from bot.telegram.handlers_votes import vote
 
 #: Commands in the order the command menu lists them.
 COMMANDS = ("start", "help", "ask", "sources", "about")
@@ -73,6 +74,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(sources_page, pattern=keyboards.SOURCES_PATTERN),
             CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
             CallbackQueryHandler(event_report, pattern=keyboards.EVENT_PATTERN),
+            CallbackQueryHandler(vote, pattern=keyboards.VOTE_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

@@ -133,9 +133,13 @@ async def feeds(update: Update, context: CustomContext) -> None:
 
 @admin_only
 async def stats(update: Update, context: CustomContext) -> None:
-    """/stats: articles, passages, index size, feeds, last poll."""
+    """/stats: articles, passages, index size, feeds, last poll; users' votes."""
     figures = await _read(context, lambda lib: lib.stats())
-    await _reply(update, render_admin.stats_html(figures))
+    text = render_admin.stats_html(figures)
+    if context.feedback is not None:
+        counts = await asyncio.to_thread(context.feedback.counts)
+        text = f"{text}\n\n{render_admin.feedback_html(counts)}"
+    await _reply(update, text)
 
 
 async def poll_feeds(context: CustomContext) -> None:

@@ -29,12 +29,16 @@ EVENT = "e"
 EVENT_BUTTONS = 6
 #: Characters of a report's short answer on its button.
 EVENT_LABEL_CHARS = 40
+VOTE = "v"
+VOTE_UP = "+"
+VOTE_DOWN = "-"
 
 MORE_PATTERN = rf"^{MORE}:[A-Za-z0-9_-]{{1,32}}$"
 FULL_PATTERN = rf"^{FULL}:[A-Za-z0-9_-]{{1,32}}$"
 SOURCES_PATTERN = rf"^{SOURCES}:\d{{1,6}}$"
 EXAMPLE_PATTERN = rf"^{EXAMPLE}:[a-z]{{2}}:[1-{EXAMPLES}]$"
 EVENT_PATTERN = rf"^{EVENT}:[A-Za-z0-9_-]{{1,32}}:\d{{1,2}}$"
+VOTE_PATTERN = rf"^{VOTE}:[A-Za-z0-9_-]{{1,32}}:[{VOTE_UP}{VOTE_DOWN}]$"
 
 
 def callback_data(action: str, *parts: object) -> str:
@@ -97,6 +101,7 @@ def answer_keyboard(
     url = answer.quotes[0].url if answer.quotes else None
     if url is not None and is_web_url(url):
         rows.append([read_button(url, lang)])
+    rows += vote_rows(key, answer, lang)
     return InlineKeyboardMarkup(rows) if rows else None
 
 
@@ -118,6 +123,23 @@ def event_buttons(key: str, quotes: tuple[Quote, ...], lang: str) -> list[Inline
     return [
         InlineKeyboardButton(event_label(quote, lang), callback_data=callback_data(EVENT, key, n))
         for n, quote in enumerate(quotes[:EVENT_BUTTONS])
+    ]
+
+
+def vote_rows(key: str, answer: Answer, lang: str) -> list[list[InlineKeyboardButton]]:
+    """The last row under an answer: 👍 and 👎 for the answer stored under ``key`` (callback
+    data ``v:KEY:+`` / ``v:KEY:-``); none under a decline or small talk."""
+    if answer.declined or answer.small_talk is not None:
+        return []
+    return [
+        [
+            InlineKeyboardButton(
+                t("telegram.button_up", lang), callback_data=callback_data(VOTE, key, VOTE_UP)
+            ),
+            InlineKeyboardButton(
+                t("telegram.button_down", lang), callback_data=callback_data(VOTE, key, VOTE_DOWN)
+            ),
+        ]
     ]
 
 

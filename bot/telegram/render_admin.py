@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
+from bot.feedback import VoteCounts
 from bot.i18n import t
 from bot.library import FeedView, LibraryStats, PollSummary
 from bot.telegram.markup import truncate_html
@@ -121,3 +122,8 @@ def stats_html(stats: LibraryStats) -> str:
         failing=stats.failing_feeds,
         last_poll=_when(stats.last_poll_at),
     )
+
+
+def feedback_html(counts: VoteCounts) -> str:
+    """``/stats``: users' current 👍 and 👎, and on how many answers."""
+    return t("admin.feedback", "en", up=counts.up, down=counts.down, answers=counts.answers)

@@ -199,7 +199,8 @@ def wait_seconds(wait: float) -> int:
 
 @dataclass(frozen=True, slots=True)
 class StoredAnswer:
-    """An answer kept for its buttons, with the language it was shown in.
+    """An answer kept for its buttons, with the language it was shown in and the question
+    as the user asked it (a cached answer carries the question of whoever asked first).
 
     ``shown`` holds the views already added to the chat (an action letter, or an action and a
     report's number), so a second tap on a button adds nothing.
@@ -207,6 +208,7 @@ class StoredAnswer:
 
     answer: Answer
     lang: str
+    question: str = ""
     shown: set[str] = field(default_factory=set)
 
 

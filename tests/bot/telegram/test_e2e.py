@@ -38,9 +38,10 @@ async def test_private_question_gets_the_answer_with_the_quote(bot: Harness) -> 
     link = '<a href="https://example.com/news?id=1&amp;lang=en">Drones &lt;repelled&gt; &amp; more'
     assert link in reply.text
     assert "Drones <repelled> & more · 1 May 2024 · Kyiv Daily" in reply.plain
-    more, full, read = buttons(reply)
+    more, full, read, up, down = buttons(reply)
     assert read == ("Read article", "https://example.com/news?id=1&lang=en")
     assert [more[0], full[0]] == ["More sources", "Full passage"]
+    assert [up[0], down[0]] == ["👍", "👎"]
     [action] = await bot.api.wait_for(
         lambda s: [c for c in s.calls if c.method == "sendChatAction"]
     )
@@ -68,7 +69,13 @@ async def test_start_greets_in_the_users_language_and_examples_ask(bot: Harness)
     answer = (await bot.replies(BOHDAN["id"], 2))[1]
     assert bot.answerer.calls == [t("telegram.example_1", "uk")]
     assert "<blockquote>" in answer.text
-    assert [b for b, _ in buttons(answer)] == ["Інші джерела", "Повний уривок", "Читати статтю"]
+    assert [b for b, _ in buttons(answer)] == [
+        "Інші джерела",
+        "Повний уривок",
+        "Читати статтю",
+        "👍",
+        "👎",
+    ]
 
 
 async def test_unsupported_language_falls_back_to_english(bot: Harness) -> None:
@@ -145,6 +152,8 @@ async def test_group_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> 
         "Інші джерела",
         "Повний уривок",
         "Читати статтю",
+        "👍",
+        "👎",
     ]
     bot.send(chat, ANN, "/ask")
     usage = (await bot.replies(chat["id"], 3))[2]
@@ -154,7 +163,7 @@ async def test_group_mention_and_reply_to_the_bot_are_answered(bot: Harness) -> 
 async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> None:
     bot.send(private_chat(ANN), ANN, QUESTION)
     [answer] = await bot.replies(ANN["id"])
-    (_, more), (_, full), _read = buttons(answer)
+    (_, more), (_, full), _read, _up, _down = buttons(answer)
     assert all(len(data.encode()) <= 64 for data in (more, full))
     bot.press(answer, more, ANN)
     bot.press(answer, more, ANN)  # a double tap
@@ -164,7 +173,7 @@ async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> Non
     assert "The attack began at night." in more_reply.plain
     assert more_reply.reply_to == answer.message_id
     await bot.api.wait_for(lambda s: answer.edits == 1)
-    assert [text for text, _ in buttons(answer)] == ["Full passage", "Read article"]
+    assert [text for text, _ in buttons(answer)] == ["Full passage", "Read article", "👍", "👎"]
     bot.press(answer, full, ANN)
     full_reply = (await bot.replies(ANN["id"], 3))[2]
     assert full_reply.plain.startswith("Full passage")
@@ -172,7 +181,7 @@ async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> Non
     assert NEXT_PARAGRAPH in full_reply.plain  # the paragraph after the quote's
     assert f"<u>{QUOTE_TEXT}</u>" in full_reply.text
     await bot.api.wait_for(lambda s: answer.edits == 2)
-    assert [text for text, _ in buttons(answer)] == ["Read article"]
+    assert [text for text, _ in buttons(answer)] == ["Read article", "👍", "👎"]
     answered = await bot.api.wait_for(
         lambda s: len(s.callback_queries) == 3 and all(s.callback_queries.values())
     )
@@ -198,6 +207,8 @@ async def test_a_timelines_reports_are_buttons_that_show_each_report(bot: Harnes
         "3 May 2024 · 728 drones",
         "1 May 2024 · 45 drones",
         "Read article",
+        "👍",
+        "👎",
     ]
     second = buttons(answer)[2][1]
     bot.press(answer, second, ANN)

@@ -104,7 +104,7 @@ async def test_html_in_articles_is_shown_as_text_in_chat_replies_and_their_views
             before = len(api.messages(ANN["id"]))
             bot.send(chat, ANN, question)
             [reply] = (await bot.replies(ANN["id"], before + 1))[before:]
-            (_, more), (_, full), _read = buttons(reply)
+            (_, more), (_, full), _read, _up, _down = buttons(reply)
             bot.press(reply, more, ANN)
             more_reply = (await bot.replies(ANN["id"], before + 2))[before + 1]
             bot.press(reply, full, ANN)

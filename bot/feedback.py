@@ -1,0 +1,211 @@
+"""Users' 👍 / 👎 votes on answers, kept in a SQLite file in the data directory.
+
+One vote per user and answer (the answer's button key): voting again replaces the vote, so a
+tap repeated or a burst of taps leaves one row. Each row keeps what the answer was (the
+question as asked, the short answer, its quotes as JSON and the language), so the votes can be
+turned into a question set after the answer itself is gone (see ``bot.feedback_export``).
+
+The class locks its connection, so the event loop can call it from worker threads; every
+write is one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.answering.types import Quote
+from index.errors import StoreError
+
+logger = logging.getLogger(__name__)
+
+#: The votes' file in the data directory.
+FEEDBACK_FILE = "feedback.sqlite3"
+UP = 1
+DOWN = -1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS votes (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL,
+    answer_key TEXT NOT NULL,
+    question TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    quotes TEXT NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)),
+    lang TEXT NOT NULL,
+    voted_at TEXT NOT NULL,
+    UNIQUE (user_id, answer_key)
+)
+"""
+
+
+def feedback_path(data_dir: Path) -> Path:
+    """Where the votes of the bot with data directory ``data_dir`` are kept."""
+    return data_dir / FEEDBACK_FILE
+
+
+class Recorded(enum.Enum):
+    """What a vote did: a first vote, a changed one, or the same vote again (nothing)."""
+
+    NEW = "new"
+    CHANGED = "changed"
+    KEPT = "kept"
+
+
+@dataclass(frozen=True, slots=True)
+class Ballot:
+    """One user's vote on one answer, with what the answer was."""
+
+    user_id: int
+    answer_key: str
+    question: str
+    answer: str
+    quotes: tuple[Quote, ...]
+    vote: int  # UP or DOWN
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVote:
+    """A vote as stored: quotes as plain dicts (article_id, title, date, text, start, end)."""
+
+    user_id: int
+    answer_key: str
+    question: str
+    answer: str
+    quotes: tuple[dict[str, Any], ...]
+    vote: int
+    lang: str
+    voted_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class VoteCounts:
+    """Users' current votes: 👍, 👎, and the answers voted on."""
+
+    up: int
+    down: int
+    answers: int
+
+
+def quote_json(quote: Quote) -> dict[str, Any]:
+    """What a vote keeps of a quote."""
+    return {
+        "article_id": quote.article_id,
+        "title": quote.title,
+        "date": quote.date.isoformat() if quote.date else None,
+        "text": quote.text,
+        "start": quote.start,
+        "end": quote.end,
+    }
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class FeedbackStore:
+    """The votes, in ``feedback_path(data_dir)``."""
+
+    def __init__(self, path: Path, *, clock: Callable[[], dt.datetime] = _now) -> None:
+        self.path = path
+        self._clock = clock
+        self._lock = threading.Lock()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._conn = sqlite3.connect(
+                path, timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute(_SCHEMA)
+        except (sqlite3.DatabaseError, OSError) as e:
+            raise StoreError(
+                f"cannot open the feedback store {path}: {e}",
+                user_message=f"The feedback file ({path}) could not be opened.",
+            ) from e
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            self._conn.execute("COMMIT")
+
+    def vote(self, ballot: Ballot) -> Recorded:
+        """Record ``ballot``, replacing the user's earlier vote on the same answer."""
+        if ballot.vote not in (UP, DOWN):
+            raise ValueError(f"a vote is {UP} or {DOWN}, not {ballot.vote}")
+        quotes = json.dumps([quote_json(q) for q in ballot.quotes], ensure_ascii=False)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT vote FROM votes WHERE user_id = ? AND answer_key = ?",
+                (ballot.user_id, ballot.answer_key),
+            ).fetchone()
+            if row is not None and row[0] == ballot.vote:
+                return Recorded.KEPT
+            conn.execute(
+                "INSERT INTO votes (user_id, answer_key, question, answer, quotes, vote, lang,"
+                " voted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (user_id, answer_key) DO UPDATE SET"
+                " vote = excluded.vote, voted_at = excluded.voted_at",
+                (
+                    ballot.user_id,
+                    ballot.answer_key,
+                    ballot.question,
+                    ballot.answer,
+                    quotes,
+                    ballot.vote,
+                    ballot.lang,
+                    self._clock().isoformat(),
+                ),
+            )
+        return Recorded.NEW if row is None else Recorded.CHANGED
+
+    def counts(self) -> VoteCounts:
+        """How many 👍 and 👎 users gave now, and on how many answers."""
+        with self._lock:
+            up, down, answers = self._conn.execute(
+                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0),"
+                " COUNT(DISTINCT answer_key) FROM votes"
+            ).fetchone()
+        return VoteCounts(int(up), int(down), int(answers))
+
+    def votes(self) -> list[StoredVote]:
+        """Every vote, oldest first."""
+        with self._lock:
+            rows = self._conn.execute(
+                "SELECT user_id, answer_key, question, answer, quotes, vote, lang, voted_at"
+                " FROM votes ORDER BY voted_at, id"
+            ).fetchall()
+        return [
+            StoredVote(
+                user_id,
+                key,
+                question,
+                answer,
+                tuple(json.loads(quotes)),
+                vote,
+                lang,
+                dt.datetime.fromisoformat(voted_at),
+            )
+            for user_id, key, question, answer, quotes, vote, lang, voted_at in rows
+        ]
