@@ -21,6 +21,8 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     │   ├── UrlRefusedError        not http(s), or a private address
     │   ├── HttpStatusError        404, 5xx, ...
     │   ├── FetchTimeoutError
+    │   ├── HostNotFoundError      the host name does not resolve
+    │   ├── ConnectionRefusedFetchError  nothing listens at the address
     │   ├── FetchTooLargeError
     │   └── ContentTypeError       not a page, PDF or feed
     ├── FeedError                a feed is malformed or empty
@@ -126,6 +128,16 @@ class HttpStatusError(FetchError):
 class FetchTimeoutError(FetchError):
     code = "fetch_timeout"
     default_user_message = "The server did not answer in time."
+
+
+class HostNotFoundError(FetchError):
+    code = "host_not_found"
+    default_user_message = "The host {host} was not found: check the address."
+
+
+class ConnectionRefusedFetchError(FetchError):
+    code = "connection_refused"
+    default_user_message = "The server {host} refused the connection."
 
 
 class FetchTooLargeError(FetchError):

@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -30,7 +30,7 @@ from bot.telegram import asking
 from bot.telegram import context as ctx
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
-from bot.telegram.handlers import COMMANDS, register_handlers
+from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
@@ -51,14 +51,30 @@ FEED_TICK_S = 30.0
 DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
 
 
-def bot_commands(lang: str) -> list[BotCommand]:
+def bot_commands(lang: str, names: Sequence[str] = COMMANDS) -> list[BotCommand]:
     """The command menu in ``lang``."""
-    return [BotCommand(name, t(f"telegram_commands.{name}", lang)) for name in COMMANDS]
+    return [BotCommand(name, t(f"telegram_commands.{name}", lang)) for name in names]
+
+
+async def set_command_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Everyone's command menu per language; with the admin commands registered, each admin's
+    private chat also lists them (a menu scoped to that chat)."""
+    settings: Settings = app.bot_data[ctx.SETTINGS]
+    admins = settings.telegram.admins if ctx.LIBRARY in app.bot_data else []
+    for lang in LANGUAGES:
+        code = None if lang == DEFAULT_LANG else lang
+        await app.bot.set_my_commands(bot_commands(lang), language_code=code)
+        for admin in admins:
+            await app.bot.set_my_commands(
+                bot_commands(lang, (*COMMANDS, *ADMIN_COMMANDS)),
+                scope=BotCommandScopeChat(admin),
+                language_code=code,
+            )
 
 
 async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Start warming the models in the worker pool (polling starts meanwhile: a question that
-    comes first loads what it needs itself), then set the command menu per language."""
+    comes first loads what it needs itself), then set the command menus."""
     # (before the Application runs, so not its create_task: post_shutdown awaits this one)
     warming = asyncio.get_running_loop().create_task(_warm(app), name="warm the answerer")
     app.bot_data[ctx.WARMING] = warming
@@ -66,9 +82,7 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if journal is not None:
         settings: Settings = app.bot_data[ctx.SETTINGS]
         await replay_pending(app, journal, settings.telegram.replay_max_age_s)
-    for lang in LANGUAGES:
-        code = None if lang == DEFAULT_LANG else lang
-        await app.bot.set_my_commands(bot_commands(lang), language_code=code)
+    await set_command_menus(app)
     logger.info("Bot @%s is ready", app.bot.username)
 
 

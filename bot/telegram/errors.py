@@ -21,6 +21,7 @@ from bot.telegram.context import CustomContext
 from bot.telegram.handlers_inline import results_button
 from bot.telegram.render import esc
 from bot.telegram.sending import is_transient
+from index.errors import ArticleError, FeedError, FetchError, InputError
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +31,8 @@ ALERT_CHARS = 200
 #: dropped connection, a flood that outlasted the rate limiter's own retries; not a timeout,
 #: after which it may have arrived): the user hears something rather than nothing.
 APOLOGY_RETRY_S = (0.5, 1.0, 2.0, 4.0)
+#: Errors in what a user gave rather than in the bot.
+USER_ERRORS = (InputError, ArticleError, FetchError, FeedError)
 
 
 def _describe(update: object) -> str:
@@ -39,6 +42,15 @@ def _describe(update: object) -> str:
                 return f"update {update.update_id} ({kind})"
         return f"update {update.update_id}"
     return "no update" if update is None else type(update).__name__
+
+
+def log_error(update: object, error: BaseException | None) -> None:
+    """A fault of ours with its traceback at ERROR; a refused input (a bad URL, feed or
+    article, an unusable question) in one line at INFO: it is the user's to fix."""
+    if isinstance(error, USER_ERRORS):
+        logger.info("Refused %s: %s (%s)", _describe(update), type(error).__name__, error)
+    else:
+        logger.error("Error while handling %s", _describe(update), exc_info=error)
 
 
 def _alert(text: str) -> str:
@@ -62,8 +74,8 @@ async def _tell_inline(query: InlineQuery, text: str) -> None:
 
 
 async def error_handler(update: object, context: CustomContext) -> None:
-    """Log the error with its traceback, then tell the user something safe."""
-    logger.error("Error while handling %s", _describe(update), exc_info=context.error)
+    """Log the error, then tell the user something safe."""
+    log_error(update, context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
         return
     user = update.effective_user

@@ -35,6 +35,8 @@ from bot.telegram.handlers_votes import vote
 
 #: Commands in the order the command menu lists them.
 COMMANDS = ("start", "help", "ask", "sources", "about")
+#: The operators' commands, added to the menu in each admin's own chat.
+ADMIN_COMMANDS = ("add", "remove", "feeds", "stats")
 
 
 def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:

@@ -12,15 +12,18 @@ from __future__ import annotations
 import asyncio
 import functools
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, TypeVar
 
 from telegram import Update
+from telegram.error import BadRequest
 
+from bot.errors_text import user_message
 from bot.i18n import normalize_lang
 from bot.library import Library
 from bot.telegram import render, render_admin
 from bot.telegram.context import CustomContext
+from bot.telegram.errors import log_error
 from index.errors import NewsBotError
 
 logger = logging.getLogger(__name__)
@@ -79,6 +82,27 @@ def _args(context: CustomContext) -> list[str]:
     return list(context.args or [])
 
 
+async def _working(
+    update: Update, context: CustomContext, work: Callable[[], Awaitable[str]]
+) -> None:
+    """Say "Working on it…", then edit that message into the result of ``work``, or into
+    what went wrong (a new message when the note is gone)."""
+    message = update.effective_message
+    if message is None:
+        return
+    note = await message.reply_html(render_admin.admin_text("working"))
+    try:
+        text = await work()
+    except Exception as exc:  # told in the note, not in a second message
+        log_error(update, exc)
+        text = render.esc(user_message(exc, "en"))
+    try:
+        await note.edit_text(text)
+    except BadRequest as exc:
+        logger.info("Could not edit the working note (%s); sending the result", exc.message)
+        await message.reply_html(text)
+
+
 @admin_only
 async def add(update: Update, context: CustomContext) -> None:
     """/add URL: fetch the article and index it."""
@@ -86,11 +110,14 @@ async def add(update: Update, context: CustomContext) -> None:
     if len(args) != 1:
         await _reply(update, render_admin.admin_text("add_usage"))
         return
-    await _reply(update, render_admin.admin_text("working"))
-    report = await _in_worker(context, lambda lib: lib.add_url(args[0]))
-    if report.changed:
-        context.answer_cache.clear()
-    await _reply(update, render_admin.report_html(report))
+
+    async def work() -> str:
+        report = await _in_worker(context, lambda lib: lib.add_url(args[0]))
+        if report.changed:
+            context.answer_cache.clear()
+        return render_admin.report_html(report)
+
+    await _working(update, context, work)
 
 
 @admin_only
@@ -122,13 +149,16 @@ async def feeds(update: Update, context: CustomContext) -> None:
             key = "feed_removed" if done else "feed_unknown"
             await _reply(update, render_admin.admin_text(key, id=feed_id))
         case ["poll"]:
-            await _reply(update, render_admin.admin_text("working"))
-            summary = await _in_worker(context, lambda lib: lib.poll(due_only=False))
-            if summary.report.changed:
-                context.answer_cache.clear()
-            await _reply(update, render_admin.poll_html(summary))
+            await _working(update, context, functools.partial(_poll_all, context))
         case _:
             await _reply(update, render_admin.admin_text("feeds_usage"))
+
+
+async def _poll_all(context: CustomContext) -> str:
+    summary = await _in_worker(context, lambda lib: lib.poll(due_only=False))
+    if summary.report.changed:
+        context.answer_cache.clear()
+    return render_admin.poll_html(summary)
 
 
 @admin_only

@@ -17,16 +17,18 @@ def _lang(update: Update) -> str:
 
 
 async def start(update: Update, context: CustomContext) -> None:
-    """Greet the user in their language and offer example questions as buttons."""
+    """Greet the user in their language, say how to ask here (in a group plain messages are
+    not read), and offer example questions as buttons."""
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
     lang = _lang(update)
     name = user.first_name if user else ""
-    await message.reply_html(
-        render.tr("telegram.greeting", lang, name=name),
-        reply_markup=keyboards.examples_keyboard(lang),
-    )
+    if message.chat.type == message.chat.PRIVATE:
+        text = render.tr("telegram.greeting", lang, name=name)
+    else:
+        text = render.tr("telegram.greeting_group", lang, name=name, bot=f"@{context.bot.username}")
+    await message.reply_html(text, reply_markup=keyboards.examples_keyboard(lang))
 
 
 async def help_command(update: Update, context: CustomContext) -> None:

@@ -13,7 +13,7 @@ import socket
 from collections.abc import Callable, Sequence
 from urllib.parse import urlsplit
 
-from index.errors import FetchError, UrlRefusedError
+from index.errors import FetchError, HostNotFoundError, UrlRefusedError
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +103,7 @@ def check_target(
     try:
         addresses = resolve(host, port or _DEFAULT_PORTS[scheme])
     except (OSError, UnicodeError) as e:
-        raise FetchError(f"{url}: cannot resolve host {host!r}: {e}") from e
+        raise HostNotFoundError(f"{url}: cannot resolve host {host!r}: {e}", host=host) from e
     if not addresses:
         raise FetchError(f"{url}: host {host!r} has no address")
     for address in addresses:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import socket
 import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -20,10 +21,12 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from index.errors import (
+    ConnectionRefusedFetchError,
     ContentTypeError,
     FetchError,
     FetchTimeoutError,
     FetchTooLargeError,
+    HostNotFoundError,
     HttpStatusError,
     UrlRefusedError,
 )
@@ -178,6 +181,8 @@ class HttpFetcher:
             raise FetchTimeoutError(f"{url}: timed out ({type(e).__name__})") from e
         except httpx.InvalidURL as e:
             raise UrlRefusedError(f"{url!r}: {e}", reason="it is not a valid URL") from e
+        except httpx.ConnectError as e:
+            raise connect_error(url, e) from e
         except httpx.HTTPError as e:
             raise FetchError(f"{url}: {type(e).__name__}: {str(e) or 'connection failed'}") from e
 
@@ -223,3 +228,17 @@ class HttpFetcher:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def connect_error(url: str, error: httpx.ConnectError) -> FetchError:
+    """Why a connection failed, as the error a user can act on: an unknown host name, a
+    refused connection, or (other causes) a plain fetch failure."""
+    host = urlsplit(url).hostname or url
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, socket.gaierror):
+            return HostNotFoundError(f"{url}: host {host!r} not found: {cause}", host=host)
+        if isinstance(cause, ConnectionRefusedError):
+            return ConnectionRefusedFetchError(f"{url}: connection refused", host=host)
+        cause = cause.__cause__ or cause.__context__
+    return FetchError(f"{url}: ConnectError: {error or 'connection failed'}")

@@ -199,3 +199,22 @@ def check_commands(commands: object) -> None:
             raise BotApiError("BOT_COMMAND_INVALID")
         if not 1 <= len(str(command.get("description", ""))) <= 256:
             raise BotApiError("BOT_COMMAND_DESCRIPTION_INVALID")
+
+
+_SCOPES_WITH_CHAT = {"chat", "chat_administrators", "chat_member"}
+_SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators"}
+
+
+def check_command_scope(scope: object) -> None:
+    """A BotCommandScope: a known type; the chat scopes name their chat (and chat_member a
+    user)."""
+    if scope is None:
+        return
+    kind = scope.get("type") if isinstance(scope, dict) else None
+    if kind not in _SCOPES | _SCOPES_WITH_CHAT:
+        raise BotApiError("can't parse BotCommandScope")
+    assert isinstance(scope, dict)
+    if kind in _SCOPES_WITH_CHAT and not isinstance(scope.get("chat_id"), int | str):
+        raise BotApiError("chat_id is empty")
+    if kind == "chat_member" and not isinstance(scope.get("user_id"), int):
+        raise BotApiError("user_id is empty")

@@ -108,6 +108,7 @@ class BotApiMethods:
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
         rules.check_commands(params.get("commands"))
+        rules.check_command_scope(params.get("scope"))
         return True
 
     def _m_sendChatAction(self, params: dict[str, Any]) -> Any:

@@ -78,6 +78,18 @@ async def test_start_greets_in_the_users_language_and_examples_ask(bot: Harness)
     ]
 
 
+async def test_start_in_a_group_says_how_to_ask_there(bot: Harness) -> None:
+    chat = group_chat(-100300)
+    bot.send(chat, ANN, "/start")
+    [greeting] = await bot.replies(chat["id"])
+    assert "type your own question" not in greeting.plain
+    assert "/ask question, mention me (@NewsTestBot question)" in greeting.plain
+    bot.send(chat, ANN, "How many drones were intercepted?")  # plain text: not for the bot
+    bot.send(chat, ANN, "/ask How many drones were intercepted?")
+    await bot.replies(chat["id"], 2)
+    assert bot.answerer.calls == ["How many drones were intercepted?"]
+
+
 async def test_unsupported_language_falls_back_to_english(bot: Harness) -> None:
     bot.send(private_chat(CAROL), CAROL, "/start")
     [greeting] = await bot.replies(CAROL["id"])

@@ -10,9 +10,11 @@ index (fake embedder); questions are answered by the real pipeline over that ind
 from __future__ import annotations
 
 import logging
+import socket
 
 import pytest
 
+from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, private_chat
@@ -81,6 +83,17 @@ async def _say(bot: Harness, user: dict[str, object], text: str, replies: int = 
     return [m.plain for m in messages[before:]]
 
 
+async def _done(bot: Harness, user: dict[str, object], text: str) -> str:
+    """Send a long command (/add, /feeds poll) as ``user``: its one reply, "Working on it…",
+    once edited into the result."""
+    chat_id = int(str(user["id"]))
+    before = len(bot.api.messages(chat_id))
+    await bot.processed(bot.send(private_chat(user), user, text).update_id, timeout=15)
+    [note] = bot.api.messages(chat_id)[before:]
+    assert note.edits == 1
+    return note.plain
+
+
 async def test_others_are_not_allowed_and_the_attempt_is_logged(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -104,15 +117,14 @@ async def test_add_answer_update_and_remove_an_article(
     [before] = await _say(admin_bot, ANN, question)
     assert before.startswith(DECLINE)
 
-    working, done = await _say(admin_bot, ANN, f"/add {url}", replies=2)
-    assert working == "Working on it…"
+    done = await _done(admin_bot, ANN, f"/add {url}")  # "Working on it…", edited
     assert done == f"Indexed: {url}"
     [answer] = await _say(admin_bot, ANN, question)
     assert "140 homes" in answer
     assert "Floods in Varnel · 1 Mar 2025" in answer  # title and date with the quote
 
     web_server.routes["/flood.html"] = Route(body=FLOOD_V2)  # the page is corrected
-    _, done = await _say(admin_bot, ANN, f"/add {url}", replies=2)
+    done = await _done(admin_bot, ANN, f"/add {url}")
     assert done.startswith("Updated")
     [answer] = await _say(admin_bot, ANN, question)
     assert "310 homes" in answer
@@ -133,7 +145,7 @@ async def test_a_bad_url_gets_a_clear_reason_and_the_index_keeps_answering(
     admin_bot: Harness, web_server: WebServer
 ) -> None:
     web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
-    await _say(admin_bot, ANN, f"/add {web_server.url('/flood.html')}", replies=2)
+    await _done(admin_bot, ANN, f"/add {web_server.url('/flood.html')}")
     web_server.routes["/gone.html"] = Route(status=404, body=b"not here")
     web_server.routes["/photo.png"] = Route(body=b"\x89PNG....", content_type="image/png")
     cases = {
@@ -142,12 +154,40 @@ async def test_a_bad_url_gets_a_clear_reason_and_the_index_keeps_answering(
         "/nothing.html": "HTTP status 404",
     }
     for path, reason in cases.items():
-        _, done = await _say(admin_bot, ANN, f"/add {web_server.url(path)}", replies=2)
+        done = await _done(admin_bot, ANN, f"/add {web_server.url(path)}")
         assert done.startswith("Could not index") and reason in done
-    _, refused = await _say(admin_bot, ANN, "/add file:///etc/passwd", replies=2)
+    refused = await _done(admin_bot, ANN, "/add file:///etc/passwd")
     assert refused.startswith("Could not index") and "not allowed" in refused
     [answer] = await _say(admin_bot, ANN, "How many homes were flooded in Varnel?")
     assert "140 homes" in answer
+
+
+async def test_an_unreachable_host_is_told_why_and_a_bad_feed_logs_no_traceback(
+    admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    closed = _closed_port()
+    refused = await _done(admin_bot, ANN, f"/add http://127.0.0.1:{closed}/news.html")
+    assert refused == f"Could not index http://127.0.0.1:{closed}/news.html: " + (
+        "The server 127.0.0.1 refused the connection."
+    )
+    unknown = await _done(admin_bot, ANN, "/add http://no-such-host.invalid/news.html")
+    assert unknown.endswith("The host no-such-host.invalid was not found: check the address.")
+    [not_http] = await _say(admin_bot, ANN, "/feeds add ftp://example.com/rss.xml")
+    assert not_http.startswith("This URL is not allowed")
+    [no_host] = await _say(admin_bot, ANN, "/feeds add http:///rss.xml")
+    assert no_host == "This URL is not allowed: a feed must be an http(s) URL."
+    assert [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info] == []
+    refusals = [r.getMessage() for r in caplog.records if r.name == "bot.telegram.errors"]
+    assert len(refusals) == 2 and all(m.startswith("Refused update") for m in refusals)
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
 
 
 async def test_feeds_bring_new_entries_into_answers(
@@ -172,7 +212,7 @@ async def test_feeds_bring_new_entries_into_answers(
     [added] = await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
     assert added.startswith("Subscribed to feed 1")
     await _say(admin_bot, ANN, f"/feeds add {web_server.url('/atom.xml')}")
-    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    polled = await _done(admin_bot, ANN, "/feeds poll")
     assert polled.startswith("Polled 2 feeds: added 1, updated 0")
     [answer] = await _say(admin_bot, ANN, "How long did the repairs of the bridge in Osterby take?")
     assert "9 months" in answer
@@ -189,7 +229,7 @@ async def test_feeds_bring_new_entries_into_answers(
         content_type="application/atom+xml",
         etag='"a2"',
     )
-    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    polled = await _done(admin_bot, ANN, "/feeds poll")
     assert polled.startswith("Polled 2 feeds: added 1, updated 0")
     assert web_server.requests_to("/rss.xml")[-1].headers.get("if-none-match") == '"v1"'
     [answer] = await _say(
@@ -199,7 +239,7 @@ async def test_feeds_bring_new_entries_into_answers(
 
     web_server.routes["/bad.xml"] = Route(body=b"<rss><channel>", content_type="application/xml")
     await _say(admin_bot, ANN, f"/feeds add {web_server.url('/bad.xml')}")
-    _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
+    polled = await _done(admin_bot, ANN, "/feeds poll")
     assert polled.startswith("Polled 3 feeds")
     assert "/bad.xml failed" in polled
     [listing] = await _say(admin_bot, ANN, "/feeds")
@@ -212,7 +252,7 @@ async def test_questions_are_answered_while_an_ingest_runs(
     admin_bot: Harness, web_server: WebServer
 ) -> None:
     web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
-    await _say(admin_bot, ANN, f"/add {web_server.url('/flood.html')}", replies=2)
+    await _done(admin_bot, ANN, f"/add {web_server.url('/flood.html')}")
     slow = page("Slow page", "2025-03-04", "A page that takes its time to arrive, on purpose.")
     web_server.routes["/slow.html"] = Route(body=slow, delay_s=1.5)
     chat_id = ANN["id"]
@@ -224,8 +264,8 @@ async def test_questions_are_answered_while_an_ingest_runs(
     working, answer = (m.plain for m in replies[before : before + 2])
     assert working == "Working on it…"
     assert "140 homes" in answer  # answered while the slow page was still being fetched
-    replies = await admin_bot.replies(chat_id, before + 3, timeout=15)
-    assert replies[-1].plain.startswith("Indexed:")  # and the ingest finished afterwards
+    note = replies[before]  # and the ingest finished afterwards, editing its note
+    await admin_bot.api.wait_for(lambda s: note.plain.startswith("Indexed:") or None, 15)
 
 
 async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server: WebServer) -> None:
@@ -249,3 +289,13 @@ async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server:
     assert "3 cracks" in answer
     await job.run(admin_bot.app)  # not due again yet: nothing fetched
     assert len(web_server.requests_to("/rss.xml")) == 1
+
+
+async def test_admins_get_the_operators_commands_in_their_own_menu(admin_bot: Harness) -> None:
+    menus = [call.params for call in admin_bot.api.calls("setMyCommands")]  # (post_init)
+    everyone = [m for m in menus if "scope" not in m]
+    own = [m for m in menus if m.get("scope") == {"type": "chat", "chat_id": ANN["id"]}]
+    assert len(everyone) == len(own) == 3  # one per language
+    assert [c["command"] for c in everyone[0]["commands"]] == list(COMMANDS)
+    assert [c["command"] for c in own[0]["commands"]] == [*COMMANDS, *ADMIN_COMMANDS]
+    assert {m.get("language_code") for m in own} == {None, "uk", "ru"}

@@ -94,8 +94,8 @@ async def test_votes_are_stored_counted_exported_and_read_back_by_eval(
     async with running_bot(
         api, settings, components.answerer, components.store, library, feedback=feedback
     ) as bot:
-        bot.send(private_chat(ANN), ANN, f"/add {web_server.url('/flood.html')}")
-        await bot.replies(ANN["id"], 2, timeout=15)
+        added = bot.send(private_chat(ANN), ANN, f"/add {web_server.url('/flood.html')}")
+        await bot.processed(added.update_id, timeout=15)
         answer = await ask(bot, group, ANN, f"/ask {QUESTION}")
         assert "140 homes" in answer.plain
         up, down = votes_of(answer)

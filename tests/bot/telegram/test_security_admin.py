@@ -13,7 +13,7 @@ import pytest
 from bot.library_index import IndexLibrary
 from tests.bot.telegram.fakes import ANN
 from tests.bot.telegram.harness import Harness, group_chat
-from tests.bot.telegram.test_e2e_admin import FLOOD_V1, FLOOD_V2, _say, rss
+from tests.bot.telegram.test_e2e_admin import FLOOD_V1, FLOOD_V2, _done, _say, rss
 from tests.web_server import Route, WebServer
 
 
@@ -38,7 +38,7 @@ async def test_admins_are_known_by_id_not_by_name_or_username(
     web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
     web_server.routes["/other.html"] = Route(body=FLOOD_V2)
     web_server.routes["/rss.xml"] = Route(body=rss(), content_type="application/rss+xml")
-    _, done = await _say(admin_bot, admin, f"/add {web_server.url('/flood.html')}", replies=2)
+    done = await _done(admin_bot, admin, f"/add {web_server.url('/flood.html')}")
     assert done.startswith("Indexed")
     requests, stats = len(web_server.requests), library.stats()
 

@@ -10,10 +10,12 @@ from collections.abc import Iterator
 import pytest
 
 from index.errors import (
+    ConnectionRefusedFetchError,
     ContentTypeError,
     FetchError,
     FetchTimeoutError,
     FetchTooLargeError,
+    HostNotFoundError,
     HttpStatusError,
     UrlRefusedError,
 )
@@ -92,14 +94,19 @@ def test_other_schemes_are_refused(fetcher: HttpFetcher, url: str, scheme: str) 
     assert scheme in info.value.params["reason"]
 
 
-def test_a_closed_port_is_a_fetch_error(fetcher: HttpFetcher) -> None:
+def test_a_closed_port_is_a_refused_connection(fetcher: HttpFetcher) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    with pytest.raises(FetchError) as info:
+    with pytest.raises(ConnectionRefusedFetchError) as info:
         fetcher.fetch(f"http://127.0.0.1:{port}/")
-    assert type(info.value) is FetchError
-    assert "ConnectError" in str(info.value)
+    assert info.value.user_message == "The server 127.0.0.1 refused the connection."
+
+
+def test_an_unknown_host_name_is_said_so(fetcher: HttpFetcher) -> None:
+    with pytest.raises(HostNotFoundError) as info:
+        fetcher.fetch("http://no-such-host.invalid/")
+    assert info.value.params == {"host": "no-such-host.invalid"}
 
 
 # --- HTTP errors, timeouts, size ------------------------------------------------------------------
