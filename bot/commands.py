@@ -60,6 +60,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
+            from bot.chat_prefs import ChatPrefsStore, prefs_path
             from bot.feedback import FeedbackStore, feedback_path
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
@@ -70,6 +71,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
                 journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
             )
             feedback = FeedbackStore(feedback_path(settings.data_dir))
+            chat_prefs = ChatPrefsStore(prefs_path(settings.data_dir))
             try:
                 app = build_application(
                     settings,
@@ -78,9 +80,11 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
                     library,
                     journal,
                     feedback=feedback,
+                    chat_prefs=chat_prefs,
                 )
                 run_application(app, settings)
             finally:
+                chat_prefs.close()
                 feedback.close()
                 journal.close()
                 library.close()

@@ -21,6 +21,7 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.answering.types import Answer, Answerer
+from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.library import Library
@@ -119,13 +120,15 @@ def build_application(
     journal: UpdateJournal | None = None,
     *,
     feedback: FeedbackStore | None = None,
+    chat_prefs: ChatPrefsStore | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
     a job polls the feeds that are due. With a ``journal``, every message is written down
     before it is handled, and what a crash left unfinished is replayed at start. With a
-    ``feedback`` store, users' 👍 / 👎 on answers are kept (and /stats counts them).
+    ``feedback`` store, users' 👍 / 👎 on answers are kept (and /stats counts them). With
+    ``chat_prefs``, chats choose their language and answer length with /settings.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -183,6 +186,8 @@ def build_application(
         app.bot_data[ctx.JOURNAL] = journal
     if feedback is not None:
         app.bot_data[ctx.FEEDBACK] = feedback
+    if chat_prefs is not None:
+        app.bot_data[ctx.CHAT_PREFS] = chat_prefs
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library

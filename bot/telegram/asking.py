@@ -14,12 +14,13 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent
 
 from bot.answering.types import Answer
+from bot.chat_prefs import DEFAULT_PREFS, ChatPrefs
 from bot.errors_text import user_message
 from bot.i18n import detect_language, t
 from bot.telegram import keyboards, render
@@ -42,9 +43,13 @@ class Asked:
     key: str
     answer: Answer
     lang: str
+    short: bool = False  # the chat chose short answers: the answer and one quote
 
     def messages(self) -> list[str]:
-        return render.answer_messages(self.answer, self.lang)
+        answer = self.answer
+        if self.short and len(answer.quotes) > 1 and not (answer.timeline or answer.disagree):
+            answer = replace(answer, quotes=answer.quotes[:1])
+        return render.answer_messages(answer, self.lang)
 
     def event_date(self) -> dt.date | None:
         """The date of the one report that answered (None for a timeline, differing
@@ -103,14 +108,16 @@ async def ask(
     busy: Callable[[], AbstractAsyncContextManager[None]] | None = None,
     *,
     inline: bool = False,
+    prefs: ChatPrefs = DEFAULT_PREFS,
 ) -> Asked | Refused:
     """Check ``question`` from ``user_id`` and answer it: from the cache, or in the worker pool.
 
     ``busy`` (for example "typing…" in the chat) is entered while the answer computes.
-    ``inline`` queries count against the inline limiter, not the question limiter.
+    ``inline`` queries count against the inline limiter, not the question limiter. ``prefs``
+    are the chat's choices: a fixed language wins over the question's and the user's.
     """
     question = question.strip()
-    lang = detect_language(question, language_code)
+    lang = prefs.fixed_lang or detect_language(question, language_code)
     if not question:
         return Refused("telegram.ask_usage", lang)
     settings = context.settings.telegram
@@ -136,7 +143,7 @@ async def ask(
         _outcome(answer),
         len(answer.quotes),
     )
-    return Asked(key, answer, lang)
+    return Asked(key, answer, lang, short=prefs.length == "short")
 
 
 def _outcome(answer: Answer) -> str:

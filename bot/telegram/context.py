@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeAlias, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer, Answerer
+from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
 from bot.library import Library
 from bot.settings import Settings
@@ -33,6 +34,7 @@ INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
 FEEDBACK = "feedback"
+CHAT_PREFS = "chat_prefs"
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -113,6 +115,11 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def feedback(self) -> FeedbackStore | None:
         """Users' votes on answers (None when the bot keeps no votes)."""
         return cast("FeedbackStore | None", self.bot_data.get(FEEDBACK))
+
+    @property
+    def chat_prefs(self) -> ChatPrefsStore | None:
+        """Chats' choices from /settings (None when the bot keeps none)."""
+        return cast("ChatPrefsStore | None", self.bot_data.get(CHAT_PREFS))
 
     @property
     def executor(self) -> Executor:

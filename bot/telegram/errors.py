@@ -16,9 +16,9 @@ from telegram import CallbackQuery, InlineQuery, Message, Update
 from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.errors_text import user_message
-from bot.i18n import normalize_lang
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers_inline import results_button
+from bot.telegram.languages import chat_lang
 from bot.telegram.render import esc
 from bot.telegram.sending import is_transient
 from index.errors import ArticleError, FeedError, FetchError, InputError
@@ -78,8 +78,7 @@ async def error_handler(update: object, context: CustomContext) -> None:
     log_error(update, context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden):
         return
-    user = update.effective_user
-    lang = normalize_lang(user.language_code if user else None)
+    lang = chat_lang(context, update)
     text = user_message(context.error or RuntimeError(), lang)
     for attempt, pause in enumerate((*APOLOGY_RETRY_S, None), start=1):
         try:

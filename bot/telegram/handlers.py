@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import handlers_admin, keyboards
+from bot.telegram import handlers_admin, keyboards, render_settings
 from bot.telegram.context import NewsBotApplication
 from bot.telegram.errors import error_handler
 from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
@@ -31,10 +31,11 @@ from bot.telegram.handlers_questions import (
     not_text,
     private_question,
 )
+from bot.telegram.handlers_settings import settings_choice, settings_command
 from bot.telegram.handlers_votes import vote
 
 #: Commands in the order the command menu lists them.
-COMMANDS = ("start", "help", "ask", "sources", "about")
+COMMANDS = ("start", "help", "ask", "sources", "settings", "about")
 #: The operators' commands, added to the menu in each admin's own chat.
 ADMIN_COMMANDS = ("add", "remove", "feeds", "stats")
 
@@ -64,6 +65,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CommandHandler("about", about, filters=new),
             CommandHandler("sources", sources, filters=new),
             CommandHandler("ask", ask_command, filters=new),
+            CommandHandler("settings", settings_command, filters=new),
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_question),
             MessageHandler(
                 new & groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT, group_question
@@ -77,6 +79,7 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
             CallbackQueryHandler(event_report, pattern=keyboards.EVENT_PATTERN),
             CallbackQueryHandler(vote, pattern=keyboards.VOTE_PATTERN),
+            CallbackQueryHandler(settings_choice, pattern=render_settings.SETTINGS_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

@@ -19,11 +19,11 @@ from telegram import Update
 from telegram.error import BadRequest
 
 from bot.errors_text import user_message
-from bot.i18n import normalize_lang
 from bot.library import Library
 from bot.telegram import render, render_admin
 from bot.telegram.context import CustomContext
 from bot.telegram.errors import log_error
+from bot.telegram.languages import chat_lang
 from index.errors import NewsBotError
 
 logger = logging.getLogger(__name__)
@@ -51,7 +51,7 @@ def admin_only(handler: Handler) -> Handler:
                 handler.__name__,
                 user.id if user else "unknown",
             )
-            lang = normalize_lang(user.language_code if user else None)
+            lang = chat_lang(context, update)
             await message.reply_html(render.tr("telegram.not_allowed", lang))
             return
         await handler(update, context)

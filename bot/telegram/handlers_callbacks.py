@@ -11,19 +11,16 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from bot.answering.types import Quote
-from bot.i18n import normalize_lang, t
+from bot.i18n import t
 from bot.telegram import asking, keyboards, render, render_passage, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers_questions import answer_in_chat
+from bot.telegram.languages import chat_lang
 from bot.telegram.state import StoredAnswer
 
 logger = logging.getLogger(__name__)
 
 RenderView = Callable[[CustomContext, StoredAnswer], Awaitable[str]]
-
-
-def _lang(query: CallbackQuery) -> str:
-    return normalize_lang(query.from_user.language_code)
 
 
 async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -45,7 +42,7 @@ async def _tapped(
     args = keyboards.callback_args(query.data)
     item = asking.stored(context, args[0]) if args else None
     if item is None:
-        await query.answer(t("telegram.expired", _lang(query)), show_alert=True)
+        await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
         return None
     return query, args[0], item
 
@@ -139,7 +136,7 @@ async def sources_page(update: Update, context: CustomContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    lang = _lang(query)
+    lang = chat_lang(context, update)
     number = int(keyboards.callback_args(query.data)[0])
     articles = await asyncio.to_thread(context.catalog.articles)
     page = render.sources_page(articles, number, lang)
@@ -165,4 +162,4 @@ async def stale_button(update: Update, context: CustomContext) -> None:
     query = update.callback_query
     if query is None:
         return
-    await query.answer(t("telegram.expired", _lang(query)), show_alert=True)
+    await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)

@@ -6,14 +6,9 @@ import asyncio
 
 from telegram import Update
 
-from bot.i18n import normalize_lang
 from bot.telegram import keyboards, render
 from bot.telegram.context import CustomContext
-
-
-def _lang(update: Update) -> str:
-    user = update.effective_user
-    return normalize_lang(user.language_code if user else None)
+from bot.telegram.languages import chat_lang
 
 
 async def start(update: Update, context: CustomContext) -> None:
@@ -22,7 +17,7 @@ async def start(update: Update, context: CustomContext) -> None:
     message, user = update.effective_message, update.effective_user
     if message is None:
         return
-    lang = _lang(update)
+    lang = chat_lang(context, update)
     name = user.first_name if user else ""
     if message.chat.type == message.chat.PRIVATE:
         text = render.tr("telegram.greeting", lang, name=name)
@@ -35,7 +30,7 @@ async def help_command(update: Update, context: CustomContext) -> None:
     """Explain how to ask, in private chats, groups and inline mode."""
     if update.effective_message is None:
         return
-    text = render.tr("telegram.help", _lang(update), bot=f"@{context.bot.username}")
+    text = render.tr("telegram.help", chat_lang(context, update), bot=f"@{context.bot.username}")
     await update.effective_message.reply_html(text)
 
 
@@ -43,14 +38,16 @@ async def about(update: Update, context: CustomContext) -> None:
     """Say what the bot can and cannot do."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_html(render.tr("telegram.about", _lang(update)))
+    await update.effective_message.reply_html(
+        render.tr("telegram.about", chat_lang(context, update))
+    )
 
 
 async def sources(update: Update, context: CustomContext) -> None:
     """List the indexed articles, newest first, on pages with ◀ ▶ buttons."""
     if update.effective_message is None:
         return
-    lang = _lang(update)
+    lang = chat_lang(context, update)
     articles = await asyncio.to_thread(context.catalog.articles)
     page = render.sources_page(articles, 0, lang)
     await update.effective_message.reply_html(
@@ -62,4 +59,6 @@ async def unknown_command(update: Update, context: CustomContext) -> None:
     """Point to /help after a command the bot does not know."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_html(render.tr("telegram.unknown_command", _lang(update)))
+    await update.effective_message.reply_html(
+        render.tr("telegram.unknown_command", chat_lang(context, update))
+    )

@@ -16,10 +16,10 @@ from telegram import Message, Update, User
 
 from bot.answering.followup import Turn, follow_up
 from bot.answering.small_talk import small_talk_kind
-from bot.i18n import normalize_lang
 from bot.telegram import asking, render, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.filters import command_argument, strip_mention
+from bot.telegram.languages import chat_lang, chat_prefs
 
 _TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
 _ANSWERED = "answered_messages"  # chat_data key: {bot message id: the Turn it answered}
@@ -54,6 +54,7 @@ async def answer_in_chat(
         question,
         user.language_code if user else None,
         busy=lambda: sending.typing(message),
+        prefs=chat_prefs(context, message.chat_id),
     )
     if isinstance(outcome, asking.Refused):
         await sending.send_messages(message, [outcome.html()], quote=quote)
@@ -162,8 +163,8 @@ async def caption_question(update: Update, context: CustomContext) -> None:
 
 async def not_text(update: Update, context: CustomContext) -> None:
     """Tell the user that only text questions are answered."""
-    message, user = update.effective_message, update.effective_user
+    message = update.effective_message
     if message is None:
         return
-    lang = normalize_lang(user.language_code if user else None)
+    lang = chat_lang(context, update)
     await message.reply_html(render.tr("telegram.text_only", lang), do_quote=_is_group(message))

@@ -14,9 +14,10 @@ import logging
 from telegram import Update
 
 from bot.feedback import DOWN, UP, Ballot, Recorded
-from bot.i18n import normalize_lang, t
+from bot.i18n import t
 from bot.telegram import asking, keyboards
 from bot.telegram.context import CustomContext
+from bot.telegram.languages import chat_lang
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +34,7 @@ async def vote(update: Update, context: CustomContext) -> None:
     if query is None:
         return
     key, sign = keyboards.callback_args(query.data)
-    lang = normalize_lang(query.from_user.language_code)
+    lang = chat_lang(context, update)
     item = asking.stored(context, key)
     if item is None or item.answer.declined or item.answer.small_talk is not None:
         await query.answer(t("telegram.expired", lang), show_alert=True)

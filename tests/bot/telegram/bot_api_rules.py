@@ -218,3 +218,18 @@ def check_command_scope(scope: object) -> None:
         raise BotApiError("chat_id is empty")
     if kind == "chat_member" and not isinstance(scope.get("user_id"), int):
         raise BotApiError("user_id is empty")
+
+
+#: The rights an administrator's ChatMember carries (all required by the Bot API object).
+ADMIN_RIGHTS = (
+    "can_manage_chat",
+    "can_delete_messages",
+    "can_manage_video_chats",
+    "can_restrict_members",
+    "can_promote_members",
+    "can_change_info",
+    "can_invite_users",
+    "can_post_stories",
+    "can_edit_stories",
+    "can_delete_stories",
+)

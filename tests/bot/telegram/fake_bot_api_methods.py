@@ -76,6 +76,8 @@ class State:
     inline_answered_at: dict[str, float] = field(default_factory=dict)
     faults: list[Fault] = field(default_factory=list)
     acked: int = 0
+    #: Members' status by (chat id, user id) for getChatMember ("member" when not set).
+    member_status: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 class BotApiMethods:
@@ -110,6 +112,21 @@ class BotApiMethods:
         rules.check_commands(params.get("commands"))
         rules.check_command_scope(params.get("scope"))
         return True
+
+    def _m_getChatMember(self, params: dict[str, Any]) -> Any:
+        chat = self._chat(params.get("chat_id"))
+        user_id = int(params.get("user_id") or 0)
+        if user_id <= 0:
+            raise rules.BotApiError("PARTICIPANT_ID_INVALID")
+        status = self.state.member_status.get((chat["id"], user_id), "member")
+        user = {"id": user_id, "is_bot": False, "first_name": f"User {user_id}"}
+        member: dict[str, Any] = {"status": status, "user": user}
+        if status == "administrator":
+            member.update({"can_be_edited": False, "is_anonymous": False})
+            member.update(dict.fromkeys(rules.ADMIN_RIGHTS, False))
+        elif status == "creator":
+            member["is_anonymous"] = False
+        return member
 
     def _m_sendChatAction(self, params: dict[str, Any]) -> Any:
         self._chat(params.get("chat_id"))

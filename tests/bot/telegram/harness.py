@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from bot.answering.types import Answerer
+from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
 from bot.library import Library
 from bot.settings import Settings, TelegramSettings
@@ -185,10 +186,13 @@ async def running_bot(
     journal: UpdateJournal | None = None,
     *,
     feedback: FeedbackStore | None = None,
+    chat_prefs: ChatPrefsStore | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
     (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
-    app = build_application(settings, answerer, catalog, library, journal, feedback=feedback)
+    app = build_application(
+        settings, answerer, catalog, library, journal, feedback=feedback, chat_prefs=chat_prefs
+    )
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater

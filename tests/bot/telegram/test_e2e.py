@@ -10,6 +10,7 @@ import pytest
 from bot.answering.types import Answer
 from bot.i18n import t
 from bot.telegram import sending
+from bot.telegram.handlers import COMMANDS
 from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,
@@ -308,7 +309,8 @@ async def test_post_init_warms_the_answerer_and_sets_localized_commands(bot: Har
         c.params.get("language_code"): c.params["commands"] for c in bot.api.calls("setMyCommands")
     }
     assert set(calls) == {None, "uk", "ru"}
-    assert [c["command"] for c in calls[None]] == ["start", "help", "ask", "sources", "about"]
+    assert [c["command"] for c in calls[None]] == list(COMMANDS)
+    assert "settings" in COMMANDS
     assert calls["uk"][1]["description"] == t("telegram_commands.help", "uk")
 
 

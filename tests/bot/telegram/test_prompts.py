@@ -9,6 +9,7 @@ import pytest
 from bot.i18n import LANGUAGES, keys, t
 from bot.telegram import render
 from bot.telegram.app import bot_commands
+from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
 TABLES = ("telegram.", "telegram_commands.")
@@ -20,6 +21,8 @@ SAMPLE = {
     "total": 20,
     "page": 1,
     "pages": 3,
+    "language": "Українська",
+    "length": "Short answers",
 }
 
 
@@ -49,4 +52,6 @@ def test_templates_are_valid_telegram_html_with_the_same_fields(lang: str) -> No
 def test_command_menus_are_valid(lang: str) -> None:
     commands = bot_commands(lang)
     check_commands([{"command": c.command, "description": c.description} for c in commands])
-    assert [c.command for c in commands] == ["start", "help", "ask", "sources", "about"]
+    assert [c.command for c in commands] == ["start", "help", "ask", "sources", "settings", "about"]
+    operators = bot_commands(lang, (*COMMANDS, *ADMIN_COMMANDS))
+    check_commands([{"command": c.command, "description": c.description} for c in operators])
