@@ -53,6 +53,8 @@ class _Cited(Protocol):
     def source(self) -> str | None: ...
     @property
     def url(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
 
 
 def esc(text: str) -> str:
@@ -77,14 +79,13 @@ def is_web_url(url: str | None) -> bool:
 
 
 def citation(item: _Cited, lang: str) -> str:
-    """Title (a link when there is a web URL), date as people read it in ``lang``, and source,
-    separated by middle dots."""
+    """Title (a link when there is a web URL), date as people read it in ``lang``, source and
+    author, separated by middle dots."""
     title = esc(item.title.strip() or "—")
     parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if is_web_url(item.url) else title]
     if item.date is not None:
         parts.append(esc(friendly_date(item.date, lang)))
-    if item.source:
-        parts.append(esc(item.source))
+    parts.extend(esc(name) for name in (item.source, item.author) if name)
     return " · ".join(parts)
 
 
