@@ -60,6 +60,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
+            from bot.answering.topics import TopicFinder
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
             from bot.telegram.journal import UpdateJournal, journal_path
@@ -68,9 +69,10 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
             journal = UpdateJournal(
                 journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
             )
+            topics = TopicFinder(components.searcher, min_score=settings.search.topic_min_score)
             try:
                 app = build_application(
-                    settings, components.answerer, components.store, library, journal
+                    settings, components.answerer, components.store, library, journal, topics
                 )
                 run_application(app, settings)
             finally:

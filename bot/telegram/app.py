@@ -27,7 +27,13 @@ from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
-from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.context import (
+    CustomContext,
+    NewsBotApplication,
+    SourceCatalog,
+    TopicListing,
+    TopicSearch,
+)
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
 from bot.telegram.handlers import COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
@@ -102,12 +108,14 @@ def build_application(
     catalog: SourceCatalog,
     library: Library | None = None,
     journal: UpdateJournal | None = None,
+    topics: TopicSearch | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
     a job polls the feeds that are due. With a ``journal``, every message is written down
-    before it is handled, and what a crash left unfinished is replayed at start.
+    before it is handled, and what a crash left unfinished is replayed at start. With
+    ``topics``, ``/latest TOPIC`` lists the newest articles about a topic.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -156,6 +164,8 @@ def build_application(
             ctx.INLINE_LIMITER: RateLimiter(asking.INLINE_RATE_LIMIT, tg.user_rate_window_s),
             ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
             ctx.DEBOUNCER: Debouncer(),
+            ctx.TOPICS: topics,
+            ctx.LISTINGS: CallbackStore[TopicListing](capacity=1_000),
             ctx.EXECUTOR: ThreadPoolExecutor(
                 max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
             ),

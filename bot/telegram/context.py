@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -15,7 +16,7 @@ from bot.answering.types import Answer, Answerer
 from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
-from index.types import ArticleInfo
+from index.types import Article, ArticleInfo
 
 #: bot_data keys.
 SETTINGS = "settings"
@@ -31,6 +32,8 @@ LIBRARY = "library"
 INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
+TOPICS = "topics"  # what finds the articles about a topic (/latest TOPIC)
+LISTINGS = "listings"  # the articles a /latest TOPIC found, behind its page buttons
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -46,11 +49,31 @@ BOT_DATA_KEYS = (
 
 
 class SourceCatalog(Protocol):
-    """What ``/sources`` needs from the article store."""
+    """What ``/sources``, ``/latest`` and ``/article`` need from the article store."""
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first."""
         ...
+
+    def get_article(self, article_id: str) -> Article:
+        """The full article; raises ``KeyError`` when unknown (or removed)."""
+        ...
+
+
+class TopicSearch(Protocol):
+    """What ``/latest TOPIC`` needs from retrieval. Blocking: run it off the event loop."""
+
+    def articles_about(self, topic: str) -> list[str]:
+        """The IDs of the articles about ``topic``, best match first (none when unrelated)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TopicListing:
+    """What one ``/latest TOPIC`` found, kept for its page buttons."""
+
+    topic: str
+    article_ids: tuple[str, ...]
 
 
 class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -102,6 +125,16 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def ingest_executor(self) -> Executor:
         """The single worker that runs ingests, removals and feed polls, one at a time."""
         return cast(Executor, self.bot_data[INGEST_EXECUTOR])
+
+    @property
+    def topics(self) -> TopicSearch | None:
+        """Finds the articles about a topic (None: /latest TOPIC is not offered)."""
+        return cast("TopicSearch | None", self.bot_data.get(TOPICS))
+
+    @property
+    def listings(self) -> CallbackStore[TopicListing]:
+        """The articles each /latest TOPIC found, behind the keys in its page buttons."""
+        return cast("CallbackStore[TopicListing]", self.bot_data[LISTINGS])
 
     @property
     def executor(self) -> Executor:

@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import handlers_admin, keyboards
+from bot.telegram import handlers_admin, handlers_reading, keyboards
 from bot.telegram.context import NewsBotApplication
 from bot.telegram.errors import error_handler
 from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
@@ -26,7 +26,7 @@ from bot.telegram.handlers_inline import inline_question
 from bot.telegram.handlers_questions import ask_command, group_question, not_text, private_question
 
 #: Commands in the order the command menu lists them.
-COMMANDS = ("start", "help", "ask", "sources", "about")
+COMMANDS = ("start", "help", "ask", "latest", "article", "sources", "about")
 
 
 def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
@@ -54,6 +54,8 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CommandHandler("about", about, filters=new),
             CommandHandler("sources", sources, filters=new),
             CommandHandler("ask", ask_command, filters=new),
+            CommandHandler("article", handlers_reading.article_command, filters=new),
+            CommandHandler("latest", handlers_reading.latest, filters=new),
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_question),
             MessageHandler(
                 new & groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT, group_question
@@ -64,6 +66,10 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(full_passage, pattern=keyboards.FULL_PATTERN),
             CallbackQueryHandler(sources_page, pattern=keyboards.SOURCES_PATTERN),
             CallbackQueryHandler(example_question, pattern=keyboards.EXAMPLE_PATTERN),
+            CallbackQueryHandler(handlers_reading.article_page, pattern=keyboards.ARTICLE_PATTERN),
+            CallbackQueryHandler(handlers_reading.open_article, pattern=keyboards.OPEN_PATTERN),
+            CallbackQueryHandler(handlers_reading.latest_page, pattern=keyboards.LATEST_PATTERN),
+            CallbackQueryHandler(handlers_reading.latest_page, pattern=keyboards.TOPIC_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

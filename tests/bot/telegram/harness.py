@@ -23,7 +23,7 @@ from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import context as ctx
 from bot.telegram.app import build_application
-from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog, TopicSearch
 from bot.telegram.journal import UpdateJournal
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
@@ -182,10 +182,14 @@ async def running_bot(
     catalog: FakeCatalog | SourceCatalog,
     library: Library | None = None,
     journal: UpdateJournal | None = None,
+    topics: TopicSearch | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
-    (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
-    app = build_application(settings, answerer, catalog, library, journal)
+    (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer).
+    ``topics`` defaults to a fake ``catalog`` (which finds articles by their words)."""
+    if topics is None and isinstance(catalog, FakeCatalog):
+        topics = catalog
+    app = build_application(settings, answerer, catalog, library, journal, topics)
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater

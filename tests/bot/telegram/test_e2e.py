@@ -240,7 +240,15 @@ async def test_post_init_warms_the_answerer_and_sets_localized_commands(bot: Har
         c.params.get("language_code"): c.params["commands"] for c in bot.api.calls("setMyCommands")
     }
     assert set(calls) == {None, "uk", "ru"}
-    assert [c["command"] for c in calls[None]] == ["start", "help", "ask", "sources", "about"]
+    assert [c["command"] for c in calls[None]] == [
+        "start",
+        "help",
+        "ask",
+        "latest",
+        "article",
+        "sources",
+        "about",
+    ]
     assert calls["uk"][1]["description"] == t("telegram_commands.help", "uk")
 
 

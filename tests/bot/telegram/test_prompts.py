@@ -20,6 +20,9 @@ SAMPLE = {
     "total": 20,
     "page": 1,
     "pages": 3,
+    "id": "3f2a<9c>",
+    "count": 2,
+    "topic": "drones & <b>",
 }
 
 
@@ -49,4 +52,12 @@ def test_templates_are_valid_telegram_html_with_the_same_fields(lang: str) -> No
 def test_command_menus_are_valid(lang: str) -> None:
     commands = bot_commands(lang)
     check_commands([{"command": c.command, "description": c.description} for c in commands])
-    assert [c.command for c in commands] == ["start", "help", "ask", "sources", "about"]
+    assert [c.command for c in commands] == [
+        "start",
+        "help",
+        "ask",
+        "latest",
+        "article",
+        "sources",
+        "about",
+    ]
