@@ -2,7 +2,7 @@
 
 The searcher's candidates (dense and BM25, fused) are kept only where the passage is about
 the topic: its cosine similarity to the topic reaches ``min_score``, or it holds every word
-of the topic (a word may end differently: "drone" finds "drones"). Fused ranks say which
+of the topic (as the lexical index stems them: "drone" finds "drones"). Fused ranks say which
 passages are best, not whether any is about the topic at all, and a topic the articles do
 not cover must list nothing. Short topics ("drones") are far from whole passages in the
 embedding space even when the passage is about them, hence the words. The bound is chosen
@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
+from typing import Any
 
 from index.search import Searcher
 from index.types import Passage
@@ -22,13 +24,23 @@ logger = logging.getLogger(__name__)
 #: Passages searched per topic (a topic's articles are many; a question's are few).
 TOPIC_PASSAGES = 60
 _WORD = re.compile(r"\w+")
+_STEMMERS = threading.local()  # (PyStemmer objects must not be shared between threads)
+
+
+def _stems(text: str) -> set[str]:
+    stemmer: Any = getattr(_STEMMERS, "english", None)
+    if stemmer is None:
+        import Stemmer
+
+        stemmer = _STEMMERS.english = Stemmer.Stemmer("english")
+    return set(stemmer.stemWords(_WORD.findall(text.casefold())))
 
 
 def words_in(topic: str, text: str) -> bool:
-    """Whether every word of ``topic`` starts a word of ``text`` (case ignored)."""
-    words = _WORD.findall(topic.casefold())
-    folded = text.casefold()
-    return bool(words) and all(re.search(rf"\b{re.escape(word)}", folded) for word in words)
+    """Whether every word of ``topic`` is in ``text``, as the English Snowball stemmer (the
+    lexical index's) reduces them; case ignored."""
+    wanted = _stems(topic)
+    return bool(wanted) and wanted <= _stems(text)
 
 
 class TopicFinder:

@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 #: The longest topic /latest looks for.
 MAX_TOPIC_CHARS = 200
+#: The longest article ID repeated in a reply (what is typed may be a whole message).
+MAX_REF_SHOWN = 64
 
 
 def _lang(update: Update) -> str:
@@ -70,11 +72,13 @@ async def article_command(update: Update, context: CustomContext) -> None:
     found = lookup.article
     article = await _article(context, found.id) if found is not None else None
     if article is None:
+        shown_ref = ref if len(ref) <= MAX_REF_SHOWN else ref[: MAX_REF_SHOWN - 1] + "…"
         if len(lookup.matches) > 1:
-            text = render.tr("telegram.article_ambiguous", lang, id=ref, count=len(lookup.matches))
+            key, count = "telegram.article_ambiguous", len(lookup.matches)
+            text = render.tr(key, lang, id=shown_ref, count=count)
         else:
-            text = render.tr("telegram.article_unknown", lang, id=ref)
-        logger.info("/article %s: %d matches", lookup.ref[:40], len(lookup.matches))
+            text = render.tr("telegram.article_unknown", lang, id=shown_ref)
+        logger.debug("/article %r: %d matches", ref, len(lookup.matches))
         await message.reply_html(text)
         return
     shown, markup = _article_view(article, 0, lang)

@@ -93,6 +93,8 @@ async def test_article_ids_unknown_ambiguous_short_and_prefixes(
     assert short.plain.startswith("No article has the ID 3f2a9.")
     ambiguous = await _reply(bot, ANN, "/article 3f2a9c")
     assert ambiguous.plain.startswith("2 articles have an ID that starts with 3f2a9c.")
+    huge = await _reply(bot, ANN, "/article " + "<x>" * 1300)
+    assert huge.plain == t("telegram.article_unknown", "en", id="<x>" * 21 + "…")
     found = await _reply(bot, ANN, "/article 3F2A9C41B")
     assert found.plain.startswith("3f2a9c41bb02 · ") and "The text of 3f2a9c41bb02." in found.plain
 
@@ -177,3 +179,22 @@ async def test_latest_about_a_topic_pages_and_its_list_can_expire(bot: Harness) 
     bot.press(page, "t:unknownKey:1", BOHDAN)
     await bot.api.wait_for(lambda s: _alerts(bot) or None)
     assert _alerts(bot) == [t("telegram.latest_expired", "uk")]
+
+
+async def test_open_article_in_a_shared_inline_answer_shows_it_in_place(
+    bot: Harness, catalog: FakeCatalog
+) -> None:
+    question = "What did the council decide?"
+    quote = dataclasses.replace(make_quote(), article_id="id4", url=None)
+    bot.answerer.answers[question] = Answer(question, "It met.", (quote,), 0.8, "en")
+    catalog.texts["id4"] = long_text()
+    query_id = bot.inline(ANN, question)
+    [result] = (await bot.inline_answer(query_id))["results"]
+    inline_id = bot.api.choose_inline_result(query_id, result["id"])
+    [sent] = [m for m in bot.api.messages() if m.inline_message_id == inline_id]
+    assert buttons(sent)[-1] == ("Open article", "o:id4")
+    bot.press(sent, "o:id4", ANN)
+    await bot.api.wait_for(lambda s: sent.edits == 1 or None)
+    assert sent.plain.startswith("Article 4 <4> · 17 Jan 2024 · Wire\nPage 1 of 3")
+    await _press(bot, sent, "▶", ANN)
+    assert "Page 2 of 3" in sent.plain and sent.inline_message_id == inline_id
