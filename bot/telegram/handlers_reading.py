@@ -53,8 +53,7 @@ async def _edit(
 
 def _article_view(article: Article, page: int, lang: str) -> tuple[ArticlePage, Markup]:
     shown = render_reading.article_page(article, page, lang)
-    markup = keyboards.pager_keyboard(keyboards.ARTICLE, shown.page, shown.pages, lang, article.id)
-    return shown, markup
+    return shown, keyboards.article_keyboard(article.id, shown.page, shown.pages, lang)
 
 
 async def article_command(update: Update, context: CustomContext) -> None:

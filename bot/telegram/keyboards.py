@@ -125,6 +125,15 @@ def pager_keyboard(
     return InlineKeyboardMarkup([row]) if row else None
 
 
+def article_keyboard(
+    article_id: str, page: int, pages: int, lang: str
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for an article's pages (none for an ID that callback data cannot carry)."""
+    if not re.fullmatch(_ARTICLE_ID, article_id):
+        return None
+    return pager_keyboard(ARTICLE, page, pages, lang, article_id)
+
+
 def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:
     """◀ and ▶ around page ``page`` (0-based) of ``pages``; None for a single page."""
     return pager_keyboard(SOURCES, page, pages, lang)

@@ -13,7 +13,12 @@ from hypothesis import strategies as st
 
 from bot.telegram import render
 from bot.telegram.article_ids import find_article, short_ids
-from bot.telegram.keyboards import ARTICLE, CALLBACK_DATA_LIMIT, pager_keyboard
+from bot.telegram.keyboards import (
+    ARTICLE,
+    CALLBACK_DATA_LIMIT,
+    article_keyboard,
+    pager_keyboard,
+)
 from bot.telegram.markup import MESSAGE_LIMIT, visible_length
 from bot.telegram.render_reading import article_page, latest_page, paragraphs, split_pages
 from index.types import Article
@@ -127,6 +132,12 @@ def test_short_ids_are_unique_prefixes() -> None:
     }
     for full, short in shown.items():
         assert [i for i in ids if i.startswith(short)] == [full]
+
+
+def test_an_id_callback_data_cannot_carry_gets_no_page_buttons() -> None:
+    assert article_keyboard("x" * 49, 0, 3, "en") is None
+    assert article_keyboard("a:b", 0, 3, "en") is None
+    assert article_keyboard("x" * 48, 0, 3, "en") is not None
 
 
 @pytest.mark.parametrize("pages", [1, 2, 5])
