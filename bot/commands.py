@@ -60,6 +60,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
+            from bot.answering.topics import TopicFinder
             from bot.chat_prefs import ChatPrefsStore, prefs_path
             from bot.feedback import FeedbackStore, feedback_path
             from bot.library_index import build_library
@@ -81,6 +82,9 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
                     journal,
                     feedback=feedback,
                     chat_prefs=chat_prefs,
+                    topics=TopicFinder(
+                        components.searcher, min_score=settings.search.topic_min_score
+                    ),
                 )
                 run_application(app, settings)
             finally:

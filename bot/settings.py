@@ -171,6 +171,15 @@ class SearchSettings(_Group):
     nprobe: int = Field(
         default=48, ge=1, le=65536, description="Lists the IVF index searches per question."
     )
+    topic_min_score: float = Field(
+        default=0.6,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity to a topic at which /latest TOPIC lists a passage's "
+        "article (one with every word of the topic is listed anyway). Chosen by "
+        "bench.calibrate_topics: uanews_dev questions and titles list their article 89.4%, "
+        "none of the BBC articles 89.4% (all-MiniLM-L6-v2).",
+    )
 
 
 class IngestSettings(_Group):

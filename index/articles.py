@@ -71,6 +71,7 @@ def article_from_body(
     url: str | None = None,
     origin: str = "",
     warnings: tuple[str, ...] = (),
+    author: str | None = None,
 ) -> ParsedArticle:
     """An article from extracted text (a web page, a PDF): the body's newlines normalised
     (``\\n`` only, no trailing blanks, at most one empty line in a row), the id its hash, the
@@ -88,6 +89,7 @@ def article_from_body(
         url=url or None,
         origin=origin or url or "",
         title_derived=not title,
+        author=author or None,
     )
     return ParsedArticle(article, warnings)
 

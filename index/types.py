@@ -23,7 +23,8 @@ class Article:
 
     ``id`` is the hash of the body text, so the same article ingested twice (or under another
     headline) has one id. ``origin`` is where it came from (an absolute file path or a URL):
-    a changed article from the same origin replaces the old one.
+    a changed article from the same origin replaces the old one. ``source`` names the site or
+    publication, ``author`` the person who wrote it.
     """
 
     id: str
@@ -34,6 +35,7 @@ class Article:
     url: str | None = None
     origin: str = ""
     title_derived: bool = False
+    author: str | None = None
 
 
 def header_text(title: str, date: dt.date | None) -> str:
@@ -58,6 +60,7 @@ class ArticleInfo:
     origin: str
     chunks: int
     added_at: dt.datetime
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,11 +31,14 @@ def to_quote(reading: Reading) -> Quote:
         paragraph=para.slice(article.text),
         paragraph_start=para.start,
         paragraph_end=para.end,
+        author=article.author,
     )
 
 
 def article_ref(article: Article) -> ArticleRef:
-    return ArticleRef(article.id, article.title, article.date, article.source, article.url)
+    return ArticleRef(
+        article.id, article.title, article.date, article.source, article.url, article.author
+    )
 
 
 def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:

@@ -28,6 +28,7 @@ class Quote:
     paragraph_start: int = 0
     paragraph_end: int = 0
     answer: str | None = None  # the short answer this quote gives (shown when sources differ)
+    author: str | None = None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -35,6 +36,7 @@ class Quote:
             "title": self.title,
             "date": self.date.isoformat() if self.date else None,
             "source": self.source,
+            "author": self.author,
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -51,6 +53,7 @@ class ArticleRef:
     date: dt.date | None
     source: str | None
     url: str | None
+    author: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,13 @@ from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
-from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.context import (
+    CustomContext,
+    NewsBotApplication,
+    SourceCatalog,
+    TopicListing,
+    TopicSearch,
+)
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
 from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
@@ -121,6 +127,7 @@ def build_application(
     *,
     feedback: FeedbackStore | None = None,
     chat_prefs: ChatPrefsStore | None = None,
+    topics: TopicSearch | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
@@ -128,7 +135,8 @@ def build_application(
     a job polls the feeds that are due. With a ``journal``, every message is written down
     before it is handled, and what a crash left unfinished is replayed at start. With a
     ``feedback`` store, users' 👍 / 👎 on answers are kept (and /stats counts them). With
-    ``chat_prefs``, chats choose their language and answer length with /settings.
+    ``chat_prefs``, chats choose their language and answer length with /settings. With
+    ``topics``, ``/latest TOPIC`` lists the newest articles about a topic.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -177,6 +185,8 @@ def build_application(
             ctx.INLINE_LIMITER: RateLimiter(asking.INLINE_RATE_LIMIT, tg.user_rate_window_s),
             ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
             ctx.DEBOUNCER: Debouncer(),
+            ctx.TOPICS: topics,
+            ctx.LISTINGS: CallbackStore[TopicListing](capacity=1_000),
             ctx.EXECUTOR: ThreadPoolExecutor(
                 max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
             ),

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from concurrent.futures import Executor
+from dataclasses import dataclass
 from typing import Any, Protocol, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -35,6 +36,8 @@ JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
 FEEDBACK = "feedback"
 CHAT_PREFS = "chat_prefs"
+TOPICS = "topics"  # what finds the articles about a topic (/latest TOPIC)
+LISTINGS = "listings"  # the articles a /latest TOPIC found, behind its page buttons
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -50,15 +53,31 @@ BOT_DATA_KEYS = (
 
 
 class SourceCatalog(Protocol):
-    """What ``/sources`` and the views of articles need from the article store."""
+    """What ``/sources``, ``/latest`` and ``/article`` need from the article store."""
 
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first."""
         ...
 
     def get_article(self, article_id: str) -> Article:
-        """The full article; raises ``KeyError`` when unknown."""
+        """The full article; raises ``KeyError`` when unknown (or removed)."""
         ...
+
+
+class TopicSearch(Protocol):
+    """What ``/latest TOPIC`` needs from retrieval. Blocking: run it off the event loop."""
+
+    def articles_about(self, topic: str) -> list[str]:
+        """The IDs of the articles about ``topic``, best match first (none when unrelated)."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class TopicListing:
+    """What one ``/latest TOPIC`` found, kept for its page buttons."""
+
+    topic: str
+    article_ids: tuple[str, ...]
 
 
 class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
@@ -120,6 +139,16 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def chat_prefs(self) -> ChatPrefsStore | None:
         """Chats' choices from /settings (None when the bot keeps none)."""
         return cast("ChatPrefsStore | None", self.bot_data.get(CHAT_PREFS))
+
+    @property
+    def topics(self) -> TopicSearch | None:
+        """Finds the articles about a topic (None: /latest TOPIC is not offered)."""
+        return cast("TopicSearch | None", self.bot_data.get(TOPICS))
+
+    @property
+    def listings(self) -> CallbackStore[TopicListing]:
+        """The articles each /latest TOPIC found, behind the keys in its page buttons."""
+        return cast("CallbackStore[TopicListing]", self.bot_data[LISTINGS])
 
     @property
     def executor(self) -> Executor:

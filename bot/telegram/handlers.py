@@ -10,7 +10,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram import handlers_admin, keyboards, render_settings
+from bot.telegram import handlers_admin, handlers_reading, keyboards, render_settings
 from bot.telegram.context import NewsBotApplication
 from bot.telegram.errors import error_handler
 from bot.telegram.filters import ADDRESSED_TO_BOT, NOT_TEXT
@@ -35,7 +35,7 @@ from bot.telegram.handlers_settings import settings_choice, settings_command
 from bot.telegram.handlers_votes import vote
 
 #: Commands in the order the command menu lists them.
-COMMANDS = ("start", "help", "ask", "sources", "settings", "about")
+COMMANDS = ("start", "help", "ask", "latest", "article", "sources", "settings", "about")
 #: The operators' commands, added to the menu in each admin's own chat.
 ADMIN_COMMANDS = ("add", "remove", "feeds", "stats")
 
@@ -66,6 +66,8 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CommandHandler("sources", sources, filters=new),
             CommandHandler("ask", ask_command, filters=new),
             CommandHandler("settings", settings_command, filters=new),
+            CommandHandler("article", handlers_reading.article_command, filters=new),
+            CommandHandler("latest", handlers_reading.latest, filters=new),
             MessageHandler(new & private & filters.TEXT & ~filters.COMMAND, private_question),
             MessageHandler(
                 new & groups & filters.TEXT & ~filters.COMMAND & ADDRESSED_TO_BOT, group_question
@@ -80,6 +82,10 @@ def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
             CallbackQueryHandler(event_report, pattern=keyboards.EVENT_PATTERN),
             CallbackQueryHandler(vote, pattern=keyboards.VOTE_PATTERN),
             CallbackQueryHandler(settings_choice, pattern=render_settings.SETTINGS_PATTERN),
+            CallbackQueryHandler(handlers_reading.article_page, pattern=keyboards.ARTICLE_PATTERN),
+            CallbackQueryHandler(handlers_reading.open_article, pattern=keyboards.OPEN_PATTERN),
+            CallbackQueryHandler(handlers_reading.latest_page, pattern=keyboards.LATEST_PATTERN),
+            CallbackQueryHandler(handlers_reading.latest_page, pattern=keyboards.TOPIC_PATTERN),
             CallbackQueryHandler(stale_button),
             InlineQueryHandler(inline_question),
         ]

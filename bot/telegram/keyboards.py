@@ -7,6 +7,7 @@ and number. The ``*_PATTERN`` constants route each action to its handler.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -32,6 +33,10 @@ EVENT_LABEL_CHARS = 40
 VOTE = "v"
 VOTE_UP = "+"
 VOTE_DOWN = "-"
+ARTICLE = "a"  # a page of an article: a:<article id>:<page>
+OPEN = "o"  # "Open article" under an answer without a web address: o:<article id>
+LATEST = "l"  # a page of /latest: l:<page>
+TOPIC = "t"  # a page of /latest TOPIC: t:<key of the listing>:<page>
 
 MORE_PATTERN = rf"^{MORE}:[A-Za-z0-9_-]{{1,32}}$"
 FULL_PATTERN = rf"^{FULL}:[A-Za-z0-9_-]{{1,32}}$"
@@ -39,6 +44,11 @@ SOURCES_PATTERN = rf"^{SOURCES}:\d{{1,6}}$"
 EXAMPLE_PATTERN = rf"^{EXAMPLE}:[a-z]{{2}}:[1-{EXAMPLES}]$"
 EVENT_PATTERN = rf"^{EVENT}:[A-Za-z0-9_-]{{1,32}}:\d{{1,2}}$"
 VOTE_PATTERN = rf"^{VOTE}:[A-Za-z0-9_-]{{1,32}}:[{VOTE_UP}{VOTE_DOWN}]$"
+_ARTICLE_ID = r"[A-Za-z0-9_-]{1,48}"
+ARTICLE_PATTERN = rf"^{ARTICLE}:{_ARTICLE_ID}:\d{{1,6}}$"
+OPEN_PATTERN = rf"^{OPEN}:{_ARTICLE_ID}$"
+LATEST_PATTERN = rf"^{LATEST}:\d{{1,6}}$"
+TOPIC_PATTERN = rf"^{TOPIC}:[A-Za-z0-9_-]{{1,32}}:\d{{1,6}}$"
 
 
 def callback_data(action: str, *parts: object) -> str:
@@ -78,8 +88,9 @@ def answer_keyboard(
     key: str, answer: Answer, lang: str, shown: Collection[str] = ()
 ) -> InlineKeyboardMarkup | None:
     """The buttons under the answer stored under ``key``: "More sources" and "Full passage"
-    (until their view was ``shown``), one button per report of a timeline, and "Read article"
-    (a link) when the answer's first quote has a web URL."""
+    (until their view was ``shown``), one button per report of a timeline, "Read article" (a
+    link) when the answer's first quote has a web URL, else "Open article" (its text in the
+    chat), and the 👍 / 👎 votes."""
     rows: list[list[InlineKeyboardButton]] = []
     row: list[InlineKeyboardButton] = []
     if answer.more and MORE not in shown:
@@ -101,6 +112,9 @@ def answer_keyboard(
     url = answer.quotes[0].url if answer.quotes else None
     if url is not None and is_web_url(url):
         rows.append([read_button(url, lang)])
+    elif answer.quotes and re.fullmatch(_ARTICLE_ID, answer.quotes[0].article_id):
+        data = callback_data(OPEN, answer.quotes[0].article_id)
+        rows.append([InlineKeyboardButton(t("telegram.button_open", lang), callback_data=data)])
     rows += vote_rows(key, answer, lang)
     return InlineKeyboardMarkup(rows) if rows else None
 
@@ -143,19 +157,38 @@ def vote_rows(key: str, answer: Answer, lang: str) -> list[list[InlineKeyboardBu
     ]
 
 
-def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:
-    """◀ and ▶ around page ``page`` (0-based) of ``pages``; None for a single page."""
+def pager_keyboard(
+    action: str, page: int, pages: int, lang: str, *parts: object
+) -> InlineKeyboardMarkup | None:
+    """◀ and ▶ around page ``page`` (0-based) of ``pages``, as ``action:parts…:page`` buttons;
+    None for a single page."""
     row: list[InlineKeyboardButton] = []
     if page > 0:
         row.append(
             InlineKeyboardButton(
-                t("telegram.button_prev", lang), callback_data=callback_data(SOURCES, page - 1)
+                t("telegram.button_prev", lang),
+                callback_data=callback_data(action, *parts, page - 1),
             )
         )
     if page < pages - 1:
         row.append(
             InlineKeyboardButton(
-                t("telegram.button_next", lang), callback_data=callback_data(SOURCES, page + 1)
+                t("telegram.button_next", lang),
+                callback_data=callback_data(action, *parts, page + 1),
             )
         )
     return InlineKeyboardMarkup([row]) if row else None
+
+
+def article_keyboard(
+    article_id: str, page: int, pages: int, lang: str
+) -> InlineKeyboardMarkup | None:
+    """◀ ▶ for an article's pages (none for an ID that callback data cannot carry)."""
+    if not re.fullmatch(_ARTICLE_ID, article_id):
+        return None
+    return pager_keyboard(ARTICLE, page, pages, lang, article_id)
+
+
+def sources_keyboard(page: int, pages: int, lang: str) -> InlineKeyboardMarkup | None:
+    """◀ and ▶ around page ``page`` (0-based) of ``pages``; None for a single page."""
+    return pager_keyboard(SOURCES, page, pages, lang)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from bot.answering.types import Answer, Quote
@@ -29,6 +29,7 @@ __all__ = [
     "inline_message",
     "inline_title",
     "more_html",
+    "paged_list",
     "question_header",
     "report_html",
     "small_talk_html",
@@ -52,6 +53,8 @@ class _Cited(Protocol):
     def source(self) -> str | None: ...
     @property
     def url(self) -> str | None: ...
+    @property
+    def author(self) -> str | None: ...
 
 
 def esc(text: str) -> str:
@@ -76,14 +79,13 @@ def is_web_url(url: str | None) -> bool:
 
 
 def citation(item: _Cited, lang: str) -> str:
-    """Title (a link when there is a web URL), date as people read it in ``lang``, and source,
-    separated by middle dots."""
+    """Title (a link when there is a web URL), date as people read it in ``lang``, source and
+    author, separated by middle dots."""
     title = esc(item.title.strip() or "—")
     parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if is_web_url(item.url) else title]
     if item.date is not None:
         parts.append(esc(friendly_date(item.date, lang)))
-    if item.source:
-        parts.append(esc(item.source))
+    parts.extend(esc(name) for name in (item.source, item.author) if name)
     return " · ".join(parts)
 
 
@@ -198,19 +200,46 @@ class SourcesPage:
     pages: int
 
 
+Item = TypeVar("Item")
+
+
+def paged_list(
+    items: Sequence[Item],
+    page: int,
+    lang: str,
+    *,
+    title: Callable[[int, int, int], str],
+    line: Callable[[int, Item], str],
+    empty: str,
+    page_size: int = SOURCES_PAGE_SIZE,
+) -> SourcesPage:
+    """The ``page``-th (0-based, clamped) page of ``items``: a bold ``title(total, page,
+    pages)`` (1-based page) over one ``line(number, item)`` each; ``empty`` when none."""
+    if not items:
+        return SourcesPage(empty, 0, 1)
+    pages = math.ceil(len(items) / page_size)
+    page = min(max(page, 0), pages - 1)
+    first = page * page_size
+    lines = [
+        line(number, item)
+        for number, item in enumerate(items[first : first + page_size], start=first + 1)
+    ]
+    header = title(len(items), page + 1, pages)
+    return SourcesPage(truncate_html(f"<b>{header}</b>\n\n" + "\n".join(lines)), page, pages)
+
+
 def sources_page(
     articles: Sequence[_Cited], page: int, lang: str, page_size: int = SOURCES_PAGE_SIZE
 ) -> SourcesPage:
     """The ``page``-th (0-based, clamped) page of the article list, newest first."""
-    if not articles:
-        return SourcesPage(tr("telegram.sources_empty", lang), 0, 1)
-    pages = math.ceil(len(articles) / page_size)
-    page = min(max(page, 0), pages - 1)
-    first = page * page_size
-    lines = [
-        f"{number}. {citation(item, lang)}"
-        for number, item in enumerate(articles[first : first + page_size], start=first + 1)
-    ]
-    header = tr("telegram.sources_title", lang, total=len(articles), page=page + 1, pages=pages)
-    text = truncate_html(f"<b>{header}</b>\n\n" + "\n".join(lines))
-    return SourcesPage(text, page, pages)
+    return paged_list(
+        articles,
+        page,
+        lang,
+        title=lambda total, number, pages: tr(
+            "telegram.sources_title", lang, total=total, page=number, pages=pages
+        ),
+        line=lambda number, item: f"{number}. {citation(item, lang)}",
+        empty=tr("telegram.sources_empty", lang),
+        page_size=page_size,
+    )

@@ -76,8 +76,9 @@ def split_key(key: str) -> tuple[str, int] | None:
 
 def is_revision(stored: Article, incoming: Article) -> bool:
     """Whether ``incoming`` (same body, so same id) revises ``stored``'s header: it comes from
-    the same origin and its title, date, source or url differ. A duplicate from another origin
-    is not a revision."""
+    the same origin and its title, date, source, url or author differ. A duplicate from another
+    origin is not a revision."""
     same_origin = bool(incoming.origin) and stored.origin == incoming.origin
-    header = (stored.title, stored.date, stored.source, stored.url)
-    return same_origin and header != (incoming.title, incoming.date, incoming.source, incoming.url)
+    header = (stored.title, stored.date, stored.source, stored.url, stored.author)
+    new = (incoming.title, incoming.date, incoming.source, incoming.url, incoming.author)
+    return same_origin and header != new

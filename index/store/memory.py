@@ -128,6 +128,7 @@ class MemoryStore:
                 origin=e.article.origin,
                 chunks=len(e.chunks),
                 added_at=e.added_at,
+                author=e.article.author,
             )
             for e in entries
         ]

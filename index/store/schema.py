@@ -13,14 +13,18 @@ from index.errors import IndexCorruptError, IndexModelMismatchError
 from index.types import Article, ArticleInfo, Chunk, Span
 
 DB_NAME = "newsbot.sqlite"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _TABLES = ("meta", "articles", "chunks", "vectors")
+#: What brings a database of the version in the key to the next one, in place.
+_MIGRATIONS: dict[int, tuple[str, ...]] = {
+    1: ("ALTER TABLE articles ADD COLUMN author TEXT",),
+}
 _SCHEMA = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     "CREATE TABLE articles (id TEXT PRIMARY KEY, text TEXT NOT NULL, title TEXT NOT NULL,"
     " date TEXT, source TEXT, url TEXT, origin TEXT NOT NULL, title_derived INTEGER NOT NULL,"
-    " added_at TEXT NOT NULL)",
+    " added_at TEXT NOT NULL, author TEXT)",
     "CREATE INDEX articles_origin ON articles (origin)",
     "CREATE TABLE chunks (id INTEGER PRIMARY KEY AUTOINCREMENT,"
     " article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,"
@@ -47,7 +51,7 @@ def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
         tables = {name for (name,) in rows}
         if tables:
-            meta = _read_meta(conn, tables)
+            meta = _migrate(conn, _read_meta(conn, tables))
         else:
             for statement in _SCHEMA:
                 conn.execute(statement)
@@ -74,6 +78,18 @@ def _read_meta(conn: sqlite3.Connection, tables: set[str]) -> dict[str, str]:
     if missing:
         raise IndexCorruptError(f"newsbot database lacks meta entries {sorted(missing)}")
     return meta
+
+
+def _migrate(conn: sqlite3.Connection, meta: dict[str, str]) -> dict[str, str]:
+    """Bring an older database up to ``SCHEMA_VERSION`` inside the open transaction (so an
+    index built by an earlier version keeps working); other versions are left to the check."""
+    version = meta["schema_version"]
+    while version.isdigit() and int(version) in _MIGRATIONS:
+        for statement in _MIGRATIONS[int(version)]:
+            conn.execute(statement)
+        version = str(int(version) + 1)
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (version,))
+    return {**meta, "schema_version": version}
 
 
 def _check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
@@ -117,6 +133,7 @@ def article_row(article: Article, added_at: dt.datetime) -> tuple[Any, ...]:
         article.origin,
         int(article.title_derived),
         added_at.isoformat(),
+        article.author,
     )
 
 
@@ -130,7 +147,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def article_from_row(row: Sequence[Any]) -> Article:
-    """From ``id, text, title, date, source, url, origin, title_derived``."""
+    """From ``id, text, title, date, source, url, origin, title_derived, author``."""
     return Article(
         id=row[0],
         text=row[1],
@@ -140,11 +157,12 @@ def article_from_row(row: Sequence[Any]) -> Article:
         url=row[5],
         origin=row[6],
         title_derived=bool(row[7]),
+        author=row[8],
     )
 
 
 def info_from_row(row: Sequence[Any]) -> ArticleInfo:
-    """From ``id, title, date, source, url, origin, chunk count, added_at``."""
+    """From ``id, title, date, source, url, origin, chunk count, added_at, author``."""
     return ArticleInfo(
         id=row[0],
         title=row[1],
@@ -154,6 +172,7 @@ def info_from_row(row: Sequence[Any]) -> ArticleInfo:
         origin=row[5],
         chunks=int(row[6]),
         added_at=dt.datetime.fromisoformat(row[7]),
+        author=row[8],
     )
 
 

@@ -220,7 +220,7 @@ class FaissStore:
     def articles(self) -> list[ArticleInfo]:
         rows = self._reader().execute(
             "SELECT a.id, a.title, a.date, a.source, a.url, a.origin,"
-            " (SELECT count(*) FROM chunks c WHERE c.article_id = a.id), a.added_at"
+            " (SELECT count(*) FROM chunks c WHERE c.article_id = a.id), a.added_at, a.author"
             " FROM articles a ORDER BY a.date IS NULL, a.date DESC, a.added_at DESC, a.rowid DESC"
         )
         return [schema.info_from_row(row) for row in rows.fetchall()]

@@ -21,7 +21,7 @@ CHUNK_COLUMNS = 'article_id, ordinal, start, "end", text, sentences'
 def read_article(conn: sqlite3.Connection, article_id: str) -> Article:
     """The stored article; ``KeyError`` when unknown."""
     row = conn.execute(
-        "SELECT id, text, title, date, source, url, origin, title_derived"
+        "SELECT id, text, title, date, source, url, origin, title_derived, author"
         " FROM articles WHERE id = ?",
         (article_id,),
     ).fetchone()
@@ -72,7 +72,7 @@ def write_article(
         status = "updated"
     conn.execute(
         "INSERT INTO articles (id, text, title, date, source, url, origin, title_derived,"
-        " added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " added_at, author) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         schema.article_row(article, dt.datetime.now(dt.UTC)),
     )
     for chunk, vector in zip(chunks, vectors, strict=True):

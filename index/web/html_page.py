@@ -21,6 +21,7 @@ from trafilatura.settings import Document
 
 from index.articles import ParsedArticle, article_from_body, parse_date
 from index.errors import ArticleEncodingError, EmptyArticleError, NoArticleTextError
+from index.web.site_name import host_name, site_name
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,6 @@ _TAG = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.I | re.S)
 _MAX_MESS = 0.2
 # Browsers read these labels as windows-1252 (the WHATWG Encoding standard).
 _AS_CP1252 = frozenset({"ascii", "latin_1", "iso8859-1"})
-_SITE_PREFIXES = ("www.", "m.", "mobile.", "amp.")
 
 
 def _codec(label: str | bytes | None) -> str | None:
@@ -94,19 +94,6 @@ def decode_html(data: bytes, *, charset: str | None, origin: str = "") -> tuple[
     return str(best), f"{problem}: decoded as {best.encoding}"
 
 
-def _source(sitename: str | None, author: str | None) -> str | None:
-    if sitename and author:
-        return f"{sitename}, by {author}"
-    return sitename or author or None
-
-
-def _site(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    for prefix in _SITE_PREFIXES:
-        host = host.removeprefix(prefix)
-    return host
-
-
 def _canonical(found: str | None, page_url: str | None) -> str | None:
     """The page's canonical URL made absolute, if it is an http(s) URL on the page's own site
     (a page cannot pass itself off as another site's article); else the page's URL."""
@@ -116,7 +103,7 @@ def _canonical(found: str | None, page_url: str | None) -> str | None:
     if urlsplit(absolute).scheme not in ("http", "https"):
         return page_url
     if page_url is not None:
-        site, page_site = _site(absolute), _site(page_url)
+        site, page_site = host_name(absolute) or "", host_name(page_url) or ""
         if not (
             site == page_site or site.endswith("." + page_site) or page_site.endswith("." + site)
         ):
@@ -134,8 +121,8 @@ def _without_headline(text: str, title: str | None) -> str:
 
 
 def parse_html(data: bytes, *, charset: str | None, origin: str, url: str | None) -> ParsedArticle:
-    """The article in an HTML page: body text without boilerplate, title, date, source
-    (site and author) and canonical URL (as ``url``). Raises ``NoArticleTextError`` when the
+    """The article in an HTML page: body text without boilerplate, title, date, source (the
+    site's name), author and canonical URL (as ``url``). Raises ``NoArticleTextError`` when the
     page holds no article text."""
     label = origin or url or "page"
     if not data.strip():
@@ -159,7 +146,8 @@ def parse_html(data: bytes, *, charset: str | None, origin: str, url: str | None
         body,
         title=title,
         date=date,
-        source=_source(document.sitename, document.author),
+        source=site_name(html, found=document.sitename, headline=title, url=url),
+        author=" ".join((document.author or "").split()) or None,
         url=_canonical(document.url, url),
         origin=origin,
         warnings=(warning,) if warning else (),

@@ -11,6 +11,7 @@ import pytest
 import pytest_asyncio
 from tqdm import tqdm
 
+from bot.answering.topics import TopicFinder
 from bot.factory import Components, build_components
 from bot.library_index import IndexLibrary, build_library
 from bot.settings import FetchSettings, Settings
@@ -19,6 +20,10 @@ from index.embedding.fake import FakeEmbedder
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
+
+#: The topic bound for the fake embedder's hashed bag-of-words vectors (a topic's words must
+#: make up a good share of a passage's).
+FAKE_TOPIC_MIN_SCORE = 0.2
 
 
 @pytest.fixture
@@ -81,9 +86,12 @@ def library(components: Components) -> Iterator[IndexLibrary]:
 async def admin_bot(
     api: FakeBotApi, components: Components, library: IndexLibrary
 ) -> AsyncIterator[Harness]:
-    """The Application over ``components`` and ``library``: the admin commands work."""
+    """The Application over ``components`` and ``library``: the admin commands work, and
+    ``/latest TOPIC`` searches the index (fake embedder: a bound for its bag-of-words
+    vectors)."""
+    topics = TopicFinder(components.searcher, min_score=FAKE_TOPIC_MIN_SCORE)
     async with running_bot(
-        api, components.settings, components.answerer, components.store, library
+        api, components.settings, components.answerer, components.store, library, topics=topics
     ) as harness:
         yield harness
 

@@ -99,7 +99,19 @@ class FakeAnswerer:
         self.warm_calls += 1
 
 
+def article_text(i: int, paragraphs: int = 3) -> str:
+    """The body of the fake catalog's article ``i``: ``paragraphs`` numbered paragraphs."""
+    return "\n\n".join(
+        f"Paragraph {n} of article {i} <{i}> & more: the council met on day {n}."
+        for n in range(1, paragraphs + 1)
+    )
+
+
 class FakeCatalog:
+    """``count`` articles (``id1``...; odd ones have a web URL), newest first; each article's
+    text is ``article_text(i)`` unless ``texts`` holds another. ``articles_about`` (the
+    ``TopicSearch``) finds the articles whose title or text holds every word of the topic."""
+
     def __init__(self, count: int = 0) -> None:
         first = dt.date(2024, 1, 1)
         added = dt.datetime(2024, 6, 1, tzinfo=dt.UTC)
@@ -116,8 +128,12 @@ class FakeCatalog:
             )
             for i in range(1, count + 1)
         ]
-
-        self.texts = {
+        self.texts: dict[str, str] = {
+            info.id: article_text(n) for n, info in enumerate(self.items, start=1)
+        }
+        self.topic_calls: list[str] = []
+        #: The articles the fake answers quote (``art1``...), for views of their text.
+        self.quoted = {
             f"art{n}": Article(f"art{n}", ARTICLE_TEXT, f"Article {n}", url=None) for n in (1, 2, 3)
         }
 
@@ -125,4 +141,31 @@ class FakeCatalog:
         return list(self.items)
 
     def get_article(self, article_id: str) -> Article:
-        return self.texts[article_id]
+        if article_id in self.quoted:
+            return self.quoted[article_id]
+        found = [item for item in self.items if item.id == article_id]
+        if not found:
+            raise KeyError(article_id)
+        info = found[0]
+        return Article(
+            id=info.id,
+            text=self.texts[info.id],
+            title=info.title,
+            date=info.date,
+            source=info.source,
+            url=info.url,
+            origin=info.origin,
+            author=info.author,
+        )
+
+    def remove(self, article_id: str) -> None:
+        self.items = [item for item in self.items if item.id != article_id]
+
+    def articles_about(self, topic: str) -> list[str]:
+        self.topic_calls.append(topic)
+        words = topic.casefold().split()
+        return [
+            item.id
+            for item in reversed(self.items)  # (best match first: any order but newest)
+            if all(w in f"{item.title} {self.texts[item.id]}".casefold() for w in words)
+        ]

@@ -25,7 +25,7 @@ from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import context as ctx
 from bot.telegram.app import build_application
-from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
+from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog, TopicSearch
 from bot.telegram.journal import UpdateJournal
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
@@ -187,11 +187,22 @@ async def running_bot(
     *,
     feedback: FeedbackStore | None = None,
     chat_prefs: ChatPrefsStore | None = None,
+    topics: TopicSearch | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
-    (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
+    (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer).
+    ``topics`` defaults to a fake ``catalog`` (which finds articles by their words)."""
+    if topics is None and isinstance(catalog, FakeCatalog):
+        topics = catalog
     app = build_application(
-        settings, answerer, catalog, library, journal, feedback=feedback, chat_prefs=chat_prefs
+        settings,
+        answerer,
+        catalog,
+        library,
+        journal,
+        feedback=feedback,
+        chat_prefs=chat_prefs,
+        topics=topics,
     )
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)

@@ -75,7 +75,7 @@ def test_a_news_page_gives_every_field_and_the_body_without_boilerplate() -> Non
     assert article.title == "Drones downed over Kyiv"
     assert not article.title_derived
     assert article.date == dt.date(2025, 2, 4)
-    assert article.source == "Test Wire, by Jane Roe"
+    assert (article.source, article.author) == ("Test Wire", "Jane Roe")
     assert article.url == CANONICAL
     assert article.origin == CANONICAL  # the canonical URL, on the page's own site
     assert article.text.startswith("Air defences shot down 37 of the 65 drones")
@@ -100,13 +100,18 @@ def test_without_a_canonical_url_the_origin_is_the_final_url() -> None:
     assert article.url == article.origin == "https://news.example.org/a"
 
 
-def test_a_page_with_only_a_site_name_or_author_gets_that_as_source() -> None:
+def test_the_source_is_the_sites_name_and_the_author_is_apart() -> None:
     only_site = NEWS_PAGE.replace('<meta name="author" content="Jane Roe">', "")
-    assert parse_fetched(html(only_site)).article.source == "Test Wire"
+    article = parse_fetched(html(only_site)).article
+    assert (article.source, article.author) == ("Test Wire", None)
     only_author = NEWS_PAGE.replace('<meta property="og:site_name" content="Test Wire">', "")
+    # The site's name after the headline in the <title>.
+    article = parse_fetched(html(only_author)).article
+    assert (article.source, article.author) == ("Test Wire", "Jane Roe")
     only_author = only_author.replace(" | Test Wire", "")
-    # Without a site name, trafilatura names the site by its host.
-    assert parse_fetched(html(only_author)).article.source == "news.example.org, by Jane Roe"
+    # No site name anywhere: the host names the site.
+    article = parse_fetched(html(only_author)).article
+    assert (article.source, article.author) == ("news.example.org", "Jane Roe")
     local = parse_document(
         only_author.replace(CANONICAL, "/relative").encode(),
         media_type="text/html",
@@ -114,7 +119,7 @@ def test_a_page_with_only_a_site_name_or_author_gets_that_as_source() -> None:
         origin="/tmp/page.html",
         url=None,
     ).article
-    assert local.source == "Jane Roe"
+    assert (local.source, local.author) == (None, "Jane Roe")
     assert local.url is None  # a relative canonical URL of a local file is no web address
 
 
