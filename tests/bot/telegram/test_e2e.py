@@ -204,6 +204,25 @@ async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> Non
     assert bot.answerer.calls == [QUESTION]
 
 
+async def test_twenty_taps_in_a_burst_add_one_view_and_the_bot_keeps_answering(
+    bot: Harness,
+) -> None:
+    bot.send(private_chat(ANN), ANN, QUESTION)
+    [answer] = await bot.replies(ANN["id"])
+    (_, more), *_ = buttons(answer)
+    for _ in range(20):
+        bot.press(answer, more, ANN)
+    await bot.api.wait_for(
+        lambda s: (len(s.callback_queries) == 20 and all(s.callback_queries.values())) or None
+    )
+    bot.send(private_chat(ANN), ANN, "How many missiles were intercepted?")
+    replies = await bot.replies(ANN["id"], 3)
+    assert [m.plain.startswith("More sources") for m in replies] == [False, True, False]
+    await asyncio.sleep(0.2)
+    assert len(bot.api.messages(ANN["id"])) == 3
+    assert all(call.status == 200 for call in bot.api.calls())
+
+
 async def test_a_timelines_reports_are_buttons_that_show_each_report(bot: Harness) -> None:
     reports = (
         replace(make_quote(n=3), answer="728 drones"),
