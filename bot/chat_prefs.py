@@ -3,20 +3,18 @@ SQLite file in the data directory.
 
 Every chat's row is read once, when the store opens, and kept in memory: handlers ask for a
 chat's choices on every message, and a row is a few bytes. A change is written in one
-transaction before memory changes, under a lock, so the event loop may call ``choose`` from a
-worker thread.
+transaction before memory changes, so the event loop may call ``choose`` from a worker
+thread.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, get_args
 
-from index.errors import StoreError
+from index.sqlite_file import SqliteFile
 
 #: The choices' file in the data directory.
 PREFS_FILE = "chats.sqlite3"
@@ -69,20 +67,8 @@ class ChatPrefsStore:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute(_SCHEMA)
-            rows = self._conn.execute("SELECT chat_id, lang, length FROM chats").fetchall()
-        except (sqlite3.DatabaseError, OSError) as e:
-            raise StoreError(
-                f"cannot open the chat settings {path}: {e}",
-                user_message=f"The chat settings file ({path}) could not be opened.",
-            ) from e
+        self._db = SqliteFile(path, _SCHEMA, what="chat settings")
+        rows = self._db.read("SELECT chat_id, lang, length FROM chats")
         self._prefs = {int(chat): _prefs(lang, length) for chat, lang, length in rows}
 
     def get(self, chat_id: int) -> ChatPrefs:
@@ -94,14 +80,14 @@ class ChatPrefsStore:
     ) -> ChatPrefs:
         """Change the chat's language and/or answer length; returns its choices now.
         Raises ``ValueError`` for a value that is not a choice."""
-        with self._lock:
+        with self._db.transaction() as conn:
             current = self.get(chat_id)
             chosen = replace(
                 current,
                 lang=current.lang if lang is None else lang,
                 length=current.length if length is None else as_length(length),
             )
-            self._conn.execute(
+            conn.execute(
                 "INSERT INTO chats (chat_id, lang, length, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (chat_id) DO UPDATE SET lang = excluded.lang,"
                 " length = excluded.length, updated_at = excluded.updated_at",
@@ -114,8 +100,7 @@ class ChatPrefsStore:
         return len(self._prefs)
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
 
 def as_length(value: str) -> Length:

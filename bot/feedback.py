@@ -15,16 +15,13 @@ import datetime as dt
 import enum
 import json
 import logging
-import sqlite3
-import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from bot.answering.types import Quote
-from index.errors import StoreError
+from index.sqlite_file import SqliteFile
 
 logger = logging.getLogger(__name__)
 
@@ -120,42 +117,17 @@ class FeedbackStore:
     def __init__(self, path: Path, *, clock: Callable[[], dt.datetime] = _now) -> None:
         self.path = path
         self._clock = clock
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute(_SCHEMA)
-        except (sqlite3.DatabaseError, OSError) as e:
-            raise StoreError(
-                f"cannot open the feedback store {path}: {e}",
-                user_message=f"The feedback file ({path}) could not be opened.",
-            ) from e
+        self._db = SqliteFile(path, _SCHEMA, what="feedback")
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
+        self._db.close()
 
     def vote(self, ballot: Ballot) -> Recorded:
         """Record ``ballot``, replacing the user's earlier vote on the same answer."""
         if ballot.vote not in (UP, DOWN):
             raise ValueError(f"a vote is {UP} or {DOWN}, not {ballot.vote}")
         quotes = json.dumps([quote_json(q) for q in ballot.quotes], ensure_ascii=False)
-        with self._transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT vote FROM votes WHERE user_id = ? AND answer_key = ?",
                 (ballot.user_id, ballot.answer_key),
@@ -182,20 +154,18 @@ class FeedbackStore:
 
     def counts(self) -> VoteCounts:
         """How many 👍 and 👎 users gave now, and on how many answers."""
-        with self._lock:
-            up, down, answers = self._conn.execute(
-                "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0),"
-                " COUNT(DISTINCT answer_key) FROM votes"
-            ).fetchone()
+        [(up, down, answers)] = self._db.read(
+            "SELECT COALESCE(SUM(vote = 1), 0), COALESCE(SUM(vote = -1), 0),"
+            " COUNT(DISTINCT answer_key) FROM votes"
+        )
         return VoteCounts(int(up), int(down), int(answers))
 
     def votes(self) -> list[StoredVote]:
         """Every vote, oldest first."""
-        with self._lock:
-            rows = self._conn.execute(
-                "SELECT user_id, answer_key, question, answer, quotes, vote, lang, voted_at"
-                " FROM votes ORDER BY voted_at, id"
-            ).fetchall()
+        rows = self._db.read(
+            "SELECT user_id, answer_key, question, answer, quotes, vote, lang, voted_at"
+            " FROM votes ORDER BY voted_at, id"
+        )
         return [
             StoredVote(
                 user_id,

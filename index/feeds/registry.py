@@ -13,16 +13,13 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import logging
-import sqlite3
-import threading
-from collections.abc import Collection, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import Self
 from urllib.parse import urlsplit
 
-from index.errors import StoreError, UrlRefusedError
+from index.errors import UrlRefusedError
 from index.feeds.feed import (
     COLUMNS,
     MIN_INTERVAL_S,
@@ -35,6 +32,7 @@ from index.feeds.feed import (
     registry_path,
     to_epoch,
 )
+from index.sqlite_file import SqliteFile
 
 logger = logging.getLogger(__name__)
 
@@ -63,41 +61,7 @@ class FeedRegistry:
         self.path = path
         self.default_interval_s = default_interval_s
         self.max_backoff_s = max_backoff_s
-        self._lock = threading.Lock()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._conn = sqlite3.connect(
-                path, timeout=10.0, isolation_level=None, check_same_thread=False
-            )
-            self._conn.row_factory = sqlite3.Row
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            with self._transaction():
-                for statement in SCHEMA.split(";"):
-                    if statement.strip():
-                        self._conn.execute(statement)
-                self._conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except (sqlite3.DatabaseError, OSError) as e:
-            raise StoreError(
-                f"cannot open the feed registry {path}: {e}",
-                user_message=f"The feed list ({path}) could not be opened.",
-            ) from e
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """One atomic write (BEGIN IMMEDIATE ... COMMIT), rolled back on any error."""
-        with self._lock:
-            self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield self._conn
-            except BaseException:
-                self._conn.execute("ROLLBACK")
-                raise
-            self._conn.execute("COMMIT")
-
-    def _read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
-        with self._lock:
-            return self._conn.execute(sql, tuple(params)).fetchall()
+        self._db = SqliteFile(path, SCHEMA, what="feed list", user_version=SCHEMA_VERSION)
 
     def interval_of(self, feed: Feed) -> float:
         """The feed's own poll interval, or the default."""
@@ -116,7 +80,7 @@ class FeedRegistry:
         if interval_s is not None and not interval_s >= MIN_INTERVAL_S:
             raise ValueError(f"the poll interval must be at least {MIN_INTERVAL_S:g} seconds")
         now = now or dt.datetime.now(dt.UTC)
-        with self._transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
             if row is not None:
                 return feed_from_row(row)
@@ -130,16 +94,16 @@ class FeedRegistry:
 
     def find(self, url: str) -> Feed | None:
         """The feed subscribed at exactly this URL (surrounding space ignored)."""
-        rows = self._read(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url.strip(),))
+        rows = self._db.read(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url.strip(),))
         return feed_from_row(rows[0]) if rows else None
 
     def get(self, feed_id: int) -> Feed | None:
-        rows = self._read(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
+        rows = self._db.read(f"SELECT {COLUMNS} FROM feeds WHERE id = ?", (feed_id,))
         return feed_from_row(rows[0]) if rows else None
 
     def remove(self, feed_id: int) -> bool:
         """Unsubscribe (and forget its seen entries); False if there is no such feed."""
-        with self._transaction() as conn:
+        with self._db.transaction() as conn:
             conn.execute("DELETE FROM entries WHERE feed_id = ?", (feed_id,))
             gone = conn.execute("DELETE FROM feeds WHERE id = ?", (feed_id,)).rowcount
         return gone > 0
@@ -147,12 +111,12 @@ class FeedRegistry:
     def list(self) -> list[Feed]:
         """Every feed, oldest subscription first."""
         return [
-            feed_from_row(row) for row in self._read(f"SELECT {COLUMNS} FROM feeds ORDER BY id")
+            feed_from_row(row) for row in self._db.read(f"SELECT {COLUMNS} FROM feeds ORDER BY id")
         ]
 
     def due(self, now: dt.datetime) -> builtins.list[Feed]:
         """The feeds whose next poll is at or before ``now``, most overdue first."""
-        rows = self._read(
+        rows = self._db.read(
             f"SELECT {COLUMNS} FROM feeds WHERE next_poll_at <= ? ORDER BY next_poll_at, id",
             (to_epoch(now),),
         )
@@ -165,7 +129,7 @@ class FeedRegistry:
         for start in range(0, len(ordered), 500):
             part = ordered[start : start + 500]
             marks = ",".join("?" * len(part))
-            rows = self._read(
+            rows = self._db.read(
                 f"SELECT key, updated FROM entries WHERE feed_id = ? AND key IN ({marks})",
                 (feed_id, *part),
             )
@@ -185,7 +149,7 @@ class FeedRegistry:
         """A poll read the feed: store its validators and title, mark ``seen`` entries as read,
         reset the failures and schedule the next poll, all in one transaction. None when the
         feed was removed meanwhile (then nothing is written)."""
-        with self._transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute("SELECT interval_s FROM feeds WHERE id = ?", (feed_id,)).fetchone()
             if row is None:
                 return None
@@ -219,7 +183,7 @@ class FeedRegistry:
         """A poll failed: count it, keep ``error`` and back off. After ``n`` failures in a row
         the next poll is ``interval * 2**n`` away, capped at ``max_backoff_s`` but never
         sooner than ``interval``. None when the feed was removed meanwhile."""
-        with self._transaction() as conn:
+        with self._db.transaction() as conn:
             row = conn.execute(
                 "SELECT interval_s, failures FROM feeds WHERE id = ?", (feed_id,)
             ).fetchone()
@@ -237,8 +201,7 @@ class FeedRegistry:
             return feed_from_row(feed.fetchone())
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._db.close()
 
     def __enter__(self) -> Self:
         return self
