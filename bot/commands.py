@@ -60,17 +60,30 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
+            from bot.follows import Follows, FollowStore, follows_path
             from bot.library_index import build_library
             from bot.telegram.app import build_application, run_application
             from bot.telegram.journal import UpdateJournal, journal_path
+            from index.topic_match import TopicMatcher
 
             library = build_library(components)
+            follows = Follows(
+                FollowStore(follows_path(settings.data_dir)),
+                TopicMatcher(
+                    components.store, components.embedder, min_score=settings.follow.min_score
+                ),
+            )
             journal = UpdateJournal(
                 journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
             )
             try:
                 app = build_application(
-                    settings, components.answerer, components.store, library, journal
+                    settings,
+                    components.answerer,
+                    components.store,
+                    library,
+                    journal,
+                    follows=follows,
                 )
                 run_application(app, settings)
             finally:

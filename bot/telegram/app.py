@@ -21,16 +21,19 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot.answering.types import Answer, Answerer
+from bot.follows import Follows
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.library import Library
 from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
+from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
 from bot.telegram.handlers import COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
+from bot.telegram.handlers_follow import register_follow_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
@@ -102,12 +105,16 @@ def build_application(
     catalog: SourceCatalog,
     library: Library | None = None,
     journal: UpdateJournal | None = None,
+    *,
+    follows: Follows | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
     With a ``library``, the admin commands (/add, /remove, /feeds, /stats) are registered and
     a job polls the feeds that are due. With a ``journal``, every message is written down
-    before it is handled, and what a crash left unfinished is replayed at start.
+    before it is handled, and what a crash left unfinished is replayed at start. With
+    ``follows``, /follow, /following and /unfollow are registered, and new articles from
+    /add and the feeds alert the followers of the topics they match.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -163,6 +170,10 @@ def build_application(
     )
     if journal is not None:
         app.bot_data[ctx.JOURNAL] = journal
+    if follows is not None:
+        app.bot_data[ctx.FOLLOWS] = follows
+        app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
+        register_follow_handlers(app)  # (before the catch-all for unknown commands)
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library

@@ -12,6 +12,7 @@ from typing import Any, Protocol, TypeAlias, cast
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.answering.types import Answer, Answerer
+from bot.follows import Follows
 from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
@@ -31,6 +32,8 @@ LIBRARY = "library"
 INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
+FOLLOWS = "follows"
+ALERT_LIMITER = "alert_limiter"
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -102,6 +105,16 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def ingest_executor(self) -> Executor:
         """The single worker that runs ingests, removals and feed polls, one at a time."""
         return cast(Executor, self.bot_data[INGEST_EXECUTOR])
+
+    @property
+    def follows(self) -> Follows:
+        """Topic subscriptions and their matcher (present when /follow is registered)."""
+        return cast(Follows, self.bot_data[FOLLOWS])
+
+    @property
+    def alert_limiter(self) -> RateLimiter:
+        """The per-chat hourly limit on topic alerts."""
+        return cast(RateLimiter, self.bot_data[ALERT_LIMITER])
 
     @property
     def executor(self) -> Executor:

@@ -20,6 +20,7 @@ from telegram import Update
 from bot.i18n import normalize_lang
 from bot.library import Library
 from bot.telegram import render, render_admin
+from bot.telegram.alerts import schedule_alerts
 from bot.telegram.context import CustomContext
 from index.errors import NewsBotError
 
@@ -90,6 +91,7 @@ async def add(update: Update, context: CustomContext) -> None:
     report = await _in_worker(context, lambda lib: lib.add_url(args[0]))
     if report.changed:
         context.answer_cache.clear()
+    schedule_alerts(context.application, report.added_ids)
     await _reply(update, render_admin.report_html(report))
 
 
@@ -126,6 +128,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
             summary = await _in_worker(context, lambda lib: lib.poll(due_only=False))
             if summary.report.changed:
                 context.answer_cache.clear()
+            schedule_alerts(context.application, summary.report.added_ids)
             await _reply(update, render_admin.poll_html(summary))
         case _:
             await _reply(update, render_admin.admin_text("feeds_usage"))
@@ -147,6 +150,7 @@ async def poll_feeds(context: CustomContext) -> None:
         return
     if summary.report.changed:
         context.answer_cache.clear()
+    schedule_alerts(context.application, summary.report.added_ids)
     for url, why in summary.failed.items():
         logger.warning("Feed %s failed: %s", url, why)
     if summary.polled:

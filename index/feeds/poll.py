@@ -142,6 +142,7 @@ def poll_feed(
         except NewsBotError as e:
             return _failed(feed, e, registry, now)
         report.added.extend(ingested.added)
+        report.added_ids.extend(ingested.added_ids)
         report.updated.extend(ingested.updated)
         report.skipped.extend(ingested.skipped)
         report.rejected.extend(ingested.rejected)

@@ -63,6 +63,7 @@ class FakeBotApi(BotApiMethods):
         self._hangs_released = False
         self._ids = itertools.count(1)
         self._flood_limits: tuple[int, int] | None = None
+        self._blocked: set[str] = set()
         self._sent: defaultdict[object, deque[float]] = defaultdict(deque)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = False
@@ -152,6 +153,11 @@ class FakeBotApi(BotApiMethods):
         for key in keys:
             self._sent[key].append(now)
         return False
+
+    def block(self, chat_id: int) -> None:
+        """The user of private chat ``chat_id`` blocked the bot: sends there get 403."""
+        with self._cond:
+            self._blocked.add(str(chat_id))
 
     def release_hangs(self) -> None:
         """Close the connections of hanging requests without an answer (the client fails)."""
@@ -267,6 +273,14 @@ class FakeBotApi(BotApiMethods):
                     "ok": False,
                     "error_code": fault.status,
                     "description": "Internal Server Error",
+                }
+            if method in _SENDING and str(params.get("chat_id")) in self._blocked:
+                call.status = 403
+                self._cond.notify_all()
+                return 403, {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
                 }
             if method == "getUpdates":
                 return 200, {"ok": True, "result": self._get_updates(params)}

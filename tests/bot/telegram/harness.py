@@ -19,6 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from bot.answering.types import Answerer
+from bot.follows import Follows
 from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import context as ctx
@@ -182,10 +183,11 @@ async def running_bot(
     catalog: FakeCatalog | SourceCatalog,
     library: Library | None = None,
     journal: UpdateJournal | None = None,
+    follows: Follows | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
     (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer)."""
-    app = build_application(settings, answerer, catalog, library, journal)
+    app = build_application(settings, answerer, catalog, library, journal, follows=follows)
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater

@@ -11,7 +11,7 @@ from bot.telegram import render
 from bot.telegram.app import bot_commands
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
-TABLES = ("telegram.", "telegram_commands.")
+TABLES = ("telegram.", "telegram_commands.", "follow.")
 SAMPLE = {
     "name": "Ann <&>",
     "bot": "@NewsTestBot",
@@ -20,6 +20,8 @@ SAMPLE = {
     "total": 20,
     "page": 1,
     "pages": 3,
+    "topic": "drones <b>&",
+    "id": 12,
 }
 
 
