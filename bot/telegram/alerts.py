@@ -14,12 +14,13 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from typing import Any, TypeAlias
 
 from telegram.error import Forbidden, TelegramError
+from telegram.ext import Application
 
 from bot.follows import Follow, Follows
 from bot.telegram import context as ctx
-from bot.telegram.context import NewsBotApplication
 from bot.telegram.render_follow import alert_html, alert_keyboard
 from bot.telegram.state import RateLimiter
 from index.topic_match import TopicHit
@@ -31,16 +32,18 @@ ALERT_CONCURRENCY = 16
 HOUR_S = 3600.0
 
 Delivery = tuple[TopicHit, Follow]
+#: Any of the bot's Applications (handlers see theirs with a generic context type).
+AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 
-def schedule_alerts(app: NewsBotApplication, article_ids: Sequence[str]) -> None:
+def schedule_alerts(app: AnyApplication, article_ids: Sequence[str]) -> None:
     """Alert the followers of topics that the articles ``article_ids`` (just added) match,
     in a task of ``app``; nothing when there are none or /follow is off."""
     if article_ids and ctx.FOLLOWS in app.bot_data:
         app.create_task(send_alerts(app, list(article_ids)), name="topic alerts")
 
 
-async def send_alerts(app: NewsBotApplication, article_ids: Sequence[str]) -> int:
+async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> int:
     """Match and send; how many alerts were delivered. Never raises."""
     try:
         deliveries = await matched(app, article_ids)
@@ -64,7 +67,7 @@ async def send_alerts(app: NewsBotApplication, article_ids: Sequence[str]) -> in
     return sum(sent)
 
 
-async def matched(app: NewsBotApplication, article_ids: Sequence[str]) -> list[Delivery]:
+async def matched(app: AnyApplication, article_ids: Sequence[str]) -> list[Delivery]:
     """Each chat's best matching topic per new article (one search per article in all)."""
     follows: Follows = app.bot_data[ctx.FOLLOWS]
     grouped = await asyncio.to_thread(follows.store.by_topic)
@@ -99,7 +102,7 @@ def _within_limit(limiter: RateLimiter, deliveries: list[Delivery]) -> list[Deli
 
 
 async def _send(
-    app: NewsBotApplication, delivery: Delivery, gate: asyncio.Semaphore, blocked: set[int]
+    app: AnyApplication, delivery: Delivery, gate: asyncio.Semaphore, blocked: set[int]
 ) -> bool:
     hit, follow = delivery
     async with gate:

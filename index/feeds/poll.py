@@ -262,7 +262,7 @@ def poll_feeds(
             logger.exception("polling feed %s failed unexpectedly", feed.url)
             result = _failed(feed, UNEXPECTED, registry, when)
         results.append(result)
-        for name in ("added", "updated", "skipped", "rejected", "warnings"):
+        for name in ("added", "added_ids", "updated", "skipped", "rejected", "warnings"):
             getattr(combined, name).extend(getattr(result.report, name))
     return PollRound(results, combined)
 
