@@ -247,11 +247,11 @@ class FollowSettings(_Group):
         default=10, ge=1, description="Most topic alerts one chat gets per hour (more are dropped)."
     )
     min_score: float = Field(
-        default=0.5,
+        default=0.525,
         ge=0.0,
         le=1.0,
         description="Least match strength (mean of the dense and word scores of the best "
-        "passage) for a topic alert; chosen on uanews_dev (python -m bench.follow_bound).",
+        "passage) for a topic alert; chosen on uanews_dev by python -m bench.follow_bound.",
     )
 
 

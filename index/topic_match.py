@@ -64,6 +64,7 @@ class TopicMatcher:
         self._min_score = min_score
         self._rrf_k = rrf_k
         self._vectors: dict[str, npt.NDArray[np.float32]] = {}
+        self._terms: tuple[tuple[str, ...], dict[str, int], npt.NDArray[np.float32]] | None = None
         self._lock = threading.Lock()
         self._local = threading.local()
         self.searches = 0
@@ -153,7 +154,12 @@ class TopicMatcher:
         return np.stack([known[topic] for topic in topics]).astype(np.float32, copy=False)
 
     def _topic_terms(self, topics: list[str]) -> tuple[dict[str, int], npt.NDArray[np.float32]]:
-        """The topics' word stems, and each topic's row of weights (1 / its number of stems)."""
+        """The topics' word stems, and each topic's row of weights (1 / its number of stems);
+        kept for the next call while the topics stay the same."""
+        with self._lock:
+            cached = self._terms
+        if cached is not None and cached[0] == tuple(topics):
+            return cached[1], cached[2]
         tokens = self._tokenize(topics)
         vocabulary: dict[str, int] = {}
         for words in tokens:
@@ -164,6 +170,8 @@ class TopicMatcher:
             distinct = set(words)
             for word in distinct:
                 coverage[row, vocabulary[word]] = 1.0 / len(distinct)
+        with self._lock:
+            self._terms = (tuple(topics), vocabulary, coverage)
         return vocabulary, coverage
 
     def _chunk_terms(
