@@ -246,6 +246,13 @@ class FollowSettings(_Group):
     alerts_per_hour: int = Field(
         default=10, ge=1, description="Most topic alerts one chat gets per hour (more are dropped)."
     )
+    alerts_per_second: float = Field(
+        default=10.0,
+        gt=0,
+        le=30,
+        description="Most alerts sent per second in all (Telegram allows about 30 messages a "
+        "second; replies keep the rest).",
+    )
     min_score: float = Field(
         default=0.525,
         ge=0.0,

@@ -5,18 +5,23 @@ the command that indexed the articles, so they finish at once and the bot keeps 
 The task matches every followed topic against the new articles in one search per article
 (``index.topic_match``), in the answer pool, then sends each chat at most one alert per
 article (its best matching topic), within the per-chat hourly limit (more are dropped). The
-sends go through the bot's rate limiter like every reply. A chat that blocked the bot (403)
+sends go through the bot's rate limiter like every reply, and are first spaced to
+``follow.alerts_per_second`` in all, so that a thousand alerts leave Telegram's budget of
+about 30 messages a second to the replies. An alert refused with 429 after the rate
+limiter's own retries is tried again after ``retry_after``. A chat that blocked the bot (403)
 is unsubscribed from everything; no failure escapes the task.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
-from telegram.error import Forbidden, TelegramError
+from aiolimiter import AsyncLimiter
+from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 
 from bot.follows import Follow, Follows
@@ -27,8 +32,10 @@ from index.topic_match import TopicHit
 
 logger = logging.getLogger(__name__)
 
-#: Alerts in flight at once (the rate limiter spreads them further under flood control).
+#: Alerts in flight at once (the pace and the rate limiter space them further).
 ALERT_CONCURRENCY = 16
+#: Extra tries of an alert that flood control still refused after the rate limiter's retries.
+FLOOD_RETRIES = 3
 HOUR_S = 3600.0
 
 Delivery = tuple[TopicHit, Follow]
@@ -109,11 +116,7 @@ async def _send(
         if follow.chat_id in blocked:
             return False
         try:
-            await app.bot.send_message(
-                follow.chat_id,
-                alert_html(hit, follow),
-                reply_markup=alert_keyboard(hit, follow.lang),
-            )
+            await _deliver(app, hit, follow)
         except Forbidden as e:
             logger.info("Alert to chat %s refused: %s", follow.chat_id, e.message)
             blocked.add(follow.chat_id)
@@ -122,3 +125,23 @@ async def _send(
             logger.warning("Alert to chat %s failed: %s", follow.chat_id, e.message)
             return False
     return True
+
+
+async def _deliver(app: AnyApplication, hit: TopicHit, follow: Follow) -> None:
+    """Send at the alerts' pace; after a 429 that outlasted the rate limiter's retries, wait
+    ``retry_after`` and try again (``FLOOD_RETRIES`` times)."""
+    pace: AsyncLimiter = app.bot_data[ctx.ALERT_PACE]
+    for attempt in range(FLOOD_RETRIES + 1):
+        await pace.acquire()
+        try:
+            await app.bot.send_message(
+                follow.chat_id,
+                alert_html(hit, follow),
+                reply_markup=alert_keyboard(hit, follow.lang),
+            )
+            return
+        except RetryAfter as e:
+            if attempt == FLOOD_RETRIES:
+                raise
+            wait = e.retry_after
+            await asyncio.sleep(wait.total_seconds() if isinstance(wait, dt.timedelta) else wait)

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiolimiter import AsyncLimiter
 from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
@@ -173,6 +174,7 @@ def build_application(
     if follows is not None:
         app.bot_data[ctx.FOLLOWS] = follows
         app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
+        app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(settings.follow.alerts_per_second, 1.0)
         register_follow_handlers(app)  # (before the catch-all for unknown commands)
     register_handlers(app, admin=library is not None)
     if library is not None:

@@ -34,6 +34,7 @@ JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
 FOLLOWS = "follows"
 ALERT_LIMITER = "alert_limiter"
+ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 
 BOT_DATA_KEYS = (
     SETTINGS,

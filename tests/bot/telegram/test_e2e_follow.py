@@ -159,7 +159,9 @@ async def test_follow_limits_and_bad_topics(
         _, done = await _say(admin_bot, ANN, f"/add {web_server.url(f'/a/day{number}.html')}", 2)
         assert done.startswith("Indexed")
         await _alerts_done(admin_bot, caplog, number + 1)
-    assert len(_alerts(admin_bot, DANA)) == ALERTS_PER_HOUR
+    alerts = _alerts(admin_bot, DANA)
+    assert len(alerts) == ALERTS_PER_HOUR
+    assert all(m.plain.startswith("🔔 New on <b>Varnel</b> & <script>floods") for m in alerts)
     assert any("hourly limit reached" in r.getMessage() for r in caplog.records)
 
 
