@@ -247,7 +247,7 @@ class FollowSettings(_Group):
         default=10, ge=1, description="Most topic alerts one chat gets per hour (more are dropped)."
     )
     alerts_per_second: float = Field(
-        default=10.0,
+        default=5.0,
         gt=0,
         le=30,
         description="Most alerts sent per second in all (Telegram allows about 30 messages a "

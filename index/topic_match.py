@@ -85,23 +85,6 @@ class TopicMatcher:
             hits.extend(self._search_article(distinct, vectors, vocabulary, coverage, article_id))
         return hits
 
-    def scores(
-        self, topics: Sequence[str], article_id: str
-    ) -> tuple[list[Chunk], npt.NDArray[np.float32], npt.NDArray[np.float32]]:
-        """The article's chunks and the topics x chunks dense and lexical scores (for
-        calibration)."""
-        distinct = list(topics)
-        vectors = self._topic_vectors(distinct)
-        vocabulary, coverage = self._topic_terms(distinct)
-        chunks, chunk_vectors = self._store.article_vectors(article_id)
-        if not chunks:
-            empty = np.zeros((len(distinct), 0), dtype=np.float32)
-            return [], empty, empty
-        article = self._store.get_article(article_id)
-        dense = vectors @ chunk_vectors.T
-        lexical = coverage @ self._chunk_terms(article, chunks, vocabulary)
-        return chunks, dense, lexical
-
     def _search_article(
         self,
         topics: list[str],

@@ -17,12 +17,14 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import warnings
 from collections.abc import Sequence
 from typing import Any, TypeAlias
 
 from aiolimiter import AsyncLimiter
 from telegram.error import Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.follows import Follow, Follows
 from bot.telegram import context as ctx
@@ -143,5 +145,12 @@ async def _deliver(app: AnyApplication, hit: TopicHit, follow: Follow) -> None:
         except RetryAfter as e:
             if attempt == FLOOD_RETRIES:
                 raise
-            wait = e.retry_after
-            await asyncio.sleep(wait.total_seconds() if isinstance(wait, dt.timedelta) else wait)
+            await asyncio.sleep(_seconds(e))
+
+
+def _seconds(error: RetryAfter) -> float:
+    """``retry_after`` in seconds, an int or a timedelta (its type is changing in PTB)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        wait = error.retry_after
+    return wait.total_seconds() if isinstance(wait, dt.timedelta) else float(wait)

@@ -115,10 +115,17 @@ class FakeBotApi(BotApiMethods):
             self.state.faults.append(fault)
 
     def flood(
-        self, calls: int, retry_after: int = 1, methods: Iterable[str] = ("sendMessage",)
+        self,
+        calls: int,
+        retry_after: int = 1,
+        methods: Iterable[str] = ("sendMessage",),
+        chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``calls`` requests to ``methods`` with 429 and ``retry_after``."""
-        self._add_fault(Fault("flood", calls, frozenset(methods), retry_after=retry_after))
+        """Answer the next ``calls`` requests to ``methods`` (in ``chat_id`` only, if given)
+        with 429 and ``retry_after``."""
+        chat = None if chat_id is None else str(chat_id)
+        fault = Fault("flood", calls, frozenset(methods), retry_after=retry_after, chat_id=chat)
+        self._add_fault(fault)
 
     def fail(
         self, calls: int, status: int = 500, methods: Iterable[str] = ("sendMessage",)
@@ -250,8 +257,14 @@ class FakeBotApi(BotApiMethods):
         with self._cond:
             call = ApiCall(method, params)
             self.state.calls.append(call)
+            chat = str(params.get("chat_id"))
             fault = next(
-                (f for f in self.state.faults if f.remaining > 0 and method in f.methods), None
+                (
+                    f
+                    for f in self.state.faults
+                    if f.remaining > 0 and method in f.methods and f.chat_id in (None, chat)
+                ),
+                None,
             )
             if fault is None and self._flooded(method, params):
                 fault = Fault("flood", 1, frozenset({method}))

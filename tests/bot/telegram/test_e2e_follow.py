@@ -217,3 +217,19 @@ async def test_subscriptions_survive_a_restart(
         await _say(bot, ANN, f"/add {web_server.url('/a/flood.html')}", replies=2)
         await _alerts_done(bot, caplog, 1)
         assert len(_alerts(bot, DANA)) == 1
+
+
+async def test_an_alert_refused_by_flood_control_past_the_rate_limiters_retries_still_arrives(
+    admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
+    web_server.routes["/a/flood.html"] = Route(body=FLOOD)
+    await _say(admin_bot, DANA, "/follow floods in Varnel")
+    # The rate limiter tries a send six times in all; the alert's own retry comes after.
+    admin_bot.api.flood(6, retry_after=1, chat_id=DANA["id"])
+    _, done = await _say(admin_bot, ANN, f"/add {web_server.url('/a/flood.html')}", replies=2)
+    assert done.startswith("Indexed")
+    await _alerts_done(admin_bot, caplog, 1)
+    assert len(_alerts(admin_bot, DANA)) == 1
+    refused = [c for c in admin_bot.api.calls("sendMessage") if c.status == 429]
+    assert len(refused) == 6
