@@ -33,7 +33,7 @@ INGEST_EXECUTOR = "ingest_executor"
 JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
 FOLLOWS = "follows"
-ALERT_LIMITER = "alert_limiter"
+ALERT_LIMITER = "alert_limiter"  # the per-chat hourly limit on topic alerts
 ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 
 BOT_DATA_KEYS = (
@@ -111,11 +111,6 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def follows(self) -> Follows:
         """Topic subscriptions and their matcher (present when /follow is registered)."""
         return cast(Follows, self.bot_data[FOLLOWS])
-
-    @property
-    def alert_limiter(self) -> RateLimiter:
-        """The per-chat hourly limit on topic alerts."""
-        return cast(RateLimiter, self.bot_data[ALERT_LIMITER])
 
     @property
     def executor(self) -> Executor:
