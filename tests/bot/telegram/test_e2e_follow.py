@@ -94,6 +94,7 @@ async def test_a_poll_alerts_each_follower_of_the_topic_once_and_no_one_else(
     [added] = await _say(admin_bot, BOHDAN, "/follow floods in Varnel")
     assert added.startswith("Тепер ви стежите за темою floods in Varnel (#")
     await _say(admin_bot, DANA, "/follow Floods in  VARNEL")
+    await _say(admin_bot, DANA, "/follow river banks")  # two topics, one article: one alert
     await _say(admin_bot, CAROL, "/follow cargo ships in the harbour")
     await _say(admin_bot, ANN, f"/feeds add {_feed(web_server, '/a/flood.html')}")
     _, polled = await _say(admin_bot, ANN, "/feeds poll", replies=2)
