@@ -60,13 +60,13 @@ async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> int:
         gate = asyncio.Semaphore(ALERT_CONCURRENCY)
         blocked: set[int] = set()
         sent = await asyncio.gather(*(_send(app, d, gate, blocked) for d in allowed))
+        follows: Follows = app.bot_data[ctx.FOLLOWS]
+        for chat_id in blocked:
+            dropped = await asyncio.to_thread(follows.store.drop_chat, chat_id)
+            logger.info("Chat %s blocked the bot: unfollowed its %d topics", chat_id, dropped)
     except Exception:  # (a failing alert must never take the poll or the bot with it)
         logger.exception("Topic alerts for %d articles failed", len(article_ids))
         return 0
-    follows: Follows = app.bot_data[ctx.FOLLOWS]
-    for chat_id in blocked:
-        dropped = await asyncio.to_thread(follows.store.drop_chat, chat_id)
-        logger.info("Chat %s blocked the bot: unfollowed its %d topics", chat_id, dropped)
     logger.info(
         "Topic alerts: %d articles, %d matches, %d sent",
         len(article_ids),

@@ -234,3 +234,28 @@ async def test_an_alert_refused_by_flood_control_past_the_rate_limiters_retries_
     assert len(_alerts(admin_bot, DANA)) == 1
     refused = [c for c in admin_bot.api.calls("sendMessage") if c.status == 429]
     assert len(refused) == 6
+
+
+async def test_a_failing_match_never_breaks_the_add_or_the_bot(
+    admin_bot: Harness,
+    web_server: WebServer,
+    follows: Follows,
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
+    web_server.routes["/a/flood.html"] = Route(body=FLOOD)
+    await _say(admin_bot, DANA, "/follow floods in Varnel")
+
+    def broken(topics: object, article_ids: object) -> list[object]:
+        raise RuntimeError("the matcher broke")
+
+    monkeypatch.setattr(follows.matcher, "match", broken)
+    _, done = await _say(admin_bot, ANN, f"/add {web_server.url('/a/flood.html')}", replies=2)
+    assert done.startswith("Indexed")
+    await admin_bot.until(
+        lambda: any("alerts for 1 articles failed" in r.getMessage() for r in caplog.records)
+    )
+    assert _alerts(admin_bot, DANA) == []
+    [answer] = await _say(admin_bot, DANA, "How many homes were flooded in Varnel?")
+    assert "140 homes" in answer
