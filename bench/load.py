@@ -17,6 +17,10 @@ The load runs in a fresh bot process (same index), so nothing the reference pass
 cached. Printed: updates, replies correct / wrong / lost / duplicated, 429s served (each
 retried by the bot), throughput, reply latency p50/p95/p99 by kind, the bot's peak memory and
 restart time; the exit status is 1 if any reply was wrong, lost or duplicated.
+
+With ``--alerts N``, N chats follow one topic and an admin adds an article on it a few seconds
+into the load (``bench.load_alerts``): every follower must get exactly one alert, and every
+user's reply must still be correct (against the replies before or after the article).
 """
 
 from __future__ import annotations
@@ -33,10 +37,12 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench import load_alerts
 from bench.bot_process import BotProcess, bot_env
 from bench.load_users import Outcome, Pacer, Step, User, Watcher, percentile
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
+from tests.web_server import WebServer
 
 SEED_DEV = Path("../shared/eval/seed_dev.jsonl")
 COMMANDS = ("/start", "/help", "/about", "/sources")
@@ -196,12 +202,14 @@ async def main_async(args: argparse.Namespace) -> int:
     pool = question_pool()
     steps = plans(args.users, args.questions, pool, args.seed)
     distinct = {step for plan in steps for step in plan}
-    with tempfile.TemporaryDirectory() as tmp, FakeBotApi(TOKEN) as api:
+    admins = [REFERENCE_USER, load_alerts.ALERT_ADMIN] if args.alerts else [REFERENCE_USER]
+    with tempfile.TemporaryDirectory() as tmp, FakeBotApi(TOKEN) as api, WebServer() as web:
         env = bot_env(
             api,
             Path(tmp) / "data",
-            TELEGRAM__ADMINS=f"[{REFERENCE_USER}]",
+            TELEGRAM__ADMINS=json.dumps(admins),
             TELEGRAM__ANSWER_CACHE_TTL_S=str(args.answer_cache_ttl),
+            **(load_alerts.ENV if args.alerts else {}),
         )
         bot = BotProcess(api, env, Path(tmp) / "bot.log")
         await asyncio.to_thread(bot.start)
@@ -211,12 +219,19 @@ async def main_async(args: argparse.Namespace) -> int:
         reference = await Reference.take(api, watcher, distinct)
         # A fresh process for the load: nothing the reference pass computed is cached.
         bot.stop()
+        alerts = load_alerts.AlertRun(api, load_alerts.subscribe(Path(tmp) / "data", args.alerts))
         started = await asyncio.to_thread(bot.start)
         calls_before = len(api.calls())
+        adding = asyncio.create_task(alerts.add_after(web, 3.0)) if args.alerts else None
         users, wall = await run_users(api, watcher, steps, reference, args.rate)
         await asyncio.sleep(2.0)  # anything late or twice arrives now
+        after = None
+        if adding is not None:
+            await adding
+            alerts_took = await alerts.wait(timeout_s=300)
+            after = await Reference.take(api, watcher, distinct)  # the index grew meanwhile
         outcomes = [o for u in users for o in u.outcomes]
-        tally = Tally.of(outcomes, reference)
+        tally = Tally.of(outcomes, reference, also=after)
         surplus = extra_messages(api, users, reference)
         statuses = Counter(c.status for c in api.calls()[calls_before:])
         peak = bot.peak_rss_mb()
@@ -235,7 +250,9 @@ async def main_async(args: argparse.Namespace) -> int:
         f"duplicated {surplus}; 429s served {statuses[429]} (each retried after retry_after), "
         f"other errors {sum(n for s, n in statuses.items() if s not in (200, 429))}"
     )
-    print_misses(outcomes, [reference])
+    print_misses(outcomes, [reference] if after is None else [reference, after])
+    if args.alerts:
+        print(alerts.line(alerts_took))
     print(f"errors in the bot's log: {dict(errors) or 'none'}")
     print(
         f"throughput: {len(outcomes) / wall:.1f} updates/s ({len(outcomes)} in {wall:.1f} s; "
@@ -249,7 +266,8 @@ async def main_async(args: argparse.Namespace) -> int:
         f"bot process: restart {started:.1f} s (index built), "
         f"peak memory (VmHWM) {peak:.0f} MiB, exit status {code}"
     )
-    return 0 if tally.wrong == tally.lost == surplus == code == 0 else 1
+    alerts_ok = not args.alerts or set(alerts.alerts().values()) == {1}
+    return 0 if tally.wrong == tally.lost == surplus == code == 0 and alerts_ok else 1
 
 
 def main() -> int:
@@ -263,6 +281,9 @@ def main() -> int:
     )
     parser.add_argument(
         "--answer-cache-ttl", type=float, default=0.0, help="the bot's answer cache (0: off)"
+    )
+    parser.add_argument(
+        "--alerts", type=int, default=0, help="followers of one topic alerted during the load"
     )
     return asyncio.run(main_async(parser.parse_args()))
 

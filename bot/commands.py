@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -60,38 +61,7 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     components = _ready(settings, embedder=embedder)
     try:
         if settings.telegram.token is not None:
-            from bot.answering.topics import TopicFinder
-            from bot.chat_prefs import ChatPrefsStore, prefs_path
-            from bot.feedback import FeedbackStore, feedback_path
-            from bot.library_index import build_library
-            from bot.telegram.app import build_application, run_application
-            from bot.telegram.journal import UpdateJournal, journal_path
-
-            library = build_library(components)
-            journal = UpdateJournal(
-                journal_path(settings.data_dir, settings.telegram.token.get_secret_value())
-            )
-            feedback = FeedbackStore(feedback_path(settings.data_dir))
-            chat_prefs = ChatPrefsStore(prefs_path(settings.data_dir))
-            try:
-                app = build_application(
-                    settings,
-                    components.answerer,
-                    components.store,
-                    library,
-                    journal,
-                    feedback=feedback,
-                    chat_prefs=chat_prefs,
-                    topics=TopicFinder(
-                        components.searcher, min_score=settings.search.topic_min_score
-                    ),
-                )
-                run_application(app, settings)
-            finally:
-                chat_prefs.close()
-                feedback.close()
-                journal.close()
-                library.close()
+            _run_telegram(settings, components, settings.telegram.token.get_secret_value())
             return 0
         from bot.console import run_console
 
@@ -100,6 +70,43 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
     finally:
         components.store.close()
         components.sentence_cache.close()
+
+
+def _run_telegram(settings: Settings, components: Components, token: str) -> None:
+    """Build the bot's stores in the data directory and run the Telegram bot until stopped."""
+    from bot.answering.topics import TopicFinder
+    from bot.chat_prefs import ChatPrefsStore, prefs_path
+    from bot.feedback import FeedbackStore, feedback_path
+    from bot.follows import Follows, FollowStore, follows_path
+    from bot.library_index import build_library
+    from bot.telegram.app import build_application, run_application
+    from bot.telegram.journal import UpdateJournal, journal_path
+    from index.topic_match import TopicMatcher
+
+    data_dir = settings.data_dir
+    with contextlib.ExitStack() as opened:
+        library = opened.enter_context(contextlib.closing(build_library(components)))
+        journal = opened.enter_context(
+            contextlib.closing(UpdateJournal(journal_path(data_dir, token)))
+        )
+        feedback = opened.enter_context(contextlib.closing(FeedbackStore(feedback_path(data_dir))))
+        prefs = opened.enter_context(contextlib.closing(ChatPrefsStore(prefs_path(data_dir))))
+        follow_store = opened.enter_context(contextlib.closing(FollowStore(follows_path(data_dir))))
+        matcher = TopicMatcher(
+            components.store, components.embedder, min_score=settings.follow.min_score
+        )
+        app = build_application(
+            settings,
+            components.answerer,
+            components.store,
+            library,
+            journal,
+            feedback=feedback,
+            chat_prefs=prefs,
+            topics=TopicFinder(components.searcher, min_score=settings.search.topic_min_score),
+            follows=Follows(follow_store, matcher),
+        )
+        run_application(app, settings)
 
 
 def ingest(

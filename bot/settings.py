@@ -23,6 +23,7 @@ __all__ = [
     "EmbeddingSettings",
     "FeedsSettings",
     "FetchSettings",
+    "FollowSettings",
     "IngestSettings",
     "ReaderSettings",
     "RerankSettings",
@@ -244,6 +245,32 @@ class FeedsSettings(_Group):
     )
 
 
+class FollowSettings(_Group):
+    max_topics: int = Field(
+        default=20, ge=1, le=1000, description="Topics one chat may follow with /follow."
+    )
+    max_topic_chars: int = Field(
+        default=200, ge=10, le=1000, description="Longest topic /follow accepts, in characters."
+    )
+    alerts_per_hour: int = Field(
+        default=10, ge=1, description="Most topic alerts one chat gets per hour (more are dropped)."
+    )
+    alerts_per_second: float = Field(
+        default=5.0,
+        gt=0,
+        le=30,
+        description="Most alerts sent per second in all (Telegram allows about 30 messages a "
+        "second; replies keep the rest).",
+    )
+    min_score: float = Field(
+        default=0.525,
+        ge=0.0,
+        le=1.0,
+        description="Least match strength (mean of the dense and word scores of the best "
+        "passage) for a topic alert; chosen on uanews_dev by python -m bench.follow_bound.",
+    )
+
+
 class Settings(BaseSettings):
     """newsbot's settings. Every field can be set as ``NEWSBOT_<GROUP>__<FIELD>``."""
 
@@ -290,6 +317,9 @@ class Settings(BaseSettings):
         default_factory=FetchSettings, description="Fetching web pages, PDFs and feeds."
     )
     feeds: FeedsSettings = Field(default_factory=FeedsSettings, description="RSS and Atom feeds.")
+    follow: FollowSettings = Field(
+        default_factory=FollowSettings, description="Topic alerts (/follow)."
+    )
 
 
 def env_fields(

@@ -170,9 +170,10 @@ def _flush(
         for _, article, chunks in batch
     ]
     outcomes = store.upsert_many(items)
-    for (name, _, _), outcome in zip(batch, outcomes, strict=True):
+    for (name, article, _), outcome in zip(batch, outcomes, strict=True):
         if outcome == "added":
             report.added.append(name)
+            report.added_ids.append(article.id)
         elif outcome == "updated":
             report.updated.append(name)
         else:

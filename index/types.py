@@ -98,13 +98,15 @@ class Passage:
 
 @dataclass(slots=True)
 class IngestReport:
-    """What an ingest did, file by file."""
+    """What an ingest did, file by file; ``added_ids`` are the ids of the added articles
+    (for topic alerts on what is new)."""
 
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
     rejected: list[tuple[str, str]] = field(default_factory=list)
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    added_ids: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:

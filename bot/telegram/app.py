@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 from urllib.parse import urlsplit
 
+from aiolimiter import AsyncLimiter
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
@@ -23,12 +24,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
+from bot.follows import Follows
 from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.library import Library
 from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
+from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import (
     CustomContext,
     NewsBotApplication,
@@ -39,6 +42,7 @@ from bot.telegram.context import (
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
 from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS, register_handlers
 from bot.telegram.handlers_admin import poll_feeds
+from bot.telegram.handlers_follow import register_follow_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
@@ -128,6 +132,7 @@ def build_application(
     feedback: FeedbackStore | None = None,
     chat_prefs: ChatPrefsStore | None = None,
     topics: TopicSearch | None = None,
+    follows: Follows | None = None,
 ) -> NewsBotApplication:
     """The bot's ``Application``, with handlers, error handler, jobs and ``bot_data`` filled.
 
@@ -136,7 +141,9 @@ def build_application(
     before it is handled, and what a crash left unfinished is replayed at start. With a
     ``feedback`` store, users' 👍 / 👎 on answers are kept (and /stats counts them). With
     ``chat_prefs``, chats choose their language and answer length with /settings. With
-    ``topics``, ``/latest TOPIC`` lists the newest articles about a topic.
+    ``topics``, ``/latest TOPIC`` lists the newest articles about a topic. With ``follows``,
+    /follow, /following and /unfollow are registered, and new articles from /add and the
+    feeds alert the followers of the topics they match.
 
     Raises ``ConfigError`` when no token is configured.
     """
@@ -198,6 +205,11 @@ def build_application(
         app.bot_data[ctx.FEEDBACK] = feedback
     if chat_prefs is not None:
         app.bot_data[ctx.CHAT_PREFS] = chat_prefs
+    if follows is not None:
+        app.bot_data[ctx.FOLLOWS] = follows
+        app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
+        app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(settings.follow.alerts_per_second, 1.0)
+        register_follow_handlers(app)  # (before the catch-all for unknown commands)
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library

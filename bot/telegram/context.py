@@ -15,6 +15,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from bot.answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
+from bot.follows import Follows
 from bot.library import Library
 from bot.settings import Settings
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
@@ -38,6 +39,9 @@ FEEDBACK = "feedback"
 CHAT_PREFS = "chat_prefs"
 TOPICS = "topics"  # what finds the articles about a topic (/latest TOPIC)
 LISTINGS = "listings"  # the articles a /latest TOPIC found, behind its page buttons
+FOLLOWS = "follows"
+ALERT_LIMITER = "alert_limiter"  # the per-chat hourly limit on topic alerts
+ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -149,6 +153,11 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     def listings(self) -> CallbackStore[TopicListing]:
         """The articles each /latest TOPIC found, behind the keys in its page buttons."""
         return cast("CallbackStore[TopicListing]", self.bot_data[LISTINGS])
+
+    @property
+    def follows(self) -> Follows:
+        """Topic subscriptions and their matcher (present when /follow is registered)."""
+        return cast(Follows, self.bot_data[FOLLOWS])
 
     @property
     def executor(self) -> Executor:

@@ -21,6 +21,7 @@ from telegram.error import BadRequest
 from bot.errors_text import user_message
 from bot.library import Library
 from bot.telegram import render, render_admin
+from bot.telegram.alerts import schedule_alerts
 from bot.telegram.context import CustomContext
 from bot.telegram.errors import log_error
 from bot.telegram.languages import chat_lang
@@ -115,6 +116,7 @@ async def add(update: Update, context: CustomContext) -> None:
         report = await _in_worker(context, lambda lib: lib.add_url(args[0]))
         if report.changed:
             context.answer_cache.clear()
+        schedule_alerts(context.application, report.added_ids)
         return render_admin.report_html(report)
 
     await _working(update, context, work)
@@ -158,6 +160,7 @@ async def _poll_all(context: CustomContext) -> str:
     summary = await _in_worker(context, lambda lib: lib.poll(due_only=False))
     if summary.report.changed:
         context.answer_cache.clear()
+    schedule_alerts(context.application, summary.report.added_ids)
     return render_admin.poll_html(summary)
 
 
@@ -181,6 +184,7 @@ async def poll_feeds(context: CustomContext) -> None:
         return
     if summary.report.changed:
         context.answer_cache.clear()
+    schedule_alerts(context.application, summary.report.added_ids)
     for url, why in summary.failed.items():
         logger.warning("Feed %s failed: %s", url, why)
     if summary.polled:

@@ -142,6 +142,7 @@ def poll_feed(
         except NewsBotError as e:
             return _failed(feed, e, registry, now)
         report.added.extend(ingested.added)
+        report.added_ids.extend(ingested.added_ids)
         report.updated.extend(ingested.updated)
         report.skipped.extend(ingested.skipped)
         report.rejected.extend(ingested.rejected)
@@ -261,7 +262,7 @@ def poll_feeds(
             logger.exception("polling feed %s failed unexpectedly", feed.url)
             result = _failed(feed, UNEXPECTED, registry, when)
         results.append(result)
-        for name in ("added", "updated", "skipped", "rejected", "warnings"):
+        for name in ("added", "added_ids", "updated", "skipped", "rejected", "warnings"):
             getattr(combined, name).extend(getattr(result.report, name))
     return PollRound(results, combined)
 

@@ -61,6 +61,11 @@ class Store(Protocol):
         """Chunks by ``Chunk.key``, in the order asked."""
         ...
 
+    def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
+        """An article's chunks in order and their stored vectors (row i belongs to chunk i);
+        nothing for an unknown article."""
+        ...
+
     def all_chunks(self) -> list[Chunk]:
         """Every chunk (for building the lexical index)."""
         ...

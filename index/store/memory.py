@@ -138,6 +138,12 @@ class MemoryStore:
         by_key = {chunk.key: chunk for chunk in self.all_chunks()}
         return [by_key[key] for key in keys if key in by_key]
 
+    def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
+        entry = self._state.entries.get(article_id)
+        if entry is None:
+            return [], np.zeros((0, self._dim), dtype=np.float32)
+        return list(entry.chunks), entry.vectors
+
     def all_chunks(self) -> list[Chunk]:
         return [chunk for entry in self._state.entries.values() for chunk in entry.chunks]
 

@@ -246,6 +246,21 @@ class FaissStore:
             conn.execute("COMMIT")
         return found
 
+    def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
+        rows = (
+            self._reader()
+            .execute(
+                f"SELECT {sqlite_writes.CHUNK_COLUMNS}, v.vector FROM chunks"
+                " JOIN vectors v ON v.chunk_id = chunks.id"
+                " WHERE article_id = ? ORDER BY ordinal",
+                (article_id,),
+            )
+            .fetchall()
+        )
+        chunks = [schema.chunk_from_row(row[:6]) for row in rows]
+        matrix = np.frombuffer(b"".join(row[6] for row in rows), dtype=np.float32)
+        return chunks, matrix.reshape(len(rows), self._dim).copy()
+
     def all_chunks(self) -> list[Chunk]:
         rows = self._reader().execute(
             f"SELECT {sqlite_writes.CHUNK_COLUMNS} FROM chunks ORDER BY id"

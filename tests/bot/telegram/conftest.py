@@ -13,10 +13,12 @@ from tqdm import tqdm
 
 from bot.answering.topics import TopicFinder
 from bot.factory import Components, build_components
+from bot.follows import Follows, FollowStore, follows_path
 from bot.library_index import IndexLibrary, build_library
 from bot.settings import FetchSettings, Settings
 from bot.telegram import handlers_inline, sending
 from index.embedding.fake import FakeEmbedder
+from index.topic_match import TopicMatcher
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
@@ -82,16 +84,36 @@ def library(components: Components) -> Iterator[IndexLibrary]:
     built.close()
 
 
+#: The topic alerts' bound for the fake embedder's hashed words (the model's is in Settings).
+FAKE_FOLLOW_BOUND = 0.4
+
+
+@pytest.fixture
+def follows(components: Components) -> Iterator[Follows]:
+    """Topic subscriptions in the data directory, matched over ``components``' index."""
+    store = FollowStore(follows_path(components.settings.data_dir))
+    yield Follows(
+        store, TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
+    )
+    store.close()
+
+
 @pytest_asyncio.fixture
 async def admin_bot(
-    api: FakeBotApi, components: Components, library: IndexLibrary
+    api: FakeBotApi, components: Components, library: IndexLibrary, follows: Follows
 ) -> AsyncIterator[Harness]:
-    """The Application over ``components`` and ``library``: the admin commands work, and
-    ``/latest TOPIC`` searches the index (fake embedder: a bound for its bag-of-words
-    vectors)."""
+    """The Application over ``components`` and ``library``: the admin commands and /follow
+    work, and ``/latest TOPIC`` searches the index (fake embedder: a bound for its
+    bag-of-words vectors)."""
     topics = TopicFinder(components.searcher, min_score=FAKE_TOPIC_MIN_SCORE)
     async with running_bot(
-        api, components.settings, components.answerer, components.store, library, topics=topics
+        api,
+        components.settings,
+        components.answerer,
+        components.store,
+        library,
+        topics=topics,
+        follows=follows,
     ) as harness:
         yield harness
 

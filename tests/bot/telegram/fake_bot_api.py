@@ -63,6 +63,7 @@ class FakeBotApi(BotApiMethods):
         self._hangs_released = False
         self._ids = itertools.count(1)
         self._flood_limits: tuple[int, int] | None = None
+        self._blocked: set[str] = set()
         self._sent: defaultdict[object, deque[float]] = defaultdict(deque)
         self._server = _Server(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = False
@@ -114,10 +115,17 @@ class FakeBotApi(BotApiMethods):
             self.state.faults.append(fault)
 
     def flood(
-        self, calls: int, retry_after: int = 1, methods: Iterable[str] = ("sendMessage",)
+        self,
+        calls: int,
+        retry_after: int = 1,
+        methods: Iterable[str] = ("sendMessage",),
+        chat_id: int | None = None,
     ) -> None:
-        """Answer the next ``calls`` requests to ``methods`` with 429 and ``retry_after``."""
-        self._add_fault(Fault("flood", calls, frozenset(methods), retry_after=retry_after))
+        """Answer the next ``calls`` requests to ``methods`` (in ``chat_id`` only, if given)
+        with 429 and ``retry_after``."""
+        chat = None if chat_id is None else str(chat_id)
+        fault = Fault("flood", calls, frozenset(methods), retry_after=retry_after, chat_id=chat)
+        self._add_fault(fault)
 
     def fail(
         self, calls: int, status: int = 500, methods: Iterable[str] = ("sendMessage",)
@@ -152,6 +160,11 @@ class FakeBotApi(BotApiMethods):
         for key in keys:
             self._sent[key].append(now)
         return False
+
+    def block(self, chat_id: int) -> None:
+        """The user of private chat ``chat_id`` blocked the bot: sends there get 403."""
+        with self._cond:
+            self._blocked.add(str(chat_id))
 
     def release_hangs(self) -> None:
         """Close the connections of hanging requests without an answer (the client fails)."""
@@ -244,8 +257,14 @@ class FakeBotApi(BotApiMethods):
         with self._cond:
             call = ApiCall(method, params)
             self.state.calls.append(call)
+            chat = str(params.get("chat_id"))
             fault = next(
-                (f for f in self.state.faults if f.remaining > 0 and method in f.methods), None
+                (
+                    f
+                    for f in self.state.faults
+                    if f.remaining > 0 and method in f.methods and f.chat_id in (None, chat)
+                ),
+                None,
             )
             if fault is None and self._flooded(method, params):
                 fault = Fault("flood", 1, frozenset({method}))
@@ -267,6 +286,14 @@ class FakeBotApi(BotApiMethods):
                     "ok": False,
                     "error_code": fault.status,
                     "description": "Internal Server Error",
+                }
+            if method in _SENDING and str(params.get("chat_id")) in self._blocked:
+                call.status = 403
+                self._cond.notify_all()
+                return 403, {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was blocked by the user",
                 }
             if method == "getUpdates":
                 return 200, {"ok": True, "result": self._get_updates(params)}

@@ -62,6 +62,7 @@ class Fault:
     methods: frozenset[str]
     retry_after: int = 1
     status: int = 500
+    chat_id: str | None = None  # only calls to this chat (None: any)
 
 
 @dataclass

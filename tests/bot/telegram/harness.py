@@ -21,6 +21,7 @@ from telegram.ext import TypeHandler
 from bot.answering.types import Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
+from bot.follows import Follows
 from bot.library import Library
 from bot.settings import Settings, TelegramSettings
 from bot.telegram import context as ctx
@@ -188,6 +189,7 @@ async def running_bot(
     feedback: FeedbackStore | None = None,
     chat_prefs: ChatPrefsStore | None = None,
     topics: TopicSearch | None = None,
+    follows: Follows | None = None,
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
     (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer).
@@ -203,6 +205,7 @@ async def running_bot(
         feedback=feedback,
         chat_prefs=chat_prefs,
         topics=topics,
+        follows=follows,
     )
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)

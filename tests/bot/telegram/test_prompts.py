@@ -12,7 +12,7 @@ from bot.telegram.app import bot_commands
 from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
-TABLES = ("telegram.", "telegram_commands.")
+TABLES = ("telegram.", "telegram_commands.", "follow.")
 SAMPLE = {
     "name": "Ann <&>",
     "bot": "@NewsTestBot",

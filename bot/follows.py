@@ -1,0 +1,152 @@
+"""Topic subscriptions (/follow): which chat follows which topics, kept in SQLite.
+
+One row per chat and topic (topics compare without regard to case and spacing). Every call is
+one transaction on a short-lived connection, so the store is safe from any thread; the bot
+runs its calls off the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+
+from index.sqlite_file import SqliteFile
+from index.topic_match import TopicMatching
+
+logger = logging.getLogger(__name__)
+
+FOLLOWS_NAME = "follows.sqlite3"
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS follows (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " chat_id INTEGER NOT NULL, user_id INTEGER NOT NULL, topic TEXT NOT NULL,"
+    " folded TEXT NOT NULL, lang TEXT NOT NULL, created_at TEXT NOT NULL,"
+    " UNIQUE (chat_id, folded))",
+    "CREATE INDEX IF NOT EXISTS follows_folded ON follows (folded)",
+)
+_COLUMNS = "id, chat_id, user_id, topic, lang"
+
+
+def follows_path(data_dir: Path) -> Path:
+    """Where the subscriptions of the bot with this data directory live."""
+    return data_dir / FOLLOWS_NAME
+
+
+def fold(topic: str) -> str:
+    """The form two topics are compared in: spacing collapsed, case folded."""
+    return " ".join(topic.split()).casefold()
+
+
+@dataclass(frozen=True, slots=True)
+class Follow:
+    """One followed topic of one chat (``lang``: the language its alerts are written in)."""
+
+    id: int
+    chat_id: int
+    user_id: int
+    topic: str
+    lang: str
+
+
+class Followed(Enum):
+    """What ``FollowStore.follow`` did."""
+
+    ADDED = "added"
+    ALREADY = "already"
+    FULL = "full"
+
+
+class FollowStore:
+    """The subscriptions in the SQLite file ``path`` (created with its folder if missing)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = SqliteFile(path, ";".join(_SCHEMA), what="topic subscriptions")
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    def close(self) -> None:
+        self._db.close()
+
+    def follow(
+        self, chat_id: int, user_id: int, topic: str, lang: str, *, max_topics: int
+    ) -> tuple[Followed, Follow]:
+        """Follow ``topic`` (spacing tidied) in ``chat_id``, unless already followed or the
+        chat follows ``max_topics`` already (then the outcome says so, and the ``Follow`` is
+        the existing one or the refused one with id 0)."""
+        topic = " ".join(topic.split())
+        with self._db.transaction() as conn:
+            row = conn.execute(
+                f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND folded = ?",
+                (chat_id, fold(topic)),
+            ).fetchone()
+            if row is not None:
+                return Followed.ALREADY, Follow(*row)
+            (count,) = conn.execute(
+                "SELECT count(*) FROM follows WHERE chat_id = ?", (chat_id,)
+            ).fetchone()
+            if count >= max_topics:
+                return Followed.FULL, Follow(0, chat_id, user_id, topic, lang)
+            cursor = conn.execute(
+                "INSERT INTO follows (chat_id, user_id, topic, folded, lang, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (chat_id, user_id, topic, fold(topic), lang, dt.datetime.now(dt.UTC).isoformat()),
+            )
+            return Followed.ADDED, Follow(int(cursor.lastrowid or 0), chat_id, user_id, topic, lang)
+
+    def topics(self, chat_id: int) -> list[Follow]:
+        """The chat's followed topics, oldest first."""
+        with self._db.transaction() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? ORDER BY id", (chat_id,)
+            ).fetchall()
+        return [Follow(*row) for row in rows]
+
+    def unfollow(self, chat_id: int, ref: str) -> Follow | None:
+        """Stop following the chat's topic ``ref`` (its id, else its text); None if unknown."""
+        ref = ref.strip()
+        with self._db.transaction() as conn:
+            row = None
+            if ref.isdigit():
+                row = conn.execute(
+                    f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND id = ?",
+                    (chat_id, int(ref)),
+                ).fetchone()
+            if row is None:
+                row = conn.execute(
+                    f"SELECT {_COLUMNS} FROM follows WHERE chat_id = ? AND folded = ?",
+                    (chat_id, fold(ref)),
+                ).fetchone()
+            if row is None:
+                return None
+            conn.execute("DELETE FROM follows WHERE id = ?", (row[0],))
+        return Follow(*row)
+
+    def drop_chat(self, chat_id: int) -> int:
+        """Unfollow everything in ``chat_id`` (it blocked the bot); how many were dropped."""
+        with self._db.transaction() as conn:
+            cursor = conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
+            return cursor.rowcount
+
+    def by_topic(self) -> dict[str, list[Follow]]:
+        """Every subscription, grouped by folded topic (the first spelling is the query)."""
+        with self._db.transaction() as conn:
+            rows = conn.execute(
+                f"SELECT {_COLUMNS}, folded FROM follows ORDER BY folded, id"
+            ).fetchall()
+        grouped: dict[str, list[Follow]] = {}
+        for row in rows:
+            grouped.setdefault(row[5], []).append(Follow(*row[:5]))
+        return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class Follows:
+    """What topic alerts need: the subscriptions and the matcher over the index."""
+
+    store: FollowStore
+    matcher: TopicMatching
