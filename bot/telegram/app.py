@@ -122,6 +122,40 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
 
+def _new_application(
+    settings: Settings, token: str, journal: UpdateJournal | None
+) -> NewsBotApplication:
+    """The bare ``Application``: HTML by default, flood control, timeouts, the journal."""
+    tg = settings.telegram
+    builder = ApplicationBuilder().application_class(JournalingApplication)
+    if journal is not None:
+        builder = builder.update_queue(JournalingQueue(journal))
+    return (
+        builder.token(token)
+        .base_url(tg.base_url)
+        .context_types(ContextTypes(context=CustomContext))
+        .defaults(
+            Defaults(
+                parse_mode=ParseMode.HTML,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        )
+        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .concurrent_updates(tg.concurrent_updates)
+        .connect_timeout(tg.connect_timeout_s)
+        .read_timeout(tg.read_timeout_s)
+        .write_timeout(tg.read_timeout_s)
+        .pool_timeout(tg.connect_timeout_s)
+        .get_updates_connect_timeout(tg.connect_timeout_s)
+        .get_updates_read_timeout(tg.read_timeout_s)
+        .get_updates_write_timeout(tg.read_timeout_s)
+        .get_updates_pool_timeout(tg.connect_timeout_s)
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+        .build()
+    )
+
+
 def build_application(
     settings: Settings,
     answerer: Answerer,
@@ -155,33 +189,7 @@ def build_application(
         )
     token = tg.token.get_secret_value()
     redact_in_logs(token)
-    builder = ApplicationBuilder().application_class(JournalingApplication)
-    if journal is not None:
-        builder = builder.update_queue(JournalingQueue(journal))
-    app = (
-        builder.token(token)
-        .base_url(tg.base_url)
-        .context_types(ContextTypes(context=CustomContext))
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
-        .concurrent_updates(tg.concurrent_updates)
-        .connect_timeout(tg.connect_timeout_s)
-        .read_timeout(tg.read_timeout_s)
-        .write_timeout(tg.read_timeout_s)
-        .pool_timeout(tg.connect_timeout_s)
-        .get_updates_connect_timeout(tg.connect_timeout_s)
-        .get_updates_read_timeout(tg.read_timeout_s)
-        .get_updates_write_timeout(tg.read_timeout_s)
-        .get_updates_pool_timeout(tg.connect_timeout_s)
-        .post_init(post_init)
-        .post_shutdown(post_shutdown)
-        .build()
-    )
+    app = _new_application(settings, token, journal)
     app.bot_data.update(
         {
             ctx.SETTINGS: settings,
@@ -199,17 +207,10 @@ def build_application(
             ),
         }
     )
-    if journal is not None:
-        app.bot_data[ctx.JOURNAL] = journal
-    if feedback is not None:
-        app.bot_data[ctx.FEEDBACK] = feedback
-    if chat_prefs is not None:
-        app.bot_data[ctx.CHAT_PREFS] = chat_prefs
+    optional = {ctx.JOURNAL: journal, ctx.FEEDBACK: feedback, ctx.CHAT_PREFS: chat_prefs}
+    app.bot_data.update({key: value for key, value in optional.items() if value is not None})
     if follows is not None:
-        app.bot_data[ctx.FOLLOWS] = follows
-        app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
-        app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(settings.follow.alerts_per_second, 1.0)
-        register_follow_handlers(app)  # (before the catch-all for unknown commands)
+        _add_follows(app, settings, follows)
     register_handlers(app, admin=library is not None)
     if library is not None:
         app.bot_data[ctx.LIBRARY] = library
@@ -223,6 +224,14 @@ def build_application(
             app.job_queue.run_repeating(poll_feeds, interval=tick, first=tick, name="feeds")
     logger.info("Telegram application built (Bot API at %s, %s mode)", tg.base_url, tg.mode)
     return app
+
+
+def _add_follows(app: NewsBotApplication, settings: Settings, follows: Follows) -> None:
+    """/follow and its kin, and the limits that pace the alerts."""
+    app.bot_data[ctx.FOLLOWS] = follows
+    app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
+    app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(settings.follow.alerts_per_second, 1.0)
+    register_follow_handlers(app)  # (before the catch-all for unknown commands)
 
 
 def run_application(
