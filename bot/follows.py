@@ -1,8 +1,8 @@
 """Topic subscriptions (/follow): which chat follows which topics, kept in SQLite.
 
-One row per chat and topic (topics compare without regard to case and spacing). Every call is
-one transaction on a short-lived connection, so the store is safe from any thread; the bot
-runs its calls off the event loop.
+One row per chat and topic (topics compare without regard to case and spacing). Every write is
+one transaction on the store's locked connection (``SqliteFile``), so the store is safe from
+any thread; the bot runs its calls off the event loop.
 """
 
 from __future__ import annotations

@@ -95,10 +95,13 @@ class TopicMatcher:
     ) -> list[TopicHit]:
         with self._lock:
             self.searches += 1
-        chunks, chunk_vectors = self._store.article_vectors(article_id)
+        try:
+            chunks, chunk_vectors = self._store.article_vectors(article_id)
+            article = self._store.get_article(article_id)
+        except KeyError:  # removed since it was added (even between the two reads)
+            return []
         if not chunks:
-            return []  # removed since it was added
-        article = self._store.get_article(article_id)
+            return []
         dense = vectors @ chunk_vectors.T
         lexical = coverage @ self._chunk_terms(article, chunks, vocabulary)
         fused = self._rrf(dense) + self._rrf(lexical)

@@ -30,6 +30,8 @@ _HOW_MANY_BARE = re.compile(
     r"^(how many|how much)\s+(?=(were|was|are|is|did|do|does|have|has|had|will)\b)", re.IGNORECASE
 )
 _COUNTED = re.compile(r"\bhow (many|much)\s+([\w’'-]+)", re.IGNORECASE)
+#: Words of a reply without a connective that still lean on the answer replied to.
+REPLY_WORDS = 6
 _MONTH_NAMES = (
     "January February March April May June July August September October November December"
 ).split()
@@ -86,6 +88,12 @@ def resolve(previous: str, current: str) -> str:
     return f"{rest.rstrip('?')} ({' '.join(dict.fromkeys(context))})?" if context else rest
 
 
+def _leans_on_answer(text: str) -> bool:
+    """A reply short enough, and naming nothing of its own, to be about the answer it replies
+    to ("how many were launched?"); "Who is the mayor of Odesa?" is a question of its own."""
+    return len(text.split()) <= REPLY_WORDS and not _names(text)
+
+
 def _cyrillic(text: str) -> bool:
     """Whether ``text`` is written mostly in Cyrillic letters."""
     letters = [ch for ch in text if ch.isalpha()]
@@ -102,11 +110,11 @@ def follow_up(
     previous: Turn | None, current: str, *, now: float, ttl_s: float, replied: bool = False
 ) -> str:
     """The question to answer: ``current`` resolved against a fresh previous turn if it is a
-    follow-up (or ``replied`` to that turn's answer), kept to the previous answer's date;
-    otherwise ``current`` unchanged."""
+    follow-up (or a short reply, without a name of its own, to that turn's answer), kept to
+    the previous answer's date; otherwise ``current`` unchanged."""
     if previous is None or now - previous.at > ttl_s:
         return current
-    if not (replied or is_follow_up(current)):
+    if not (is_follow_up(current) or (replied and _leans_on_answer(current))):
         return current
     rest = _CONNECTIVE.sub("", current, count=1).strip()
     before = _DATE_PIN.sub("", previous.question)

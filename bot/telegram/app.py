@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiolimiter import AsyncLimiter
-from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions, Update
+from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
@@ -25,7 +25,6 @@ from bot.answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.i18n import DEFAULT_LANG, LANGUAGES, t
 from bot.library import Library
 from bot.redact import redact_in_logs
 from bot.settings import Settings
@@ -40,11 +39,12 @@ from bot.telegram.context import (
     TopicSearch,
 )
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
-from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS, register_handlers
+from bot.telegram.handlers import register_handlers
 from bot.telegram.handlers_admin import poll_feeds
 from bot.telegram.handlers_follow import register_follow_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
+from bot.telegram.menus import set_command_menus
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.errors import ConfigError
 
@@ -60,27 +60,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 #: Seconds between two checks for feeds due a poll (each feed has its own interval).
 FEED_TICK_S = 30.0
 DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
-
-
-def bot_commands(lang: str, names: Sequence[str] = COMMANDS) -> list[BotCommand]:
-    """The command menu in ``lang``."""
-    return [BotCommand(name, t(f"telegram_commands.{name}", lang)) for name in names]
-
-
-async def set_command_menus(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Everyone's command menu per language; with the admin commands registered, each admin's
-    private chat also lists them (a menu scoped to that chat)."""
-    settings: Settings = app.bot_data[ctx.SETTINGS]
-    admins = settings.telegram.admins if ctx.LIBRARY in app.bot_data else []
-    for lang in LANGUAGES:
-        code = None if lang == DEFAULT_LANG else lang
-        await app.bot.set_my_commands(bot_commands(lang), language_code=code)
-        for admin in admins:
-            await app.bot.set_my_commands(
-                bot_commands(lang, (*COMMANDS, *ADMIN_COMMANDS)),
-                scope=BotCommandScopeChat(admin),
-                language_code=code,
-            )
 
 
 async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:

@@ -37,6 +37,7 @@ JOURNAL = "journal"
 WARMING = "warming"  # the task that warms the answerer while polling starts
 FEEDBACK = "feedback"
 CHAT_PREFS = "chat_prefs"
+OPERATOR_MENUS = "operator_menus"  # the admins whose own command menu is set
 TOPICS = "topics"  # what finds the articles about a topic (/latest TOPIC)
 LISTINGS = "listings"  # the articles a /latest TOPIC found, behind its page buttons
 FOLLOWS = "follows"

@@ -34,23 +34,6 @@ from bot.telegram.handlers_questions import (
 from bot.telegram.handlers_settings import settings_choice, settings_command
 from bot.telegram.handlers_votes import vote
 
-#: Commands in the order the command menu lists them.
-COMMANDS = (
-    "start",
-    "help",
-    "ask",
-    "latest",
-    "article",
-    "follow",
-    "following",
-    "unfollow",
-    "sources",
-    "settings",
-    "about",
-)
-#: The operators' commands, added to the menu in each admin's own chat.
-ADMIN_COMMANDS = ("add", "remove", "feeds", "stats")
-
 
 def register_handlers(app: NewsBotApplication, *, admin: bool = False) -> None:
     """Add every handler and the global error handler to ``app``; with ``admin``, the

@@ -25,6 +25,8 @@ from bot.telegram.alerts import schedule_alerts
 from bot.telegram.context import CustomContext
 from bot.telegram.errors import log_error
 from bot.telegram.languages import chat_lang
+from bot.telegram.markup import truncate_html
+from bot.telegram.menus import set_operator_menu
 from index.errors import NewsBotError
 
 logger = logging.getLogger(__name__)
@@ -55,6 +57,8 @@ def admin_only(handler: Handler) -> Handler:
             lang = chat_lang(context, update)
             await message.reply_html(render.tr("telegram.not_allowed", lang))
             return
+        if user is not None:
+            await set_operator_menu(context.application, user.id)
         await handler(update, context)
 
     return guarded
@@ -97,6 +101,7 @@ async def _working(
     except Exception as exc:  # told in the note, not in a second message
         log_error(update, exc)
         text = render.esc(user_message(exc, "en"))
+    text = truncate_html(text)
     try:
         await note.edit_text(text)
     except BadRequest as exc:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
@@ -20,7 +21,18 @@ from bot.telegram.state import StoredAnswer
 
 logger = logging.getLogger(__name__)
 
-RenderView = Callable[[CustomContext, StoredAnswer], Awaitable[str]]
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a button adds below an answer: its HTML, the view's own buttons, and whether the
+    button that asked for it goes (a timeline's report buttons stay)."""
+
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+    drops_button: bool = True
+
+
+RenderView = Callable[[CustomContext, StoredAnswer], Awaitable[View | None]]
 
 
 async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
@@ -48,15 +60,21 @@ async def _tapped(
 
 
 async def _add_view(
-    query: CallbackQuery, key: str, item: StoredAnswer, view: str, html: str
+    query: CallbackQuery, key: str, item: StoredAnswer, view: str, shown: View
 ) -> None:
-    """Add ``html`` below the answer once, then drop the button that asked for it."""
-    if not isinstance(query.message, Message):  # an inline message: the view goes inside it
-        keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
-        await _edit(query, render.inline_message(item.answer, item.lang, html), keyboard)
-        return
-    await sending.send_messages(query.message, render.split_html(html), quote=True)
+    """Add the view below the answer (in an inline message: inside it, after the views shown
+    before), then drop the button that asked for it."""
     keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
+    if not isinstance(query.message, Message):
+        item.inline_views.append(shown.html)
+        views = "\n\n".join(item.inline_views)
+        await _edit(query, render.inline_message(item.answer, item.lang, views), keyboard)
+        return
+    await sending.send_messages(
+        query.message, render.split_html(shown.html), shown.keyboard, quote=True
+    )
+    if not shown.drops_button:
+        return
     try:
         await query.edit_message_reply_markup(keyboard)
     except BadRequest as exc:  # the answer was deleted meanwhile: the view is there anyway
@@ -74,16 +92,22 @@ async def _show_once(
     if view in item.shown:  # a second tap (or a double tap) adds nothing
         return
     item.shown.add(view)
-    await _add_view(query, key, item, view, await render_view(context, item))
+    try:
+        shown = await render_view(context, item)
+        if shown is not None:
+            await _add_view(query, key, item, view, shown)
+    except BaseException:
+        item.shown.discard(view)  # a view that did not arrive may be asked for again
+        raise
 
 
-async def _more(context: CustomContext, item: StoredAnswer) -> str:
-    return render.more_html(item.answer, item.lang)
+async def _more(context: CustomContext, item: StoredAnswer) -> View:
+    return View(render.more_html(item.answer, item.lang))
 
 
-async def _full(context: CustomContext, item: StoredAnswer) -> str:
+async def _full(context: CustomContext, item: StoredAnswer) -> View:
     texts = await asyncio.to_thread(_article_texts, context, item.answer.quotes)
-    return render_passage.full_passage_html(item.answer, item.lang, texts)
+    return View(render_passage.full_passage_html(item.answer, item.lang, texts))
 
 
 def _article_texts(context: CustomContext, quotes: Sequence[Quote]) -> dict[str, str]:
@@ -109,26 +133,19 @@ async def full_passage(update: Update, context: CustomContext) -> None:
 
 async def event_report(update: Update, context: CustomContext) -> None:
     """Show the full answer of the timeline's report on the tapped button, once."""
-    tapped = await _tapped(update, context)
-    if tapped is None:
-        return
-    query, _key, item = tapped
-    number = int(keyboards.callback_args(query.data)[1])
-    await query.answer()
-    view = f"{keyboards.EVENT}{number}"
-    if number >= len(item.answer.quotes) or view in item.shown:
-        return
-    item.shown.add(view)
-    quote = item.answer.quotes[number]
-    html = render.report_html(quote, item.lang)
-    if not isinstance(query.message, Message):
-        await _edit(query, render.inline_message(item.answer, item.lang, html), None)
-        return
-    url_ok = quote.url is not None and render.is_web_url(quote.url)
-    keyboard = InlineKeyboardMarkup([[keyboards.read_button(str(quote.url), item.lang)]])
-    await sending.send_messages(
-        query.message, render.split_html(html), keyboard if url_ok else None, quote=True
-    )
+    query = update.callback_query
+    args = keyboards.callback_args(query.data if query else None)
+    number = int(args[1]) if len(args) == 2 else 0
+
+    async def report(context: CustomContext, item: StoredAnswer) -> View | None:
+        if number >= len(item.answer.quotes):
+            return None
+        quote = item.answer.quotes[number]
+        url = quote.url if quote.url is not None and render.is_web_url(quote.url) else None
+        link = InlineKeyboardMarkup([[keyboards.read_button(url, item.lang)]]) if url else None
+        return View(render.report_html(quote, item.lang), link, drops_button=False)
+
+    await _show_once(update, context, f"{keyboards.EVENT}{number}", report)
 
 
 async def sources_page(update: Update, context: CustomContext) -> None:

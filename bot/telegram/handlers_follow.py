@@ -13,16 +13,19 @@ from telegram import Update
 from telegram.ext import CommandHandler, filters
 
 from bot.follows import Followed
-from bot.i18n import normalize_lang
 from bot.telegram.context import CustomContext, NewsBotApplication
+from bot.telegram.languages import chat_lang
 from bot.telegram.render_follow import follow_text, following_html
 
 logger = logging.getLogger(__name__)
 
 
-def _lang(update: Update) -> str:
-    user = update.effective_user
-    return normalize_lang(user.language_code if user else None)
+#: Characters of an unknown topic repeated back to the user.
+SHOWN_CHARS = 64
+
+
+def _shown(ref: str) -> str:
+    return ref if len(ref) <= SHOWN_CHARS else ref[: SHOWN_CHARS - 1].rstrip() + "…"
 
 
 def _topic(update: Update) -> str:
@@ -37,7 +40,7 @@ async def follow(update: Update, context: CustomContext) -> None:
     message, chat, user = update.effective_message, update.effective_chat, update.effective_user
     if message is None or chat is None or user is None:
         return
-    lang, topic = _lang(update), _topic(update)
+    lang, topic = chat_lang(context, update), _topic(update)
     limits = context.settings.follow
     if not topic:
         await message.reply_html(follow_text("usage", lang))
@@ -63,7 +66,7 @@ async def following(update: Update, context: CustomContext) -> None:
     if message is None or chat is None:
         return
     follows = await asyncio.to_thread(context.follows.store.topics, chat.id)
-    await message.reply_html(following_html(follows, _lang(update)))
+    await message.reply_html(following_html(follows, chat_lang(context, update)))
 
 
 async def unfollow(update: Update, context: CustomContext) -> None:
@@ -71,7 +74,7 @@ async def unfollow(update: Update, context: CustomContext) -> None:
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None:
         return
-    lang, ref = _lang(update), _topic(update)
+    lang, ref = chat_lang(context, update), _topic(update)
     store = context.follows.store
     if not ref:
         follows = await asyncio.to_thread(store.topics, chat.id)
@@ -80,7 +83,7 @@ async def unfollow(update: Update, context: CustomContext) -> None:
         return
     removed = await asyncio.to_thread(store.unfollow, chat.id, ref.removeprefix("#"))
     if removed is None:
-        await message.reply_html(follow_text("unknown", lang, topic=ref))
+        await message.reply_html(follow_text("unknown", lang, topic=_shown(ref)))
         return
     logger.info("Chat %s unfollowed topic #%d", chat.id, removed.id)
     await message.reply_html(follow_text("removed", lang, topic=removed.topic))

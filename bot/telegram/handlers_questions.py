@@ -23,21 +23,31 @@ from bot.telegram.languages import chat_lang, chat_prefs
 
 _TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
 _ANSWERED = "answered_messages"  # chat_data key: {bot message id: the Turn it answered}
-#: Answers per chat whose question a reply can lean on (the newest are kept).
+#: Answers per chat whose question a reply can lean on (the newest are kept), and for how
+#: long (as long as their buttons work).
 REPLY_CONTEXTS = 50
+REPLY_CONTEXT_TTL_S = 24 * 3600.0
 clock = time.monotonic  # the follow-up clock (tests move it)
 
 ChatData = MutableMapping[object, object]
 
 
 def forget_stale_turns(chats: dict[int, dict[object, object]], *, now: float, ttl_s: float) -> int:
-    """Drop previous questions older than ``ttl_s`` from every chat (bounded memory)."""
+    """Drop previous questions older than ``ttl_s``, and the questions behind answers older
+    than ``REPLY_CONTEXT_TTL_S``, from every chat (bounded memory)."""
     dropped = 0
     for data in chats.values():
         turn = data.get(_TURN)
         if isinstance(turn, Turn) and now - turn.at > ttl_s:
             del data[_TURN]
             dropped += 1
+        answered = data.get(_ANSWERED)
+        if isinstance(answered, dict):
+            old = [key for key, t in answered.items() if now - t.at > REPLY_CONTEXT_TTL_S]
+            for key in old:
+                del answered[key]
+            if not answered:
+                del data[_ANSWERED]
     return dropped
 
 

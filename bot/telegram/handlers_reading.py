@@ -62,8 +62,7 @@ async def article_command(update: Update, context: CustomContext) -> None:
     if not ref:
         await message.reply_html(render.tr("telegram.article_usage", lang))
         return
-    articles = await asyncio.to_thread(context.catalog.articles)
-    lookup = find_article(articles, ref)
+    lookup = await asyncio.to_thread(lambda: find_article(context.catalog.articles(), ref))
     found = lookup.article
     article = await _article(context, found.id) if found is not None else None
     if article is None:
@@ -138,12 +137,20 @@ def _newest(articles: list[ArticleInfo], ids: tuple[str, ...] | None) -> list[Ar
     return articles[:LATEST_COUNT]
 
 
+def _newest_with_ids(
+    context: CustomContext, listing: TopicListing | None
+) -> tuple[list[ArticleInfo], dict[str, str]]:
+    """The newest articles and every article's short ID: linear in the archive, so off the
+    event loop."""
+    everything = context.catalog.articles()
+    shown = _newest(everything, listing.article_ids if listing else None)
+    return shown, short_ids(a.id for a in everything)
+
+
 async def _latest_view(
     context: CustomContext, page: int, lang: str, listing: TopicListing | None, key: str = ""
 ) -> tuple[render.SourcesPage, Markup]:
-    everything = await asyncio.to_thread(context.catalog.articles)
-    shown = _newest(everything, listing.article_ids if listing else None)
-    ids = short_ids(a.id for a in everything)
+    shown, ids = await asyncio.to_thread(_newest_with_ids, context, listing)
     topic = listing.topic if listing else None
     view = render_reading.latest_page(shown, page, lang, ids=ids, topic=topic)
     if listing is None:

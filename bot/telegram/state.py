@@ -203,13 +203,15 @@ class StoredAnswer:
     as the user asked it (a cached answer carries the question of whoever asked first).
 
     ``shown`` holds the views already added to the chat (an action letter, or an action and a
-    report's number), so a second tap on a button adds nothing.
+    report's number), so a second tap on a button adds nothing; ``inline_views`` the HTML of
+    those shown inside an inline message, which shows them all.
     """
 
     answer: Answer
     lang: str
     question: str = ""
     shown: set[str] = field(default_factory=set)
+    inline_views: list[str] = field(default_factory=list)  # in an inline message, in order
 
 
 class Debouncer:

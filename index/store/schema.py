@@ -62,12 +62,12 @@ def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
                 "generation": "0",
             }
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
+        _check_meta(meta, model_name, dim)  # (before COMMIT: a refused index stays as it was)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
-    _check_meta(meta, model_name, dim)
 
 
 def _read_meta(conn: sqlite3.Connection, tables: set[str]) -> dict[str, str]:

@@ -63,6 +63,16 @@ def _is_localhost_name(host: str) -> bool:
     return name == "localhost" or name.endswith(".localhost")
 
 
+#: Characters of a host name repeated in a message to the user.
+SHOWN_HOST_CHARS = 64
+
+
+def shown_host(host: str) -> str:
+    """``host`` as a user is told it: cut to ``SHOWN_HOST_CHARS`` (a name may be 253 long,
+    and a malformed one longer)."""
+    return host if len(host) <= SHOWN_HOST_CHARS else host[: SHOWN_HOST_CHARS - 1] + "…"
+
+
 def check_url(url: str, *, allow_private: bool, resolve: Resolver = system_resolve) -> str:
     """Refuse ``url`` unless it may be fetched; returns its host name (lower case).
 
@@ -103,7 +113,9 @@ def check_target(
     try:
         addresses = resolve(host, port or _DEFAULT_PORTS[scheme])
     except (OSError, UnicodeError) as e:
-        raise HostNotFoundError(f"{url}: cannot resolve host {host!r}: {e}", host=host) from e
+        raise HostNotFoundError(
+            f"{url}: cannot resolve host {host!r}: {e}", host=shown_host(host)
+        ) from e
     if not addresses:
         raise FetchError(f"{url}: host {host!r} has no address")
     for address in addresses:

@@ -30,7 +30,7 @@ from index.errors import (
     HttpStatusError,
     UrlRefusedError,
 )
-from index.web.address import Resolver, check_target, system_resolve
+from index.web.address import Resolver, check_target, shown_host, system_resolve
 from index.web.base import ARTICLE_TYPES, FetchResult
 from index.web.rate import HostRateLimiter
 
@@ -233,7 +233,7 @@ class HttpFetcher:
 def connect_error(url: str, error: httpx.ConnectError) -> FetchError:
     """Why a connection failed, as the error a user can act on: an unknown host name, a
     refused connection, or (other causes) a plain fetch failure."""
-    host = urlsplit(url).hostname or url
+    host = shown_host(urlsplit(url).hostname or url)
     cause: BaseException | None = error
     while cause is not None:
         if isinstance(cause, socket.gaierror):

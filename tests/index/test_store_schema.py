@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from index.embedding.fake import FakeEmbedder
-from index.errors import IndexCorruptError
+from index.errors import IndexCorruptError, IndexModelMismatchError
 from index.store import schema
 from tests.index.conftest import ELECTION, FLOOD, AnyStore, make_item, open_faiss
 
@@ -59,6 +59,18 @@ def test_a_version_1_index_is_migrated_in_place_and_keeps_its_articles(
             FLOOD.id: "Mira Okafor",
             ELECTION.id: None,
         }
+
+
+def test_a_version_1_index_opened_with_another_model_is_refused_and_left_as_it_was(
+    tmp_path: Path, embedder: FakeEmbedder
+) -> None:
+    with open_faiss(tmp_path) as store:
+        store.upsert(*make_item(embedder, ELECTION))
+    _as_version_1(tmp_path)
+    with pytest.raises(IndexModelMismatchError):
+        open_faiss(tmp_path, model="another-model")
+    assert _columns(tmp_path)[1] == "1"  # not migrated: still version 1
+    assert "author" not in _columns(tmp_path)[0]
 
 
 def test_an_index_from_a_newer_version_is_refused(tmp_path: Path) -> None:

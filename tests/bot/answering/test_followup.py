@@ -88,6 +88,9 @@ def test_a_follow_up_keeps_the_previous_answers_date_unless_it_names_its_own() -
     assert follow_up(turn, "how many were launched?", now=1.0, ttl_s=60) == (
         "how many were launched?"
     )
+    # a reply that asks a question of its own is left as it is
+    for own in ("Who is the mayor of Odesa?", "What did Zelensky say about sanctions?"):
+        assert follow_up(turn, own, now=1.0, ttl_s=60, replied=True) == own
 
 
 def test_stale_turns_are_forgotten() -> None:
@@ -97,3 +100,10 @@ def test_stale_turns_are_forgotten() -> None:
     }
     assert forget_stale_turns(chats, now=100.0, ttl_s=10.0) == 1
     assert chats[1] == {"other": 1} and "previous_question" in chats[2]
+    day = 24 * 3600.0
+    answered: dict[object, object] = {1: Turn("q", at=0.0), 2: Turn("q", at=day)}
+    chats = {3: {"answered_messages": answered}}
+    forget_stale_turns(chats, now=day + 10.0, ttl_s=10.0)
+    assert list(answered) == [2]  # an answer's question is kept while its buttons work
+    forget_stale_turns(chats, now=3 * day, ttl_s=10.0)
+    assert chats[3] == {}

@@ -111,7 +111,15 @@ class BotApiMethods:
 
     def _m_setMyCommands(self, params: dict[str, Any]) -> Any:
         rules.check_commands(params.get("commands"))
-        rules.check_command_scope(params.get("scope"))
+        scope = params.get("scope")
+        rules.check_command_scope(scope)
+        # Telegram knows only the chats that have written to the bot
+        if (
+            isinstance(scope, dict)
+            and "chat_id" in scope
+            and scope["chat_id"] not in self.state.chats
+        ):
+            raise rules.BotApiError("chat not found")
         return True
 
     def _m_getChatMember(self, params: dict[str, Any]) -> Any:

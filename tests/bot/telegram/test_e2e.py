@@ -10,7 +10,7 @@ import pytest
 from bot.answering.types import Answer
 from bot.i18n import t
 from bot.telegram import sending
-from bot.telegram.handlers import COMMANDS
+from bot.telegram.menus import COMMANDS
 from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,
@@ -178,8 +178,7 @@ async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> Non
     [answer] = await bot.replies(ANN["id"])
     (_, more), (_, full), _read, _up, _down = buttons(answer)
     assert all(len(data.encode()) <= 64 for data in (more, full))
-    bot.press(answer, more, ANN)
-    bot.press(answer, more, ANN)  # a double tap
+    taps = [bot.press(answer, more, ANN), bot.press(answer, more, ANN)]  # a double tap
     more_reply = (await bot.replies(ANN["id"], 2))[1]
     assert more_reply.plain.startswith("More sources")
     assert "Debris damaged two houses." in more_reply.plain
@@ -199,7 +198,8 @@ async def test_both_buttons_work_in_a_chat_once_and_then_go(bot: Harness) -> Non
         lambda s: len(s.callback_queries) == 3 and all(s.callback_queries.values())
     )
     assert answered
-    await asyncio.sleep(0.2)  # nothing more comes of the second tap
+    for tap in taps:  # once every tap was handled, nothing more came of the second one
+        await bot.processed(tap)
     assert len(bot.api.messages(ANN["id"])) == 3
     assert bot.answerer.calls == [QUESTION]
 
@@ -210,15 +210,15 @@ async def test_twenty_taps_in_a_burst_add_one_view_and_the_bot_keeps_answering(
     bot.send(private_chat(ANN), ANN, QUESTION)
     [answer] = await bot.replies(ANN["id"])
     (_, more), *_ = buttons(answer)
-    for _ in range(20):
-        bot.press(answer, more, ANN)
+    taps = [bot.press(answer, more, ANN) for _ in range(20)]
     await bot.api.wait_for(
         lambda s: (len(s.callback_queries) == 20 and all(s.callback_queries.values())) or None
     )
     bot.send(private_chat(ANN), ANN, "How many missiles were intercepted?")
     replies = await bot.replies(ANN["id"], 3)
     assert [m.plain.startswith("More sources") for m in replies] == [False, True, False]
-    await asyncio.sleep(0.2)
+    for tap in taps:
+        await bot.processed(tap)
     assert len(bot.api.messages(ANN["id"])) == 3
     assert all(call.status == 200 for call in bot.api.calls())
 
@@ -243,17 +243,17 @@ async def test_a_timelines_reports_are_buttons_that_show_each_report(bot: Harnes
         "👎",
     ]
     second = buttons(answer)[2][1]
-    bot.press(answer, second, ANN)
-    bot.press(answer, second, ANN)
+    taps = [bot.press(answer, second, ANN), bot.press(answer, second, ANN)]
     report = (await bot.replies(ANN["id"], 2))[1]
     assert report.text.startswith("<b>45 drones</b>")
     assert "<blockquote>Debris damaged two houses.</blockquote>" in report.text
     assert report.reply_markup is None  # that report has no web address to link
-    bot.press(answer, buttons(answer)[1][1], ANN)
+    third = bot.press(answer, buttons(answer)[1][1], ANN)
     first = (await bot.replies(ANN["id"], 3))[2]
     assert first.text.startswith("<b>728 drones</b>")
     assert buttons(first) == [("Read article", "https://example.com/news?id=3&lang=en")]
-    await asyncio.sleep(0.2)
+    for tap in [*taps, third]:
+        await bot.processed(tap)
     assert len(bot.api.messages(ANN["id"])) == 3
 
 
@@ -285,6 +285,11 @@ async def test_inline_query_gets_a_result_card_and_its_buttons_edit_it(bot: Harn
     assert edited.inline_message_id == inline_id
     assert "Full passage" in edited.plain
     assert PARAGRAPH in edited.plain
+    assert buttons(edited)[0][0] == "More sources"  # the tapped one went
+    await bot.processed(bot.press(edited, buttons(edited)[0][1], ANN))
+    assert edited.edits == 2
+    assert "Full passage" in edited.plain and "More sources" in edited.plain  # both views
+    assert "Debris damaged two houses." in edited.plain
 
 
 async def test_an_empty_inline_query_offers_a_hint(bot: Harness) -> None:
@@ -328,8 +333,9 @@ async def test_post_init_warms_the_answerer_and_sets_localized_commands(bot: Har
         c.params.get("language_code"): c.params["commands"] for c in bot.api.calls("setMyCommands")
     }
     assert set(calls) == {None, "uk", "ru"}
-    assert [c["command"] for c in calls[None]] == list(COMMANDS)
-    assert "settings" in COMMANDS
+    # (this bot keeps no chat settings and no follows: those commands are not offered)
+    offered = [c for c in COMMANDS if c not in {"settings", "follow", "following", "unfollow"}]
+    assert [c["command"] for c in calls[None]] == offered
     assert calls["uk"][1]["description"] == t("telegram_commands.help", "uk")
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import socket
+from typing import Any
 
 import pytest
 
-from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS
+from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, private_chat
@@ -292,10 +293,20 @@ async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server:
 
 
 async def test_admins_get_the_operators_commands_in_their_own_menu(admin_bot: Harness) -> None:
-    menus = [call.params for call in admin_bot.api.calls("setMyCommands")]  # (post_init)
-    everyone = [m for m in menus if "scope" not in m]
-    own = [m for m in menus if m.get("scope") == {"type": "chat", "chat_id": ANN["id"]}]
-    assert len(everyone) == len(own) == 3  # one per language
-    assert [c["command"] for c in everyone[0]["commands"]] == list(COMMANDS)
-    assert [c["command"] for c in own[0]["commands"]] == [*COMMANDS, *ADMIN_COMMANDS]
-    assert {m.get("language_code") for m in own} == {None, "uk", "ru"}
+    def menus() -> list[dict[str, Any]]:
+        return [call.params for call in admin_bot.api.calls("setMyCommands")]
+
+    everyone = [m for m in menus() if "scope" not in m]  # (post_init)
+    assert len(everyone) == 3  # one per language
+    offered = [c for c in COMMANDS if c != "settings"]  # (no chat settings kept here)
+    assert [c["command"] for c in everyone[0]["commands"]] == offered
+    # Telegram refused the admin's own menu at start (that chat had not written yet) and
+    # the bot started all the same; the admin's first admin command sets it.
+    refused = [c for c in admin_bot.api.calls("setMyCommands") if c.status == 400]
+    assert [c.params["scope"] for c in refused] == [{"type": "chat", "chat_id": ANN["id"]}]
+    await _say(admin_bot, ANN, "/stats")
+    await _say(admin_bot, ANN, "/feeds")
+    own = [m for m in menus() if m.get("scope") == {"type": "chat", "chat_id": ANN["id"]}]
+    assert len(own) == 1 + 3  # the refused one, then one per language, once
+    assert [c["command"] for c in own[-1]["commands"]] == [*offered, *ADMIN_COMMANDS]
+    assert {m.get("language_code") for m in own[1:]} == {None, "uk", "ru"}

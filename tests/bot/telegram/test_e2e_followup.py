@@ -99,6 +99,9 @@ async def test_a_group_reply_to_an_answer_is_read_with_that_answers_question(
     third = (await bot.replies(chat["id"], 3))[2]
     assert bot.answerer.calls[-1] == "how many drones were launched (1 May 2024)?"
     assert third.reply_to is not None  # in a group the answer quotes the question
+    bot.send(chat, BOHDAN, "Who is the mayor of Odesa?", reply_to=answer)  # its own question
+    await bot.replies(chat["id"], 4)
+    assert bot.answerer.calls[-1] == "Who is the mayor of Odesa?"
 
 
 async def test_a_private_reply_to_an_older_answer_uses_that_answer(bot: Harness) -> None:

@@ -8,8 +8,7 @@ import pytest
 
 from bot.i18n import LANGUAGES, keys, t
 from bot.telegram import render
-from bot.telegram.app import bot_commands
-from bot.telegram.handlers import ADMIN_COMMANDS, COMMANDS
+from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS, bot_commands
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
 TABLES = ("telegram.", "telegram_commands.", "follow.")
