@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 
@@ -26,6 +27,11 @@ _SCHEMA = (
     " folded TEXT NOT NULL, lang TEXT NOT NULL, created_at TEXT NOT NULL,"
     " UNIQUE (chat_id, folded))",
     "CREATE INDEX IF NOT EXISTS follows_folded ON follows (folded)",
+    # Alerts decided but not yet delivered: sent, they go; a stop or a crash leaves them for
+    # the next start.
+    "CREATE TABLE IF NOT EXISTS pending_alerts (id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    " chat_id INTEGER NOT NULL, article_id TEXT NOT NULL, html TEXT NOT NULL, read_url TEXT,"
+    " lang TEXT NOT NULL, created_at TEXT NOT NULL, UNIQUE (chat_id, article_id))",
 )
 _COLUMNS = "id, chat_id, user_id, topic, lang"
 
@@ -48,6 +54,19 @@ class Follow:
     chat_id: int
     user_id: int
     topic: str
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    """An alert to deliver: the rendered message to ``chat_id`` about ``article_id``, with a
+    "Read article" link to ``read_url`` when there is one (``id`` 0 until it is queued)."""
+
+    id: int
+    chat_id: int
+    article_id: str
+    html: str
+    read_url: str | None
     lang: str
 
 
@@ -127,10 +146,41 @@ class FollowStore:
         return Follow(*row)
 
     def drop_chat(self, chat_id: int) -> int:
-        """Unfollow everything in ``chat_id`` (it blocked the bot); how many were dropped."""
+        """Unfollow everything in ``chat_id`` (it blocked the bot), and forget its pending
+        alerts; how many topics were dropped."""
         with self._db.transaction() as conn:
+            conn.execute("DELETE FROM pending_alerts WHERE chat_id = ?", (chat_id,))
             cursor = conn.execute("DELETE FROM follows WHERE chat_id = ?", (chat_id,))
             return cursor.rowcount
+
+    def queue(self, alerts: Sequence[PendingAlert]) -> list[PendingAlert]:
+        """Keep ``alerts`` until they are delivered; the ones newly queued, with their ids (an
+        alert to a chat about an article already waiting is not queued twice)."""
+        queued = []
+        now = dt.datetime.now(dt.UTC).isoformat()
+        with self._db.transaction() as conn:
+            for alert in alerts:
+                cursor = conn.execute(
+                    "INSERT OR IGNORE INTO pending_alerts"
+                    " (chat_id, article_id, html, read_url, lang, created_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (alert.chat_id, alert.article_id, alert.html, alert.read_url, alert.lang, now),
+                )
+                if cursor.rowcount:
+                    queued.append(replace(alert, id=int(cursor.lastrowid or 0)))
+        return queued
+
+    def pending(self) -> list[PendingAlert]:
+        """The alerts not yet delivered, oldest first."""
+        rows = self._db.read(
+            "SELECT id, chat_id, article_id, html, read_url, lang FROM pending_alerts ORDER BY id"
+        )
+        return [PendingAlert(*row) for row in rows]
+
+    def delivered(self, alert_id: int) -> None:
+        """The alert arrived (or can never arrive): it is not sent again."""
+        with self._db.transaction() as conn:
+            conn.execute("DELETE FROM pending_alerts WHERE id = ?", (alert_id,))
 
     def by_topic(self) -> dict[str, list[Follow]]:
         """Every subscription, grouped by folded topic (the first spelling is the query)."""

@@ -18,17 +18,18 @@ import asyncio
 import datetime as dt
 import logging
 import warnings
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from typing import Any, TypeAlias
 
 from aiolimiter import AsyncLimiter
-from telegram.error import Forbidden, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.ext import Application
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.follows import Follow, Follows
+from bot.follows import Follow, Follows, PendingAlert
 from bot.telegram import context as ctx
-from bot.telegram.render_follow import alert_html, alert_keyboard
+from bot.telegram.render import is_web_url
+from bot.telegram.render_follow import alert_html, read_keyboard
 from bot.telegram.state import RateLimiter
 from index.topic_match import TopicHit
 
@@ -47,32 +48,78 @@ AnyApplication: TypeAlias = Application[Any, Any, Any, Any, Any, Any]
 
 def schedule_alerts(app: AnyApplication, article_ids: Sequence[str]) -> None:
     """Alert the followers of topics that the articles ``article_ids`` (just added) match,
-    in a task of ``app``; nothing when there are none or /follow is off."""
+    in a task; nothing when there are none or /follow is off."""
     if article_ids and ctx.FOLLOWS in app.bot_data:
-        app.create_task(send_alerts(app, list(article_ids)), name="topic alerts")
+        _spawn(app, send_alerts(app, list(article_ids)), "topic alerts")
 
 
-async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> int:
-    """Match and send; how many alerts were delivered. Never raises."""
+def resume_alerts(app: AnyApplication) -> None:
+    """Deliver, in a task, the alerts a stop or a crash left undelivered (at start)."""
+    if ctx.FOLLOWS in app.bot_data:
+        _spawn(app, _resume(app), "pending topic alerts")
+
+
+async def stop_alerts(app: AnyApplication) -> None:
+    """Stop sending (at shutdown): what is not delivered yet stays queued for the next start,
+    so a stop never waits minutes for a thousand paced alerts."""
+    tasks: set[asyncio.Task[None]] = app.bot_data.get(ctx.ALERT_TASKS, set())
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def _spawn(app: AnyApplication, work: Coroutine[Any, Any, None], name: str) -> None:
+    # (not app.create_task: the Application's stop would wait for every alert to be sent)
+    tasks: set[asyncio.Task[None]] = app.bot_data.setdefault(ctx.ALERT_TASKS, set())
+    task = asyncio.get_running_loop().create_task(work, name=name)
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)
+
+
+async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> None:
+    """Match, queue and deliver. Never raises."""
     try:
         deliveries = await matched(app, article_ids)
         allowed = _within_limit(app.bot_data[ctx.ALERT_LIMITER], deliveries)
-        gate = asyncio.Semaphore(ALERT_CONCURRENCY)
-        blocked: set[int] = set()
-        sent = await asyncio.gather(*(_send(app, d, gate, blocked) for d in allowed))
         follows: Follows = app.bot_data[ctx.FOLLOWS]
-        for chat_id in blocked:
-            dropped = await asyncio.to_thread(follows.store.drop_chat, chat_id)
-            logger.info("Chat %s blocked the bot: unfollowed its %d topics", chat_id, dropped)
+        queued = await asyncio.to_thread(follows.store.queue, [_rendered(d) for d in allowed])
+        sent = await _deliver_all(app, queued)
     except Exception:  # (a failing alert must never take the poll or the bot with it)
         logger.exception("Topic alerts for %d articles failed", len(article_ids))
-        return 0
+        return
     logger.info(
-        "Topic alerts: %d articles, %d matches, %d sent",
-        len(article_ids),
-        len(deliveries),
-        sum(sent),
+        "Topic alerts: %d articles, %d matches, %d sent", len(article_ids), len(deliveries), sent
     )
+
+
+async def _resume(app: AnyApplication) -> None:
+    try:
+        follows: Follows = app.bot_data[ctx.FOLLOWS]
+        pending = await asyncio.to_thread(follows.store.pending)
+        if pending:
+            logger.info("Delivering %d topic alerts left from before the start", len(pending))
+            await _deliver_all(app, pending)
+    except Exception:
+        logger.exception("Pending topic alerts failed")
+
+
+def _rendered(delivery: Delivery) -> PendingAlert:
+    hit, follow = delivery
+    url = hit.article.url if hit.article.url and is_web_url(hit.article.url) else None
+    return PendingAlert(
+        0, follow.chat_id, hit.article.id, alert_html(hit, follow), url, follow.lang
+    )
+
+
+async def _deliver_all(app: AnyApplication, alerts: Sequence[PendingAlert]) -> int:
+    """Send the queued alerts (a chat that blocked the bot is unsubscribed); how many arrived."""
+    gate = asyncio.Semaphore(ALERT_CONCURRENCY)
+    blocked: set[int] = set()
+    sent = await asyncio.gather(*(_send(app, alert, gate, blocked) for alert in alerts))
+    follows: Follows = app.bot_data[ctx.FOLLOWS]
+    for chat_id in blocked:
+        dropped = await asyncio.to_thread(follows.store.drop_chat, chat_id)
+        logger.info("Chat %s blocked the bot: unfollowed its %d topics", chat_id, dropped)
     return sum(sent)
 
 
@@ -111,25 +158,32 @@ def _within_limit(limiter: RateLimiter, deliveries: list[Delivery]) -> list[Deli
 
 
 async def _send(
-    app: AnyApplication, delivery: Delivery, gate: asyncio.Semaphore, blocked: set[int]
+    app: AnyApplication, alert: PendingAlert, gate: asyncio.Semaphore, blocked: set[int]
 ) -> bool:
-    hit, follow = delivery
+    """Deliver one alert and take it off the queue; one that failed for now (the network,
+    flood control past every retry) stays queued for the next start."""
+    follows: Follows = app.bot_data[ctx.FOLLOWS]
     async with gate:
-        if follow.chat_id in blocked:
+        if alert.chat_id in blocked:
             return False
         try:
-            await _deliver(app, hit, follow)
+            await _deliver(app, alert)
         except Forbidden as e:
-            logger.info("Alert to chat %s refused: %s", follow.chat_id, e.message)
-            blocked.add(follow.chat_id)
+            logger.info("Alert to chat %s refused: %s", alert.chat_id, e.message)
+            blocked.add(alert.chat_id)
+            return False
+        except BadRequest as e:  # it can never arrive as it is
+            logger.warning("Alert to chat %s refused: %s", alert.chat_id, e.message)
+            await asyncio.to_thread(follows.store.delivered, alert.id)
             return False
         except TelegramError as e:
-            logger.warning("Alert to chat %s failed: %s", follow.chat_id, e.message)
+            logger.warning("Alert to chat %s failed, kept for later: %s", alert.chat_id, e.message)
             return False
+        await asyncio.to_thread(follows.store.delivered, alert.id)
     return True
 
 
-async def _deliver(app: AnyApplication, hit: TopicHit, follow: Follow) -> None:
+async def _deliver(app: AnyApplication, alert: PendingAlert) -> None:
     """Send at the alerts' pace; after a 429 that outlasted the rate limiter's retries, wait
     ``retry_after`` and try again (``FLOOD_RETRIES`` times)."""
     pace: AsyncLimiter = app.bot_data[ctx.ALERT_PACE]
@@ -137,9 +191,7 @@ async def _deliver(app: AnyApplication, hit: TopicHit, follow: Follow) -> None:
         await pace.acquire()
         try:
             await app.bot.send_message(
-                follow.chat_id,
-                alert_html(hit, follow),
-                reply_markup=alert_keyboard(hit, follow.lang),
+                alert.chat_id, alert.html, reply_markup=read_keyboard(alert.read_url, alert.lang)
             )
             return
         except RetryAfter as e:

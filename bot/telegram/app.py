@@ -30,7 +30,7 @@ from bot.redact import redact_in_logs
 from bot.settings import Settings
 from bot.telegram import asking
 from bot.telegram import context as ctx
-from bot.telegram.alerts import HOUR_S
+from bot.telegram.alerts import HOUR_S, resume_alerts, stop_alerts
 from bot.telegram.context import (
     CustomContext,
     NewsBotApplication,
@@ -73,7 +73,13 @@ async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         settings: Settings = app.bot_data[ctx.SETTINGS]
         await replay_pending(app, journal, settings.telegram.replay_max_age_s)
     await set_command_menus(app)
+    resume_alerts(app)
     logger.info("Bot @%s is ready", app.bot.username)
+
+
+async def post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Stop sending topic alerts: the undelivered ones stay queued for the next start."""
+    await stop_alerts(app)
 
 
 async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -130,6 +136,7 @@ def _new_application(
         .get_updates_write_timeout(tg.read_timeout_s)
         .get_updates_pool_timeout(tg.connect_timeout_s)
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .build()
     )
@@ -209,7 +216,8 @@ def _add_follows(app: NewsBotApplication, settings: Settings, follows: Follows) 
     """/follow and its kin, and the limits that pace the alerts."""
     app.bot_data[ctx.FOLLOWS] = follows
     app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
-    app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(settings.follow.alerts_per_second, 1.0)
+    # one alert per 1/rate seconds: an even pace, with no burst at the start
+    app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(1, 1.0 / settings.follow.alerts_per_second)
     register_follow_handlers(app)  # (before the catch-all for unknown commands)
 
 

@@ -42,6 +42,7 @@ TOPICS = "topics"  # what finds the articles about a topic (/latest TOPIC)
 LISTINGS = "listings"  # the articles a /latest TOPIC found, behind its page buttons
 FOLLOWS = "follows"
 ALERT_LIMITER = "alert_limiter"  # the per-chat hourly limit on topic alerts
+ALERT_TASKS = "alert_tasks"  # the tasks sending topic alerts (cancelled at stop)
 ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 
 BOT_DATA_KEYS = (

@@ -41,9 +41,8 @@ def alert_html(hit: TopicHit, follow: Follow) -> str:
     return truncate_html(f"{head}\n\n{quote}\n{citation(hit.article, lang)}\n\n{foot}")
 
 
-def alert_keyboard(hit: TopicHit, lang: str) -> InlineKeyboardMarkup | None:
-    """ "Read article" (a link) when the article has a web URL."""
-    url = hit.article.url
+def read_keyboard(url: str | None, lang: str) -> InlineKeyboardMarkup | None:
+    """ "Read article" (a link) when there is a web URL."""
     if url is None or not is_web_url(url):
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(t("telegram.button_read", lang), url=url)]])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.follows import Followed, FollowStore, fold, follows_path
+from bot.follows import Followed, FollowStore, PendingAlert, fold, follows_path
 
 
 def test_follow_list_and_unfollow_by_id_or_text(tmp_path: Path) -> None:
@@ -61,3 +61,21 @@ def test_grouped_by_topic_dropped_by_chat_and_kept_across_restarts(tmp_path: Pat
 
 def test_html_in_a_topic_is_stored_as_written() -> None:
     assert fold("<b>Kharkiv</b>  &amp;") == "<b>kharkiv</b> &amp;"
+
+
+def test_alerts_wait_in_the_queue_until_delivered_and_survive_reopening(tmp_path: Path) -> None:
+    path = follows_path(tmp_path)
+    store = FollowStore(path)
+    alert = PendingAlert(0, 7, "art1", "<b>news</b>", "https://example.com/a", "en")
+    other = PendingAlert(0, 8, "art1", "<b>news</b>", None, "uk")
+    queued = store.queue([alert, other, alert])  # the same chat and article once
+    assert [(a.chat_id, a.id > 0) for a in queued] == [(7, True), (8, True)]
+    assert store.queue([alert]) == []  # still waiting: not queued twice
+    store.close()
+    reopened = FollowStore(path)
+    assert reopened.pending() == queued
+    reopened.delivered(queued[0].id)
+    assert reopened.pending() == queued[1:]
+    reopened.drop_chat(8)  # a chat that blocked the bot has nothing waiting either
+    assert reopened.pending() == []
+    reopened.close()

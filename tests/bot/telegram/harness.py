@@ -228,5 +228,7 @@ async def running_bot(
                 answerer.release_all()
             await updater.stop()
             await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
     assert app.post_shutdown is not None
     await app.post_shutdown(app)

@@ -259,3 +259,49 @@ async def test_a_failing_match_never_breaks_the_add_or_the_bot(
     assert _alerts(admin_bot, DANA) == []
     [answer] = await _say(admin_bot, DANA, "How many homes were flooded in Varnel?")
     assert "140 homes" in answer
+
+
+async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
+    api: FakeBotApi,
+    components: Components,
+    library: IndexLibrary,
+    web_server: WebServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
+    slow = FollowSettings(alerts_per_second=0.2, alerts_per_hour=ALERTS_PER_HOUR)
+    settings = components.settings.model_copy(update={"follow": slow})
+    followers = [DANA, BOHDAN, CAROL]
+    store = FollowStore(follows_path(settings.data_dir))
+    follows = Follows(
+        store, TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
+    )
+    web_server.routes["/a/flood.html"] = Route(body=FLOOD)
+    try:
+        async with running_bot(
+            api, settings, components.answerer, components.store, library, follows=follows
+        ) as bot:
+            for user in followers:
+                await _say(bot, user, "/follow floods in Varnel")
+            await _done(bot, ANN, f"/add {web_server.url('/a/flood.html')}")
+            # one alert every 5 s: stop as soon as the first is out
+            await api.wait_for(lambda s: any(m.plain.startswith(ALERT) for m in s.messages))
+        pending = store.pending()
+        assert len(pending) == 2  # the stop did not wait for them, nor lose them
+        assert sum(len(_alerts(bot, user)) for user in followers) == 1
+
+        async with running_bot(  # (at the usual pace)
+            api,
+            components.settings,
+            components.answerer,
+            components.store,
+            library,
+            follows=follows,
+        ) as bot:
+            await api.wait_for(
+                lambda s: sum(m.plain.startswith(ALERT) for m in s.messages) == 3 or None
+            )
+            await bot.until(lambda: store.pending() == [])
+        assert [len(_alerts(bot, user)) for user in followers] == [1, 1, 1]
+    finally:
+        store.close()

@@ -6,7 +6,7 @@ import datetime as dt
 
 from bot.follows import Follow
 from bot.telegram.markup import MESSAGE_LIMIT, visible_length
-from bot.telegram.render_follow import alert_html, alert_keyboard, following_html
+from bot.telegram.render_follow import alert_html, following_html, read_keyboard
 from index.topic_match import TopicHit
 from index.types import Article, Chunk
 from tests.bot.telegram.bot_api_rules import check_reply_markup, check_text
@@ -30,12 +30,12 @@ def test_an_alert_escapes_the_topic_and_quotes_the_passage_verbatim() -> None:
     assert "Ten <drones> & more were shot down." in plain
     assert "Drones <over> Kharkiv · 4 лют. 2025" in plain
     assert "/unfollow 7" in plain
-    keyboard = alert_keyboard(_hit("x", "https://e.example/a"), "uk")
+    keyboard = read_keyboard("https://e.example/a", "uk")
     assert keyboard is not None
     check_reply_markup(keyboard.to_dict())
     assert keyboard.inline_keyboard[0][0].url == "https://e.example/a"
-    assert alert_keyboard(_hit("x", "file:///etc/passwd"), "en") is None
-    assert alert_keyboard(_hit("x", None), "en") is None
+    assert read_keyboard("file:///etc/passwd", "en") is None
+    assert read_keyboard(None, "en") is None
 
 
 def test_long_passages_and_many_long_topics_fit_one_message() -> None:
