@@ -13,21 +13,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from index import lexical_files
+from index.keywords import KeywordTokenizer
 from index.lexical_files import SavedBm25
 from index.store.base import Store
 from index.types import header_text
 
 logger = logging.getLogger(__name__)
-
-_LANGUAGE = "english"
-_STOPWORDS = "en"
 
 
 class LexicalIndex:
@@ -38,7 +34,7 @@ class LexicalIndex:
         self._directory = directory
         self._state: SavedBm25 | None = None
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._keywords = KeywordTokenizer()
 
     @property
     def generation(self) -> int | None:
@@ -58,7 +54,9 @@ class LexicalIndex:
         if state.retriever is None:
             return []
         vocab = state.retriever.vocab_dict
-        tokens = [token for token in self._tokenize([query])[0] if token and token in vocab]
+        tokens = [
+            token for token in self._keywords.tokenize([query])[0] if token and token in vocab
+        ]
         if not tokens:
             return []
         scores = np.asarray(state.retriever.get_scores(tokens), dtype=np.float32)
@@ -85,7 +83,9 @@ class LexicalIndex:
         chunks = self._store.all_chunks()
         headers = {a.id: header_text(a.title, a.date) for a in self._store.articles()}
         keys = tuple(chunk.key for chunk in chunks)
-        corpus = self._tokenize([f"{headers.get(c.article_id, '')}\n{c.text}" for c in chunks])
+        corpus = self._keywords.tokenize(
+            [f"{headers.get(c.article_id, '')}\n{c.text}" for c in chunks]
+        )
         retriever = None
         if any(corpus):
             retriever = bm25s.BM25()
@@ -105,25 +105,3 @@ class LexicalIndex:
                 "loaded the BM25 index: %d chunks, generation %d", len(state.keys), generation
             )
         return state
-
-    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
-        import bm25s
-
-        tokens = bm25s.tokenize(
-            list(texts),
-            stopwords=_STOPWORDS,
-            stemmer=self._stemmer(),
-            return_ids=False,
-            show_progress=False,
-        )
-        return [list(doc) for doc in tokens]
-
-    def _stemmer(self) -> Any:
-        """This thread's stemmer (PyStemmer objects must not be shared between threads)."""
-        stemmer = getattr(self._local, "stemmer", None)
-        if stemmer is None:
-            import Stemmer
-
-            stemmer = Stemmer.Stemmer(_LANGUAGE)
-            self._local.stemmer = stemmer
-        return stemmer

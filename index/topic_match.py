@@ -14,17 +14,15 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 from index.embedding.base import Embedder
+from index.keywords import KeywordTokenizer
 from index.store.base import Store
 from index.types import Article, Chunk, header_text
-
-_LANGUAGE = "english"
-_STOPWORDS = "en"
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +64,7 @@ class TopicMatcher:
         self._vectors: dict[str, npt.NDArray[np.float32]] = {}
         self._terms: tuple[tuple[str, ...], dict[str, int], npt.NDArray[np.float32]] | None = None
         self._lock = threading.Lock()
-        self._local = threading.local()
+        self._keywords = KeywordTokenizer()
         self.searches = 0
         self.embedded = 0
 
@@ -146,7 +144,7 @@ class TopicMatcher:
             cached = self._terms
         if cached is not None and cached[0] == tuple(topics):
             return cached[1], cached[2]
-        tokens = self._tokenize(topics)
+        tokens = self._keywords.tokenize(topics)
         vocabulary: dict[str, int] = {}
         for words in tokens:
             for word in words:
@@ -165,7 +163,7 @@ class TopicMatcher:
     ) -> npt.NDArray[np.float32]:
         """Which topic stems (rows) each chunk, with its article's header, holds (columns)."""
         header = header_text(article.title, article.date)
-        tokens = self._tokenize([f"{header}\n{chunk.text}" for chunk in chunks])
+        tokens = self._keywords.tokenize([f"{header}\n{chunk.text}" for chunk in chunks])
         present = np.zeros((max(len(vocabulary), 1), len(chunks)), dtype=np.float32)
         for column, words in enumerate(tokens):
             for word in set(words):
@@ -173,25 +171,3 @@ class TopicMatcher:
                 if index is not None:
                     present[index, column] = 1.0
         return present
-
-    def _tokenize(self, texts: Sequence[str]) -> list[list[str]]:
-        import bm25s
-
-        tokens = bm25s.tokenize(
-            list(texts),
-            stopwords=_STOPWORDS,
-            stemmer=self._stemmer(),
-            return_ids=False,
-            show_progress=False,
-        )
-        return [list(words) for words in tokens]
-
-    def _stemmer(self) -> Any:
-        """This thread's stemmer (PyStemmer objects must not be shared between threads)."""
-        stemmer = getattr(self._local, "stemmer", None)
-        if stemmer is None:
-            import Stemmer
-
-            stemmer = Stemmer.Stemmer(_LANGUAGE)
-            self._local.stemmer = stemmer
-        return stemmer
