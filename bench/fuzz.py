@@ -21,13 +21,13 @@ from collections.abc import Sequence
 from tests.bot.answering import test_fuzz_question
 from tests.bot.telegram import test_fuzz_markup, test_fuzz_render, test_fuzz_state
 from tests.fuzzing import FuzzRun, FuzzTarget, measure
-from tests.index import test_fuzz_articles
+from tests.index.documents import test_fuzz_text
 from tests.index.web import test_fuzz, test_fuzz_fetch
 
 TARGETS: tuple[FuzzTarget, ...] = (
     *test_fuzz.TARGETS,
     *test_fuzz_fetch.TARGETS,
-    *test_fuzz_articles.TARGETS,
+    *test_fuzz_text.TARGETS,
     *test_fuzz_question.TARGETS,
     *test_fuzz_state.TARGETS,
     *test_fuzz_markup.TARGETS,

@@ -26,7 +26,7 @@ from bot import squad
 from bot.evaluation import percentile
 from bot.factory import build_components, configured_embedder, index_dir, ingest_options
 from bot.settings import Settings
-from index.articles import ParsedArticle
+from index.documents.text import ParsedArticle
 from index.ingest import ingest_articles
 from index.types import IngestReport
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from bot.factory import build_components, configured_embedder
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
-from index.articles import iter_article_files, read_article_file
 from index.chunking import split_paragraphs
+from index.documents.parse import iter_article_files, read_article_file
 from index.embedding.base import Embedder
 
 

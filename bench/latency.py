@@ -31,8 +31,8 @@ from bot.factory import (
 )
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
-from index.articles import iter_article_files
 from index.chunking import chunk_article, split_sentences
+from index.documents.parse import iter_article_files
 from index.embedding.base import PoolingEmbedder
 from index.ingest import IngestOptions, embed_sentences
 from index.pieces import dense_pieces, piece_key

@@ -19,7 +19,7 @@ from bot.factory import (
 )
 from bot.factory import ingest as ingest_into
 from bot.settings import Settings
-from index.articles import iter_article_files
+from index.documents.parse import iter_article_files
 from index.embedding.base import Embedder
 from index.ingest import INDEX_FORMAT
 from index.types import IngestReport

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bot.answering.citations import is_verbatim
 from bot.answering.types import Answer, Answerer
-from index.articles import iter_article_files, read_article_file
+from index.documents.parse import iter_article_files, read_article_file
 from index.errors import NewsBotError
 from index.types import Article
 

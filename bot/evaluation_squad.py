@@ -24,7 +24,7 @@ from bot.evaluation import percentile
 from bot.factory import Components, build_components, configured_embedder, ingest_options
 from bot.settings import Settings
 from bot.squad import GoldItem
-from index.articles import ParsedArticle
+from index.documents.text import ParsedArticle
 from index.embedding.base import Embedder
 from index.errors import NewsBotError
 from index.ingest import INDEX_FORMAT, ingest_articles

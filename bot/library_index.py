@@ -19,7 +19,7 @@ from tqdm import tqdm
 from bot.factory import Components, ingest_options
 from bot.library import FeedView, LibraryStats, PollSummary, Removal
 from bot.settings import Settings
-from index.articles import ParsedArticle
+from index.documents.text import ParsedArticle
 from index.errors import NewsBotError
 from index.feeds.poll import IngestFn, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path

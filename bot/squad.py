@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot.evaluation import EvalItem
-from index.articles import content_id
+from index.documents.text import content_id
 from index.types import Article
 
 logger = logging.getLogger(__name__)

@@ -17,8 +17,9 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from index.articles import ParsedArticle, iter_article_files, read_article_file
 from index.chunking import chunk_article, split_sentences
+from index.documents.parse import iter_article_files, read_article_file
+from index.documents.text import ParsedArticle
 from index.embedding.base import Embedder, PoolingEmbedder
 from index.errors import ArticleError
 from index.pieces import dense_pieces, piece_key

@@ -11,8 +11,8 @@ from bot.answering.entities import number_spans
 from bot.answering.question import analyze_question, normalize_question
 from bot.answering.spans import answer_span
 from bot.evaluation import Summary
-from index.articles import parse_article_bytes
 from index.chunking import window_sentences
+from index.documents.text import parse_article_bytes
 from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, ingest_paths
 from index.store.memory import MemoryStore

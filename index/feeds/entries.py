@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import feedparser
 import trafilatura
 
-from index.articles import ParsedArticle, article_from_body
+from index.documents.text import ParsedArticle, article_from_body
 from index.errors import (
     ArticleError,
     ContentTypeError,

@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from index.articles import ParsedArticle
+from index.documents.text import ParsedArticle
 from index.errors import FeedError, FetchError, NewsBotError
 from index.feeds.entries import (
     ParsedFeed,

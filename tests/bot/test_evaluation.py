@@ -23,7 +23,7 @@ from bot.evaluation import (
     score_answer,
     summarize,
 )
-from index.articles import content_id
+from index.documents.text import content_id
 from index.errors import EmptyQuestionError
 from index.types import Article
 

@@ -33,7 +33,7 @@ from bot.squad import (
     normalize_answer,
     sample,
 )
-from index.articles import content_id
+from index.documents.text import content_id
 from index.embedding.fake import FakeEmbedder
 
 NORMANS = "The Normans were the people who gave their name to Normandy, a region in France."

@@ -9,7 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.articles import read_article_file
 from index.chunking import (
     MAX_SENTENCE_CHARS,
     chunk_article,
@@ -18,6 +17,7 @@ from index.chunking import (
     split_sentences,
     window_sentences,
 )
+from index.documents.parse import read_article_file
 from index.types import Article, Chunk, Span
 from tests.conftest import SAMPLE_ARTICLE
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import read_article_file
 from index.chunking import chunk_article
+from index.documents.parse import read_article_file
 from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, embedding_text
 from index.lexical import LexicalIndex

@@ -10,8 +10,8 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.articles import ParsedArticle
 from index.chunking import chunk_article, split_sentences
+from index.documents.text import ParsedArticle
 from index.embedding.fake import FakeEmbedder
 from index.embedding.pooling import Pool, sum_pools, token_masks
 from index.ingest import IngestOptions, embedding_text, ingest_articles

@@ -12,7 +12,7 @@ import pytest
 from bot.cli import main
 from bot.factory import Components, build_components, bundled_corpus, ensure_corpus
 from bot.settings import ReaderSettings, RerankSettings, Settings
-from index.articles import read_article_file
+from index.documents.parse import read_article_file
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.squad import EVAL_ARTICLES
-from index.articles import parse_article_bytes
 from index.chunking import split_sentences
+from index.documents.text import parse_article_bytes
 from training.data import TrainQuestion, all_training_paragraphs, training_questions
 from training.pairs import ParagraphRetriever, reranker_pairs
 from training.spans import reader_examples

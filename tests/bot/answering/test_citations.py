@@ -9,7 +9,7 @@ import pytest
 
 from bot.answering.citations import is_verbatim, verified
 from bot.answering.types import Quote
-from index.articles import read_article_file
+from index.documents.parse import read_article_file
 from index.types import Article
 from tests.conftest import SAMPLE_ARTICLE
 

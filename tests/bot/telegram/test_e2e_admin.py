@@ -19,7 +19,7 @@ from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, private_chat
-from tests.index.web.pdfs import text_pdf
+from tests.index.documents.pdfs import text_pdf
 from tests.web_server import Route, WebServer
 
 DECLINE = "I could not find an answer"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import ParsedArticle
+from index.documents.text import ParsedArticle
 from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError, StoreError
 from index.feeds.poll import FeedPollResult, IngestFn, poll_feed, poll_registry

@@ -8,13 +8,14 @@ import datetime as dt
 
 import pytest
 
-from index.articles import content_id
+from index.documents.html import declared_charset, decode_html
+from index.documents.parse import parse_document
+from index.documents.text import content_id
 from index.errors import ArticleError, NoArticleTextError
 from index.web.base import FetchResult
-from index.web.extract import fetch_article, parse_document, parse_fetched
+from index.web.extract import fetch_article, parse_fetched
 from index.web.fetch import FetchPolicy, HttpFetcher
-from index.web.html_page import declared_charset, decode_html
-from tests.index.web.pdfs import NEWS_LINES, text_pdf
+from tests.index.documents.pdfs import NEWS_LINES, text_pdf
 from tests.web_server import Route, WebServer
 
 CANONICAL = "https://news.example.org/2025/02/04/drones-kyiv"

@@ -9,12 +9,12 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from bot.telegram import render_admin
+from index.documents.parse import parse_document
 from index.errors import NewsBotError
 from index.feeds.entries import parse_feed
 from index.types import IngestReport
 from index.web.address import check_url
 from index.web.base import FetchResult
-from index.web.extract import parse_document
 from tests.bot.telegram import bot_api_rules
 from tests.fuzzing import FuzzTarget, fuzz
 

@@ -1,12 +1,10 @@
-"""Reading article files: size and binary checks, encoding, the ``key value`` header, the body.
+"""Plain-text articles: binary checks, encoding, the ``key value`` header, the body; and the
+pieces every parser builds an article with (``ParsedArticle``, ``article_from_body``).
 
 File format: leading header lines, each a space, a key (``date``, ``title``, ``source``,
 ``url``) and a value; a blank line may end the header; then the body. A ``date`` line may
 carry the first body line after the date (the founding sample does). All offsets elsewhere in
 newsbot point into ``Article.text``, the body with normalised newlines.
-
-HTML and PDF files (``.html``, ``.htm``, ``.pdf``) are read by the extractors of
-``index.web.extract``, as pages fetched from the web are.
 """
 
 from __future__ import annotations
@@ -16,13 +14,11 @@ import hashlib
 import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from charset_normalizer import from_bytes
 
 from index.errors import (
     ArticleEncodingError,
-    ArticleTooLargeError,
     BinaryArticleError,
     EmptyArticleError,
 )
@@ -31,9 +27,6 @@ from index.types import Article
 logger = logging.getLogger(__name__)
 
 HEADER_KEYS = ("date", "title", "source", "url")
-ARTICLE_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf")
-#: File suffixes read by an extractor, with the media type each is read as.
-DOCUMENT_SUFFIXES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf"}
 _HEADER_LINE = re.compile(r"^ (date|title|source|url)(?:[ \t]+(.*))?$")
 _DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d")
 _TITLE_MAX = 80
@@ -45,21 +38,6 @@ class ParsedArticle:
 
     article: Article
     warnings: tuple[str, ...] = ()
-
-
-def read_article_file(path: Path, *, max_bytes: int) -> ParsedArticle:
-    """Read and parse one article file; raises an ``ArticleError`` subclass on bad input."""
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ArticleTooLargeError(f"{path}: {size} bytes", size=size, limit=max_bytes)
-    origin = str(path.resolve())
-    kind = DOCUMENT_SUFFIXES.get(path.suffix.lower())
-    if kind is None:
-        return parse_article_bytes(path.read_bytes(), origin=origin)
-    # Imported here: the extractors import this module, and need trafilatura and pypdf.
-    from index.web.extract import parse_document
-
-    return parse_document(path.read_bytes(), media_type=kind, charset=None, origin=origin, url=None)
 
 
 def article_from_body(
@@ -250,12 +228,3 @@ def content_id(body: str) -> str:
     """The article's id: a hash of its body text, so the same story under another file name
     or headline is stored once."""
     return hashlib.sha256(body.encode("utf-8")).hexdigest()[:20]
-
-
-def iter_article_files(path: Path) -> list[Path]:
-    """The article files under ``path`` (a file, or a folder searched recursively), sorted."""
-    if path.is_file():
-        return [path]
-    return sorted(
-        p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
-    )

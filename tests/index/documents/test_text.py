@@ -8,15 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from index.articles import (
+from index.documents.parse import iter_article_files, read_article_file
+from index.documents.text import (
     content_id,
     decode_text,
     derive_title,
-    iter_article_files,
     parse_article_bytes,
     parse_article_text,
     parse_date,
-    read_article_file,
 )
 from index.errors import (
     ArticleEncodingError,
@@ -27,7 +26,7 @@ from index.errors import (
     PdfNoTextError,
 )
 from tests.conftest import SAMPLE_ARTICLE
-from tests.index.web.pdfs import image_pdf, text_pdf
+from tests.index.documents.pdfs import image_pdf, text_pdf
 
 UK_ARTICLE = """ title Атака дронів на Київщину
  date 2025-02-04

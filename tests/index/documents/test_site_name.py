@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.web.site_name import host_name, site_name, title_suffix
+from index.documents.site_name import host_name, site_name, title_suffix
 
 URL = "http://127.0.0.1:8080/news/harbour"
 HEADLINE = "Harbour repairs finish"

@@ -14,7 +14,7 @@ import logging
 
 from pypdf import PdfReader
 
-from index.articles import ParsedArticle, article_from_body
+from index.documents.text import ParsedArticle, article_from_body
 from index.errors import ArticleError, EmptyArticleError, PdfNoTextError
 
 logger = logging.getLogger(__name__)

@@ -19,9 +19,9 @@ from charset_normalizer import from_bytes
 from charset_normalizer.md import mess_ratio
 from trafilatura.settings import Document
 
-from index.articles import ParsedArticle, article_from_body, parse_date
+from index.documents.site_name import host_name, site_name
+from index.documents.text import ParsedArticle, article_from_body, parse_date
 from index.errors import ArticleEncodingError, EmptyArticleError, NoArticleTextError
-from index.web.site_name import host_name, site_name
 
 logger = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ import datetime as dt
 
 from hypothesis import strategies as st
 
-from index.articles import content_id, derive_title, parse_article_text, parse_date
+from index.documents.text import content_id, derive_title, parse_article_text, parse_date
 from index.errors import EmptyArticleError
 from tests.fuzzing import FuzzTarget, fuzz
 

@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 
-from index.articles import content_id
+from index.documents.parse import parse_document
+from index.documents.pdf import reflow
+from index.documents.text import content_id
 from index.errors import ArticleError, PdfNoTextError
-from index.web.extract import parse_document
-from index.web.pdf import reflow
-from tests.index.web.pdfs import NEWS_LINES, image_pdf, text_pdf
+from tests.index.documents.pdfs import NEWS_LINES, image_pdf, text_pdf
 
 
 def test_a_text_pdf_gives_its_text_title_and_date() -> None:
