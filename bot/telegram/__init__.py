@@ -1,8 +1,3 @@
-"""The Telegram bot: the python-telegram-bot ``Application``, its handlers and rendering."""
-
-from __future__ import annotations
-
-from bot.telegram.app import build_application, run_application
-from bot.telegram.context import CustomContext, SourceCatalog
-
-__all__ = ["CustomContext", "SourceCatalog", "build_application", "run_application"]
+"""The Telegram bot: the python-telegram-bot ``Application`` (``app``), its handlers and
+rendering. Import the modules themselves: this package imports nothing, so that a handler
+importing a sibling module never runs the whole application's imports first."""

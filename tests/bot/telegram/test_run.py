@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot.settings import Settings
-from bot.telegram import build_application, run_application
+from bot.telegram.app import build_application, run_application
 from bot.telegram.context import NewsBotApplication
 from index.errors import ConfigError
 from tests.bot.telegram.fake_bot_api import FakeBotApi

@@ -17,7 +17,7 @@ import pytest
 
 from bot.i18n import t
 from bot.redact import REDACTED
-from bot.telegram import build_application
+from bot.telegram.app import build_application
 from index.errors import FetchError
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 
 from bot.redact import REDACTED
-from bot.telegram import build_application, run_application
+from bot.telegram.app import build_application, run_application
 from index.errors import ConfigError
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
