@@ -20,6 +20,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from bot.cli_plugins import command_plugins
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -81,9 +82,8 @@ def _parser() -> argparse.ArgumentParser:
     install = models_sub.add_parser("install", help="download, verify and install a model")
     install.add_argument("which", choices=["multilingual"])
     install.add_argument("--force", action="store_true", help="reinstall even if verified")
-    from training.cli import add_parser as add_train_parser
-
-    add_train_parser(sub)
+    for plugin in command_plugins().values():
+        plugin.add_parser(sub)
     return parser
 
 
@@ -155,10 +155,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 from bot.commands_feedback import feedback_export
 
                 return feedback_export(settings, args.file)
-            case "train":
-                from training.cli import train_command
-
-                return train_command(args, settings)
+            case name if name in (plugins := command_plugins()):
+                return plugins[name].run(args, settings)
             case "models":
                 from bot.commands_models import models_install, models_list
 

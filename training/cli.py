@@ -63,3 +63,16 @@ def train_command(args: argparse.Namespace, settings: Settings) -> int:
     meta = module.run(args.squad, out, recipe, limit=args.limit)
     print(json.dumps({"out": str(out), **meta["figures"], "total_seconds": meta["total_seconds"]}))
     return 0
+
+
+class TrainCommand:
+    """``newsbot train``, as the ``newsbot.commands`` entry point ``train`` offers it."""
+
+    def add_parser(self, sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+        add_parser(sub)
+
+    def run(self, args: argparse.Namespace, settings: Settings) -> int:
+        return train_command(args, settings)
+
+
+COMMAND = TrainCommand()
