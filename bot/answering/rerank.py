@@ -3,14 +3,13 @@
 A reranker scores (question, sentence) pairs after the reader has picked its candidate
 sentences, so a stronger model (a cross-encoder, ``rerank_crossencoder``) can reorder them.
 No cross-encoder is packaged here (see ``shared/MODELS.md``); the real one loads a local
-model folder, and ``FakeReranker`` stands in for it in tests.
+model folder (``tests/bot/answering/fakes.py`` has a stand-in for tests).
 """
 
 from __future__ import annotations
 
 import bisect
 import logging
-import re
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -23,8 +22,6 @@ from index.lru import LRUCache
 from index.types import Span
 
 logger = logging.getLogger(__name__)
-
-_WORD = re.compile(r"\w+", re.UNICODE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,38 +106,6 @@ def cached_rerank(
             scores[i] = score
     logger.debug("reranked %d of %d candidates (rest cached)", len(missing), len(candidates))
     return [s if s is not None else 0.0 for s in scores]
-
-
-def _words(text: str) -> set[str]:
-    return set(_WORD.findall(text.lower()))
-
-
-class FakeReranker:
-    """Deterministic word-overlap reranker for tests; ``history`` records every call.
-
-    The score is the share of the question's words found in the sentence, plus a tenth of
-    the share found only in its context, so it lies in [0, 1.1] and needs no model.
-    """
-
-    def __init__(self) -> None:
-        self.history: list[tuple[str, tuple[SentenceCandidate, ...]]] = []
-        self.warmed = False
-
-    def warm(self) -> None:
-        self.warmed = True
-
-    def rerank(self, question: Question, candidates: Sequence[SentenceCandidate]) -> list[float]:
-        self.history.append((question.text, tuple(candidates)))
-        asked = _words(question.text)
-        if not asked:
-            return [0.0] * len(candidates)
-        scores: list[float] = []
-        for cand in candidates:
-            in_text = asked & _words(cand.text)
-            in_context = (asked & _words(cand.context)) - in_text
-            scores.append((len(in_text) + 0.1 * len(in_context)) / len(asked))
-        logger.debug("fake rerank of %d candidates", len(candidates))
-        return scores
 
 
 def apply_reranker(

@@ -3,15 +3,14 @@
 ``SpanReader`` reads (question, window) pairs and returns, per window, the answer's span
 inside the sentence (or none) and the probability that the window holds no answer.
 ``TrainedSpanReader`` is the model trained by ``newsbot train reader`` and shipped in
-``bot/weights/reader``; ``FakeSpanReader`` stands in for it in tests. ``apply_span_reader``
-puts the reader's spans on the best readings (the feature-based span stays as the fallback
-where the model finds none).
+``bot/weights/reader`` (``tests/bot/answering/fakes.py`` has a stand-in for tests).
+``apply_span_reader`` puts the reader's spans on the best readings (the feature-based span
+stays as the fallback where the model finds none).
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -134,31 +133,6 @@ def _title_line(window: SpanWindow) -> str:
     if not title or window.text[window.window.start :].startswith(title):
         return ""
     return f"{title}\n"
-
-
-_NUMBER = re.compile(r"\d[\d,.]*")
-
-
-class FakeSpanReader:
-    """Deterministic stand-in: the first number in the sentence, else no answer (p 0.9)."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-
-    def warm(self) -> None:
-        pass
-
-    def spans(self, question: Question, windows: Sequence[SpanWindow]) -> list[SpanResult]:
-        self.calls += 1
-        out = []
-        for w in windows:
-            m = _NUMBER.search(w.sentence.slice(w.text))
-            if m is None:
-                out.append(SpanResult(None, 0.9))
-            else:
-                start = w.sentence.start + m.start()
-                out.append(SpanResult(Span(start, start + len(m.group().rstrip(",."))), 0.1))
-        return out
 
 
 def apply_span_reader(

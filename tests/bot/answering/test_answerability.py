@@ -24,13 +24,13 @@ from bot.answering.decline import (
 )
 from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.scoring import Features
-from bot.answering.span_reader import FakeSpanReader
 from index.embedding.fake import FakeEmbedder
 from index.errors import ModelError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
 from tests.bot.answering.conftest import ATTACK, passages_for
+from tests.bot.answering.fakes import FakeSpanReader
 
 STRONG = Features(dense=0.8, coverage=1, context=1, names=1, answer_type=1, retrieval=1)
 NULL = FEATURES.index("null_logit")

@@ -22,6 +22,7 @@ from index.search import HybridSearcher
 from index.store.memory import MemoryStore
 from index.types import Article, Passage, Span
 from tests.bot.answering.conftest import answerer_over
+from tests.bot.answering.fakes import FakeSpanReader
 
 DRONES = "how many drones were intercepted?"
 
@@ -155,7 +156,6 @@ def test_the_language_hint_sets_the_reply_language(answerer: PipelineAnswerer) -
 def test_warm_warms_the_reader_and_answers_once(
     sample_store: MemoryStore, fake_embedder: FakeEmbedder
 ) -> None:
-    from bot.answering.span_reader import FakeSpanReader
 
     spans = FakeSpanReader()
     searcher = HybridSearcher(sample_store, fake_embedder, LexicalIndex(sample_store))

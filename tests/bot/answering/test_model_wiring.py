@@ -8,7 +8,7 @@ import pytest
 
 from bot.answering.question import analyze_question
 from bot.answering.reader import ExtractiveReader
-from bot.answering.rerank import FakeReranker, apply_reranker
+from bot.answering.rerank import apply_reranker
 from bot.factory import build_components, ensure_corpus
 from bot.settings import ReaderSettings, RerankSettings, Settings
 from index.embedding.fake import FakeEmbedder
@@ -16,6 +16,7 @@ from index.errors import ConfigError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
+from tests.bot.answering.fakes import FakeReranker
 
 
 def _settings(tmp_path: Path, **groups: object) -> Settings:

@@ -13,6 +13,7 @@ import pytest
 from bot.answering.reader import Reading
 from bot.answering.recency import Recency, freshness, prefer_recent, recency_of
 from tests.bot.answering.conftest import answerer_over
+from tests.bot.answering.fakes import FakeSpanReader
 from tests.bot.answering.test_timeline import FEB, MAY
 
 FIRST = """ date 2025-03-01
@@ -103,7 +104,6 @@ def test_a_time_cue_never_turns_an_answer_into_a_decline(tmp_path: Path) -> None
     answerability model then declines it, the older report's answer stands."""
     from bot.answering.answerer import AnswerPolicy
     from bot.answering.decline import DeclinePolicy
-    from bot.answering.span_reader import FakeSpanReader
     from tests.bot.answering.test_answerability import null_only
 
     # The fake span reader finds digits only: "twenty-five" reads as no answer (0.9).

@@ -9,7 +9,6 @@ import pytest
 from bot.answering.question import analyze_question
 from bot.answering.reader import Reading
 from bot.answering.rerank import (
-    FakeReranker,
     Reranker,
     ScoreCache,
     SentenceCandidate,
@@ -18,6 +17,7 @@ from bot.answering.rerank import (
 )
 from bot.answering.scoring import Features
 from tests.bot.answering.conftest import ATTACK, passages_for
+from tests.bot.answering.fakes import FakeReranker
 
 QUESTION = analyze_question("How many drones were shot down?")
 FEATURES = Features(dense=0, coverage=0, context=0, names=1, answer_type=0, retrieval=1)

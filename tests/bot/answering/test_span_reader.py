@@ -13,7 +13,6 @@ from bot.answering.question import analyze_question
 from bot.answering.reader import ExtractiveReader, Reading
 from bot.answering.span_decoding import decode_window
 from bot.answering.span_reader import (
-    FakeSpanReader,
     SpanWindow,
     TrainedSpanReader,
     _title_line,
@@ -23,6 +22,7 @@ from bot.answering.span_reader import (
 from index.embedding.fake import FakeEmbedder
 from index.types import Span
 from tests.bot.answering.conftest import ATTACK, KYIV, passages_for
+from tests.bot.answering.fakes import FakeSpanReader
 
 
 def _readings(question: str) -> list[Reading]:
