@@ -20,15 +20,15 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.decline import DeclinePolicy, decline_reason
-from bot.answering.question import analyze_question
-from bot.answering.reader import Reading
-from bot.answering.scoring import Features, Weights
-from bot.commands import corpus_key
-from bot.evaluation import load_items
+from answering.decline import DeclinePolicy, decline_reason
+from answering.question import analyze_question
+from answering.readers.extractive import Reading
+from answering.scoring import Features, Weights
+from bot.commands.evaluate import corpus_key
+from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder, ensure_corpus
 from bot.factory import ingest as ingest_into
-from bot.settings import Settings
+from evaluation.runner import load_items
 
 FEATURES = [f.name for f in fields(Features)]
 

@@ -28,17 +28,17 @@ from pathlib import Path
 
 import numpy as np
 
+from answering.answerability import AnswerabilityModel, features_of, load_answerability
+from answering.decline import DeclinePolicy, decline_reason, word_check
+from answering.question import analyze_question
+from answering.readers.extractive import Reading
 from bench.calibrate import _right
 from bench.eval_table import SHARED, folder_components
-from bot import squad
-from bot.answering.answerability import AnswerabilityModel, features_of, load_answerability
-from bot.answering.decline import DeclinePolicy, decline_reason, word_check
-from bot.answering.question import analyze_question
-from bot.answering.reader import Reading
-from bot.evaluation_squad import index_articles
+from bot.commands.evaluate import index_articles
+from bot.config.settings import Settings
 from bot.factory import Components, bundled_corpus, configured_embedder, decline_policy
-from bot.settings import Settings
-from bot.squad import GoldItem
+from evaluation import squad
+from evaluation.squad import GoldItem
 from index.types import Article
 from training.answerability import Sample, load_questions, out_of_fold, validation_titles
 

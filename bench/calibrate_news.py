@@ -25,15 +25,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from answering.decline import decline_reason
+from answering.pipeline import AnswerPolicy, PipelineAnswerer
+from answering.question import Question, analyze_question
+from answering.readers.extractive import Reading
+from answering.readers.span import SpanReader, SpanResult, SpanWindow
 from bench.eval_table import SHARED, folder_components
-from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
-from bot.answering.decline import decline_reason
-from bot.answering.question import Question, analyze_question
-from bot.answering.reader import Reading
-from bot.answering.span_reader import SpanReader, SpanResult, SpanWindow
-from bot.evaluation import EvalItem, doc_ids, gold_ids, load_items
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, configured_embedder, ensure_corpus
-from bot.settings import Settings
+from evaluation.runner import EvalItem, doc_ids, gold_ids, load_items
 
 GRID = {
     "min_names": (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0),

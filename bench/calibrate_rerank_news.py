@@ -24,6 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
+from answering.pipeline import AnswerPolicy, PipelineAnswerer
+from answering.question import analyze_question
 from bench.calibrate_news import (
     CachedSpanReader,
     Case,
@@ -34,10 +36,8 @@ from bench.calibrate_news import (
     dev_sets,
     tally,
 )
-from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
-from bot.answering.question import analyze_question
-from bot.evaluation import EvalItem, doc_ids, gold_ids, load_items
-from bot.settings import Settings
+from bot.config.settings import Settings
+from evaluation.runner import EvalItem, doc_ids, gold_ids, load_items
 
 WEIGHTS = (0.1, 0.2, 0.3, 0.5, 0.7)
 TOPS = (4, 8)

@@ -22,12 +22,12 @@ import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
+from answering.topics import TopicFinder
 from bench.eval_table import SHARED, folder_components, stem_of
-from bot import squad
-from bot.answering.topics import TopicFinder
-from bot.commands import corpus_key
+from bot.commands.evaluate import corpus_key
+from bot.config.settings import Settings
 from bot.factory import Components, configured_embedder
-from bot.settings import Settings
+from evaluation import squad
 from index.embedding.base import Embedder
 
 GRID = [round(0.30 + 0.02 * step, 2) for step in range(26)]

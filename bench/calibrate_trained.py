@@ -27,16 +27,16 @@ from pathlib import Path
 
 import numpy as np
 
+from answering.decline import DeclinePolicy, decline_reason
+from answering.model_files import META, shipped_dir
+from answering.question import analyze_question
+from answering.readers.extractive import Reading
+from answering.readers.span import SpanReader, window_of
+from answering.rerankers.base import Reranker, candidate_from_reading
 from bench.calibrate import _right
 from bench.eval_table import SHARED, folder_components
-from bot import squad
-from bot.answering.decline import DeclinePolicy, decline_reason
-from bot.answering.question import analyze_question
-from bot.answering.reader import Reading
-from bot.answering.rerank import Reranker, candidate_from_reading
-from bot.answering.shipped import META, shipped_dir
-from bot.answering.span_reader import SpanReader, window_of
-from bot.evaluation_squad import index_articles
+from bot.commands.evaluate import index_articles
+from bot.config.settings import Settings
 from bot.factory import (
     Components,
     build_reranker,
@@ -44,8 +44,8 @@ from bot.factory import (
     bundled_corpus,
     configured_embedder,
 )
-from bot.settings import Settings
-from bot.squad import GoldItem
+from evaluation import squad
+from evaluation.squad import GoldItem
 
 
 @dataclass

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.peer import PeerPipeline
-from bot.evaluation_squad import QualitySummary, pct
+from evaluation.squad_eval import QualitySummary, pct
 
 Row = tuple[str, str, QualitySummary]
 

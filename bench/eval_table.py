@@ -26,19 +26,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from answering.pipeline import PipelineAnswerer
 from bench.eval_render import Row, plot, ratios, table
 from bench.peer import PeerPipeline, declined_below, tune_threshold
-from bot import squad
-from bot.answering.answerer import PipelineAnswerer
-from bot.commands import corpus_key
-from bot.evaluation_squad import (
-    QualityResult,
-    articles_key,
-    index_articles,
-    newsbot_ask,
-    run_questions,
-    summarize_quality,
-)
+from bot.commands.evaluate import articles_key, corpus_key, index_articles, newsbot_ask
+from bot.config.settings import Settings
 from bot.factory import (
     Components,
     build_answerer,
@@ -48,8 +40,9 @@ from bot.factory import (
     index_dir,
     ingest,
 )
-from bot.settings import Settings
-from bot.squad import GoldItem
+from evaluation import squad
+from evaluation.squad import GoldItem
+from evaluation.squad_eval import QualityResult, run_questions, summarize_quality
 from index.embedding.base import Embedder
 from index.ingest import embed_sentences
 from index.types import Article

@@ -42,7 +42,7 @@ from bench.load import (
 )
 from bench.load import run_users as run_load
 from bench.load_users import Pacer, Step, User, Watcher
-from bot.i18n import t
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.integration.test_ingest_killed import fact, page, question

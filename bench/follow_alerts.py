@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from bench.eval_table import SHARED, folder_components
+from bot.config.settings import Settings
 from bot.factory import configured_embedder
-from bot.settings import Settings
 from index.topic_match import TopicMatcher
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]{3,}")

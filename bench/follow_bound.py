@@ -21,9 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from bench.eval_table import SHARED, folder_components
-from bot.evaluation import doc_ids, gold_ids, load_items
+from bot.config.settings import Settings
 from bot.factory import configured_embedder
-from bot.settings import Settings
+from evaluation.runner import doc_ids, gold_ids, load_items
 from index.topic_match import TopicMatcher
 
 GRID = tuple(round(0.20 + 0.025 * step, 3) for step in range(25))

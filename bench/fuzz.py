@@ -18,7 +18,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from tests.bot.answering import test_fuzz_question
+from tests.answering import test_fuzz_question
 from tests.bot.telegram import test_fuzz_markup, test_fuzz_render, test_fuzz_state
 from tests.fuzzing import FuzzRun, FuzzTarget, measure
 from tests.index.documents import test_fuzz_text

@@ -22,10 +22,10 @@ import time
 from pathlib import Path
 
 from bench.eval_table import SHARED, folder_components
-from bot import squad
-from bot.evaluation import percentile
+from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder, index_dir, ingest_options
-from bot.settings import Settings
+from evaluation import squad
+from evaluation.runner import percentile
 from index.documents.text import ParsedArticle
 from index.ingest import ingest_articles
 from index.types import IngestReport

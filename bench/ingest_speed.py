@@ -17,9 +17,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder
 from bot.factory import ingest as ingest_into
-from bot.settings import Settings
 from index.chunking import split_paragraphs
 from index.documents.parse import iter_article_files, read_article_file
 from index.embedding.base import Embedder

@@ -19,8 +19,8 @@ import time
 from contextlib import closing
 from pathlib import Path
 
-from bot.commands import corpus_key
-from bot.evaluation import load_items, percentile
+from bot.commands.evaluate import corpus_key
+from bot.config.settings import Settings
 from bot.factory import (
     Components,
     build_components,
@@ -30,12 +30,12 @@ from bot.factory import (
     ingest_options,
 )
 from bot.factory import ingest as ingest_into
-from bot.settings import Settings
+from evaluation.runner import load_items, percentile
 from index.chunking import chunk_article, split_sentences
+from index.clauses import dense_pieces, piece_key
 from index.documents.parse import iter_article_files
 from index.embedding.base import PoolingEmbedder
 from index.ingest import IngestOptions, embed_sentences
-from index.pieces import dense_pieces, piece_key
 from index.pooled_vectors import plan_batch, run_plan
 from index.traced import TRACED_DIR
 from index.types import Article

@@ -5,7 +5,7 @@
 Sets: uanews_dev over the uanews articles, bbc_dev over the BBC articles, seed_dev over the
 bundled sample and the SQuAD 2.0 evaluation split (``--limit`` questions drawn with ``--seed``,
 over the paragraphs of its 12 articles, written once as article files). Every system answers
-the same questions over the same articles and is scored by ``bot.evaluation_report``: answered
+the same questions over the same articles and is scored by ``evaluation.report``: answered
 from the right article, wrong answers, false declines, unanswerable questions declined,
 short-answer exact match, short answers of another kind than asked, p50/p95 latency. One
 markdown table per set, the systems side by side. Indexes are cached under the data
@@ -24,6 +24,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from answering.types import Answer, Quote
 from bench.eval_table import (
     SHARED,
     Dataset,
@@ -35,10 +36,12 @@ from bench.eval_table import (
 )
 from bench.news_eval_before import Revision, worktree
 from bench.peer import PeerPipeline
-from bot import squad
-from bot.answering.types import Answer, Quote
-from bot.commands import corpus_key
-from bot.evaluation import (
+from bot.commands.evaluate import articles_key, corpus_key
+from bot.config.settings import Settings
+from bot.factory import bundled_corpus, configured_embedder
+from evaluation import squad
+from evaluation.report import compare, kind_failures, kind_line
+from evaluation.runner import (
     EvalItem,
     ItemResult,
     doc_ids,
@@ -48,11 +51,8 @@ from bot.evaluation import (
     run_item,
     score_answer,
 )
-from bot.evaluation_report import compare, kind_failures, kind_line
-from bot.evaluation_squad import Attempt, articles_key
-from bot.factory import bundled_corpus, configured_embedder
-from bot.settings import Settings
-from bot.squad import GoldItem
+from evaluation.squad import GoldItem
+from evaluation.squad_eval import Attempt
 from index.embedding.base import Embedder
 from index.store.base import Store
 from index.types import Article

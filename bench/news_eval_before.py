@@ -22,8 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from answering.types import Answer, Quote
 from bench.eval_table import restore_sentence_cache, snapshot_sentence_cache
-from bot.answering.types import Answer, Quote
 from bot.index_folders import index_folders
 
 logger = logging.getLogger(__name__)

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from bot import squad
-from bot.evaluation_squad import Attempt, QualityResult
+from evaluation import squad
+from evaluation.squad_eval import Attempt, QualityResult
 from index.chunking import chunk_article
 from index.embedding.sentence_transformer import packaged_model_path
 from index.ingest import embedding_text

@@ -29,10 +29,10 @@ import numpy as np
 import numpy.typing as npt
 
 from bench.latency import percentiles
-from bot.commands import corpus_key
-from bot.evaluation import load_items, percentile
+from bot.commands.evaluate import corpus_key
+from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder, index_dir
-from bot.settings import Settings
+from evaluation.runner import load_items, percentile
 from index.sentence_cache import SentenceVectorCache
 from index.store.schema import DB_NAME
 from index.types import Article, Chunk

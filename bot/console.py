@@ -5,12 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from bot.answering.types import Answerer
+from answering.types import Answerer
 from bot.errors_text import user_message
-from bot.i18n import detect_language, t
-from bot.render_text import render_answer, render_sources
+from bot.plain_text import render_answer, render_sources
 from index.errors import NewsBotError
 from index.store.base import Store
+from prompts.i18n import detect_language, t
 
 logger = logging.getLogger(__name__)
 

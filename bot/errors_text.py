@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import logging
 
-from bot.i18n import t
 from index.errors import NewsBotError
+from prompts.i18n import t
 
 logger = logging.getLogger(__name__)
 

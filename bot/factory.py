@@ -14,16 +14,16 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from bot.answering.answerability import AnswerabilityModel, load_answerability
-from bot.answering.answerer import AnswerPolicy, PipelineAnswerer
-from bot.answering.decline import DeclinePolicy
-from bot.answering.reader import ExtractiveReader, Reader
-from bot.answering.rerank import Reranker
-from bot.answering.sentence_vectors import SentenceVectors
-from bot.answering.span_reader import SpanReader
+from answering.answerability import AnswerabilityModel, load_answerability
+from answering.decline import DeclinePolicy
+from answering.pipeline import AnswerPolicy, PipelineAnswerer
+from answering.readers.extractive import ExtractiveReader, Reader
+from answering.readers.span import SpanReader
+from answering.rerankers.base import Reranker
+from answering.sentence_vectors import SentenceVectors
+from bot.config.settings import Settings
 from bot.index_folders import index_dir as index_dir  # (its old home: re-exported)
 from bot.index_folders import locate_index, unselected_indexes
-from bot.settings import Settings
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.embedding.query_cache import QueryCachingEmbedder
@@ -118,7 +118,7 @@ def build_reader(
 ) -> Reader:
     """The configured reader: feature-based by default, or a local QA model."""
     if settings.reader.kind == "qa":
-        from bot.answering.reader_qa import QAModelReader
+        from answering.readers.qa_model import QAModelReader
 
         if not settings.reader.qa_model:
             raise ConfigError(
@@ -143,7 +143,7 @@ def build_reranker(settings: Settings) -> Reranker | None:
     if r.kind == "none":
         return None
     if r.kind == "trained":
-        from bot.answering.rerank_trained import TrainedReranker
+        from answering.rerankers.trained import TrainedReranker
 
         folder = Path(r.model).expanduser() if r.model else None
         return TrainedReranker(folder, int8=r.int8, batch_size=r.batch_size)
@@ -152,7 +152,7 @@ def build_reranker(settings: Settings) -> Reranker | None:
             "rerank.kind is crossencoder but no model is set",
             user_message="Set NEWSBOT_RERANK__MODEL to a CrossEncoder model folder.",
         )
-    from bot.answering.rerank_crossencoder import CrossEncoderReranker
+    from answering.rerankers.cross_encoder import CrossEncoderReranker
 
     return CrossEncoderReranker(
         r.model,
@@ -167,7 +167,7 @@ def build_span_reader(settings: Settings) -> SpanReader | None:
     r = settings.reader
     if r.span == "features":
         return None
-    from bot.answering.span_reader import TrainedSpanReader
+    from answering.readers.span import TrainedSpanReader
 
     folder = Path(r.span_model).expanduser() if r.span_model else None
     traced = traced_dir(settings) if r.span_traced else None

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.answering.types import Quote
+from answering.types import Quote
 from index.sqlite_file import SqliteFile
 
 logger = logging.getLogger(__name__)

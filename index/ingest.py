@@ -18,16 +18,16 @@ import numpy.typing as npt
 from tqdm import tqdm
 
 from index.chunking import chunk_article, split_sentences
+from index.clauses import dense_pieces, piece_key
 from index.documents.parse import iter_article_files, read_article_file
 from index.documents.text import ParsedArticle
 from index.embedding.base import Embedder, PoolingEmbedder
 from index.errors import ArticleError
-from index.pieces import dense_pieces, piece_key
 from index.pooled_vectors import plan_batch, run_plan
 from index.prefetch import prefetched
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
-from index.store.common import is_revision
+from index.store.rows import is_revision
 from index.types import Article, Chunk, IngestReport, header_text
 
 logger = logging.getLogger(__name__)

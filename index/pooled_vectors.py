@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from index.clauses import dense_pieces, piece_key, piece_ranges
 from index.embedding.base import PoolingEmbedder
 from index.embedding.pooling import Pool, TokenSums
-from index.pieces import dense_pieces, piece_key, piece_ranges
 from index.types import Article, Chunk, Span
 
 Part = tuple[int, int]  # (text, pool of that text)

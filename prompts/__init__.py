@@ -1,4 +1,4 @@
 """Text templates (package data): UI strings per language, ``<area>.<lang>.toml``.
 
-Loaded with ``importlib.resources``; see ``bot/i18n.py``.
+Loaded with ``importlib.resources``; see ``prompts/i18n.py``.
 """

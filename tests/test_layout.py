@@ -16,30 +16,32 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("bot", "index", "training", "bench", "prompts")
+PACKAGES = ("answering", "bench", "bot", "evaluation", "index", "prompts", "training")
 MODULE_LINES = 300
 FUNCTION_LINES = 60
 #: (importer prefix, imported prefix) pairs that would point a layer upwards.
-FORBIDDEN = (
-    ("index", "bot"),
-    ("index", "training"),
-    ("index", "bench"),
-    ("bot", "training"),
-    ("bot", "bench"),
-    ("bot.answering", "bot.telegram"),
-    ("bot.answering", "telegram"),
-)
+#: What each package may not import: the layers above it (edges -> answering -> index; ``prompts``
+#: holds the texts every layer reads; ``evaluation`` runs question sets through an answerer for
+#: the CLI; ``training`` and ``bench`` use the product).
+ABOVE = {
+    "prompts": ("answering", "bench", "bot", "evaluation", "index", "training"),
+    "index": ("answering", "bench", "bot", "evaluation", "training"),
+    "answering": ("bench", "bot", "evaluation", "training", "telegram"),
+    "evaluation": ("bench", "bot", "training"),
+    "bot": ("bench", "training"),
+    "training": ("bench",),
+}
+FORBIDDEN = tuple((low, high) for low, highs in ABOVE.items() for high in highs)
 #: Still to mend (issue 20), at their size today.
 LONG_MODULES = {
     "bot/factory.py": 313,
-    "bot/settings.py": 343,
-    "bot/answering/answerer.py": 316,
+    "bot/config/settings.py": 343,
+    "answering/pipeline.py": 316,
     "index/store/sqlite_faiss.py": 358,
 }
 LONG_FUNCTIONS = {
-    "bot/cli.py:main": 85,
     "bot/telegram/app.py:build_application": 68,
-    "bot/answering/answerer.py:_compose": 75,
+    "answering/pipeline.py:_compose": 75,
     "index/feeds/poll.py:poll_feed": 67,
     "training/loop.py:train": 65,
 }

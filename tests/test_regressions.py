@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.entities import number_spans
-from bot.answering.question import analyze_question, normalize_question
-from bot.answering.spans import answer_span
-from bot.evaluation import Summary
+from answering.entities import number_spans
+from answering.question import analyze_question, normalize_question
+from answering.readers.spans import answer_span
+from evaluation.runner import Summary
 from index.chunking import window_sentences
 from index.documents.text import parse_article_bytes
 from index.embedding.fake import FakeEmbedder

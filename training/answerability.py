@@ -23,20 +23,20 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from bot import squad
-from bot.answering.answerability import (
+from answering.answerability import (
     FEATURES,
     FILE,
     AnswerabilityModel,
     features_of,
     shipped_answerability,
 )
-from bot.answering.decline import word_check
-from bot.answering.question import analyze_question
-from bot.answering.shipped import META, shipped_dir
-from bot.evaluation_squad import index_articles
+from answering.decline import word_check
+from answering.model_files import META, shipped_dir
+from answering.question import analyze_question
+from bot.commands.evaluate import index_articles
+from bot.config.settings import Settings
 from bot.factory import configured_embedder, decline_policy
-from bot.settings import Settings
+from evaluation import squad
 from training.card import write_answerability_card
 
 logger = logging.getLogger(__name__)

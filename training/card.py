@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bot.answering.answerability import AnswerabilityModel
+from answering.answerability import AnswerabilityModel
 
 _WHAT = {
     "rerank": (
@@ -27,7 +27,7 @@ _WHAT = {
         "Answer-span reader",
         "Reads (question, window: a sentence with its neighbours) and points at the answer's "
         "first and last tokens, or at [CLS] when the window holds no answer; newsbot decodes "
-        "the span inside the chosen sentence (`bot/answering/span_decoding.py`).",
+        "the span inside the chosen sentence (`answering/readers/span_decoding.py`).",
         "newsbot train reader --squad ../shared/eval/squad",
         "start/end cross-entropy: the window around the answer's sentence with the answer's "
         "tokens; no-answer ([CLS]) windows from unanswerable questions (their paragraph's "
@@ -50,7 +50,7 @@ def write_card(folder: Path, meta: dict[str, Any]) -> Path:
         f"- Base: {meta['base']} (Apache-2.0), fine-tuned with its word-embedding table frozen;",
         "  the table is left out of `model.safetensors` (restored from the installed package at",
         "  load time, after its sha256 is checked) and the rest is stored in fp16.",
-        "- Load: `bot.answering.shipped.load_model` (transformers, offline).",
+        "- Load: `answering.model_files.load_model` (transformers, offline).",
         "",
         "## Data",
         "- SQuAD dev sets in `../shared/eval/squad/`, **training articles only** (every title",
@@ -83,8 +83,8 @@ def write_answerability_card(folder: Path, model: AnswerabilityModel, meta: dict
         "# newsbot answerability model",
         "",
         "A logistic regression over what the pipeline knows of its best reading: the evidence",
-        "features (`bot/answering/scoring.py`) and score, the word checks of",
-        "`bot/answering/decline.py` that it replaces as 0/1 flags (weak evidence, names",
+        "features (`answering/scoring.py`) and score, the word checks of",
+        "`answering/decline.py` that it replaces as 0/1 flags (weak evidence, names",
         "absent) and the logit of the trained span reader's no-answer probability, for",
         "readings that passed the other word checks (counted thing, terms, answer type). It",
         "gives the probability that the question is answerable from that reading; with",

@@ -9,8 +9,8 @@ import json
 import logging
 from pathlib import Path
 
-from bot.answering.shipped import shipped_dir
-from bot.settings import Settings
+from answering.model_files import shipped_dir
+from bot.config.settings import Settings
 from training.loop import Recipe
 
 logger = logging.getLogger(__name__)

@@ -2,7 +2,7 @@
 
 Answerable questions come from ``dev-v1.1.json``, unanswerable ones from ``dev-v2.0.json``
 (SQuAD 2.0 dev holds the same answerable questions on fewer articles, so taking them from
-v1.1 only avoids duplicates). The evaluation articles (``bot.squad.EVAL_ARTICLES``) are
+v1.1 only avoids duplicates). The evaluation articles (``evaluation.squad.EVAL_ARTICLES``) are
 refused here, whatever the caller asks: ``training_questions`` never yields one of their
 paragraphs or questions.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.squad import EVAL_ARTICLES
+from evaluation.squad import EVAL_ARTICLES
 from index.chunking import split_sentences
 from index.types import Span
 

@@ -15,7 +15,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from bot.answering.shipped import pair_text
+from answering.model_files import pair_text
 from training.data import Paragraph, TrainQuestion
 
 logger = logging.getLogger(__name__)

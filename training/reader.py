@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from bot.answering.span_decoding import decode_window, encode_windows, sentence_mask
-from bot.squad import exact_match, f1
-from training.common import base_model, finish, split_questions
+from answering.readers.span_decoding import decode_window, encode_windows, sentence_mask
+from evaluation.squad import exact_match, f1
 from training.loop import Encoded, Recipe, train
 from training.spans import SpanExample, reader_examples
+from training.steps import base_model, finish, split_questions
 
 logger = logging.getLogger(__name__)
 

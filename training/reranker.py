@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from training.common import base_model, finish, split_questions
 from training.data import TrainQuestion, all_training_paragraphs
 from training.loop import Encoded, Recipe, train
 from training.pairs import (
@@ -21,6 +20,7 @@ from training.pairs import (
     reranker_pairs,
     reranker_text,
 )
+from training.steps import base_model, finish, split_questions
 
 logger = logging.getLogger(__name__)
 

@@ -21,14 +21,14 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
-from bot.answering.types import Answer, Answerer
+from answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
+from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.library import Library
+from bot.library.base import Library
 from bot.redact import redact_in_logs
-from bot.settings import Settings
-from bot.telegram import asking
+from bot.telegram import answer_flow as asking
 from bot.telegram import context as ctx
 from bot.telegram.alerts import HOUR_S, resume_alerts, stop_alerts
 from bot.telegram.context import (
@@ -39,9 +39,9 @@ from bot.telegram.context import (
     TopicSearch,
 )
 from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
-from bot.telegram.handlers import register_handlers
-from bot.telegram.handlers_admin import poll_feeds
-from bot.telegram.handlers_follow import register_follow_handlers
+from bot.telegram.handlers.admin import poll_feeds
+from bot.telegram.handlers.follow import register_follow_handlers
+from bot.telegram.handlers.routes import register_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.menus import set_command_menus

@@ -12,12 +12,12 @@ from typing import Any, Protocol, TypeAlias, cast
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.answering.types import Answer, Answerer
+from answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
+from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.library import Library
-from bot.settings import Settings
+from bot.library.base import Library
 from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
 from index.types import Article, ArticleInfo
 

@@ -17,9 +17,9 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 
 from bot.errors_text import user_message
 from bot.telegram.context import CustomContext
-from bot.telegram.handlers_inline import results_button
+from bot.telegram.handlers.inline import results_button
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import esc
+from bot.telegram.render.answers import esc
 from bot.telegram.sending import is_transient
 from index.errors import ArticleError, FeedError, FetchError, InputError
 

@@ -6,7 +6,7 @@ import logging
 import time
 
 from bot.telegram.context import CustomContext
-from bot.telegram.handlers_questions import forget_stale_turns
+from bot.telegram.handlers.questions import forget_stale_turns
 
 logger = logging.getLogger(__name__)
 

@@ -12,9 +12,9 @@ from collections.abc import Collection
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.answering.types import Answer, Quote
-from bot.i18n import friendly_date, t
-from bot.telegram.render import is_web_url
+from answering.types import Answer, Quote
+from bot.telegram.render.answers import is_web_url
+from prompts.i18n import friendly_date, t
 
 #: Telegram's limit on ``callback_data``, in bytes.
 CALLBACK_DATA_LIMIT = 64

@@ -6,8 +6,8 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.chat_prefs import DEFAULT_PREFS, ChatPrefs
-from bot.i18n import normalize_lang
 from bot.telegram.context import CustomContext
+from prompts.i18n import normalize_lang
 
 
 def chat_prefs(context: CustomContext, chat_id: int | None) -> ChatPrefs:

@@ -15,9 +15,9 @@ from telegram import BotCommand, BotCommandScopeChat
 from telegram.error import BadRequest
 from telegram.ext import Application
 
-from bot.i18n import DEFAULT_LANG, LANGUAGES, t
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.telegram import context as ctx
+from prompts.i18n import DEFAULT_LANG, LANGUAGES, t
 
 logger = logging.getLogger(__name__)
 

@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from bot.answering.types import Answer
+from answering.types import Answer
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from index.store.common import StoreStats
+from index.store.rows import StoreStats
 from index.types import Article, ArticleInfo, Chunk
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from index.store.common import StoreStats, check_item, is_revision, query_matrix
+from index.store.rows import StoreStats, check_item, is_revision, query_matrix
 from index.types import Article, ArticleInfo, Chunk
 
 _Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]

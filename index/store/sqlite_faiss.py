@@ -31,8 +31,8 @@ import numpy.typing as npt
 
 from index.errors import IndexCorruptError, StoreError
 from index.store import schema, sqlite_writes, vector_index
-from index.store.common import StoreStats, check_item, query_matrix, split_key
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
+from index.store.rows import StoreStats, check_item, query_matrix, split_key
 from index.store.sqlite_vectors import load_vectors
 from index.store.vector_index import VectorIndexPolicy
 from index.types import Article, ArticleInfo, Chunk

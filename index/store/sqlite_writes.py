@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from index.store import schema
-from index.store.common import is_revision
 from index.store.faiss_cache import Added
+from index.store.rows import is_revision
 from index.types import Article, Chunk
 
 CHUNK_COLUMNS = 'article_id, ordinal, start, "end", text, sentences'

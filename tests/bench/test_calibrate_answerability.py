@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from answering.decline import DeclinePolicy
+from answering.question import analyze_question
+from answering.readers.extractive import ExtractiveReader, Reading
 from bench.calibrate_answerability import (
     Case,
     best_reader_bounds,
@@ -14,11 +17,8 @@ from bench.calibrate_answerability import (
     score_out_of_sample,
     tally,
 )
-from bot.answering.decline import DeclinePolicy
-from bot.answering.question import analyze_question
-from bot.answering.reader import ExtractiveReader, Reading
 from index.embedding.fake import FakeEmbedder
-from tests.bot.answering.conftest import ATTACK, KYIV, passages_for
+from tests.answering.conftest import ATTACK, KYIV, passages_for
 
 
 def _best() -> Reading:

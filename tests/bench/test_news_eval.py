@@ -6,8 +6,8 @@ import datetime as dt
 
 from bench.news_eval import peer_answer, score_all, squad_stem
 from bench.news_eval_before import answer_of
-from bot.evaluation import EvalItem
-from bot.evaluation_squad import Attempt
+from evaluation.runner import EvalItem
+from evaluation.squad_eval import Attempt
 from index.types import Article
 
 ARTICLE = Article(

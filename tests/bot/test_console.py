@@ -7,17 +7,17 @@ from collections.abc import Iterable
 
 import pytest
 
-from bot.answering.answerer import PipelineAnswerer
-from bot.answering.english_only import tell_operator
-from bot.answering.reader import ExtractiveReader
-from bot.answering.types import Answer
+from answering.english_only import tell_operator
+from answering.pipeline import PipelineAnswerer
+from answering.readers.extractive import ExtractiveReader
+from answering.types import Answer
 from bot.console import reply, run_console
-from bot.i18n import t
 from index.embedding.fake import FakeEmbedder
 from index.errors import InputError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
+from prompts.i18n import t
 
 WELCOME_1 = (
     "newsbot: ask about the news in 1 indexed articles. Type /sources to list them, /help for "

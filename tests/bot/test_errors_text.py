@@ -7,7 +7,6 @@ import logging
 import pytest
 
 from bot.errors_text import user_message
-from bot.i18n import t
 from index.errors import (
     EmptyQuestionError,
     IndexModelMismatchError,
@@ -15,6 +14,7 @@ from index.errors import (
     NewsBotError,
     QuestionTooLongError,
 )
+from prompts.i18n import t
 
 SECRET = "database password is hunter2"
 

@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.types import Answer, Quote
+from answering.types import Answer, Quote
 from bot.cli import main
-from bot.evaluation import load_items, run_item
 from bot.feedback import (
     DOWN,
     UP,
@@ -23,6 +22,7 @@ from bot.feedback import (
     feedback_path,
 )
 from bot.feedback_export import eval_lines, export_votes, question_key
+from evaluation.runner import load_items, run_item
 from index.types import Article
 
 QUOTE = Quote(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import index.errors as errors
-from bot.i18n import (
+from prompts.i18n import (
     DEFAULT_LANG,
     LANGUAGES,
     detect_language,

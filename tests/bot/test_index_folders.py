@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.settings import EmbeddingSettings, Settings
 from bot.factory import Components, build_components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
-from bot.settings import EmbeddingSettings, Settings
 from index.embedding.fake import FakeEmbedder
 from index.embedding.identity import model_identity
 from index.embedding.sentence_transformer import (

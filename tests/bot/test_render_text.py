@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.answering.types import Answer, ArticleRef, Quote
-from bot.render_text import render_answer, render_quote, render_refs, render_sources, source_line
+from answering.types import Answer, ArticleRef, Quote
+from bot.plain_text import render_answer, render_quote, render_refs, render_sources, source_line
 from index.types import ArticleInfo
 
 DATE = dt.date(2025, 2, 4)

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import Settings, env_fields
-from bot.settings_docs import render_env_example, render_readme_table
+from bot.config.docs import render_env_example, render_readme_table
+from bot.config.settings import Settings, env_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_env_example_lists_every_setting() -> None:
     assert (ROOT / ".env.example").read_text(encoding="utf-8") == render_env_example(), (
-        "run: python -m bot.settings_docs"
+        "run: python -m bot.config.docs"
     )
 
 
 def test_readme_table_lists_every_setting() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert render_readme_table() in readme, "run: python -m bot.settings_docs"
+    assert render_readme_table() in readme, "run: python -m bot.config.docs"
     for name, _, _ in env_fields():
         assert f"`{name}`" in readme
 

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.commands_models import models_install, models_list
-from bot.settings import Settings
+from bot.commands.models import models_install, models_list
+from bot.config.settings import Settings
 from index.embedding import install
 from index.embedding.install import (
     MULTILINGUAL,
@@ -251,7 +251,7 @@ def test_the_commands_install_and_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(install, "RECIPES", {"multilingual": GOOD})
-    monkeypatch.setattr("bot.commands_models.RECIPES", {"multilingual": GOOD})
+    monkeypatch.setattr("bot.commands.models.RECIPES", {"multilingual": GOOD})
     settings = Settings(data_dir=tmp_path)
     assert models_list(settings) == 0
     assert "not installed" in capsys.readouterr().out

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.answering.sentence_vectors import SentenceVectors
+from answering.sentence_vectors import SentenceVectors
 from index.chunking import split_sentences
+from index.clauses import clause_pieces, dense_pieces, opens_with_pronoun, piece_key
 from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, ingest_paths
-from index.pieces import clause_pieces, dense_pieces, opens_with_pronoun, piece_key
 from index.sentence_cache import SentenceVectorCache
 from index.store.memory import MemoryStore
 from tests.conftest import SAMPLE_ARTICLE
@@ -117,8 +117,8 @@ def test_dense_pieces() -> None:
 def test_after_ingest_a_first_question_embeds_only_itself(tmp_path: Path) -> None:
     """With the clause pieces embedded at ingest, answering a new question embeds the question
     and nothing else (the reader finds every piece it scores in the cache)."""
+    from bot.config.settings import Settings
     from bot.factory import build_components
-    from bot.settings import Settings
 
     embedder = FakeEmbedder()
     settings = Settings(data_dir=tmp_path)

@@ -2,7 +2,7 @@
 index opens, every earlier article still answers, the interrupted /add is finished by the new
 process, and the questions sent while the bot was down are answered, each exactly once.
 
-The bot runs as ``newsbot run`` does (``commands.run``, with the fake embedder to start fast)
+The bot runs as ``newsbot run`` does (``bot.commands.run``, with the fake embedder to start fast)
 in a child process, against the loopback Bot API of this test; the articles come from the
 loopback web server. Telegram forgets an update once the bot has fetched the next batch, so
 the /add that was being handled when the process died survives only in the update journal.
@@ -36,14 +36,14 @@ READER = CAROL
 
 _CHILD = """
 import sys
-from bot import commands
+from bot.commands.run import run as run_command
 from bot.logging_setup import configure_logging
-from bot.settings import Settings
+from bot.config.settings import Settings
 from index.embedding.fake import FakeEmbedder
 
 settings = Settings(_env_file=None)
 configure_logging("INFO", secrets=[settings.telegram.token.get_secret_value()])
-sys.exit(commands.run(settings, embedder=FakeEmbedder()))
+sys.exit(run_command(settings, embedder=FakeEmbedder()))
 """
 
 

@@ -26,13 +26,13 @@ from pathlib import Path
 
 import pytest
 
-from bot import commands
+from bot.commands.ingest import ingest as ingest_command
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, index_dir, ingest_options
-from bot.settings import Settings
 from index.chunking import chunk_article, split_sentences
+from index.clauses import piece_key
 from index.embedding.fake import FakeEmbedder
 from index.ingest import embedding_text
-from index.pieces import piece_key
 from index.store import schema
 from index.types import Article
 from tests.web_server import Route, WebServer
@@ -67,11 +67,11 @@ _NOUNS = ("bridge", "market", "library", "school", "harbour", "station", "park",
 # from a .env file in the repository, its working directory).
 _CHILD = """
 import sys
-from bot import commands
-from bot.settings import Settings
+from bot.commands.ingest import ingest as ingest_command
+from bot.config.settings import Settings
 from index.embedding.fake import FakeEmbedder
 
-sys.exit(commands.ingest(Settings(_env_file=None), sys.argv[1:], embedder=FakeEmbedder()))
+sys.exit(ingest_command(Settings(_env_file=None), sys.argv[1:], embedder=FakeEmbedder()))
 """
 
 
@@ -208,7 +208,7 @@ def test_an_ingest_killed_midway_keeps_every_written_article(
     web_server.hang(path_of(HANGING), seconds=600)  # answers when the server stops
     urls = [web_server.url(path_of(i)) for i in ALL]
 
-    assert commands.ingest(settings, urls[: len(EARLIER)], embedder=FakeEmbedder()) == 0
+    assert ingest_command(settings, urls[: len(EARLIER)], embedder=FakeEmbedder()) == 0
     assert capsys.readouterr().out.splitlines()[0] == "added 3, updated 0, skipped 0, failed 0"
     earlier = db_generation(settings)
     assert earlier == len(EARLIER)  # one write per large article
@@ -254,6 +254,6 @@ def test_an_ingest_killed_midway_keeps_every_written_article(
 
     # The same ingest again, with the page that hung now answering, completes the index.
     web_server.routes[path_of(HANGING)] = Route(body=page(HANGING))
-    assert commands.ingest(settings, urls, embedder=FakeEmbedder()) == 0
+    assert ingest_command(settings, urls, embedder=FakeEmbedder()) == 0
     assert capsys.readouterr().out.splitlines()[0] == "added 5, updated 0, skipped 7, failed 0"
     assert_intact(settings, web_server, ALL)

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, ensure_corpus, ingest
-from bot.settings import Settings
 
 pytestmark = pytest.mark.integration
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from bot.config.settings import Settings
 from bot.factory import build_components, bundled_corpus, ingest
-from bot.settings import Settings
 from index.chunking import chunk_article
 from index.embedding.base import PoolingEmbedder
 from index.embedding.pooling import Pool

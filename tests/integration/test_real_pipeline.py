@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
+from bot.config.settings import ReaderSettings, RerankSettings, Settings
 from bot.factory import Components, build_components, bundled_corpus, ensure_corpus
-from bot.settings import ReaderSettings, RerankSettings, Settings
 from index.documents.parse import read_article_file
 
 pytestmark = pytest.mark.integration

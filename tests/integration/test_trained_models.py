@@ -8,8 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from bot.config.settings import RerankSettings, Settings
 from bot.factory import Components, build_components, ensure_corpus
-from bot.settings import RerankSettings, Settings
 
 pytestmark = [pytest.mark.integration, pytest.mark.trained]
 

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot.answering.question import analyze_question
-from bot.answering.rerank import SentenceCandidate
-from bot.answering.rerank_trained import TrainedReranker
-from bot.answering.shipped import META, load_model
-from bot.answering.span_reader import SpanWindow, TrainedSpanReader
+from answering.model_files import META, load_model
+from answering.question import analyze_question
+from answering.readers.span import SpanWindow, TrainedSpanReader
+from answering.rerankers.base import SentenceCandidate
+from answering.rerankers.trained import TrainedReranker
 from bot.cli import main
 from index.types import Span
 from tests.training.test_data import SQUAD
@@ -74,7 +74,7 @@ def test_the_same_seed_gives_the_same_training_data(
 
 @pytest.mark.trained
 def test_train_answerability_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from bot.answering.answerability import FEATURES, FILE, load_answerability
+    from answering.answerability import FEATURES, FILE, load_answerability
 
     out = tmp_path / "ans"
     argv = ["--data-dir", str(tmp_path / "data"), "train", "answerability"]

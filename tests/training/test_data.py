@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.squad import EVAL_ARTICLES
+from evaluation.squad import EVAL_ARTICLES
 from index.chunking import split_sentences
 from index.documents.text import parse_article_bytes
 from training.data import TrainQuestion, all_training_paragraphs, training_questions

@@ -11,12 +11,13 @@ import pytest
 import pytest_asyncio
 from tqdm import tqdm
 
-from bot.answering.topics import TopicFinder
+from answering.topics import TopicFinder
+from bot.config.settings import FetchSettings, Settings
 from bot.factory import Components, build_components
 from bot.follows import Follows, FollowStore, follows_path
-from bot.library_index import IndexLibrary, build_library
-from bot.settings import FetchSettings, Settings
-from bot.telegram import handlers_inline, sending
+from bot.library.indexed import IndexLibrary, build_library
+from bot.telegram import sending
+from bot.telegram.handlers import inline as handlers_inline
 from index.embedding.fake import FakeEmbedder
 from index.topic_match import TopicMatcher
 from tests.bot.telegram.fake_bot_api import FakeBotApi

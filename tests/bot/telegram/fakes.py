@@ -6,7 +6,7 @@ import datetime as dt
 import threading
 from typing import Any
 
-from bot.answering.types import Answer, ArticleRef, Quote
+from answering.types import Answer, ArticleRef, Quote
 from index.types import Article, ArticleInfo
 
 TOKEN = "123456789:AAHtestTOKENnotREAL-abcdefghijklmnop"

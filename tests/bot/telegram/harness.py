@@ -18,12 +18,12 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
-from bot.answering.types import Answerer
+from answering.types import Answerer
 from bot.chat_prefs import ChatPrefsStore
+from bot.config.settings import Settings, TelegramSettings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
-from bot.library import Library
-from bot.settings import Settings, TelegramSettings
+from bot.library.base import Library
 from bot.telegram import context as ctx
 from bot.telegram.app import build_application
 from bot.telegram.context import CustomContext, NewsBotApplication, SourceCatalog, TopicSearch

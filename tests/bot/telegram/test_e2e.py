@@ -7,10 +7,10 @@ from dataclasses import replace
 
 import pytest
 
-from bot.answering.types import Answer
-from bot.i18n import t
+from answering.types import Answer
 from bot.telegram import sending
 from bot.telegram.menus import COMMANDS
+from prompts.i18n import t
 from tests.bot.telegram.fakes import (
     ANN,
     BOHDAN,

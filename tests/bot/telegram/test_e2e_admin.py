@@ -99,7 +99,7 @@ async def test_others_are_not_allowed_and_the_attempt_is_logged(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     web_server.routes["/flood.html"] = Route(body=FLOOD_V1)
-    caplog.set_level(logging.WARNING, logger="bot.telegram.handlers_admin")
+    caplog.set_level(logging.WARNING, logger="bot.telegram.handlers.admin")
     for command in ("/add " + web_server.url("/flood.html"), "/remove Floods", "/feeds", "/stats"):
         [reply] = await _say(admin_bot, BOHDAN, command)
         assert reply == "Вибачте, вам не дозволено користуватися цією командою."

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
-from bot.i18n import t
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.telegram import app
 from bot.telegram.journal import UpdateJournal
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, CAROL, QUOTE_TEXT, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import private_chat, running_bot

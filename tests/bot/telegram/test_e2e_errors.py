@@ -6,9 +6,9 @@ import logging
 
 import pytest
 
-from bot.i18n import t
 from index.errors import InputError, ModelError
 from index.types import ArticleInfo
+from prompts.i18n import t
 from tests.bot.telegram.fakes import ANN, BOHDAN, FakeCatalog
 from tests.bot.telegram.harness import Harness, buttons, private_chat
 

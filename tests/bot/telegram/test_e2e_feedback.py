@@ -15,15 +15,15 @@ from typing import Any
 
 import pytest
 
-from bot import commands
-from bot.answering.types import Answer
+from answering.types import Answer
 from bot.cli import main
+from bot.commands import evaluate as evaluate_command
+from bot.config.settings import Settings
 from bot.factory import Components
 from bot.feedback import DOWN, UP, FeedbackStore, VoteCounts, feedback_path
-from bot.i18n import t
-from bot.library_index import IndexLibrary
-from bot.settings import Settings
+from bot.library.indexed import IndexLibrary
 from bot.telegram import keyboards
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import (
     ANN,
@@ -142,7 +142,7 @@ async def test_votes_are_stored_counted_exported_and_read_back_by_eval(
     def ready(_settings: Settings, **_: object) -> Components:
         return components
 
-    monkeypatch.setattr(commands, "_ready", ready)
+    monkeypatch.setattr(evaluate_command, "ready", ready)
     assert main([*data_dir, "eval", str(out), "--failures"]) == 0
     report, warnings = capsys.readouterr()
     assert "questions: 1 (1 answerable, 0 unanswerable)" in report

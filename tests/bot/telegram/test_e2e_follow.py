@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from bot.config.settings import FollowSettings
 from bot.factory import Components, build_components
 from bot.follows import Follows, FollowStore, follows_path
-from bot.library_index import IndexLibrary
-from bot.settings import FollowSettings
+from bot.library.indexed import IndexLibrary
 from index.embedding.fake import FakeEmbedder
 from index.topic_match import TopicMatcher
 from tests.bot.telegram.conftest import FAKE_FOLLOW_BOUND, _admin_settings

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.i18n import t
-from bot.telegram import handlers_questions
+from bot.telegram.handlers import questions as handlers_questions
+from prompts.i18n import t
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, group_chat, private_chat
 

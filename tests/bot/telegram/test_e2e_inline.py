@@ -6,11 +6,12 @@ import re
 
 import pytest
 
-from bot.i18n import t
-from bot.telegram import asking, handlers_inline
+from bot.telegram import answer_flow as asking
 from bot.telegram import context as ctx
+from bot.telegram.handlers import inline as handlers_inline
 from bot.telegram.state import Debouncer
 from index.errors import EmptyQuestionError
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import (
     ANN,

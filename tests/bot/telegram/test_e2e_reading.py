@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from bot.answering.types import Answer
-from bot.i18n import t
-from bot.telegram.render_reading import paragraphs
+from answering.types import Answer
+from bot.telegram.render.reading import paragraphs
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN, FakeCatalog, make_quote
 from tests.bot.telegram.harness import Harness, buttons, private_chat

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.factory import Components
-from bot.i18n import t
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN
 from tests.bot.telegram.harness import Harness, buttons, private_chat

@@ -9,9 +9,9 @@ import re
 
 import pytest
 
-from bot.i18n import t
 from bot.telegram import sending
 from index.errors import EmptyQuestionError
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi, State
 from tests.bot.telegram.fakes import (
     ANN,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest_asyncio
 
-from bot.answering.types import Answer
+from answering.types import Answer
 from bot.chat_prefs import ChatPrefsStore, prefs_path
-from bot.i18n import t
-from bot.settings import Settings
+from bot.config.settings import Settings
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, FakeAnswerer, FakeCatalog, make_quote
 from tests.bot.telegram.harness import Harness, buttons, group_chat, private_chat, running_bot

@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
-from bot.answering.answerer import PipelineAnswerer
-from bot.answering.english_only import tell_operator
-from bot.answering.reader import ExtractiveReader
-from bot.i18n import t
-from bot.settings import Settings
+from answering.english_only import tell_operator
+from answering.pipeline import PipelineAnswerer
+from answering.readers.extractive import ExtractiveReader
+from bot.config.settings import Settings
 from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.memory import MemoryStore
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, buttons, group_chat, private_chat, running_bot

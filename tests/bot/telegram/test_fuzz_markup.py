@@ -1,4 +1,4 @@
-"""Fuzzing ``bot.telegram.markup``: whatever Telegram HTML the renderer hands it (any text,
+"""Fuzzing ``bot.telegram.render.markup``: whatever Telegram HTML the renderer hands it (any text,
 escaped, in any allowed nesting of tags), splitting and truncating give messages the Bot API
 accepts, within the limit, keeping all the visible text and adding no markup of their own.
 
@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 from hypothesis import strategies as st
 
-from bot.telegram.markup import MESSAGE_LIMIT, split_html, truncate_html, visible_length
-from bot.telegram.render import esc
+from bot.telegram.render.answers import esc
+from bot.telegram.render.markup import MESSAGE_LIMIT, split_html, truncate_html, visible_length
 from tests.bot.telegram.bot_api_rules import check_text, parse_html, utf16_units
 from tests.fuzzing import HOSTILE, FuzzTarget, fuzz
 

@@ -1,4 +1,4 @@
-"""Fuzzing ``bot.telegram.render`` with hostile articles: whatever their text, titles, sources,
+"""Fuzzing the answer rendering with hostile articles: whatever their text, titles, sources,
 URLs and the answers hold (markup, entities, emoji, combining and RTL marks, text longer than a
 message), every message is one the Bot API accepts, the article's words are shown literally,
 and the only markup is the renderer's own: no tag or link comes from article text.
@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 
 from hypothesis import strategies as st
 
-from bot.answering.types import Answer, ArticleRef, Quote
-from bot.telegram import render, render_passage
+from answering.types import Answer, ArticleRef, Quote
+from bot.telegram.render import answers as render
+from bot.telegram.render import passage as render_passage
 from tests.bot.telegram.bot_api_rules import check_text, parse_html
 from tests.bot.telegram.test_fuzz_markup import (
     LONG_TEXT,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from bot.telegram.state import normalize_question
-from tests.bot.answering.test_fuzz_question import RAW
+from tests.answering.test_fuzz_question import RAW
 from tests.fuzzing import FuzzTarget, fuzz
 
 

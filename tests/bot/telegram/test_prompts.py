@@ -6,9 +6,9 @@ import string
 
 import pytest
 
-from bot.i18n import LANGUAGES, keys, t
-from bot.telegram import render
 from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS, bot_commands
+from bot.telegram.render import answers as render
+from prompts.i18n import LANGUAGES, keys, t
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
 TABLES = ("telegram.", "telegram_commands.", "follow.")

@@ -10,11 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.answering.types import Answer, ArticleRef, Quote
-from bot.i18n import t
-from bot.telegram import render, render_passage
+from answering.types import Answer, ArticleRef, Quote
 from bot.telegram.keyboards import answer_keyboard
-from bot.telegram.markup import split_html, truncate_html, utf16_len, visible_length
+from bot.telegram.render import answers as render
+from bot.telegram.render import passage as render_passage
+from bot.telegram.render.markup import split_html, truncate_html, utf16_len, visible_length
+from prompts.i18n import t
 from tests.bot.telegram import bot_api_rules
 from tests.bot.telegram.bot_api_rules import BotApiError, check_text, parse_html
 from tests.bot.telegram.fakes import PARAGRAPH, QUOTE_TEXT, declined_answer, make_quote

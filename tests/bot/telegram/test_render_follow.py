@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.follows import Follow
-from bot.telegram.markup import MESSAGE_LIMIT, visible_length
-from bot.telegram.render_follow import alert_html, following_html, read_keyboard
+from bot.telegram.render.follow import alert_html, following_html, read_keyboard
+from bot.telegram.render.markup import MESSAGE_LIMIT, visible_length
 from index.topic_match import TopicHit
 from index.types import Article, Chunk
 from tests.bot.telegram.bot_api_rules import check_reply_markup, check_text

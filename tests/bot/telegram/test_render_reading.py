@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.telegram import render
 from bot.telegram.article_ids import find_article, short_ids
 from bot.telegram.keyboards import (
     ARTICLE,
@@ -19,8 +18,9 @@ from bot.telegram.keyboards import (
     article_keyboard,
     pager_keyboard,
 )
-from bot.telegram.markup import MESSAGE_LIMIT, visible_length
-from bot.telegram.render_reading import article_page, latest_page, paragraphs, split_pages
+from bot.telegram.render import answers as render
+from bot.telegram.render.markup import MESSAGE_LIMIT, visible_length
+from bot.telegram.render.reading import article_page, latest_page, paragraphs, split_pages
 from index.types import Article
 from tests.bot.telegram.bot_api_rules import check_text
 from tests.bot.telegram.fakes import FakeCatalog, make_quote

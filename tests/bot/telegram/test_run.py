@@ -12,7 +12,7 @@ from contextlib import contextmanager
 import httpx
 import pytest
 
-from bot.settings import Settings
+from bot.config.settings import Settings
 from bot.telegram.app import build_application, run_application
 from bot.telegram.context import NewsBotApplication
 from index.errors import ConfigError

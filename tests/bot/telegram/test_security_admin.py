@@ -10,7 +10,7 @@ import logging
 
 import pytest
 
-from bot.library_index import IndexLibrary
+from bot.library.indexed import IndexLibrary
 from tests.bot.telegram.fakes import ANN
 from tests.bot.telegram.harness import Harness, group_chat
 from tests.bot.telegram.test_e2e_admin import FLOOD_V1, FLOOD_V2, _done, _say, rss
@@ -42,7 +42,7 @@ async def test_admins_are_known_by_id_not_by_name_or_username(
     assert done.startswith("Indexed")
     requests, stats = len(web_server.requests), library.stats()
 
-    caplog.set_level(logging.INFO, logger="bot.telegram.handlers_admin")
+    caplog.set_level(logging.INFO, logger="bot.telegram.handlers.admin")
     commands = [
         f"/add {web_server.url('/other.html')}",
         "/remove Floods in Varnel",

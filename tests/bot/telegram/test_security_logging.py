@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.answering.types import Answer
+from answering.types import Answer
 from bot.console import run_console
-from bot.i18n import t
 from index.store.memory import MemoryStore
-from tests.bot.answering.conftest import answerer_over
+from prompts.i18n import t
+from tests.answering.conftest import answerer_over
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, CAROL, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import group_chat, make_settings, private_chat, running_bot

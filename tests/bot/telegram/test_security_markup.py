@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.answering.types import Answer, ArticleRef, Quote
+from answering.types import Answer, ArticleRef, Quote
 from index.types import ArticleInfo
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi, State
 from tests.bot.telegram.fakes import ANN, FakeAnswerer, FakeCatalog

@@ -15,10 +15,10 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from bot.i18n import t
 from bot.redact import REDACTED
 from bot.telegram.app import build_application
 from index.errors import FetchError
+from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import make_settings, private_chat, running_bot

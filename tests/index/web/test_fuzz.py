@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bot.telegram import render_admin
+from bot.telegram.render import admin as render_admin
 from index.documents.parse import parse_document
 from index.errors import NewsBotError
 from index.feeds.entries import parse_feed

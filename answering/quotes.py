@@ -1,0 +1,90 @@
+"""The quotes of an answer: readings as verbatim excerpts, the second quotes beside the best,
+the further passages for "More sources", and the articles named when declining."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from answering.decline import DeclinePolicy, decline_reason
+from answering.disagreement import short_answer
+from answering.readers.extractive import Reading
+from answering.types import ArticleRef, Quote
+from index.chunking import paragraph_around, widen_to_quotation
+from index.types import Article, Passage
+
+
+def to_quote(reading: Reading) -> Quote:
+    article = reading.article
+    sentence = widen_to_quotation(article.text, reading.sentence)
+    para = paragraph_around(article.text, sentence.start, sentence.end)
+    return Quote(
+        article_id=article.id,
+        title=article.title,
+        date=article.date,
+        source=article.source,
+        url=article.url,
+        text=sentence.slice(article.text),
+        start=sentence.start,
+        end=sentence.end,
+        score=reading.score,
+        answer=short_answer(reading),
+        paragraph=para.slice(article.text),
+        paragraph_start=para.start,
+        paragraph_end=para.end,
+        author=article.author,
+    )
+
+
+def article_ref(article: Article) -> ArticleRef:
+    return ArticleRef(
+        article.id, article.title, article.date, article.source, article.url, article.author
+    )
+
+
+def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[ArticleRef, ...]:
+    seen: dict[str, ArticleRef] = {}
+    for passage in passages:
+        if passage.article.id not in seen:
+            seen[passage.article.id] = article_ref(passage.article)
+        if len(seen) >= limit:
+            break
+    return tuple(seen.values())
+
+
+def second_quotes(
+    best: Reading,
+    rest: Sequence[Reading],
+    decline: DeclinePolicy,
+    *,
+    limit: int,
+    margin: float,
+    cross_lingual: bool,
+) -> list[Reading]:
+    """``best`` and, up to ``limit`` in all, nearly as strong readings (within ``margin``) of
+    other articles that would be answered too."""
+    chosen = [best]
+    for r in rest:
+        if len(chosen) >= limit:
+            break
+        if (
+            r.score >= best.score - margin
+            and r.article.id != best.article.id
+            and decline_reason(r, decline, cross_lingual=cross_lingual) is None
+        ):
+            chosen.append(r)
+    return chosen
+
+
+def more_quotes(rest: Sequence[Reading], shown: Sequence[Quote], *, limit: int) -> list[Quote]:
+    """Up to ``limit`` further passages for "More sources", none already shown."""
+    used = [(quote.article_id, quote.start, quote.end) for quote in shown]
+    more: list[Quote] = []
+    for r in rest:
+        if len(more) >= limit:
+            break
+        if any(r.article.id == a and s <= r.sentence.start < e for a, s, e in used):
+            continue  # already shown (a widened quotation covers several sentences)
+        quote = to_quote(r)
+        used.append((quote.article_id, quote.start, quote.end))
+        more.append(quote)
+    return more

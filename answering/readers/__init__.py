@@ -1,0 +1,1 @@
+"""Readers: the sentence that answers and the short answer inside it."""

@@ -1,0 +1,1 @@
+"""Rerankers: score (question, sentence) pairs; the protocol and one module per backend."""

@@ -1,0 +1,22 @@
+"""What a ``newsbot`` subcommand is: its arguments, and what it does with them."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Protocol, TypeAlias
+
+from bot.config.settings import Settings
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+class Command(Protocol):
+    """A subcommand of ``newsbot``, built in or from another package's entry point."""
+
+    def add_parser(self, sub: SubParsers) -> None:
+        """Add the subcommand with its arguments to ``sub``."""
+        ...
+
+    def run(self, args: argparse.Namespace, settings: Settings) -> int:
+        """Run it; the exit status."""
+        ...

@@ -1,0 +1,1 @@
+"""Settings: one pydantic-settings Settings, split into its groups."""

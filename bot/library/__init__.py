@@ -1,0 +1,1 @@
+"""What operators do to a running bot's index, and its one implementation."""

@@ -1,0 +1,1 @@
+"""Telegram handlers, one module per command group; ``routes`` registers them."""

