@@ -26,6 +26,7 @@ _FENCE = re.compile(r"^```.*?^```", re.M | re.S)
 _CODE = re.compile(r"`[^`\n]*`")
 _LINK = re.compile(r"\[[^\]]*\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
 _HEADING = re.compile(r"^#{1,6}\s+(.+?)\s*$", re.M)
+_DEFINITION = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+(\w+)", re.M)
 _PATH = re.compile(r"`((?:" + "|".join(FOLDERS) + r")/[\w./*-]*)")
 
 
@@ -72,6 +73,29 @@ def test_every_repository_path_named_exists(page: Path) -> None:
     named = _PATH.findall(_FENCE.sub("", page.read_text(encoding="utf-8")))
     missing = [p for p in named if not any(ROOT.glob(p.rstrip("/")))]
     assert missing == [], f"{page.name}: names paths that do not exist: {missing}"
+
+
+def _defined_names() -> set[str]:
+    names: set[str] = set()
+    for folder in FOLDERS:
+        for module in (ROOT / folder).rglob("*.py"):
+            names.update(_DEFINITION.findall(module.read_text(encoding="utf-8")))
+    return names
+
+
+def test_the_readmes_route_of_a_question_names_real_files_and_functions() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    route = next(block for block in _FENCE.findall(readme) if "Telegram update" in block)
+    paths = re.findall(r"[\w.]+/[\w./]*", route)
+    assert len(paths) >= 8 and [p for p in paths if not (ROOT / p).exists()] == []
+    words = re.findall(r"[A-Za-z_][\w.]*", re.sub(r"[\w.]+/[\w./]*", " ", route))
+    named = {
+        part
+        for w in words
+        if "_" in w or re.fullmatch(r"[A-Z]\w+\.\w+", w)
+        for part in w.split(".")
+    }
+    assert named - _defined_names() == set(), "the route names functions that do not exist"
 
 
 def test_the_readme_names_every_top_level_folder_and_links_every_page() -> None:
