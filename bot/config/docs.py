@@ -1,4 +1,4 @@
-"""Keeps ``.env.example`` and the README's settings table in step with ``Settings``.
+"""Keeps ``.env.example`` and the settings table of ``docs/SETTINGS.md`` in step with ``Settings``.
 
 ``python -m bot.config.docs`` rewrites both; a test fails when either has drifted.
 """
@@ -11,8 +11,9 @@ from pathlib import Path
 
 from bot.config.settings import env_fields
 
-README_BEGIN = "<!-- settings:begin -->"
-README_END = "<!-- settings:end -->"
+SETTINGS_DOC = Path("docs") / "SETTINGS.md"
+TABLE_BEGIN = "<!-- settings:begin -->"
+TABLE_END = "<!-- settings:end -->"
 
 
 def render_env_example() -> str:
@@ -28,25 +29,26 @@ def render_env_example() -> str:
     return "\n".join(lines)
 
 
-def render_readme_table() -> str:
+def render_settings_table() -> str:
     rows = ["| variable | default | meaning |", "| --- | --- | --- |"]
     for name, default, description in env_fields():
         shown = f"`{default}`" if default else "(empty)"
         rows.append(f"| `{name}` | {shown} | {description.replace('|', '/')} |")
-    return "\n".join([README_BEGIN, *rows, README_END])
+    return "\n".join([TABLE_BEGIN, *rows, TABLE_END])
 
 
-def replace_readme_table(readme: str) -> str:
-    pattern = re.compile(re.escape(README_BEGIN) + ".*?" + re.escape(README_END), re.S)
-    if not pattern.search(readme):
-        raise ValueError("README has no settings markers")
-    return pattern.sub(lambda _: render_readme_table(), readme)
+def replace_settings_table(page: str) -> str:
+    """``page`` with the text between its settings markers replaced by the current table."""
+    pattern = re.compile(re.escape(TABLE_BEGIN) + ".*?" + re.escape(TABLE_END), re.S)
+    if not pattern.search(page):
+        raise ValueError(f"{SETTINGS_DOC} has no settings markers")
+    return pattern.sub(lambda _: render_settings_table(), page)
 
 
 def main(root: Path) -> int:
     (root / ".env.example").write_text(render_env_example(), encoding="utf-8")
-    readme = root / "README.md"
-    readme.write_text(replace_readme_table(readme.read_text(encoding="utf-8")), encoding="utf-8")
+    page = root / SETTINGS_DOC
+    page.write_text(replace_settings_table(page.read_text(encoding="utf-8")), encoding="utf-8")
     return 0
 
 

@@ -6,7 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.config.docs import render_env_example, render_readme_table
+from bot.config.docs import (
+    SETTINGS_DOC,
+    render_env_example,
+    render_settings_table,
+    replace_settings_table,
+)
 from bot.config.settings import Settings, env_fields
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -18,11 +23,27 @@ def test_env_example_lists_every_setting() -> None:
     )
 
 
-def test_readme_table_lists_every_setting() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert render_readme_table() in readme, "run: python -m bot.config.docs"
+def test_settings_page_lists_every_setting() -> None:
+    page = (ROOT / SETTINGS_DOC).read_text(encoding="utf-8")
+    assert render_settings_table() in page, "run: python -m bot.config.docs"
     for name, _, _ in env_fields():
-        assert f"`{name}`" in readme
+        assert f"`{name}`" in page
+
+
+def test_the_table_is_rewritten_between_its_markers_only() -> None:
+    stale = (
+        "# Settings\n\nintro\n\n<!-- settings:begin -->\n| old |\n<!-- settings:end -->\n\nend\n"
+    )
+    page = replace_settings_table(stale)
+    assert page.startswith("# Settings\n\nintro\n\n") and page.endswith("\n\nend\n")
+    assert render_settings_table() in page and "| old |" not in page
+    with pytest.raises(ValueError, match="markers"):
+        replace_settings_table("# Settings without markers\n")
+
+
+def test_the_readme_points_at_the_settings_page() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "(docs/SETTINGS.md)" in readme and "(.env.example)" in readme
 
 
 def test_every_field_has_a_description() -> None:
