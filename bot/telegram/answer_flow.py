@@ -25,7 +25,9 @@ from bot.errors_text import user_message
 from bot.telegram import keyboards
 from bot.telegram.context import CustomContext
 from bot.telegram.render import answers as render
-from bot.telegram.state import StoredAnswer, normalize_question, wait_seconds
+from bot.telegram.state.answer_cache import normalize_question
+from bot.telegram.state.callbacks import StoredAnswer
+from bot.telegram.state.rate_limit import wait_seconds
 from index.errors import InputError
 from prompts.i18n import detect_language, t
 

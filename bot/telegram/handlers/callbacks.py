@@ -12,14 +12,13 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from answering.types import Quote
-from bot.telegram import answer_flow as asking
-from bot.telegram import keyboards, sending
+from bot.telegram import answer_flow, keyboards, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers.questions import answer_in_chat
 from bot.telegram.languages import chat_lang
 from bot.telegram.render import answers as render
 from bot.telegram.render import passage as render_passage
-from bot.telegram.state import StoredAnswer
+from bot.telegram.state.callbacks import StoredAnswer
 from prompts.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -55,7 +54,7 @@ async def _tapped(
     if query is None:
         return None
     args = keyboards.callback_args(query.data)
-    item = asking.stored(context, args[0]) if args else None
+    item = answer_flow.stored(context, args[0]) if args else None
     if item is None:
         await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
         return None

@@ -16,8 +16,7 @@ from telegram import Message, Update, User
 
 from answering.followup import Turn, follow_up
 from answering.small_talk import small_talk_kind
-from bot.telegram import answer_flow as asking
-from bot.telegram import sending
+from bot.telegram import answer_flow, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.filters import command_argument, strip_mention
 from bot.telegram.languages import chat_lang, chat_prefs
@@ -60,7 +59,7 @@ async def answer_in_chat(
     question and its answer's event are remembered under the answer's messages, for replies,
     and returned (None when the question was refused)."""
     asked_at = clock()
-    outcome = await asking.ask(
+    outcome = await answer_flow.ask(
         context,
         user.id if user else None,
         question,
@@ -68,7 +67,7 @@ async def answer_in_chat(
         busy=lambda: sending.typing(message),
         prefs=chat_prefs(context, message.chat_id),
     )
-    if isinstance(outcome, asking.Refused):
+    if isinstance(outcome, answer_flow.Refused):
         await sending.send_messages(message, [outcome.html()], quote=quote)
         return None
     sent = await sending.send_messages(message, outcome.messages(), outcome.keyboard(), quote=quote)

@@ -15,7 +15,7 @@ from bot.telegram.languages import chat_lang
 from bot.telegram.render import answers as render
 from bot.telegram.render import reading as render_reading
 from bot.telegram.render.reading import LATEST_COUNT, ArticlePage
-from bot.telegram.state import wait_seconds
+from bot.telegram.state.rate_limit import wait_seconds
 from index.types import Article, ArticleInfo
 from prompts.i18n import t
 

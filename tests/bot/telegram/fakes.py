@@ -147,16 +147,9 @@ class FakeCatalog:
         if not found:
             raise KeyError(article_id)
         info = found[0]
-        return Article(
-            id=info.id,
-            text=self.texts[info.id],
-            title=info.title,
-            date=info.date,
-            source=info.source,
-            url=info.url,
-            origin=info.origin,
-            author=info.author,
-        )
+        text = self.texts[info.id]
+        where = (info.date, info.source, info.url, info.origin)
+        return Article(info.id, text, info.title, *where, author=info.author)
 
     def remove(self, article_id: str) -> None:
         self.items = [item for item in self.items if item.id != article_id]

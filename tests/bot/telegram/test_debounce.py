@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.telegram.state import Debouncer
+from bot.telegram.state.debounce import Debouncer
 
 LONG_S = 60.0
 

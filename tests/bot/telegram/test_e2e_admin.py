@@ -191,22 +191,28 @@ def _closed_port() -> int:
     return port
 
 
+def _serve_in_rss(
+    web_server: WebServer, path: str, story: bytes, published: str, etag: str | None = None
+) -> None:
+    """Serve ``story`` at ``path``, and an RSS feed at ``/rss.xml`` whose one entry links it."""
+    web_server.routes[path] = Route(body=story)
+    web_server.routes["/rss.xml"] = Route(
+        body=rss(("Story", web_server.url(path), published)),
+        content_type="application/rss+xml",
+        etag=etag,
+    )
+
+
 async def test_feeds_bring_new_entries_into_answers(
     admin_bot: Harness, web_server: WebServer
 ) -> None:
-    web_server.routes["/a/bridge.html"] = Route(
-        body=page(
-            "Bridge reopens in Osterby",
-            "2025-03-02",
-            "The old bridge in Osterby reopened on Sunday after repairs.",
-            "Engineers in Osterby said the repairs took 9 months and cost 4 million euros.",
-        )
+    bridge = page(
+        "Bridge reopens in Osterby",
+        "2025-03-02",
+        "The old bridge in Osterby reopened on Sunday after repairs.",
+        "Engineers in Osterby said the repairs took 9 months and cost 4 million euros.",
     )
-    web_server.routes["/rss.xml"] = Route(
-        body=rss(("Bridge", web_server.url("/a/bridge.html"), "Sun, 02 Mar 2025 09:00:00 GMT")),
-        content_type="application/rss+xml",
-        etag='"v1"',
-    )
+    _serve_in_rss(web_server, "/a/bridge.html", bridge, "Sun, 02 Mar 2025 09:00:00 GMT", '"v1"')
     web_server.routes["/atom.xml"] = Route(
         body=atom(), content_type="application/atom+xml", etag='"a1"'
     )
@@ -270,18 +276,13 @@ async def test_questions_are_answered_while_an_ingest_runs(
 
 
 async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server: WebServer) -> None:
-    web_server.routes["/a/dam.html"] = Route(
-        body=page(
-            "Dam inspection in Kellby",
-            "2025-03-05",
-            "Inspectors visited the dam above Kellby on Wednesday.",
-            "The inspectors in Kellby found 3 cracks in the dam wall and ordered repairs.",
-        )
+    dam = page(
+        "Dam inspection in Kellby",
+        "2025-03-05",
+        "Inspectors visited the dam above Kellby on Wednesday.",
+        "The inspectors in Kellby found 3 cracks in the dam wall and ordered repairs.",
     )
-    web_server.routes["/rss.xml"] = Route(
-        body=rss(("Dam", web_server.url("/a/dam.html"), "Wed, 05 Mar 2025 09:00:00 GMT")),
-        content_type="application/rss+xml",
-    )
+    _serve_in_rss(web_server, "/a/dam.html", dam, "Wed, 05 Mar 2025 09:00:00 GMT")
     await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
     [job] = admin_bot.app.job_queue.get_jobs_by_name("feeds")  # type: ignore[union-attr]
     await job.run(admin_bot.app)  # as the JobQueue does when the tick comes

@@ -17,11 +17,10 @@ import pytest
 
 from bot.config.settings import FollowSettings
 from bot.factory import Components, build_components
-from bot.follows import Follows, FollowStore, follows_path
+from bot.follows import Follows
 from bot.library.indexed import IndexLibrary
 from index.embedding.fake import FakeEmbedder
-from index.topic_match import TopicMatcher
-from tests.bot.telegram.conftest import FAKE_FOLLOW_BOUND, _admin_settings
+from tests.bot.telegram.conftest import _admin_settings, open_follows
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, CAROL
 from tests.bot.telegram.harness import Harness, buttons, private_chat, running_bot
@@ -58,6 +57,13 @@ def components(tmp_path: Path, api: FakeBotApi) -> Iterator[Components]:
     built.sentence_cache.close()
 
 
+@pytest.fixture
+def caplog(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The log records, with the alerts' INFO lines (the tests wait on them)."""
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
+    return caplog
+
+
 async def _say(bot: Harness, user: dict[str, Any], text: str, replies: int = 1) -> list[str]:
     """Send ``text`` as ``user`` in their private chat; the plain text of the new replies."""
     chat_id = int(user["id"])
@@ -89,7 +95,6 @@ def _feed(web_server: WebServer, *paths: str) -> str:
 async def test_a_poll_alerts_each_follower_of_the_topic_once_and_no_one_else(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     [added] = await _say(admin_bot, BOHDAN, "/follow floods in Varnel")
     assert added.startswith("Тепер ви стежите за темою floods in Varnel (#")
@@ -128,7 +133,6 @@ async def test_a_poll_alerts_each_follower_of_the_topic_once_and_no_one_else(
 async def test_follow_limits_and_bad_topics(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     [usage] = await _say(admin_bot, DANA, "/follow")
     assert usage.startswith("Write the topic after the command")
     [refused] = await _say(admin_bot, DANA, "/follow " + "drone " * 100)
@@ -172,7 +176,6 @@ async def test_a_follower_who_blocked_the_bot_is_unsubscribed_and_the_others_ale
     follows: Follows,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     for user in (BOHDAN, DANA):
         await _say(admin_bot, user, "/follow floods in Varnel")
@@ -195,13 +198,10 @@ async def test_subscriptions_survive_a_restart(
     web_server: WebServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     settings = components.settings
 
     def fresh_follows() -> Follows:
-        store = FollowStore(follows_path(settings.data_dir))
-        matcher = TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
-        return Follows(store, matcher)
+        return open_follows(components)
 
     async with running_bot(
         api, settings, components.answerer, components.store, library, follows=fresh_follows()
@@ -223,7 +223,6 @@ async def test_subscriptions_survive_a_restart(
 async def test_an_alert_refused_by_flood_control_past_the_rate_limiters_retries_still_arrives(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     await _say(admin_bot, DANA, "/follow floods in Varnel")
     # The rate limiter tries a send six times in all; the alert's own retry comes after.
@@ -243,7 +242,6 @@ async def test_a_failing_match_never_breaks_the_add_or_the_bot(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     await _say(admin_bot, DANA, "/follow floods in Varnel")
 
@@ -268,14 +266,11 @@ async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
     web_server: WebServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     slow = FollowSettings(alerts_per_second=0.2, alerts_per_hour=ALERTS_PER_HOUR)
     settings = components.settings.model_copy(update={"follow": slow})
     followers = [DANA, BOHDAN, CAROL]
-    store = FollowStore(follows_path(settings.data_dir))
-    follows = Follows(
-        store, TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
-    )
+    follows = open_follows(components)
+    store = follows.store
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     try:
         async with running_bot(

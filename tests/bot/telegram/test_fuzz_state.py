@@ -1,4 +1,4 @@
-"""Fuzzing the answer cache's key (``state.normalize_question``) with any unicode: the key is
+"""Fuzzing the answer cache's key (``normalize_question``) with any unicode: the key is
 stable, and questions that differ only in case, spacing or trailing ``?!.…`` share it.
 
 The check is a plain function, shared with ``bench/fuzz.py`` through ``TARGETS``.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bot.telegram.state import normalize_question
+from bot.telegram.state.answer_cache import normalize_question
 from tests.answering.test_fuzz_question import RAW
 from tests.fuzzing import FuzzTarget, fuzz
 

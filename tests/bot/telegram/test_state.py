@@ -7,15 +7,12 @@ import re
 
 import pytest
 
+from answering.types import Answer
 from bot.telegram import keyboards
-from bot.telegram.state import (
-    CallbackStore,
-    RateLimiter,
-    TtlCache,
-    new_key,
-    normalize_question,
-    wait_seconds,
-)
+from bot.telegram.state.answer_cache import AnswerCache, normalize_question
+from bot.telegram.state.callbacks import CallbackData, CallbackStore, new_key
+from bot.telegram.state.rate_limit import RateLimit, RateLimiter, wait_seconds
+from bot.telegram.state.ttl_cache import TtlCache
 
 
 class Clock:
@@ -120,16 +117,17 @@ def test_cache_rejects_bad_bounds(kwargs: dict[str, float]) -> None:
         TtlCache(**kwargs)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("question", "key"),
-    [
-        ("How many drones were intercepted?", "how many drones were intercepted"),
-        ("  how many\tdrones   WERE intercepted ?! ", "how many drones were intercepted"),
-        ("Скільки ракет збили…", "скільки ракет збили"),
-        ("Straße?", "strasse"),
-        ("?!", ""),
-    ],
-)
+#: Questions and the cache key they share.
+CACHE_KEYS = {
+    "How many drones were intercepted?": "how many drones were intercepted",
+    "  how many\tdrones   WERE intercepted ?! ": "how many drones were intercepted",
+    "Скільки ракет збили…": "скільки ракет збили",
+    "Straße?": "strasse",
+    "?!": "",
+}
+
+
+@pytest.mark.parametrize(("question", "key"), CACHE_KEYS.items())
 def test_questions_are_normalised_for_the_cache(question: str, key: str) -> None:
     assert normalize_question(question) == key
 
@@ -176,3 +174,20 @@ def test_rate_limiter_forgets_idle_and_least_recent_users() -> None:
 @pytest.mark.parametrize(("wait", "shown"), [(0.01, 1), (1.0, 1), (1.2, 2), (59.99, 60)])
 def test_wait_seconds_round_up(wait: float, shown: int) -> None:
     assert wait_seconds(wait) == shown
+
+
+def test_the_in_memory_state_serves_behind_its_protocols() -> None:
+    """What the bot keeps is reached through the Protocols only; these are their in-memory
+    versions, used as such."""
+    clock = Clock()
+    answers: CallbackData[str] = CallbackStore(capacity=2, ttl_s=10, clock=clock)
+    cache: AnswerCache = TtlCache[Answer](capacity=2, ttl_s=10, clock=clock)
+    limiter: RateLimit = RateLimiter(1, 10, clock=clock)
+    key = answers.put("answer")
+    cache.put("q", Answer("q", None))
+    assert (answers.get(key), limiter.hit(1)) == ("answer", 0.0)
+    assert cache.get("q") is not None
+    cache.clear()
+    assert cache.get("q") is None
+    clock.now += 10
+    assert (answers.purge(), cache.purge(), limiter.purge()) == (1, 0, 1)
