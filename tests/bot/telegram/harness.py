@@ -147,6 +147,13 @@ class Harness:
             while not predicate():
                 await asyncio.sleep(0.01)
 
+    async def say(
+        self, user: dict[str, Any], text: str, count: int = 1, timeout: float = 5.0
+    ) -> list[BotMessage]:
+        """``user`` says ``text`` in their private chat; every message there, once ``count`` are."""
+        self.send(private_chat(user), user, text)
+        return await self.replies(user["id"], count, timeout)
+
     async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[BotMessage]:
         """Wait for at least ``count`` messages in ``chat_id``; all of them."""
 

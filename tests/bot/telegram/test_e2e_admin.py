@@ -49,30 +49,34 @@ FLOOD_V2 = page(
 )
 
 
-def rss(*items: tuple[str, str, str]) -> bytes:
-    entries = "".join(
-        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
-        f"<pubDate>{date}</pubDate></item>"
-        for title, link, date in items
-    )
-    return (
+#: (one entry, the whole feed) of each kind of feed, as format strings.
+_FEED_FORMATS = {
+    "rss": (
+        "<item><title>{0}</title><link>{1}</link><guid>{1}</guid><pubDate>{2}</pubDate></item>",
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Example wire</title>'
-        f"<link>http://example.org/</link><description>News</description>{entries}"
-        "</channel></rss>"
-    ).encode()
+        "<link>http://example.org/</link><description>News</description>{0}</channel></rss>",
+    ),
+    "atom": (
+        '<entry><title>{0}</title><link href="{1}"/><id>{1}</id><updated>{2}</updated></entry>',
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Example atom</title><id>urn:example</id><updated>2025-03-02T10:00:00Z</updated>"
+        "{0}</feed>",
+    ),
+}
+
+
+def feed(kind: str, *entries: tuple[str, str, str]) -> bytes:
+    """A feed of ``kind`` ("rss" or "atom") with these (title, link, date) entries."""
+    entry, document = _FEED_FORMATS[kind]
+    return document.format("".join(entry.format(*fields) for fields in entries)).encode()
+
+
+def rss(*items: tuple[str, str, str]) -> bytes:
+    return feed("rss", *items)
 
 
 def atom(*entries: tuple[str, str, str]) -> bytes:
-    body = "".join(
-        f'<entry><title>{title}</title><link href="{link}"/><id>{link}</id>'
-        f"<updated>{date}</updated></entry>"
-        for title, link, date in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>Example atom</title><id>urn:example</id><updated>2025-03-02T10:00:00Z</updated>"
-        f"{body}</feed>"
-    ).encode()
+    return feed("atom", *entries)
 
 
 async def _say(bot: Harness, user: dict[str, object], text: str, replies: int = 1) -> list[str]:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
-from bot.config.settings import FollowSettings
+from bot.config.settings import FollowSettings, Settings
 from bot.factory import Components, build_components
 from bot.follows import Follows
 from bot.library.indexed import IndexLibrary
@@ -62,6 +63,29 @@ def caplog(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
     """The log records, with the alerts' INFO lines (the tests wait on them)."""
     caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     return caplog
+
+
+class StartBot(Protocol):
+    """Starts the bot with these follows (and settings, else the components')."""
+
+    def __call__(
+        self, follows: Follows, settings: Settings | None = None
+    ) -> AbstractAsyncContextManager[Harness]: ...
+
+
+@pytest.fixture
+def start_bot(api: FakeBotApi, components: Components, library: IndexLibrary) -> StartBot:
+    """Starts the bot over ``components`` with the given follows (and settings), as often as a
+    test stops and starts it again."""
+
+    def start(
+        follows: Follows, settings: Settings | None = None
+    ) -> AbstractAsyncContextManager[Harness]:
+        settings = settings or components.settings
+        answerer, store = components.answerer, components.store
+        return running_bot(api, settings, answerer, store, library, follows=follows)
+
+    return start
 
 
 async def _say(bot: Harness, user: dict[str, Any], text: str, replies: int = 1) -> list[str]:
@@ -192,27 +216,18 @@ async def test_a_follower_who_blocked_the_bot_is_unsubscribed_and_the_others_ale
 
 
 async def test_subscriptions_survive_a_restart(
-    api: FakeBotApi,
+    start_bot: StartBot,
     components: Components,
-    library: IndexLibrary,
     web_server: WebServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    settings = components.settings
-
-    def fresh_follows() -> Follows:
-        return open_follows(components)
-
-    async with running_bot(
-        api, settings, components.answerer, components.store, library, follows=fresh_follows()
-    ) as bot:
+    async with start_bot(open_follows(components)) as bot:
         await _say(bot, DANA, "/follow floods in Varnel")
-    assert [f.topic for f in fresh_follows().store.topics(DANA["id"])] == ["floods in Varnel"]
+    topics = open_follows(components).store.topics(DANA["id"])
+    assert [f.topic for f in topics] == ["floods in Varnel"]
 
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
-    async with running_bot(
-        api, settings, components.answerer, components.store, library, follows=fresh_follows()
-    ) as bot:
+    async with start_bot(open_follows(components)) as bot:
         [listing] = await _say(bot, DANA, "/following")
         assert "floods in Varnel" in listing
         await _done(bot, ANN, f"/add {web_server.url('/a/flood.html')}")
@@ -260,11 +275,7 @@ async def test_a_failing_match_never_breaks_the_add_or_the_bot(
 
 
 async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
-    api: FakeBotApi,
-    components: Components,
-    library: IndexLibrary,
-    web_server: WebServer,
-    caplog: pytest.LogCaptureFixture,
+    start_bot: StartBot, api: FakeBotApi, components: Components, web_server: WebServer
 ) -> None:
     slow = FollowSettings(alerts_per_second=0.2, alerts_per_hour=ALERTS_PER_HOUR)
     settings = components.settings.model_copy(update={"follow": slow})
@@ -273,9 +284,7 @@ async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
     store = follows.store
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     try:
-        async with running_bot(
-            api, settings, components.answerer, components.store, library, follows=follows
-        ) as bot:
+        async with start_bot(follows, settings) as bot:
             for user in followers:
                 await _say(bot, user, "/follow floods in Varnel")
             await _done(bot, ANN, f"/add {web_server.url('/a/flood.html')}")
@@ -285,14 +294,7 @@ async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
         assert len(pending) == 2  # the stop did not wait for them, nor lose them
         assert sum(len(_alerts(bot, user)) for user in followers) == 1
 
-        async with running_bot(  # (at the usual pace)
-            api,
-            components.settings,
-            components.answerer,
-            components.store,
-            library,
-            follows=follows,
-        ) as bot:
+        async with start_bot(follows) as bot:  # (at the usual pace)
             await api.wait_for(
                 lambda s: sum(m.plain.startswith(ALERT) for m in s.messages) == 3 or None
             )
