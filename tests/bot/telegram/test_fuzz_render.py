@@ -25,7 +25,7 @@ from tests.bot.telegram.test_fuzz_markup import (
     valid_messages,
     whitespace_dropped,
 )
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
 
 URLS = (
     st.none()
@@ -198,26 +198,7 @@ SOURCES = FuzzTarget(
     },
 )
 TARGETS = (ANSWER_MESSAGES, ANSWER_VIEWS, INLINE, SOURCES)
-
-
-def test_any_answer_renders_to_valid_messages_that_show_the_article_text() -> None:
-    """Hostile article text is shown literally, never as markup, and fits in messages."""
-    fuzz(ANSWER_MESSAGES)
-
-
-def test_more_sources_and_full_passage_show_the_quotes_verbatim() -> None:
-    """The extra views are valid and show every quote as it is in the article."""
-    fuzz(ANSWER_VIEWS)
-
-
-def test_inline_answers_are_one_valid_message_and_a_short_card() -> None:
-    """Inline results fit one message; their title and description are short plain text."""
-    fuzz(INLINE)
-
-
-def test_sources_pages_are_valid_and_clamped() -> None:
-    """Any page number of any article list gives a valid, existing page."""
-    fuzz(SOURCES)
+test_targets = fuzz_each(TARGETS)
 
 
 def test_a_quote_holding_markup_is_shown_as_text() -> None:
