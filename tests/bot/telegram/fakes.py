@@ -1,4 +1,4 @@
-"""Fakes of the answering side: an answerer with controllable answers and delays, a catalog."""
+"""Fakes for the Telegram tests: a scriptable answerer, a catalog, a clock moved by hand."""
 
 from __future__ import annotations
 
@@ -162,3 +162,13 @@ class FakeCatalog:
             for item in reversed(self.items)  # (best match first: any order but newest)
             if all(w in f"{item.title} {self.texts[item.id]}".casefold() for w in words)
         ]
+
+
+class ManualClock:
+    """A clock that stands still at ``now`` until a test moves it."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
