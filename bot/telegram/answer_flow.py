@@ -41,14 +41,17 @@ CACHE_CAPACITY = 256
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """An answer, the key its buttons refer to, and the UI language."""
+    """An answer, the key its buttons refer to, the UI language, and whether the chat chose
+    ``short`` answers (the answer and one quote)."""
 
     key: str
     answer: Answer
     lang: str
-    short: bool = False  # the chat chose short answers: the answer and one quote
+    short: bool = False
 
     def messages(self) -> list[str]:
+        """The answer as chat messages, cut to its first quote in a short answer (a timeline
+        or differing sources keep every quote: they need them)."""
         answer = self.answer
         if self.short and len(answer.quotes) > 1 and not (answer.timeline or answer.disagree):
             answer = replace(answer, quotes=answer.quotes[:1])
@@ -63,6 +66,7 @@ class Asked:
         return answer.quotes[0].date
 
     def keyboard(self) -> InlineKeyboardMarkup | None:
+        """The buttons under the answer."""
         return keyboards.answer_keyboard(self.key, self.answer, self.lang)
 
     def inline_result(self) -> InlineQueryResultArticle:

@@ -81,34 +81,39 @@ async def article_command(update: Update, context: CustomContext) -> None:
     await message.reply_html(shown.text, reply_markup=markup)
 
 
-async def article_page(update: Update, context: CustomContext) -> None:
-    """Turn an article to another page (◀ ▶), editing its message."""
+async def _tapped_article(
+    update: Update, context: CustomContext
+) -> tuple[CallbackQuery, Article, int, str] | None:
+    """The tapped button's query, its article, the page it asks for (0 when none) and the
+    chat's language; None (the user told) when the article is gone."""
     query = update.callback_query
     if query is None:
-        return
+        return None
     lang = chat_lang(context, update)
-    article_id, number = keyboards.callback_args(query.data)
+    article_id, *page = keyboards.callback_args(query.data)
     article = await _article(context, article_id)
     if article is None:
         await query.answer(t("telegram.article_gone", lang), show_alert=True)
-        return
+        return None
     await query.answer()
-    shown, markup = _article_view(article, int(number), lang)
-    await _edit(query, shown, markup)
+    return query, article, int(page[0]) if page else 0, lang
+
+
+async def article_page(update: Update, context: CustomContext) -> None:
+    """Turn an article to another page (◀ ▶), editing its message."""
+    tapped = await _tapped_article(update, context)
+    if tapped is not None:
+        query, article, page, lang = tapped
+        await _edit(query, *_article_view(article, page, lang))
 
 
 async def open_article(update: Update, context: CustomContext) -> None:
     """ "Open article" under an answer: the article's first page as a reply to the answer (in
     an inline message, which cannot be replied to, in place of the answer)."""
-    query = update.callback_query
-    if query is None:
+    tapped = await _tapped_article(update, context)
+    if tapped is None:
         return
-    lang = chat_lang(context, update)
-    article = await _article(context, keyboards.callback_args(query.data)[0])
-    if article is None:
-        await query.answer(t("telegram.article_gone", lang), show_alert=True)
-        return
-    await query.answer()
+    query, article, _, lang = tapped
     shown, markup = _article_view(article, 0, lang)
     if isinstance(query.message, Message):
         await query.message.reply_html(shown.text, reply_markup=markup, do_quote=True)
