@@ -28,8 +28,8 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.follows import Follow, Follows, PendingAlert
 from bot.telegram import context as ctx
-from bot.telegram.render.answers import is_web_url
 from bot.telegram.render.follow import alert_html, read_keyboard
+from bot.telegram.render.html import is_web_url
 from bot.telegram.state.rate_limit import RateLimit
 from index.topic_match import TopicHit
 

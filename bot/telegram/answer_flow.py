@@ -24,7 +24,8 @@ from bot.chat_prefs import DEFAULT_PREFS, ChatPrefs
 from bot.errors_text import user_message
 from bot.telegram import keyboards
 from bot.telegram.context import CustomContext
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
+from bot.telegram.render.html import esc, tr
 from bot.telegram.state.answer_cache import normalize_question
 from bot.telegram.state.callbacks import StoredAnswer
 from bot.telegram.state.rate_limit import wait_seconds
@@ -55,7 +56,7 @@ class Asked:
         answer = self.answer
         if self.short and len(answer.quotes) > 1 and not (answer.timeline or answer.disagree):
             answer = replace(answer, quotes=answer.quotes[:1])
-        return render.answer_messages(answer, self.lang)
+        return answers.answer_messages(answer, self.lang)
 
     def event_date(self) -> dt.date | None:
         """The date of the one report that answered (None for a timeline, differing
@@ -73,10 +74,10 @@ class Asked:
         """The answer as an inline result card that sends the formatted answer."""
         return InlineQueryResultArticle(
             id=self.key,
-            title=render.inline_title(self.answer, self.lang),
-            description=render.inline_description(self.answer) or None,
+            title=answers.inline_title(self.answer, self.lang),
+            description=answers.inline_description(self.answer) or None,
             input_message_content=InputTextMessageContent(
-                render.inline_message(self.answer, self.lang)
+                answers.inline_message(self.answer, self.lang)
             ),
             reply_markup=self.keyboard(),
         )
@@ -98,8 +99,8 @@ class Refused:
 
     def html(self) -> str:
         if self.text is not None:
-            return render.esc(self.text)
-        return render.tr(self.key, self.lang, **self.params)
+            return esc(self.text)
+        return tr(self.key, self.lang, **self.params)
 
     def plain(self) -> str:
         if self.text is not None:

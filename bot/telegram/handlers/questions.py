@@ -20,7 +20,7 @@ from bot.telegram import answer_flow, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.filters import command_argument, strip_mention
 from bot.telegram.languages import chat_lang, chat_prefs
-from bot.telegram.render import answers as render
+from bot.telegram.render.html import tr
 
 _TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
 _ANSWERED = "answered_messages"  # chat_data key: {bot message id: the Turn it answered}
@@ -178,4 +178,4 @@ async def not_text(update: Update, context: CustomContext) -> None:
     if message is None:
         return
     lang = chat_lang(context, update)
-    await message.reply_html(render.tr("telegram.text_only", lang), do_quote=_is_group(message))
+    await message.reply_html(tr("telegram.text_only", lang), do_quote=_is_group(message))

@@ -12,8 +12,9 @@ from bot.telegram import keyboards
 from bot.telegram.article_ids import find_article, short_ids
 from bot.telegram.context import CustomContext, TopicListing
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
 from bot.telegram.render import reading as render_reading
+from bot.telegram.render.html import tr
 from bot.telegram.render.reading import LATEST_COUNT, ArticlePage
 from bot.telegram.state.rate_limit import wait_seconds
 from index.types import Article, ArticleInfo
@@ -39,7 +40,7 @@ Markup = InlineKeyboardMarkup | None
 
 
 async def _edit(
-    query: CallbackQuery, page: render.SourcesPage | ArticlePage, markup: Markup
+    query: CallbackQuery, page: answers.SourcesPage | ArticlePage, markup: Markup
 ) -> None:
     try:
         await query.edit_message_text(page.text, reply_markup=markup)
@@ -62,7 +63,7 @@ async def article_command(update: Update, context: CustomContext) -> None:
     lang = chat_lang(context, update)
     ref = " ".join(context.args or []).strip()
     if not ref:
-        await message.reply_html(render.tr("telegram.article_usage", lang))
+        await message.reply_html(tr("telegram.article_usage", lang))
         return
     lookup = await asyncio.to_thread(lambda: find_article(context.catalog.articles(), ref))
     found = lookup.article
@@ -71,9 +72,9 @@ async def article_command(update: Update, context: CustomContext) -> None:
         shown_ref = ref if len(ref) <= MAX_REF_SHOWN else ref[: MAX_REF_SHOWN - 1] + "…"
         if len(lookup.matches) > 1:
             key, count = "telegram.article_ambiguous", len(lookup.matches)
-            text = render.tr(key, lang, id=shown_ref, count=count)
+            text = tr(key, lang, id=shown_ref, count=count)
         else:
-            text = render.tr("telegram.article_unknown", lang, id=shown_ref)
+            text = tr("telegram.article_unknown", lang, id=shown_ref)
         logger.debug("/article %r: %d matches", ref, len(lookup.matches))
         await message.reply_html(text)
         return
@@ -125,7 +126,7 @@ def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> s
     """Why a topic search is refused (too long; the user is asking too fast), or None. Topic
     searches count against the question limit: each costs about as much as a question."""
     if len(topic) > MAX_TOPIC_CHARS:
-        return render.tr("telegram.latest_topic_long", lang, limit=MAX_TOPIC_CHARS)
+        return tr("telegram.latest_topic_long", lang, limit=MAX_TOPIC_CHARS)
     user = update.effective_user
     if user is None or user.id in context.settings.telegram.admins:
         return None
@@ -133,7 +134,7 @@ def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> s
     if wait <= 0:
         return None
     logger.info("User %s is rate limited for %d s", user.id, wait_seconds(wait))
-    return render.tr("telegram.wait", lang, seconds=wait_seconds(wait))
+    return tr("telegram.wait", lang, seconds=wait_seconds(wait))
 
 
 def _newest(articles: list[ArticleInfo], ids: tuple[str, ...] | None) -> list[ArticleInfo]:
@@ -156,7 +157,7 @@ def _newest_with_ids(
 
 async def _latest_view(
     context: CustomContext, page: int, lang: str, listing: TopicListing | None, key: str = ""
-) -> tuple[render.SourcesPage, Markup]:
+) -> tuple[answers.SourcesPage, Markup]:
     shown, ids = await asyncio.to_thread(_newest_with_ids, context, listing)
     topic = listing.topic if listing else None
     view = render_reading.latest_page(shown, page, lang, ids=ids, topic=topic)
@@ -179,7 +180,7 @@ async def latest(update: Update, context: CustomContext) -> None:
     refusal = _refusal(update, context, topic, lang)
     topics = context.topics
     if refusal is not None or topics is None:
-        await message.reply_html(refusal or render.tr("telegram.latest_no_topics", lang))
+        await message.reply_html(refusal or tr("telegram.latest_no_topics", lang))
         return
     found = await asyncio.get_running_loop().run_in_executor(
         context.executor, topics.articles_about, topic

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from bot.feedback import VoteCounts
 from bot.library.base import FeedView, LibraryStats, PollSummary
-from bot.telegram.render.answers import esc
+from bot.telegram.render.html import esc
 from bot.telegram.render.markup import truncate_html
 from index.types import ArticleInfo, IngestReport
 from prompts.i18n import t

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from hypothesis import strategies as st
 
-from bot.telegram.render.answers import esc
+from bot.telegram.render.html import esc
 from bot.telegram.render.markup import MESSAGE_LIMIT, split_html, truncate_html, visible_length
 from tests.bot.telegram.bot_api_rules import check_text, parse_html, utf16_units
 from tests.fuzzing import HOSTILE, FuzzTarget, fuzz_each
