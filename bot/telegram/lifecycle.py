@@ -1,5 +1,8 @@
-"""What runs as the bot starts and stops: warming the answerer, replaying the journal, menus,
-topic alerts, and stopping the worker pools."""
+"""What runs as the bot starts and stops.
+
+At start: warming the answerer, replaying the journal, the command menus, pending topic
+alerts. At stop: the alerts pause, and the worker pools finish.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""Button handlers: "More sources", "Full passage", a timeline's reports, /sources pages and
-example questions."""
+"""Handlers of the buttons under answers, /sources pages and example questions.
+
+"More sources", "Full passage" and a timeline's reports add a view of the answer to the chat.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Question handlers: private text, /ask, mentions and replies in groups, photo captions, and
-non-text notes.
+"""Question handlers: private text, /ask, group mentions and replies, captions, non-text.
 
 A question is read in context: in a private chat, a follow-up ("and how many were launched?")
 leans on the chat's previous question; anywhere, a reply to one of the bot's answers leans on

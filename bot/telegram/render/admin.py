@@ -1,5 +1,7 @@
-"""Replies to operators' commands as Telegram HTML. Pure: every value is escaped, every
-message fits Telegram's limit."""
+"""Replies to operators' commands as Telegram HTML.
+
+Pure: every value is escaped, every message fits Telegram's limit.
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``); for the
-admin commands, the Application over real components and a real library (``admin_bot``)."""
+"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``).
+
+For the admin commands, the Application over real components and a real library (``admin_bot``)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,6 @@
-"""End to end, delivery: with the update journal, every message and button tap is finished
+"""End to end, delivery: every update is finished once, even across a crash or an error.
+
+With the update journal, every message and button tap is finished
 once (answered, or told why not), an unfinished one is replayed at the next start, and a
 redelivered one is not answered twice; a failed answer gets an apology, even through a burst
 of Bot API errors."""

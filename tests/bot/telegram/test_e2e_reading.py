@@ -1,5 +1,7 @@
-"""Reading in the chat, end to end over the fake catalog: /article paged in place, "Open
-article" under an answer without a web address, /latest and /latest TOPIC paged."""
+"""Reading in the chat, end to end over the fake catalog.
+
+/article paged in place, "Open article" under an answer without a web address, /latest and /latest
+TOPIC paged."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""End to end, when things go wrong: floods, Bot API failures and timeouts, slow answers,
-users who ask too much, and answerer errors."""
+"""End to end, when things go wrong: floods, Bot API failures, slow answers, answerer errors.
+
+And users who ask too much.
+"""
 
 from __future__ import annotations
 

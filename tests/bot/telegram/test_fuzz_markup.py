@@ -1,6 +1,8 @@
-"""Fuzzing ``bot.telegram.render.markup``: whatever Telegram HTML the renderer hands it (any text,
-escaped, in any allowed nesting of tags), splitting and truncating give messages the Bot API
-accepts, within the limit, keeping all the visible text and adding no markup of their own.
+"""Fuzzing ``bot.telegram.render.markup``: splitting and truncating any Telegram HTML.
+
+Whatever Telegram HTML the renderer hands it (any text, escaped, in any allowed nesting of tags),
+splitting and truncating give messages the Bot API accepts, within the limit, keeping all the
+visible text and adding no markup of their own.
 
 The checks are plain functions, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """

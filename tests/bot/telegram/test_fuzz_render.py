@@ -1,7 +1,9 @@
-"""Fuzzing the answer rendering with hostile articles: whatever their text, titles, sources,
-URLs and the answers hold (markup, entities, emoji, combining and RTL marks, text longer than a
-message), every message is one the Bot API accepts, the article's words are shown literally,
-and the only markup is the renderer's own: no tag or link comes from article text.
+"""Fuzzing the answer rendering with hostile articles: their words stay text.
+
+Whatever their text, titles, sources, URLs and the answers hold (markup, entities, emoji, combining
+and RTL marks, text longer than a message), every message is one the Bot API accepts, the article's
+words are shown literally, and the only markup is the renderer's own: no tag or link comes from
+article text.
 
 The checks are plain functions, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """

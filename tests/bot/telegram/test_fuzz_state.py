@@ -1,5 +1,6 @@
-"""Fuzzing the answer cache's key (``normalize_question``) with any unicode: the key is
-stable, and questions that differ only in case, spacing or trailing ``?!.…`` share it.
+"""Fuzzing the answer cache's key (``normalize_question``) with any unicode.
+
+The key is stable, and questions that differ only in case, spacing or trailing ``?!.…`` share it.
 
 The check is a plain function, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """

@@ -1,5 +1,7 @@
-"""Reading pages and lists: split at paragraphs, under Telegram's limit, escaped; article IDs
-by prefix; citations with the author."""
+"""Reading pages and lists: split at paragraphs, under Telegram's limit, escaped.
+
+Also article IDs by prefix, and citations with the author.
+"""
 
 from __future__ import annotations
 
