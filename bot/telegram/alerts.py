@@ -28,9 +28,9 @@ from telegram.warnings import PTBDeprecationWarning
 
 from bot.follows import Follow, Follows, PendingAlert
 from bot.telegram import context as ctx
-from bot.telegram.render.answers import is_web_url
 from bot.telegram.render.follow import alert_html, read_keyboard
-from bot.telegram.state import RateLimiter
+from bot.telegram.render.html import is_web_url
+from bot.telegram.state.rate_limit import RateLimit
 from index.topic_match import TopicHit
 
 logger = logging.getLogger(__name__)
@@ -143,7 +143,7 @@ async def matched(app: AnyApplication, article_ids: Sequence[str]) -> list[Deliv
     return list(best.values())
 
 
-def _within_limit(limiter: RateLimiter, deliveries: list[Delivery]) -> list[Delivery]:
+def _within_limit(limiter: RateLimit, deliveries: list[Delivery]) -> list[Delivery]:
     allowed = []
     for hit, follow in deliveries:
         if limiter.hit(follow.chat_id) > 0:

@@ -24,8 +24,11 @@ from bot.chat_prefs import DEFAULT_PREFS, ChatPrefs
 from bot.errors_text import user_message
 from bot.telegram import keyboards
 from bot.telegram.context import CustomContext
-from bot.telegram.render import answers as render
-from bot.telegram.state import StoredAnswer, normalize_question, wait_seconds
+from bot.telegram.render import answers
+from bot.telegram.render.html import esc, tr
+from bot.telegram.state.answer_cache import normalize_question
+from bot.telegram.state.callbacks import StoredAnswer
+from bot.telegram.state.rate_limit import wait_seconds
 from index.errors import InputError
 from prompts.i18n import detect_language, t
 
@@ -39,18 +42,21 @@ CACHE_CAPACITY = 256
 
 @dataclass(frozen=True, slots=True)
 class Asked:
-    """An answer, the key its buttons refer to, and the UI language."""
+    """An answer, the key its buttons refer to, the UI language, and whether the chat chose
+    ``short`` answers (the answer and one quote)."""
 
     key: str
     answer: Answer
     lang: str
-    short: bool = False  # the chat chose short answers: the answer and one quote
+    short: bool = False
 
     def messages(self) -> list[str]:
+        """The answer as chat messages, cut to its first quote in a short answer (a timeline
+        or differing sources keep every quote: they need them)."""
         answer = self.answer
         if self.short and len(answer.quotes) > 1 and not (answer.timeline or answer.disagree):
             answer = replace(answer, quotes=answer.quotes[:1])
-        return render.answer_messages(answer, self.lang)
+        return answers.answer_messages(answer, self.lang)
 
     def event_date(self) -> dt.date | None:
         """The date of the one report that answered (None for a timeline, differing
@@ -61,16 +67,17 @@ class Asked:
         return answer.quotes[0].date
 
     def keyboard(self) -> InlineKeyboardMarkup | None:
+        """The buttons under the answer."""
         return keyboards.answer_keyboard(self.key, self.answer, self.lang)
 
     def inline_result(self) -> InlineQueryResultArticle:
         """The answer as an inline result card that sends the formatted answer."""
         return InlineQueryResultArticle(
             id=self.key,
-            title=render.inline_title(self.answer, self.lang),
-            description=render.inline_description(self.answer) or None,
+            title=answers.inline_title(self.answer, self.lang),
+            description=answers.inline_description(self.answer) or None,
             input_message_content=InputTextMessageContent(
-                render.inline_message(self.answer, self.lang)
+                answers.inline_message(self.answer, self.lang)
             ),
             reply_markup=self.keyboard(),
         )
@@ -92,8 +99,8 @@ class Refused:
 
     def html(self) -> str:
         if self.text is not None:
-            return render.esc(self.text)
-        return render.tr(self.key, self.lang, **self.params)
+            return esc(self.text)
+        return tr(self.key, self.lang, **self.params)
 
     def plain(self) -> str:
         if self.text is not None:

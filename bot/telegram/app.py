@@ -7,19 +7,17 @@ the size of the worker pool that runs the answerer off the event loop.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import signal
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 from urllib.parse import urlsplit
 
 from aiolimiter import AsyncLimiter
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from answering.types import Answer, Answerer
 from bot.chat_prefs import ChatPrefsStore
@@ -28,9 +26,9 @@ from bot.feedback import FeedbackStore
 from bot.follows import Follows
 from bot.library.base import Library
 from bot.redact import redact_in_logs
-from bot.telegram import answer_flow as asking
+from bot.telegram import answer_flow
 from bot.telegram import context as ctx
-from bot.telegram.alerts import HOUR_S, resume_alerts, stop_alerts
+from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import (
     CustomContext,
     NewsBotApplication,
@@ -38,14 +36,18 @@ from bot.telegram.context import (
     TopicListing,
     TopicSearch,
 )
-from bot.telegram.delivery import JournalingApplication, JournalingQueue, replay_pending
+from bot.telegram.delivery import JournalingApplication, JournalingQueue
 from bot.telegram.handlers.admin import poll_feeds
 from bot.telegram.handlers.follow import register_follow_handlers
 from bot.telegram.handlers.routes import register_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
-from bot.telegram.menus import set_command_menus
-from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
+from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
+from bot.telegram.state.answer_cache import AnswerCache
+from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
+from bot.telegram.state.debounce import Debouncer
+from bot.telegram.state.rate_limit import RateLimit, RateLimiter
+from bot.telegram.state.ttl_cache import TtlCache
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -60,51 +62,6 @@ ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY]
 #: Seconds between two checks for feeds due a poll (each feed has its own interval).
 FEED_TICK_S = 30.0
 DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.SIGABRT)
-
-
-async def post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start warming the models in the worker pool (polling starts meanwhile: a question that
-    comes first loads what it needs itself), then set the command menus."""
-    # (before the Application runs, so not its create_task: post_shutdown awaits this one)
-    warming = asyncio.get_running_loop().create_task(_warm(app), name="warm the answerer")
-    app.bot_data[ctx.WARMING] = warming
-    journal: UpdateJournal | None = app.bot_data.get(ctx.JOURNAL)
-    if journal is not None:
-        settings: Settings = app.bot_data[ctx.SETTINGS]
-        await replay_pending(app, journal, settings.telegram.replay_max_age_s)
-    await set_command_menus(app)
-    resume_alerts(app)
-    logger.info("Bot @%s is ready", app.bot.username)
-
-
-async def post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Stop sending topic alerts: the undelivered ones stay queued for the next start."""
-    await stop_alerts(app)
-
-
-async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    loop = asyncio.get_running_loop()
-    answerer: Answerer = app.bot_data[ctx.ANSWERER]
-    started = loop.time()
-    logger.info("Warming the answerer")
-    try:
-        await loop.run_in_executor(app.bot_data[ctx.EXECUTOR], answerer.warm)
-    except Exception:  # (each answer still loads what it needs, and reports its own errors)
-        logger.exception("Warming the answerer failed")
-        return
-    logger.info("The answerer is warm (%.1f s)", loop.time() - started)
-
-
-async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Stop the worker pools (no answer is running any more: the Application awaited them;
-    an ingest in progress finishes its atomic write first)."""
-    warming: asyncio.Task[None] | None = app.bot_data.get(ctx.WARMING)
-    if warming is not None:
-        await asyncio.gather(warming, return_exceptions=True)
-    for key in (ctx.EXECUTOR, ctx.INGEST_EXECUTOR):
-        executor: ThreadPoolExecutor | None = app.bot_data.get(key)
-        if executor is not None:
-            await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
 
 
 def _new_application(
@@ -167,49 +124,78 @@ def build_application(
 
     Raises ``ConfigError`` when no token is configured.
     """
-    tg = settings.telegram
-    if tg.token is None or not tg.token.get_secret_value():
-        raise ConfigError(
-            "no Telegram token configured",
-            user_message="Set the bot token from @BotFather in NEWSBOT_TELEGRAM__TOKEN.",
-        )
-    token = tg.token.get_secret_value()
-    redact_in_logs(token)
-    app = _new_application(settings, token, journal)
-    app.bot_data.update(
-        {
-            ctx.SETTINGS: settings,
-            ctx.ANSWERER: answerer,
-            ctx.CATALOG: catalog,
-            ctx.ANSWERS: CallbackStore[StoredAnswer](),
-            ctx.LIMITER: RateLimiter(tg.user_rate_limit, tg.user_rate_window_s),
-            ctx.INLINE_LIMITER: RateLimiter(asking.INLINE_RATE_LIMIT, tg.user_rate_window_s),
-            ctx.ANSWER_CACHE: TtlCache[Answer](asking.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
-            ctx.DEBOUNCER: Debouncer(),
-            ctx.TOPICS: topics,
-            ctx.LISTINGS: CallbackStore[TopicListing](capacity=1_000),
-            ctx.EXECUTOR: ThreadPoolExecutor(
-                max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
-            ),
-        }
-    )
+    app = _new_application(settings, _token(settings), journal)
+    app.bot_data.update(_services(settings, answerer, catalog, topics))
     optional = {ctx.JOURNAL: journal, ctx.FEEDBACK: feedback, ctx.CHAT_PREFS: chat_prefs}
     app.bot_data.update({key: value for key, value in optional.items() if value is not None})
     if follows is not None:
         _add_follows(app, settings, follows)
     register_handlers(app, admin=library is not None)
     if library is not None:
-        app.bot_data[ctx.LIBRARY] = library
-        app.bot_data[ctx.INGEST_EXECUTOR] = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="newsbot-ingest"
-        )
-    if app.job_queue is not None:
-        app.job_queue.run_repeating(purge_state, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S)
-        if library is not None:
-            tick = min(FEED_TICK_S, settings.feeds.poll_interval_s)
-            app.job_queue.run_repeating(poll_feeds, interval=tick, first=tick, name="feeds")
+        _add_library(app, library)
+    _schedule_jobs(app, settings, feeds=library is not None)
+    tg = settings.telegram
     logger.info("Telegram application built (Bot API at %s, %s mode)", tg.base_url, tg.mode)
     return app
+
+
+def _token(settings: Settings) -> str:
+    """The bot token, from now on redacted in the logs; ``ConfigError`` when none is set."""
+    token = settings.telegram.token
+    if token is None or not token.get_secret_value():
+        raise ConfigError(
+            "no Telegram token configured",
+            user_message="Set the bot token from @BotFather in NEWSBOT_TELEGRAM__TOKEN.",
+        )
+    redact_in_logs(token.get_secret_value())
+    return token.get_secret_value()
+
+
+def _services(
+    settings: Settings, answerer: Answerer, catalog: SourceCatalog, topics: TopicSearch | None
+) -> dict[str, object]:
+    """What every bot keeps in ``bot_data``: the answerer, its pool and the in-memory state."""
+    tg = settings.telegram
+    answers: CallbackData[StoredAnswer] = CallbackStore[StoredAnswer]()
+    listings: CallbackData[TopicListing] = CallbackStore[TopicListing](capacity=1_000)
+    answer_cache: AnswerCache = TtlCache[Answer](
+        answer_flow.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0
+    )
+    limiter: RateLimit = RateLimiter(tg.user_rate_limit, tg.user_rate_window_s)
+    inline_limiter: RateLimit = RateLimiter(answer_flow.INLINE_RATE_LIMIT, tg.user_rate_window_s)
+    return {
+        ctx.SETTINGS: settings,
+        ctx.ANSWERER: answerer,
+        ctx.CATALOG: catalog,
+        ctx.ANSWERS: answers,
+        ctx.LIMITER: limiter,
+        ctx.INLINE_LIMITER: inline_limiter,
+        ctx.ANSWER_CACHE: answer_cache,
+        ctx.DEBOUNCER: Debouncer(),
+        ctx.TOPICS: topics,
+        ctx.LISTINGS: listings,
+        ctx.EXECUTOR: ThreadPoolExecutor(
+            max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
+        ),
+    }
+
+
+def _add_library(app: NewsBotApplication, library: Library) -> None:
+    """The operators' side of the index, and the single worker its ingests run in."""
+    app.bot_data[ctx.LIBRARY] = library
+    app.bot_data[ctx.INGEST_EXECUTOR] = ThreadPoolExecutor(
+        max_workers=1, thread_name_prefix="newsbot-ingest"
+    )
+
+
+def _schedule_jobs(app: NewsBotApplication, settings: Settings, *, feeds: bool) -> None:
+    """The periodic purge of expired state, and (with ``feeds``) the tick that polls feeds."""
+    if app.job_queue is None:
+        return
+    app.job_queue.run_repeating(purge_state, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S)
+    if feeds:
+        tick = min(FEED_TICK_S, settings.feeds.poll_interval_s)
+        app.job_queue.run_repeating(poll_feeds, interval=tick, first=tick, name="feeds")
 
 
 def _add_follows(app: NewsBotApplication, settings: Settings, follows: Follows) -> None:

@@ -1,4 +1,4 @@
-"""The typed ``CallbackContext`` of the bot: what handlers need, as properties over bot_data.
+"""The typed ``CallbackContext`` of the bot: what handlers need, as typed reads of bot_data.
 
 ``build_application`` fills ``bot_data`` with the keys below; handlers read them through
 ``CustomContext`` (as in python-telegram-bot's ``examples/contexttypesbot.py``).
@@ -8,18 +8,23 @@ from __future__ import annotations
 
 from concurrent.futures import Executor
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeAlias, cast
+from typing import Any, Generic, Protocol, Self, TypeAlias, TypeVar, cast, overload
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from answering.types import Answer, Answerer
+from answering.types import Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
 from bot.library.base import Library
-from bot.telegram.state import CallbackStore, Debouncer, RateLimiter, StoredAnswer, TtlCache
+from bot.telegram.state.answer_cache import AnswerCache
+from bot.telegram.state.callbacks import CallbackData, StoredAnswer
+from bot.telegram.state.debounce import Debouncer
+from bot.telegram.state.rate_limit import RateLimit
 from index.types import Article, ArticleInfo
+
+T = TypeVar("T")
 
 #: bot_data keys.
 SETTINGS = "settings"
@@ -86,85 +91,70 @@ class TopicListing:
     article_ids: tuple[str, ...]
 
 
+class _Service(Generic[T]):
+    """A typed read of the ``bot_data`` entry under ``key``: a KeyError when it is missing, or
+    None when it is ``optional`` (the bot runs without that service)."""
+
+    def __init__(self, key: str, doc: str, *, optional: bool = False) -> None:
+        self.key = key
+        self.optional = optional
+        self.__doc__ = doc
+
+    @overload
+    def __get__(self, context: None, owner: type[Any]) -> Self: ...
+    @overload
+    def __get__(self, context: CustomContext, owner: type[Any]) -> T: ...
+    def __get__(self, context: CustomContext | None, owner: type[Any]) -> T | Self:
+        if context is None:
+            return self
+        data = context.bot_data
+        return cast(T, data.get(self.key) if self.optional else data[self.key])
+
+
 class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
     """``CallbackContext`` with typed access to the bot's services."""
 
-    @property
-    def settings(self) -> Settings:
-        return cast(Settings, self.bot_data[SETTINGS])
-
-    @property
-    def answerer(self) -> Answerer:
-        return cast("Answerer", self.bot_data[ANSWERER])
-
-    @property
-    def catalog(self) -> SourceCatalog:
-        return cast(SourceCatalog, self.bot_data[CATALOG])
-
-    @property
-    def answers(self) -> CallbackStore[StoredAnswer]:
-        """Answers behind the keys in "More sources" / "Full passage" buttons."""
-        return cast("CallbackStore[StoredAnswer]", self.bot_data[ANSWERS])
-
-    @property
-    def limiter(self) -> RateLimiter:
-        """The per-user question rate limiter."""
-        return cast(RateLimiter, self.bot_data[LIMITER])
-
-    @property
-    def inline_limiter(self) -> RateLimiter:
-        """The per-user inline query rate limiter (looser: inline queries come per keystroke)."""
-        return cast(RateLimiter, self.bot_data[INLINE_LIMITER])
-
-    @property
-    def answer_cache(self) -> TtlCache[Answer]:
-        """Recent answers by normalised question, shared by inline and chat questions."""
-        return cast("TtlCache[Answer]", self.bot_data[ANSWER_CACHE])
-
-    @property
-    def debouncer(self) -> Debouncer:
-        """The newest pending inline query per user."""
-        return cast(Debouncer, self.bot_data[DEBOUNCER])
-
-    @property
-    def library(self) -> Library:
-        """The operators' side of the index (present when admin commands are registered)."""
-        return cast("Library", self.bot_data[LIBRARY])
-
-    @property
-    def ingest_executor(self) -> Executor:
-        """The single worker that runs ingests, removals and feed polls, one at a time."""
-        return cast(Executor, self.bot_data[INGEST_EXECUTOR])
-
-    @property
-    def feedback(self) -> FeedbackStore | None:
-        """Users' votes on answers (None when the bot keeps no votes)."""
-        return cast("FeedbackStore | None", self.bot_data.get(FEEDBACK))
-
-    @property
-    def chat_prefs(self) -> ChatPrefsStore | None:
-        """Chats' choices from /settings (None when the bot keeps none)."""
-        return cast("ChatPrefsStore | None", self.bot_data.get(CHAT_PREFS))
-
-    @property
-    def topics(self) -> TopicSearch | None:
-        """Finds the articles about a topic (None: /latest TOPIC is not offered)."""
-        return cast("TopicSearch | None", self.bot_data.get(TOPICS))
-
-    @property
-    def listings(self) -> CallbackStore[TopicListing]:
-        """The articles each /latest TOPIC found, behind the keys in its page buttons."""
-        return cast("CallbackStore[TopicListing]", self.bot_data[LISTINGS])
-
-    @property
-    def follows(self) -> Follows:
-        """Topic subscriptions and their matcher (present when /follow is registered)."""
-        return cast(Follows, self.bot_data[FOLLOWS])
-
-    @property
-    def executor(self) -> Executor:
-        """The bounded worker pool that runs the answerer off the event loop."""
-        return cast(Executor, self.bot_data[EXECUTOR])
+    settings = _Service[Settings](SETTINGS, "The bot's settings.")
+    answerer = _Service[Answerer](ANSWERER, "Turns a question into an answer (blocking).")
+    catalog = _Service[SourceCatalog](CATALOG, "The indexed articles, for reading commands.")
+    answers = _Service[CallbackData[StoredAnswer]](
+        ANSWERS, 'Answers behind the keys in "More sources" / "Full passage" buttons.'
+    )
+    limiter = _Service[RateLimit](LIMITER, "The per-user question rate limiter.")
+    inline_limiter = _Service[RateLimit](
+        INLINE_LIMITER,
+        "The per-user inline query rate limiter (looser: inline queries come per keystroke).",
+    )
+    answer_cache = _Service[AnswerCache](
+        ANSWER_CACHE, "Recent answers by normalised question, shared by inline and chat questions."
+    )
+    debouncer = _Service[Debouncer](DEBOUNCER, "The newest pending inline query per user.")
+    library = _Service[Library](
+        LIBRARY, "The operators' side of the index (present when admin commands are registered)."
+    )
+    ingest_executor = _Service[Executor](
+        INGEST_EXECUTOR, "The single worker that runs ingests, removals and feed polls in turn."
+    )
+    feedback = _Service[FeedbackStore | None](
+        FEEDBACK, "Users' votes on answers (None when the bot keeps no votes).", optional=True
+    )
+    chat_prefs = _Service[ChatPrefsStore | None](
+        CHAT_PREFS, "Chats' choices from /settings (None when the bot keeps none).", optional=True
+    )
+    topics = _Service[TopicSearch | None](
+        TOPICS,
+        "Finds the articles about a topic (None: /latest TOPIC is not offered).",
+        optional=True,
+    )
+    listings = _Service[CallbackData[TopicListing]](
+        LISTINGS, "The articles each /latest TOPIC found, behind the keys in its page buttons."
+    )
+    follows = _Service[Follows](
+        FOLLOWS, "Topic subscriptions and their matcher (present when /follow is registered)."
+    )
+    executor = _Service[Executor](
+        EXECUTOR, "The bounded worker pool that runs the answerer off the event loop."
+    )
 
 
 #: The bot's Application (the bot is an ``ExtBot`` with ``AIORateLimiter`` arguments).

@@ -19,7 +19,7 @@ from bot.errors_text import user_message
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers.inline import results_button
 from bot.telegram.languages import chat_lang
-from bot.telegram.render.answers import esc
+from bot.telegram.render.html import esc
 from bot.telegram.sending import is_transient
 from index.errors import ArticleError, FeedError, FetchError, InputError
 

@@ -13,7 +13,7 @@ from collections.abc import Collection
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from answering.types import Answer, Quote
-from bot.telegram.render.answers import is_web_url
+from bot.telegram.render.html import is_web_url
 from prompts.i18n import friendly_date, t
 
 #: Telegram's limit on ``callback_data``, in bytes.

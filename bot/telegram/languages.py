@@ -1,5 +1,8 @@
-"""The language the bot speaks in a chat: the chat's choice from /settings, else the user's
-Telegram language (and, for a question, the language it is written in)."""
+"""The language the bot speaks in a chat, and the chat's choices from /settings.
+
+The chat's choice wins, else the user's Telegram language (and, for a question, the language
+it is written in).
+"""
 
 from __future__ import annotations
 

@@ -26,7 +26,7 @@ from bot.telegram.errors import log_error
 from bot.telegram.languages import chat_lang
 from bot.telegram.menus import set_operator_menu
 from bot.telegram.render import admin as render_admin
-from bot.telegram.render import answers as render
+from bot.telegram.render.html import esc, tr
 from bot.telegram.render.markup import truncate_html
 from index.errors import NewsBotError
 
@@ -56,7 +56,7 @@ def admin_only(handler: Handler) -> Handler:
                 user.id if user else "unknown",
             )
             lang = chat_lang(context, update)
-            await message.reply_html(render.tr("telegram.not_allowed", lang))
+            await message.reply_html(tr("telegram.not_allowed", lang))
             return
         if user is not None:
             await set_operator_menu(context.application, user.id)
@@ -101,7 +101,7 @@ async def _working(
         text = await work()
     except Exception as exc:  # told in the note, not in a second message
         log_error(update, exc)
-        text = render.esc(user_message(exc, "en"))
+        text = esc(user_message(exc, "en"))
     text = truncate_html(text)
     try:
         await note.edit_text(text)

@@ -1,5 +1,7 @@
-"""Button handlers: "More sources", "Full passage", a timeline's reports, /sources pages and
-example questions."""
+"""Handlers of the buttons under answers, /sources pages and example questions.
+
+"More sources", "Full passage" and a timeline's reports add a view of the answer to the chat.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +14,14 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from answering.types import Quote
-from bot.telegram import answer_flow as asking
-from bot.telegram import keyboards, sending
+from bot.telegram import answer_flow, keyboards, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers.questions import answer_in_chat
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
 from bot.telegram.render import passage as render_passage
-from bot.telegram.state import StoredAnswer
+from bot.telegram.render.html import is_web_url
+from bot.telegram.state.callbacks import StoredAnswer
 from prompts.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -55,7 +57,7 @@ async def _tapped(
     if query is None:
         return None
     args = keyboards.callback_args(query.data)
-    item = asking.stored(context, args[0]) if args else None
+    item = answer_flow.stored(context, args[0]) if args else None
     if item is None:
         await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
         return None
@@ -71,10 +73,10 @@ async def _add_view(
     if not isinstance(query.message, Message):
         item.inline_views.append(shown.html)
         views = "\n\n".join(item.inline_views)
-        await _edit(query, render.inline_message(item.answer, item.lang, views), keyboard)
+        await _edit(query, answers.inline_message(item.answer, item.lang, views), keyboard)
         return
     await sending.send_messages(
-        query.message, render.split_html(shown.html), shown.keyboard, quote=True
+        query.message, answers.split_html(shown.html), shown.keyboard, quote=True
     )
     if not shown.drops_button:
         return
@@ -105,7 +107,7 @@ async def _show_once(
 
 
 async def _more(context: CustomContext, item: StoredAnswer) -> View:
-    return View(render.more_html(item.answer, item.lang))
+    return View(answers.more_html(item.answer, item.lang))
 
 
 async def _full(context: CustomContext, item: StoredAnswer) -> View:
@@ -144,9 +146,9 @@ async def event_report(update: Update, context: CustomContext) -> None:
         if number >= len(item.answer.quotes):
             return None
         quote = item.answer.quotes[number]
-        url = quote.url if quote.url is not None and render.is_web_url(quote.url) else None
+        url = quote.url if quote.url is not None and is_web_url(quote.url) else None
         link = InlineKeyboardMarkup([[keyboards.read_button(url, item.lang)]]) if url else None
-        return View(render.report_html(quote, item.lang), link, drops_button=False)
+        return View(answers.report_html(quote, item.lang), link, drops_button=False)
 
     await _show_once(update, context, f"{keyboards.EVENT}{number}", report)
 
@@ -159,7 +161,7 @@ async def sources_page(update: Update, context: CustomContext) -> None:
     lang = chat_lang(context, update)
     number = int(keyboards.callback_args(query.data)[0])
     articles = await asyncio.to_thread(context.catalog.articles)
-    page = render.sources_page(articles, number, lang)
+    page = answers.sources_page(articles, number, lang)
     await query.answer()
     await _edit(query, page.text, keyboards.sources_keyboard(page.page, page.pages, lang))
 

@@ -9,7 +9,8 @@ from telegram import Update
 from bot.telegram import keyboards
 from bot.telegram.context import CustomContext
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
+from bot.telegram.render.html import tr
 
 
 async def start(update: Update, context: CustomContext) -> None:
@@ -21,9 +22,9 @@ async def start(update: Update, context: CustomContext) -> None:
     lang = chat_lang(context, update)
     name = user.first_name if user else ""
     if message.chat.type == message.chat.PRIVATE:
-        text = render.tr("telegram.greeting", lang, name=name)
+        text = tr("telegram.greeting", lang, name=name)
     else:
-        text = render.tr("telegram.greeting_group", lang, name=name, bot=f"@{context.bot.username}")
+        text = tr("telegram.greeting_group", lang, name=name, bot=f"@{context.bot.username}")
     await message.reply_html(text, reply_markup=keyboards.examples_keyboard(lang))
 
 
@@ -31,7 +32,7 @@ async def help_command(update: Update, context: CustomContext) -> None:
     """Explain how to ask, in private chats, groups and inline mode."""
     if update.effective_message is None:
         return
-    text = render.tr("telegram.help", chat_lang(context, update), bot=f"@{context.bot.username}")
+    text = tr("telegram.help", chat_lang(context, update), bot=f"@{context.bot.username}")
     await update.effective_message.reply_html(text)
 
 
@@ -39,9 +40,7 @@ async def about(update: Update, context: CustomContext) -> None:
     """Say what the bot can and cannot do."""
     if update.effective_message is None:
         return
-    await update.effective_message.reply_html(
-        render.tr("telegram.about", chat_lang(context, update))
-    )
+    await update.effective_message.reply_html(tr("telegram.about", chat_lang(context, update)))
 
 
 async def sources(update: Update, context: CustomContext) -> None:
@@ -50,7 +49,7 @@ async def sources(update: Update, context: CustomContext) -> None:
         return
     lang = chat_lang(context, update)
     articles = await asyncio.to_thread(context.catalog.articles)
-    page = render.sources_page(articles, 0, lang)
+    page = answers.sources_page(articles, 0, lang)
     await update.effective_message.reply_html(
         page.text, reply_markup=keyboards.sources_keyboard(page.page, page.pages, lang)
     )
@@ -61,5 +60,5 @@ async def unknown_command(update: Update, context: CustomContext) -> None:
     if update.effective_message is None:
         return
     await update.effective_message.reply_html(
-        render.tr("telegram.unknown_command", chat_lang(context, update))
+        tr("telegram.unknown_command", chat_lang(context, update))
     )

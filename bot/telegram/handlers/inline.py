@@ -3,7 +3,7 @@
 Telegram sends an inline query per keystroke. Each waits ``DEBOUNCE_S`` first; one that a newer
 query of the same user superseded meanwhile is dropped unanswered (Telegram discards answers to
 stale queries anyway), so only the question the user paused at is answered. Inline queries have
-their own, looser rate limit, and share the answer cache with chat questions (see ``asking``).
+their own, looser rate limit, and share the answer cache with chat questions (see ``answer_flow``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import logging
 
 from telegram import InlineQuery, InlineQueryResultsButton, Update
 
-from bot.telegram import answer_flow as asking
+from bot.telegram import answer_flow
 from bot.telegram.context import CustomContext
 from prompts.i18n import detect_language, t
 
@@ -54,8 +54,8 @@ async def inline_question(update: Update, context: CustomContext) -> None:
     if not await context.debouncer.settle(user.id, DEBOUNCE_S):
         logger.debug("Inline query %s of user %s superseded by a newer one", query.id, user.id)
         return
-    outcome = await asking.ask(context, user.id, text, user.language_code, inline=True)
-    if isinstance(outcome, asking.Refused):
+    outcome = await answer_flow.ask(context, user.id, text, user.language_code, inline=True)
+    if isinstance(outcome, answer_flow.Refused):
         note = (
             t("telegram.inline_wait", outcome.lang, seconds=outcome.wait_s)
             if outcome.wait_s

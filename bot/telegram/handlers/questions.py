@@ -1,5 +1,4 @@
-"""Question handlers: private text, /ask, mentions and replies in groups, photo captions, and
-non-text notes.
+"""Question handlers: private text, /ask, group mentions and replies, captions, non-text.
 
 A question is read in context: in a private chat, a follow-up ("and how many were launched?")
 leans on the chat's previous question; anywhere, a reply to one of the bot's answers leans on
@@ -16,12 +15,11 @@ from telegram import Message, Update, User
 
 from answering.followup import Turn, follow_up
 from answering.small_talk import small_talk_kind
-from bot.telegram import answer_flow as asking
-from bot.telegram import sending
+from bot.telegram import answer_flow, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.filters import command_argument, strip_mention
 from bot.telegram.languages import chat_lang, chat_prefs
-from bot.telegram.render import answers as render
+from bot.telegram.render.html import tr
 
 _TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
 _ANSWERED = "answered_messages"  # chat_data key: {bot message id: the Turn it answered}
@@ -60,7 +58,7 @@ async def answer_in_chat(
     question and its answer's event are remembered under the answer's messages, for replies,
     and returned (None when the question was refused)."""
     asked_at = clock()
-    outcome = await asking.ask(
+    outcome = await answer_flow.ask(
         context,
         user.id if user else None,
         question,
@@ -68,7 +66,7 @@ async def answer_in_chat(
         busy=lambda: sending.typing(message),
         prefs=chat_prefs(context, message.chat_id),
     )
-    if isinstance(outcome, asking.Refused):
+    if isinstance(outcome, answer_flow.Refused):
         await sending.send_messages(message, [outcome.html()], quote=quote)
         return None
     sent = await sending.send_messages(message, outcome.messages(), outcome.keyboard(), quote=quote)
@@ -179,4 +177,4 @@ async def not_text(update: Update, context: CustomContext) -> None:
     if message is None:
         return
     lang = chat_lang(context, update)
-    await message.reply_html(render.tr("telegram.text_only", lang), do_quote=_is_group(message))
+    await message.reply_html(tr("telegram.text_only", lang), do_quote=_is_group(message))

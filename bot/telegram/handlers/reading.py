@@ -12,10 +12,11 @@ from bot.telegram import keyboards
 from bot.telegram.article_ids import find_article, short_ids
 from bot.telegram.context import CustomContext, TopicListing
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
 from bot.telegram.render import reading as render_reading
+from bot.telegram.render.html import tr
 from bot.telegram.render.reading import LATEST_COUNT, ArticlePage
-from bot.telegram.state import wait_seconds
+from bot.telegram.state.rate_limit import wait_seconds
 from index.types import Article, ArticleInfo
 from prompts.i18n import t
 
@@ -39,7 +40,7 @@ Markup = InlineKeyboardMarkup | None
 
 
 async def _edit(
-    query: CallbackQuery, page: render.SourcesPage | ArticlePage, markup: Markup
+    query: CallbackQuery, page: answers.SourcesPage | ArticlePage, markup: Markup
 ) -> None:
     try:
         await query.edit_message_text(page.text, reply_markup=markup)
@@ -62,7 +63,7 @@ async def article_command(update: Update, context: CustomContext) -> None:
     lang = chat_lang(context, update)
     ref = " ".join(context.args or []).strip()
     if not ref:
-        await message.reply_html(render.tr("telegram.article_usage", lang))
+        await message.reply_html(tr("telegram.article_usage", lang))
         return
     lookup = await asyncio.to_thread(lambda: find_article(context.catalog.articles(), ref))
     found = lookup.article
@@ -71,9 +72,9 @@ async def article_command(update: Update, context: CustomContext) -> None:
         shown_ref = ref if len(ref) <= MAX_REF_SHOWN else ref[: MAX_REF_SHOWN - 1] + "…"
         if len(lookup.matches) > 1:
             key, count = "telegram.article_ambiguous", len(lookup.matches)
-            text = render.tr(key, lang, id=shown_ref, count=count)
+            text = tr(key, lang, id=shown_ref, count=count)
         else:
-            text = render.tr("telegram.article_unknown", lang, id=shown_ref)
+            text = tr("telegram.article_unknown", lang, id=shown_ref)
         logger.debug("/article %r: %d matches", ref, len(lookup.matches))
         await message.reply_html(text)
         return
@@ -81,34 +82,39 @@ async def article_command(update: Update, context: CustomContext) -> None:
     await message.reply_html(shown.text, reply_markup=markup)
 
 
-async def article_page(update: Update, context: CustomContext) -> None:
-    """Turn an article to another page (◀ ▶), editing its message."""
+async def _tapped_article(
+    update: Update, context: CustomContext
+) -> tuple[CallbackQuery, Article, int, str] | None:
+    """The tapped button's query, its article, the page it asks for (0 when none) and the
+    chat's language; None (the user told) when the article is gone."""
     query = update.callback_query
     if query is None:
-        return
+        return None
     lang = chat_lang(context, update)
-    article_id, number = keyboards.callback_args(query.data)
+    article_id, *page = keyboards.callback_args(query.data)
     article = await _article(context, article_id)
     if article is None:
         await query.answer(t("telegram.article_gone", lang), show_alert=True)
-        return
+        return None
     await query.answer()
-    shown, markup = _article_view(article, int(number), lang)
-    await _edit(query, shown, markup)
+    return query, article, int(page[0]) if page else 0, lang
+
+
+async def article_page(update: Update, context: CustomContext) -> None:
+    """Turn an article to another page (◀ ▶), editing its message."""
+    tapped = await _tapped_article(update, context)
+    if tapped is not None:
+        query, article, page, lang = tapped
+        await _edit(query, *_article_view(article, page, lang))
 
 
 async def open_article(update: Update, context: CustomContext) -> None:
     """ "Open article" under an answer: the article's first page as a reply to the answer (in
     an inline message, which cannot be replied to, in place of the answer)."""
-    query = update.callback_query
-    if query is None:
+    tapped = await _tapped_article(update, context)
+    if tapped is None:
         return
-    lang = chat_lang(context, update)
-    article = await _article(context, keyboards.callback_args(query.data)[0])
-    if article is None:
-        await query.answer(t("telegram.article_gone", lang), show_alert=True)
-        return
-    await query.answer()
+    query, article, _, lang = tapped
     shown, markup = _article_view(article, 0, lang)
     if isinstance(query.message, Message):
         await query.message.reply_html(shown.text, reply_markup=markup, do_quote=True)
@@ -120,7 +126,7 @@ def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> s
     """Why a topic search is refused (too long; the user is asking too fast), or None. Topic
     searches count against the question limit: each costs about as much as a question."""
     if len(topic) > MAX_TOPIC_CHARS:
-        return render.tr("telegram.latest_topic_long", lang, limit=MAX_TOPIC_CHARS)
+        return tr("telegram.latest_topic_long", lang, limit=MAX_TOPIC_CHARS)
     user = update.effective_user
     if user is None or user.id in context.settings.telegram.admins:
         return None
@@ -128,7 +134,7 @@ def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> s
     if wait <= 0:
         return None
     logger.info("User %s is rate limited for %d s", user.id, wait_seconds(wait))
-    return render.tr("telegram.wait", lang, seconds=wait_seconds(wait))
+    return tr("telegram.wait", lang, seconds=wait_seconds(wait))
 
 
 def _newest(articles: list[ArticleInfo], ids: tuple[str, ...] | None) -> list[ArticleInfo]:
@@ -151,7 +157,7 @@ def _newest_with_ids(
 
 async def _latest_view(
     context: CustomContext, page: int, lang: str, listing: TopicListing | None, key: str = ""
-) -> tuple[render.SourcesPage, Markup]:
+) -> tuple[answers.SourcesPage, Markup]:
     shown, ids = await asyncio.to_thread(_newest_with_ids, context, listing)
     topic = listing.topic if listing else None
     view = render_reading.latest_page(shown, page, lang, ids=ids, topic=topic)
@@ -174,7 +180,7 @@ async def latest(update: Update, context: CustomContext) -> None:
     refusal = _refusal(update, context, topic, lang)
     topics = context.topics
     if refusal is not None or topics is None:
-        await message.reply_html(refusal or render.tr("telegram.latest_no_topics", lang))
+        await message.reply_html(refusal or tr("telegram.latest_no_topics", lang))
         return
     found = await asyncio.get_running_loop().run_in_executor(
         context.executor, topics.articles_about, topic

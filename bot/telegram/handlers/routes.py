@@ -1,4 +1,4 @@
-"""Which update goes to which handler. The handlers themselves live in ``handlers_*``."""
+"""Which update goes to which handler; the handlers are the other modules of this package."""
 
 from __future__ import annotations
 

@@ -17,8 +17,8 @@ from bot.chat_prefs import ChatPrefs
 from bot.telegram import keyboards
 from bot.telegram.context import CustomContext
 from bot.telegram.languages import chat_lang
-from bot.telegram.render import answers as render
 from bot.telegram.render import settings as render_settings
+from bot.telegram.render.html import tr
 from prompts.i18n import t
 
 logger = logging.getLogger(__name__)
@@ -34,7 +34,7 @@ async def settings_command(update: Update, context: CustomContext) -> None:
     lang = chat_lang(context, update)
     store = context.chat_prefs
     if store is None:
-        await message.reply_html(render.tr("telegram.settings_off", lang))
+        await message.reply_html(tr("telegram.settings_off", lang))
         return
     prefs = store.get(chat.id)
     await message.reply_html(

@@ -14,8 +14,7 @@ import logging
 from telegram import Update
 
 from bot.feedback import DOWN, UP, Ballot, Recorded
-from bot.telegram import answer_flow as asking
-from bot.telegram import keyboards
+from bot.telegram import answer_flow, keyboards
 from bot.telegram.context import CustomContext
 from bot.telegram.languages import chat_lang
 from prompts.i18n import t
@@ -36,7 +35,7 @@ async def vote(update: Update, context: CustomContext) -> None:
         return
     key, sign = keyboards.callback_args(query.data)
     lang = chat_lang(context, update)
-    item = asking.stored(context, key)
+    item = answer_flow.stored(context, key)
     if item is None or item.answer.declined or item.answer.small_talk is not None:
         await query.answer(t("telegram.expired", lang), show_alert=True)
         return

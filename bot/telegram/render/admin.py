@@ -1,5 +1,7 @@
-"""Replies to operators' commands as Telegram HTML. Pure: every value is escaped, every
-message fits Telegram's limit."""
+"""Replies to operators' commands as Telegram HTML.
+
+Pure: every value is escaped, every message fits Telegram's limit.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ from collections.abc import Sequence
 
 from bot.feedback import VoteCounts
 from bot.library.base import FeedView, LibraryStats, PollSummary
-from bot.telegram.render.answers import esc
+from bot.telegram.render.html import esc
 from bot.telegram.render.markup import truncate_html
 from index.types import ArticleInfo, IngestReport
 from prompts.i18n import t

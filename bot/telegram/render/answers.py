@@ -8,14 +8,13 @@ produced (b, i, u, a, blockquote), and every message fits Telegram's limit (see 
 from __future__ import annotations
 
 import datetime as dt
-import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, TypeVar
-from urllib.parse import urlsplit
+from typing import TypeVar
 
 from answering.types import Answer, Quote
+from bot.telegram.render.html import Cited, citation, esc, tr
 from bot.telegram.render.markup import MESSAGE_LIMIT, split_html, truncate_html
 from prompts.i18n import friendly_date, t
 
@@ -24,7 +23,6 @@ __all__ = [
     "SourcesPage",
     "answer_html",
     "answer_messages",
-    "esc",
     "inline_description",
     "inline_message",
     "inline_title",
@@ -35,58 +33,12 @@ __all__ = [
     "small_talk_html",
     "sources_page",
     "split_html",
-    "tr",
     "truncate_html",
 ]
 
 #: Articles listed on one page of ``/sources``.
 SOURCES_PAGE_SIZE = 8
 _DESCRIPTION_CHARS = 120
-
-
-class _Cited(Protocol):
-    @property
-    def title(self) -> str: ...
-    @property
-    def date(self) -> dt.date | None: ...
-    @property
-    def source(self) -> str | None: ...
-    @property
-    def url(self) -> str | None: ...
-    @property
-    def author(self) -> str | None: ...
-
-
-def esc(text: str) -> str:
-    """``text`` escaped for Telegram HTML."""
-    return html.escape(text, quote=True)
-
-
-def tr(key: str, lang: str, **params: Any) -> str:
-    """The UI template ``key`` with every parameter escaped (the template may hold tags)."""
-    return t(key, lang, **{name: esc(str(value)) for name, value in params.items()})
-
-
-def is_web_url(url: str | None) -> bool:
-    """Only well-formed http(s) URLs become links (Telegram refuses some malformed ones)."""
-    if not url or any(ch.isspace() for ch in url):
-        return False
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-def citation(item: _Cited, lang: str) -> str:
-    """Title (a link when there is a web URL), date as people read it in ``lang``, source and
-    author, separated by middle dots."""
-    title = esc(item.title.strip() or "—")
-    parts = [f'<a href="{esc(str(item.url))}">{title}</a>' if is_web_url(item.url) else title]
-    if item.date is not None:
-        parts.append(esc(friendly_date(item.date, lang)))
-    parts.extend(esc(name) for name in (item.source, item.author) if name)
-    return " · ".join(parts)
 
 
 def _date(value: dt.date | None, lang: str) -> str:
@@ -229,7 +181,7 @@ def paged_list(
 
 
 def sources_page(
-    articles: Sequence[_Cited], page: int, lang: str, page_size: int = SOURCES_PAGE_SIZE
+    articles: Sequence[Cited], page: int, lang: str, page_size: int = SOURCES_PAGE_SIZE
 ) -> SourcesPage:
     """The ``page``-th (0-based, clamped) page of the article list, newest first."""
     return paged_list(

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.follows import Follow
-from bot.telegram.render.answers import citation, esc, is_web_url, tr
+from bot.telegram.render.html import citation, esc, is_web_url, tr
 from bot.telegram.render.markup import truncate_html
 from index.topic_match import TopicHit
 from prompts.i18n import t

@@ -23,6 +23,8 @@ _TOKEN = re.compile(
 
 
 class Kind(Enum):
+    """What a token is: a tag that opens or closes, or text (a character or an entity)."""
+
     OPEN = "open"
     CLOSE = "close"
     TEXT = "text"
@@ -30,6 +32,9 @@ class Kind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Token:
+    """One token of Telegram HTML as written (``raw``): a tag's lower-case ``name``; a text's
+    visible ``units`` (UTF-16) and whether it is ``blank`` (white space only)."""
+
     kind: Kind
     raw: str
     name: str = ""

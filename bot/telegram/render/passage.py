@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from answering.types import Answer, Quote
-from bot.telegram.render.answers import citation, esc, tr
+from bot.telegram.render.html import citation, esc, tr
 from index.chunking import split_paragraphs
 
 #: Passages longer than this are shown collapsed (``<blockquote expandable>``).

@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from bot.telegram.render.answers import SourcesPage, citation, esc, paged_list, tr
+from bot.telegram.render.answers import SourcesPage, paged_list
+from bot.telegram.render.html import citation, esc, tr
 from bot.telegram.render.markup import MESSAGE_LIMIT, split_html, truncate_html, visible_length
 from index.types import Article, ArticleInfo
 

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.chat_prefs import LANG_CHOICES, LENGTHS, ChatPrefs
 from bot.telegram.keyboards import callback_data
-from bot.telegram.render.answers import tr
+from bot.telegram.render.html import tr
 from prompts.i18n import t
 
 SETTINGS = "c"

@@ -1,5 +1,6 @@
-"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``); for the
-admin commands, the Application over real components and a real library (``admin_bot``)."""
+"""Fixtures: the loopback Bot API, the fakes, and the running Application (``bot``).
+
+For the admin commands, the Application over real components and a real library (``admin_bot``)."""
 
 from __future__ import annotations
 
@@ -92,11 +93,16 @@ FAKE_FOLLOW_BOUND = 0.4
 @pytest.fixture
 def follows(components: Components) -> Iterator[Follows]:
     """Topic subscriptions in the data directory, matched over ``components``' index."""
+    follows = open_follows(components)
+    yield follows
+    follows.store.close()
+
+
+def open_follows(components: Components) -> Follows:
+    """Topic subscriptions in the data directory of ``components``, matched over its index."""
     store = FollowStore(follows_path(components.settings.data_dir))
-    yield Follows(
-        store, TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
-    )
-    store.close()
+    matcher = TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
+    return Follows(store, matcher)
 
 
 @pytest_asyncio.fixture

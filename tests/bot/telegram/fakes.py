@@ -1,4 +1,4 @@
-"""Fakes of the answering side: an answerer with controllable answers and delays, a catalog."""
+"""Fakes for the Telegram tests: a scriptable answerer, a catalog, a clock moved by hand."""
 
 from __future__ import annotations
 
@@ -147,16 +147,9 @@ class FakeCatalog:
         if not found:
             raise KeyError(article_id)
         info = found[0]
-        return Article(
-            id=info.id,
-            text=self.texts[info.id],
-            title=info.title,
-            date=info.date,
-            source=info.source,
-            url=info.url,
-            origin=info.origin,
-            author=info.author,
-        )
+        text = self.texts[info.id]
+        where = (info.date, info.source, info.url, info.origin)
+        return Article(info.id, text, info.title, *where, author=info.author)
 
     def remove(self, article_id: str) -> None:
         self.items = [item for item in self.items if item.id != article_id]
@@ -169,3 +162,13 @@ class FakeCatalog:
             for item in reversed(self.items)  # (best match first: any order but newest)
             if all(w in f"{item.title} {self.texts[item.id]}".casefold() for w in words)
         ]
+
+
+class ManualClock:
+    """A clock that stands still at ``now`` until a test moves it."""
+
+    def __init__(self, now: float = 1000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, Unpack
 
 from pydantic import SecretStr
 from telegram import Update
@@ -147,6 +147,13 @@ class Harness:
             while not predicate():
                 await asyncio.sleep(0.01)
 
+    async def say(
+        self, user: dict[str, Any], text: str, count: int = 1, timeout: float = 5.0
+    ) -> list[BotMessage]:
+        """``user`` says ``text`` in their private chat; every message there, once ``count`` are."""
+        self.send(private_chat(user), user, text)
+        return await self.replies(user["id"], count, timeout)
+
     async def replies(self, chat_id: int, count: int = 1, timeout: float = 5.0) -> list[BotMessage]:
         """Wait for at least ``count`` messages in ``chat_id``; all of them."""
 
@@ -177,6 +184,16 @@ def buttons(message: BotMessage) -> list[tuple[str, str]]:
     return [(b["text"], b.get("callback_data") or b.get("url", "")) for row in rows for b in row]
 
 
+class BotParts(TypedDict, total=False):
+    """What ``build_application`` may take besides the settings, answerer, catalog and library."""
+
+    journal: UpdateJournal | None
+    feedback: FeedbackStore | None
+    chat_prefs: ChatPrefsStore | None
+    topics: TopicSearch | None
+    follows: Follows | None
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     api: FakeBotApi,
@@ -184,29 +201,14 @@ async def running_bot(
     answerer: FakeAnswerer | Answerer,
     catalog: FakeCatalog | SourceCatalog,
     library: Library | None = None,
-    journal: UpdateJournal | None = None,
-    *,
-    feedback: FeedbackStore | None = None,
-    chat_prefs: ChatPrefsStore | None = None,
-    topics: TopicSearch | None = None,
-    follows: Follows | None = None,
+    **parts: Unpack[BotParts],
 ) -> AsyncIterator[Harness]:
     """Build the Application and run it like ``run_polling`` does, inside this event loop
     (with a real answerer and ``library`` too: ``harness.answerer`` is then that answerer).
     ``topics`` defaults to a fake ``catalog`` (which finds articles by their words)."""
-    if topics is None and isinstance(catalog, FakeCatalog):
-        topics = catalog
-    app = build_application(
-        settings,
-        answerer,
-        catalog,
-        library,
-        journal,
-        feedback=feedback,
-        chat_prefs=chat_prefs,
-        topics=topics,
-        follows=follows,
-    )
+    if parts.get("topics") is None and isinstance(catalog, FakeCatalog):
+        parts["topics"] = catalog
+    app = build_application(settings, answerer, catalog, library, **parts)
     harness = Harness(app, api, answerer)  # type: ignore[arg-type]
     app.add_handler(TypeHandler(Update, harness.mark_processed), group=100)
     updater = app.updater

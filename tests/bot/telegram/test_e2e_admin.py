@@ -49,30 +49,34 @@ FLOOD_V2 = page(
 )
 
 
-def rss(*items: tuple[str, str, str]) -> bytes:
-    entries = "".join(
-        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid>"
-        f"<pubDate>{date}</pubDate></item>"
-        for title, link, date in items
-    )
-    return (
+#: (one entry, the whole feed) of each kind of feed, as format strings.
+_FEED_FORMATS = {
+    "rss": (
+        "<item><title>{0}</title><link>{1}</link><guid>{1}</guid><pubDate>{2}</pubDate></item>",
         '<?xml version="1.0"?><rss version="2.0"><channel><title>Example wire</title>'
-        f"<link>http://example.org/</link><description>News</description>{entries}"
-        "</channel></rss>"
-    ).encode()
+        "<link>http://example.org/</link><description>News</description>{0}</channel></rss>",
+    ),
+    "atom": (
+        '<entry><title>{0}</title><link href="{1}"/><id>{1}</id><updated>{2}</updated></entry>',
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Example atom</title><id>urn:example</id><updated>2025-03-02T10:00:00Z</updated>"
+        "{0}</feed>",
+    ),
+}
+
+
+def feed(kind: str, *entries: tuple[str, str, str]) -> bytes:
+    """A feed of ``kind`` ("rss" or "atom") with these (title, link, date) entries."""
+    entry, document = _FEED_FORMATS[kind]
+    return document.format("".join(entry.format(*fields) for fields in entries)).encode()
+
+
+def rss(*items: tuple[str, str, str]) -> bytes:
+    return feed("rss", *items)
 
 
 def atom(*entries: tuple[str, str, str]) -> bytes:
-    body = "".join(
-        f'<entry><title>{title}</title><link href="{link}"/><id>{link}</id>'
-        f"<updated>{date}</updated></entry>"
-        for title, link, date in entries
-    )
-    return (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-        f"<title>Example atom</title><id>urn:example</id><updated>2025-03-02T10:00:00Z</updated>"
-        f"{body}</feed>"
-    ).encode()
+    return feed("atom", *entries)
 
 
 async def _say(bot: Harness, user: dict[str, object], text: str, replies: int = 1) -> list[str]:
@@ -191,22 +195,28 @@ def _closed_port() -> int:
     return port
 
 
+def _serve_in_rss(
+    web_server: WebServer, path: str, story: bytes, published: str, etag: str | None = None
+) -> None:
+    """Serve ``story`` at ``path``, and an RSS feed at ``/rss.xml`` whose one entry links it."""
+    web_server.routes[path] = Route(body=story)
+    web_server.routes["/rss.xml"] = Route(
+        body=rss(("Story", web_server.url(path), published)),
+        content_type="application/rss+xml",
+        etag=etag,
+    )
+
+
 async def test_feeds_bring_new_entries_into_answers(
     admin_bot: Harness, web_server: WebServer
 ) -> None:
-    web_server.routes["/a/bridge.html"] = Route(
-        body=page(
-            "Bridge reopens in Osterby",
-            "2025-03-02",
-            "The old bridge in Osterby reopened on Sunday after repairs.",
-            "Engineers in Osterby said the repairs took 9 months and cost 4 million euros.",
-        )
+    bridge = page(
+        "Bridge reopens in Osterby",
+        "2025-03-02",
+        "The old bridge in Osterby reopened on Sunday after repairs.",
+        "Engineers in Osterby said the repairs took 9 months and cost 4 million euros.",
     )
-    web_server.routes["/rss.xml"] = Route(
-        body=rss(("Bridge", web_server.url("/a/bridge.html"), "Sun, 02 Mar 2025 09:00:00 GMT")),
-        content_type="application/rss+xml",
-        etag='"v1"',
-    )
+    _serve_in_rss(web_server, "/a/bridge.html", bridge, "Sun, 02 Mar 2025 09:00:00 GMT", '"v1"')
     web_server.routes["/atom.xml"] = Route(
         body=atom(), content_type="application/atom+xml", etag='"a1"'
     )
@@ -270,18 +280,13 @@ async def test_questions_are_answered_while_an_ingest_runs(
 
 
 async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server: WebServer) -> None:
-    web_server.routes["/a/dam.html"] = Route(
-        body=page(
-            "Dam inspection in Kellby",
-            "2025-03-05",
-            "Inspectors visited the dam above Kellby on Wednesday.",
-            "The inspectors in Kellby found 3 cracks in the dam wall and ordered repairs.",
-        )
+    dam = page(
+        "Dam inspection in Kellby",
+        "2025-03-05",
+        "Inspectors visited the dam above Kellby on Wednesday.",
+        "The inspectors in Kellby found 3 cracks in the dam wall and ordered repairs.",
     )
-    web_server.routes["/rss.xml"] = Route(
-        body=rss(("Dam", web_server.url("/a/dam.html"), "Wed, 05 Mar 2025 09:00:00 GMT")),
-        content_type="application/rss+xml",
-    )
+    _serve_in_rss(web_server, "/a/dam.html", dam, "Wed, 05 Mar 2025 09:00:00 GMT")
     await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
     [job] = admin_bot.app.job_queue.get_jobs_by_name("feeds")  # type: ignore[union-attr]
     await job.run(admin_bot.app)  # as the JobQueue does when the tick comes

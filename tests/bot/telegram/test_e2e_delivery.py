@@ -1,4 +1,6 @@
-"""End to end, delivery: with the update journal, every message and button tap is finished
+"""End to end, delivery: every update is finished once, even across a crash or an error.
+
+With the update journal, every message and button tap is finished
 once (answered, or told why not), an unfinished one is replayed at the next start, and a
 redelivered one is not answered twice; a failed answer gets an apology, even through a burst
 of Bot API errors."""
@@ -19,7 +21,7 @@ from bot.telegram.journal import UpdateJournal
 from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, CAROL, QUOTE_TEXT, FakeAnswerer, FakeCatalog
-from tests.bot.telegram.harness import private_chat, running_bot
+from tests.bot.telegram.harness import Harness, private_chat, running_bot
 
 QUESTION = "How many drones were intercepted?"
 
@@ -83,6 +85,14 @@ async def test_an_unfinished_update_is_replayed_once_even_when_redelivered(
     assert len(api.messages(ANN["id"])) == 2
 
 
+async def _apology(bot: Harness) -> None:
+    """Ann asks; her one reply is the apology, and her update is finished."""
+    sent = bot.send(private_chat(ANN), ANN, QUESTION)
+    [note] = await bot.replies(ANN["id"], timeout=10)
+    assert note.plain == t("error.internal", "en")
+    await bot.processed(sent.update_id)
+
+
 async def test_a_burst_of_bot_api_errors_still_ends_in_an_apology(
     api: FakeBotApi, settings: Settings, answerer: FakeAnswerer, journal: UpdateJournal
 ) -> None:
@@ -90,10 +100,7 @@ async def test_a_burst_of_bot_api_errors_still_ends_in_an_apology(
     retried until the Bot API takes it: the user is told, not left in silence."""
     async with running_bot(api, settings, answerer, FakeCatalog(), journal=journal) as bot:
         api.fail(4, status=502)
-        sent = bot.send(private_chat(ANN), ANN, QUESTION)
-        [note] = await bot.replies(ANN["id"], timeout=10)
-        assert note.plain == t("error.internal", "en")
-        await bot.processed(sent.update_id)
+        await _apology(bot)
         assert [c.status for c in api.calls("sendMessage")] == [502, 502, 502, 502, 200]
         await bot.until(lambda: journal.pending(3600) == [])
 
@@ -111,10 +118,7 @@ async def test_a_flood_that_outlasts_the_rate_limiter_still_ends_in_an_apology(
     monkeypatch.setattr(app, "RATE_LIMIT_RETRIES", 0)
     async with running_bot(api, settings, answerer, FakeCatalog(), journal=journal) as bot:
         api.flood(3, retry_after=1)
-        sent = bot.send(private_chat(ANN), ANN, QUESTION)
-        [note] = await bot.replies(ANN["id"], timeout=10)
-        assert note.plain == t("error.internal", "en")
-        await bot.processed(sent.update_id)
+        await _apology(bot)
         assert [c.status for c in api.calls("sendMessage")] == [429, 429, 429, 200]
 
 

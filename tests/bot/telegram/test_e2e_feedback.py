@@ -1,5 +1,7 @@
-"""Feedback end to end: 👍 / 👎 under answers, stored, counted by /stats, exported with
-``newsbot feedback export`` and read back by ``newsbot eval``.
+"""Feedback end to end: 👍 / 👎 under answers, from the tap to ``newsbot eval``.
+
+Votes are stored, counted by /stats, exported with ``newsbot feedback export`` and read back
+by ``newsbot eval``.
 
 The main test runs the real pipeline over a real on-disk index (fake embedder) fed by /add
 from a loopback web server, as in ``test_e2e_admin.py``, with a real ``FeedbackStore``.

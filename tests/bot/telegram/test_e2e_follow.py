@@ -10,18 +10,18 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 
-from bot.config.settings import FollowSettings
+from bot.config.settings import FollowSettings, Settings
 from bot.factory import Components, build_components
-from bot.follows import Follows, FollowStore, follows_path
+from bot.follows import Follows
 from bot.library.indexed import IndexLibrary
 from index.embedding.fake import FakeEmbedder
-from index.topic_match import TopicMatcher
-from tests.bot.telegram.conftest import FAKE_FOLLOW_BOUND, _admin_settings
+from tests.bot.telegram.conftest import _admin_settings, open_follows
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, CAROL
 from tests.bot.telegram.harness import Harness, buttons, private_chat, running_bot
@@ -58,6 +58,36 @@ def components(tmp_path: Path, api: FakeBotApi) -> Iterator[Components]:
     built.sentence_cache.close()
 
 
+@pytest.fixture
+def caplog(caplog: pytest.LogCaptureFixture) -> pytest.LogCaptureFixture:
+    """The log records, with the alerts' INFO lines (the tests wait on them)."""
+    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
+    return caplog
+
+
+class StartBot(Protocol):
+    """Starts the bot with these follows (and settings, else the components')."""
+
+    def __call__(
+        self, follows: Follows, settings: Settings | None = None
+    ) -> AbstractAsyncContextManager[Harness]: ...
+
+
+@pytest.fixture
+def start_bot(api: FakeBotApi, components: Components, library: IndexLibrary) -> StartBot:
+    """Starts the bot over ``components`` with the given follows (and settings), as often as a
+    test stops and starts it again."""
+
+    def start(
+        follows: Follows, settings: Settings | None = None
+    ) -> AbstractAsyncContextManager[Harness]:
+        settings = settings or components.settings
+        answerer, store = components.answerer, components.store
+        return running_bot(api, settings, answerer, store, library, follows=follows)
+
+    return start
+
+
 async def _say(bot: Harness, user: dict[str, Any], text: str, replies: int = 1) -> list[str]:
     """Send ``text`` as ``user`` in their private chat; the plain text of the new replies."""
     chat_id = int(user["id"])
@@ -89,7 +119,6 @@ def _feed(web_server: WebServer, *paths: str) -> str:
 async def test_a_poll_alerts_each_follower_of_the_topic_once_and_no_one_else(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     [added] = await _say(admin_bot, BOHDAN, "/follow floods in Varnel")
     assert added.startswith("Тепер ви стежите за темою floods in Varnel (#")
@@ -128,7 +157,6 @@ async def test_a_poll_alerts_each_follower_of_the_topic_once_and_no_one_else(
 async def test_follow_limits_and_bad_topics(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     [usage] = await _say(admin_bot, DANA, "/follow")
     assert usage.startswith("Write the topic after the command")
     [refused] = await _say(admin_bot, DANA, "/follow " + "drone " * 100)
@@ -172,7 +200,6 @@ async def test_a_follower_who_blocked_the_bot_is_unsubscribed_and_the_others_ale
     follows: Follows,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     for user in (BOHDAN, DANA):
         await _say(admin_bot, user, "/follow floods in Varnel")
@@ -189,30 +216,18 @@ async def test_a_follower_who_blocked_the_bot_is_unsubscribed_and_the_others_ale
 
 
 async def test_subscriptions_survive_a_restart(
-    api: FakeBotApi,
+    start_bot: StartBot,
     components: Components,
-    library: IndexLibrary,
     web_server: WebServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
-    settings = components.settings
-
-    def fresh_follows() -> Follows:
-        store = FollowStore(follows_path(settings.data_dir))
-        matcher = TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
-        return Follows(store, matcher)
-
-    async with running_bot(
-        api, settings, components.answerer, components.store, library, follows=fresh_follows()
-    ) as bot:
+    async with start_bot(open_follows(components)) as bot:
         await _say(bot, DANA, "/follow floods in Varnel")
-    assert [f.topic for f in fresh_follows().store.topics(DANA["id"])] == ["floods in Varnel"]
+    topics = open_follows(components).store.topics(DANA["id"])
+    assert [f.topic for f in topics] == ["floods in Varnel"]
 
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
-    async with running_bot(
-        api, settings, components.answerer, components.store, library, follows=fresh_follows()
-    ) as bot:
+    async with start_bot(open_follows(components)) as bot:
         [listing] = await _say(bot, DANA, "/following")
         assert "floods in Varnel" in listing
         await _done(bot, ANN, f"/add {web_server.url('/a/flood.html')}")
@@ -223,7 +238,6 @@ async def test_subscriptions_survive_a_restart(
 async def test_an_alert_refused_by_flood_control_past_the_rate_limiters_retries_still_arrives(
     admin_bot: Harness, web_server: WebServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     await _say(admin_bot, DANA, "/follow floods in Varnel")
     # The rate limiter tries a send six times in all; the alert's own retry comes after.
@@ -243,7 +257,6 @@ async def test_a_failing_match_never_breaks_the_add_or_the_bot(
     caplog: pytest.LogCaptureFixture,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     await _say(admin_bot, DANA, "/follow floods in Varnel")
 
@@ -262,25 +275,16 @@ async def test_a_failing_match_never_breaks_the_add_or_the_bot(
 
 
 async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
-    api: FakeBotApi,
-    components: Components,
-    library: IndexLibrary,
-    web_server: WebServer,
-    caplog: pytest.LogCaptureFixture,
+    start_bot: StartBot, api: FakeBotApi, components: Components, web_server: WebServer
 ) -> None:
-    caplog.set_level(logging.INFO, logger="bot.telegram.alerts")
     slow = FollowSettings(alerts_per_second=0.2, alerts_per_hour=ALERTS_PER_HOUR)
     settings = components.settings.model_copy(update={"follow": slow})
     followers = [DANA, BOHDAN, CAROL]
-    store = FollowStore(follows_path(settings.data_dir))
-    follows = Follows(
-        store, TopicMatcher(components.store, components.embedder, min_score=FAKE_FOLLOW_BOUND)
-    )
+    follows = open_follows(components)
+    store = follows.store
     web_server.routes["/a/flood.html"] = Route(body=FLOOD)
     try:
-        async with running_bot(
-            api, settings, components.answerer, components.store, library, follows=follows
-        ) as bot:
+        async with start_bot(follows, settings) as bot:
             for user in followers:
                 await _say(bot, user, "/follow floods in Varnel")
             await _done(bot, ANN, f"/add {web_server.url('/a/flood.html')}")
@@ -290,14 +294,7 @@ async def test_alerts_not_sent_at_a_stop_are_delivered_at_the_next_start(
         assert len(pending) == 2  # the stop did not wait for them, nor lose them
         assert sum(len(_alerts(bot, user)) for user in followers) == 1
 
-        async with running_bot(  # (at the usual pace)
-            api,
-            components.settings,
-            components.answerer,
-            components.store,
-            library,
-            follows=follows,
-        ) as bot:
+        async with start_bot(follows) as bot:  # (at the usual pace)
             await api.wait_for(
                 lambda s: sum(m.plain.startswith(ALERT) for m in s.messages) == 3 or None
             )

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from bot.telegram import answer_flow as asking
+from bot.telegram import answer_flow
 from bot.telegram import context as ctx
-from bot.telegram.handlers import inline as handlers_inline
-from bot.telegram.state import Debouncer
+from bot.telegram.handlers import inline
+from bot.telegram.state.debounce import Debouncer
 from index.errors import EmptyQuestionError
 from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
@@ -21,19 +21,34 @@ from tests.bot.telegram.fakes import (
     FakeCatalog,
     declined_answer,
 )
-from tests.bot.telegram.harness import Harness, buttons, make_settings, private_chat, running_bot
+from tests.bot.telegram.harness import (
+    Harness,
+    Inline,
+    buttons,
+    make_settings,
+    private_chat,
+    running_bot,
+)
 
 QUESTION = "How many drones were intercepted?"
+
+
+async def _waiting_query(
+    bot: Harness, monkeypatch: pytest.MonkeyPatch, text: str
+) -> tuple[Debouncer, Inline]:
+    """Ann's inline query ``text``, sent and left waiting in a long debounce."""
+    debouncer: Debouncer = bot.app.bot_data[ctx.DEBOUNCER]
+    monkeypatch.setattr(inline, "DEBOUNCE_S", 60.0)
+    typed = bot.inline_query(ANN, text)
+    await bot.until(lambda: debouncer.pending(ANN["id"]))
+    return debouncer, typed
 
 
 async def test_a_newer_inline_query_supersedes_the_one_typed_before(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    debouncer: Debouncer = bot.app.bot_data[ctx.DEBOUNCER]
-    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 60.0)
-    typed = bot.inline_query(ANN, "How many dro")
-    await bot.until(lambda: debouncer.pending(ANN["id"]))
-    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 0.0)
+    debouncer, typed = await _waiting_query(bot, monkeypatch, "How many dro")
+    monkeypatch.setattr(inline, "DEBOUNCE_S", 0.0)
     other_user = bot.inline(BOHDAN, "Скільки ракет збили?")
     assert (await bot.inline_answer(other_user))["results"]
     assert debouncer.pending(ANN["id"]), "another user's query supersedes nothing"
@@ -49,10 +64,7 @@ async def test_a_newer_inline_query_supersedes_the_one_typed_before(
 async def test_clearing_the_query_supersedes_the_pending_one(
     bot: Harness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    debouncer: Debouncer = bot.app.bot_data[ctx.DEBOUNCER]
-    monkeypatch.setattr(handlers_inline, "DEBOUNCE_S", 60.0)
-    typed = bot.inline_query(ANN, "How many")
-    await bot.until(lambda: debouncer.pending(ANN["id"]))
+    _, typed = await _waiting_query(bot, monkeypatch, "How many")
     cleared = bot.inline(ANN, "")
     assert (await bot.inline_answer(cleared))["button"]["text"] == t("telegram.inline_hint", "en")
     await bot.processed(typed.update_id)
@@ -63,7 +75,7 @@ async def test_clearing_the_query_supersedes_the_pending_one(
 async def test_inline_queries_have_their_own_looser_limit(
     api: FakeBotApi, answerer: FakeAnswerer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(asking, "INLINE_RATE_LIMIT", 3)
+    monkeypatch.setattr(answer_flow, "INLINE_RATE_LIMIT", 3)
     settings = make_settings(api, user_rate_limit=1, user_rate_window_s=60)
     async with running_bot(api, settings, answerer, FakeCatalog()) as bot:
         answers = [await bot.inline_answer(bot.inline(ANN, f"Drones, part {n}?")) for n in range(4)]
@@ -101,7 +113,7 @@ async def test_inline_failures_answer_with_a_safe_note_on_the_button(bot: Harnes
     refused = await bot.inline_answer(bot.inline(BOHDAN, "???"))
     assert failed["results"] == []
     assert failed["button"]["text"] == t("error.internal", "uk")
-    assert failed["button"]["start_parameter"] == handlers_inline.START_PARAMETER
+    assert failed["button"]["start_parameter"] == inline.START_PARAMETER
     assert refused["results"] == []
     assert refused["button"]["text"] == t("error.empty_question", "uk")
     assert bot.answerer.calls == ["boom?", "???"], "failures are not cached"

@@ -1,5 +1,7 @@
-"""Reading in the chat, end to end over the fake catalog: /article paged in place, "Open
-article" under an answer without a web address, /latest and /latest TOPIC paged."""
+"""Reading in the chat, end to end over the fake catalog.
+
+/article paged in place, "Open article" under an answer without a web address, /latest and /latest
+TOPIC paged."""
 
 from __future__ import annotations
 
@@ -34,6 +36,14 @@ async def _press(bot: Harness, message: BotMessage, label: str, user: dict[str, 
     [data] = [data for text, data in buttons(message) if text == label]
     bot.press(message, data, user)
     await bot.api.wait_for(lambda s: message.edits > edits or None)
+
+
+def _answered_from(bot: Harness, article_id: str) -> str:
+    """A question the answerer answers from ``article_id``, which has no web address."""
+    question = "What did the council decide?"
+    quote = dataclasses.replace(make_quote(), article_id=article_id, url=None)
+    bot.answerer.answers[question] = Answer(question, "It met.", (quote,), 0.8, "en")
+    return question
 
 
 def _labels(message: BotMessage) -> list[str]:
@@ -115,9 +125,7 @@ async def test_a_removed_article_says_it_is_gone(bot: Harness, catalog: FakeCata
 async def test_an_answer_without_a_web_address_opens_its_article_in_the_chat(
     bot: Harness, catalog: FakeCatalog
 ) -> None:
-    question = "What did the council decide?"
-    quote = dataclasses.replace(make_quote(), article_id="id2", url=None)
-    bot.answerer.answers[question] = Answer(question, "It met.", (quote,), 0.8, "en")
+    question = _answered_from(bot, "id2")
     answer = await _reply(bot, ANN, question)
     assert buttons(answer)[-3] == ("Open article", "o:id2")  # (then 👍 👎)
     assert "Read article" not in _labels(answer)
@@ -184,9 +192,7 @@ async def test_latest_about_a_topic_pages_and_its_list_can_expire(bot: Harness) 
 async def test_open_article_in_a_shared_inline_answer_shows_it_in_place(
     bot: Harness, catalog: FakeCatalog
 ) -> None:
-    question = "What did the council decide?"
-    quote = dataclasses.replace(make_quote(), article_id="id4", url=None)
-    bot.answerer.answers[question] = Answer(question, "It met.", (quote,), 0.8, "en")
+    question = _answered_from(bot, "id4")
     catalog.texts["id4"] = long_text()
     query_id = bot.inline(ANN, question)
     [result] = (await bot.inline_answer(query_id))["results"]

@@ -1,6 +1,8 @@
-"""Reading over the real components, end to end: a page added by URL is cited by its site's
-name and its author, read with /article, listed by /latest and found by /latest TOPIC (the
-real hybrid search over the on-disk index), and gone once removed."""
+"""Reading over the real components, end to end.
+
+A page added by URL is cited by its site's name and its author, read with /article, listed by
+/latest and found by /latest TOPIC (the real hybrid search over the on-disk index), and gone once
+removed."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""End to end, when things go wrong: floods, Bot API failures and timeouts, slow answers,
-users who ask too much, and answerer errors."""
+"""End to end, when things go wrong: floods, Bot API failures, slow answers, answerer errors.
+
+And users who ask too much.
+"""
 
 from __future__ import annotations
 
@@ -36,8 +38,7 @@ QUESTION = "How many drones were intercepted?"
 @pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's RetryAfter
 async def test_a_429_is_honoured_and_the_message_still_arrives(bot: Harness) -> None:
     bot.api.flood(1, retry_after=1)
-    bot.send(private_chat(ANN), ANN, QUESTION)
-    [reply] = await bot.replies(ANN["id"], timeout=10)
+    [reply] = await bot.say(ANN, QUESTION, timeout=10)
     assert QUOTE_TEXT in reply.plain
     assert [c.status for c in bot.api.calls("sendMessage")] == [429, 200]
 
@@ -46,8 +47,7 @@ async def test_a_5xx_is_retried_once_and_logged(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.api.fail(1, status=502)
-    bot.send(private_chat(ANN), ANN, QUESTION)
-    [reply] = await bot.replies(ANN["id"])
+    [reply] = await bot.say(ANN, QUESTION)
     assert QUOTE_TEXT in reply.plain
     assert [c.status for c in bot.api.calls("sendMessage")] == [502, 200]
     assert any("retrying once" in r.getMessage() for r in caplog.records)
@@ -57,13 +57,11 @@ async def test_a_persistent_5xx_is_survived_logged_and_not_shown_raw(
     bot: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     bot.api.fail(2, status=500)
-    bot.send(private_chat(ANN), ANN, QUESTION)
-    [note] = await bot.replies(ANN["id"])
+    [note] = await bot.say(ANN, QUESTION)
     assert note.plain == t("error.internal", "en")
     errors = [r for r in caplog.records if r.levelno == logging.ERROR and r.exc_info]
     assert errors and "Internal Server Error" in str(errors[0].exc_info[1])  # type: ignore[index]
-    bot.send(private_chat(ANN), ANN, QUESTION)
-    replies = await bot.replies(ANN["id"], 2)
+    replies = await bot.say(ANN, QUESTION, 2)
     assert QUOTE_TEXT in replies[1].plain
     assert not any("Server Error" in m.plain or "Traceback" in m.plain for m in replies)
 
@@ -78,8 +76,7 @@ async def test_a_bot_api_timeout_is_survived_and_logged(
     assert any(
         r.levelno == logging.ERROR and "TimedOut" in repr(r.exc_info) for r in caplog.records
     )
-    bot.send(private_chat(ANN), ANN, QUESTION)
-    replies = await bot.replies(ANN["id"], 2)
+    replies = await bot.say(ANN, QUESTION, 2)
     assert QUOTE_TEXT in replies[1].plain
 
 

@@ -1,5 +1,6 @@
-"""End to end: /settings switches a chat's language and answer length, kept across restarts;
-in a group only its administrators may change them."""
+"""End to end: /settings switches a chat's language and answer length, kept across restarts.
+
+In a group only its administrators may change them."""
 
 from __future__ import annotations
 

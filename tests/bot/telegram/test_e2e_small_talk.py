@@ -1,6 +1,7 @@
-"""End to end over the real pipeline (English profile): small talk gets a friendly reply, and a
-question in Ukrainian or Russian is told, in its language, that questions are answered in
-English here; how to change that is for the operator's log."""
+"""End to end over the real pipeline (English profile): small talk, and other languages.
+
+Small talk gets a friendly reply, and a question in Ukrainian or Russian is told, in its language,
+that questions are answered in English here; how to change that is for the operator's log."""
 
 from __future__ import annotations
 

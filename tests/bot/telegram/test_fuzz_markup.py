@@ -1,6 +1,8 @@
-"""Fuzzing ``bot.telegram.render.markup``: whatever Telegram HTML the renderer hands it (any text,
-escaped, in any allowed nesting of tags), splitting and truncating give messages the Bot API
-accepts, within the limit, keeping all the visible text and adding no markup of their own.
+"""Fuzzing ``bot.telegram.render.markup``: splitting and truncating any Telegram HTML.
+
+Whatever Telegram HTML the renderer hands it (any text, escaped, in any allowed nesting of tags),
+splitting and truncating give messages the Bot API accepts, within the limit, keeping all the
+visible text and adding no markup of their own.
 
 The checks are plain functions, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """
@@ -12,10 +14,10 @@ from collections.abc import Iterable
 
 from hypothesis import strategies as st
 
-from bot.telegram.render.answers import esc
+from bot.telegram.render.html import esc
 from bot.telegram.render.markup import MESSAGE_LIMIT, split_html, truncate_html, visible_length
 from tests.bot.telegram.bot_api_rules import check_text, parse_html, utf16_units
-from tests.fuzzing import HOSTILE, FuzzTarget, fuzz
+from tests.fuzzing import HOSTILE, FuzzTarget, fuzz_each
 
 #: Any text, often hostile (see ``fuzzing.HOSTILE``).
 TEXT = st.lists(HOSTILE | st.text(max_size=15), max_size=12).map("".join)
@@ -130,21 +132,7 @@ TRUNCATIONS = FuzzTarget(
     "HTML truncation", check_truncate, {"html": telegram_html(), "limit": LIMITS}
 )
 TARGETS = (ESCAPES, SPLITS, TRUNCATIONS)
-
-
-def test_escaped_text_shows_as_itself() -> None:
-    """Markup-like text, entities, emoji and controls are shown literally after escaping."""
-    fuzz(ESCAPES)
-
-
-def test_any_html_splits_into_valid_pieces_that_keep_its_text() -> None:
-    """Splitting never cuts a tag, entity or code point, nor goes over the limit."""
-    fuzz(SPLITS)
-
-
-def test_any_html_truncates_to_a_valid_start_of_itself() -> None:
-    """Truncation stays within the limit, valid, and shows the start of the text."""
-    fuzz(TRUNCATIONS)
+test_targets = fuzz_each(TARGETS)
 
 
 def test_a_long_blank_text_is_truncated_to_the_ellipsis() -> None:

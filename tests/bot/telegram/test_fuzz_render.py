@@ -1,7 +1,9 @@
-"""Fuzzing the answer rendering with hostile articles: whatever their text, titles, sources,
-URLs and the answers hold (markup, entities, emoji, combining and RTL marks, text longer than a
-message), every message is one the Bot API accepts, the article's words are shown literally,
-and the only markup is the renderer's own: no tag or link comes from article text.
+"""Fuzzing the answer rendering with hostile articles: their words stay text.
+
+Whatever their text, titles, sources, URLs and the answers hold (markup, entities, emoji, combining
+and RTL marks, text longer than a message), every message is one the Bot API accepts, the article's
+words are shown literally, and the only markup is the renderer's own: no tag or link comes from
+article text.
 
 The checks are plain functions, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """
@@ -15,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from hypothesis import strategies as st
 
 from answering.types import Answer, ArticleRef, Quote
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
 from bot.telegram.render import passage as render_passage
 from tests.bot.telegram.bot_api_rules import check_text, parse_html
 from tests.bot.telegram.test_fuzz_markup import (
@@ -25,7 +27,7 @@ from tests.bot.telegram.test_fuzz_markup import (
     valid_messages,
     whitespace_dropped,
 )
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
 
 URLS = (
     st.none()
@@ -124,12 +126,12 @@ def _shown_data(answer: Answer) -> list[str]:
 
 def check_answer(answer: Answer, lang: str) -> None:
     """The answer's messages are valid and show all of it; article text stays text."""
-    whole = render.answer_html(answer, lang)
+    whole = answers.answer_html(answer, lang)
     plain = parse_html(whole)
     assert_only_renderer_markup(whole, (*answer.quotes, *answer.closest))
     for part in _shown_data(answer):
         assert part in plain, part
-    shown = valid_messages(render.answer_messages(answer, lang))
+    shown = valid_messages(answers.answer_messages(answer, lang))
     assert whitespace_dropped("".join(shown), plain)
 
 
@@ -137,13 +139,13 @@ def check_views(answer: Answer, lang: str) -> None:
     """The views "More sources" and "Full passage" split into valid messages; each quote is
     shown verbatim (in the full passage, underlined inside its paragraph)."""
     for view, shown_quotes in (
-        (render.more_html(answer, lang), answer.more),
+        (answers.more_html(answer, lang), answer.more),
         (render_passage.full_passage_html(answer, lang), answer.quotes),
     ):
         assert_only_renderer_markup(view, (*answer.more, *answer.quotes))
         plain = parse_html(view)
         assert all(q.text.strip() in plain for q in shown_quotes)
-        assert whitespace_dropped("".join(valid_messages(render.split_html(view))), plain)
+        assert whitespace_dropped("".join(valid_messages(answers.split_html(view))), plain)
     full = render_passage.full_passage_html(answer, lang)
     assert full.count("<u>") == sum(1 for q in answer.quotes if q.text.strip())
 
@@ -153,18 +155,18 @@ def check_inline(answer: Answer, lang: str) -> None:
     card's title and description are short plain text taken from the answer."""
     for view in (
         "",
-        render.more_html(answer, lang),
+        answers.more_html(answer, lang),
         render_passage.full_passage_html(answer, lang),
     ):
-        text = render.inline_message(answer, lang, view)
+        text = answers.inline_message(answer, lang, view)
         assert_only_renderer_markup(text, (*answer.quotes, *answer.more, *answer.closest))
         [shown] = valid_messages([text])
-        html = render.question_header(answer.question) + render.answer_html(answer, lang)
+        html = answers.question_header(answer.question) + answers.answer_html(answer, lang)
         whole = parse_html(html + (f"\n\n{view}" if view else ""))
         assert shown == whole or (
             shown.endswith("…") and whitespace_dropped(shown[:-1], whole, prefix=True)
         )
-    title, description = render.inline_title(answer, lang), render.inline_description(answer)
+    title, description = answers.inline_title(answer, lang), answers.inline_description(answer)
     assert title and len(title) <= 200 and "\n" not in title
     assert len(description) <= 120 and "\n" not in description
     if answer.answer is not None and answer.answer.strip():
@@ -176,7 +178,7 @@ def check_inline(answer: Answer, lang: str) -> None:
 
 def check_sources(refs: Sequence[ArticleRef], page: int, page_size: int, lang: str) -> None:
     """A ``/sources`` page is one valid message, on a page that exists, numbering its items."""
-    shown = render.sources_page(refs, page, lang, page_size=page_size)
+    shown = answers.sources_page(refs, page, lang, page_size=page_size)
     [plain] = valid_messages([shown.text])
     assert_only_renderer_markup(shown.text, refs)
     assert shown.pages == max(1, math.ceil(len(refs) / page_size))
@@ -198,32 +200,13 @@ SOURCES = FuzzTarget(
     },
 )
 TARGETS = (ANSWER_MESSAGES, ANSWER_VIEWS, INLINE, SOURCES)
-
-
-def test_any_answer_renders_to_valid_messages_that_show_the_article_text() -> None:
-    """Hostile article text is shown literally, never as markup, and fits in messages."""
-    fuzz(ANSWER_MESSAGES)
-
-
-def test_more_sources_and_full_passage_show_the_quotes_verbatim() -> None:
-    """The extra views are valid and show every quote as it is in the article."""
-    fuzz(ANSWER_VIEWS)
-
-
-def test_inline_answers_are_one_valid_message_and_a_short_card() -> None:
-    """Inline results fit one message; their title and description are short plain text."""
-    fuzz(INLINE)
-
-
-def test_sources_pages_are_valid_and_clamped() -> None:
-    """Any page number of any article list gives a valid, existing page."""
-    fuzz(SOURCES)
+test_targets = fuzz_each(TARGETS)
 
 
 def test_a_quote_holding_markup_is_shown_as_text() -> None:
     """The example behind the property: ``<b>x</b>`` in an article is text, not bold."""
     body = 'He wrote <b>x</b> & <a href="http://evil.test/">y</a>.'
     quote = Quote("a", "T", None, None, None, body, 0, len(body), paragraph=body)
-    [message] = render.answer_messages(Answer("q", "x", (quote,)), "en")
+    [message] = answers.answer_messages(Answer("q", "x", (quote,)), "en")
     assert body in check_text(message, "HTML")
     assert message.count("<a ") == 0 and message.count("<b>") == 1

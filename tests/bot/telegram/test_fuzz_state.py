@@ -1,5 +1,6 @@
-"""Fuzzing the answer cache's key (``state.normalize_question``) with any unicode: the key is
-stable, and questions that differ only in case, spacing or trailing ``?!.…`` share it.
+"""Fuzzing the answer cache's key (``normalize_question``) with any unicode.
+
+The key is stable, and questions that differ only in case, spacing or trailing ``?!.…`` share it.
 
 The check is a plain function, shared with ``bench/fuzz.py`` through ``TARGETS``.
 """
@@ -8,9 +9,9 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from bot.telegram.state import normalize_question
+from bot.telegram.state.answer_cache import normalize_question
 from tests.answering.test_fuzz_question import RAW
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
 
 
 def check_cache_key(question: str, ending: str) -> None:
@@ -31,8 +32,4 @@ CACHE_KEYS = FuzzTarget(
     {"question": RAW, "ending": st.text(st.sampled_from(" \t\n?!.…\u2028"), max_size=6)},
 )
 TARGETS = (CACHE_KEYS,)
-
-
-def test_questions_that_differ_in_case_spacing_or_ending_share_a_key() -> None:
-    """The cache key of any text is stable and ignores case, spacing and the ending."""
-    fuzz(CACHE_KEYS)
+test_targets = fuzz_each(TARGETS)

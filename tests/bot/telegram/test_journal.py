@@ -8,14 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.telegram.journal import KEEP_DONE_S, UpdateJournal, journal_path
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.bot.telegram.fakes import ManualClock
 
 
 def message(update_id: int, text: str) -> dict[str, object]:
@@ -54,7 +47,7 @@ def test_an_update_already_held_is_not_recorded_twice(tmp_path: Path) -> None:
 def test_old_unfinished_updates_are_logged_not_replayed_and_done_ones_pruned(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    clock = Clock()
+    clock = ManualClock(1_000_000.0)
     with UpdateJournal(tmp_path / "updates.sqlite", clock=clock) as journal:
         journal.record(1, message(1, "old"))
         journal.record(2, message(2, "old and done"))

@@ -7,7 +7,7 @@ import string
 import pytest
 
 from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS, bot_commands
-from bot.telegram.render import answers as render
+from bot.telegram.render.html import tr
 from prompts.i18n import LANGUAGES, keys, t
 from tests.bot.telegram.bot_api_rules import check_commands, check_text
 
@@ -47,7 +47,7 @@ def test_templates_are_valid_telegram_html_with_the_same_fields(lang: str) -> No
         fields = {f for _, f, _, _ in string.Formatter().parse(t(key, "en")) if f}
         localized = t(key, lang)
         assert {f for _, f, _, _ in string.Formatter().parse(localized) if f} == fields, key
-        check_text(render.tr(key, lang, **{f: SAMPLE[f] for f in fields}), "HTML")
+        check_text(tr(key, lang, **{f: SAMPLE[f] for f in fields}), "HTML")
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from answering.types import Answer, ArticleRef, Quote
 from bot.telegram.keyboards import answer_keyboard
-from bot.telegram.render import answers as render
+from bot.telegram.render import answers
 from bot.telegram.render import passage as render_passage
+from bot.telegram.render.html import esc
 from bot.telegram.render.markup import split_html, truncate_html, utf16_len, visible_length
 from prompts.i18n import t
 from tests.bot.telegram import bot_api_rules
@@ -41,7 +42,7 @@ def test_everything_is_escaped_and_linked_only_to_web_urls() -> None:
         for url in ("javascript:alert(1)", "http://", "https://a b.com", "http://[::1")
     ]
     answer = Answer("q", "Yes <b>really</b> & truly", (quote, *unsafe), lang="en")
-    [message] = render.answer_messages(answer, "en")
+    [message] = answers.answer_messages(answer, "en")
     assert message.count("<a href=") == 1
     assert "<b>Yes &lt;b&gt;really&lt;/b&gt; &amp; truly</b>" in message
     assert (
@@ -52,7 +53,7 @@ def test_everything_is_escaped_and_linked_only_to_web_urls() -> None:
 
 
 def test_declined_answers_name_the_closest_articles() -> None:
-    [message] = render.answer_messages(declined_answer("q"), "ru")
+    [message] = answers.answer_messages(declined_answer("q"), "ru")
     plain = parse_html(message)
     assert plain.startswith("Я не нашёл ответа")
     assert "Ближайшие статьи:\n• Budget talks · 2 апр. 2024 · Reuters" in plain
@@ -63,15 +64,15 @@ def test_declined_answers_name_the_closest_articles() -> None:
 def test_small_talk_is_a_friendly_text_with_the_examples(lang: str, notice: str | None) -> None:
     examples = ("How many <drones> & missiles?", "Who won?")
     answer = Answer("hi", None, lang=lang, notice=notice, small_talk="greeting", examples=examples)
-    [plain] = _valid_messages(render.answer_messages(answer, lang))
+    [plain] = _valid_messages(answers.answer_messages(answer, lang))
     lines = [t("small_talk.greeting", lang)]
     lines += [t("answer.english_only", lang)] if notice else []
     assert plain.split("\n\n") == [
         *lines,
         t("small_talk.examples", lang) + "\n• " + "\n• ".join(examples),
     ]
-    assert render.inline_title(answer, lang) == t("small_talk.greeting", lang)
-    assert render.inline_description(answer) == ""
+    assert answers.inline_title(answer, lang) == t("small_talk.greeting", lang)
+    assert answers.inline_description(answer) == ""
 
 
 def test_full_passage_underlines_the_quote_in_its_paragraph() -> None:
@@ -99,10 +100,10 @@ def test_full_passage_shows_the_paragraphs_around_the_quote_in_its_article() -> 
 
 def test_sources_pages_are_clamped() -> None:
     refs = [ArticleRef(str(i), f"T{i}", dt.date(2024, 1, i), None, None) for i in range(1, 10)]
-    page = render.sources_page(refs, 7, "en", page_size=4)
+    page = answers.sources_page(refs, 7, "en", page_size=4)
     assert (page.page, page.pages) == (2, 3)
     assert "9. T9" in parse_html(page.text)
-    assert render.sources_page([], 0, "en").text == "No articles are indexed yet."
+    assert answers.sources_page([], 0, "en").text == "No articles are indexed yet."
 
 
 def test_a_short_text_is_one_unchanged_message() -> None:
@@ -206,19 +207,19 @@ _answers = st.builds(
 @given(answer=_answers, lang=st.sampled_from(["en", "uk", "ru", "xx"]))
 def test_any_answer_renders_to_messages_the_bot_api_accepts(answer: Answer, lang: str) -> None:
     messages = [
-        *render.answer_messages(answer, lang),
-        *split_html(render.more_html(answer, lang)),
+        *answers.answer_messages(answer, lang),
+        *split_html(answers.more_html(answer, lang)),
         *split_html(render_passage.full_passage_html(answer, lang)),
-        render.inline_message(answer, lang, render_passage.full_passage_html(answer, lang)),
+        answers.inline_message(answer, lang, render_passage.full_passage_html(answer, lang)),
     ]
     _valid_messages(messages)
-    assert render.inline_title(answer, lang)
+    assert answers.inline_title(answer, lang)
 
 
 @settings(max_examples=200, deadline=None)
 @given(text=st.text(max_size=2000), limit=st.integers(2, 300))
 def test_any_text_splits_into_valid_chunks_that_keep_all_of_it(text: str, limit: int) -> None:
-    html = f"<b>{render.esc(text[:50])}</b>\n<blockquote>{render.esc(text)}</blockquote>"
+    html = f"<b>{esc(text[:50])}</b>\n<blockquote>{esc(text)}</blockquote>"
     chunks = split_html(html, limit)
     plains = _valid_messages(chunks, limit) if chunks else []
     assert _squash("".join(plains)) == _squash(parse_html(html))

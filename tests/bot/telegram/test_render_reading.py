@@ -1,5 +1,7 @@
-"""Reading pages and lists: split at paragraphs, under Telegram's limit, escaped; article IDs
-by prefix; citations with the author."""
+"""Reading pages and lists: split at paragraphs, under Telegram's limit, escaped.
+
+Also article IDs by prefix, and citations with the author.
+"""
 
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from bot.telegram.keyboards import (
     article_keyboard,
     pager_keyboard,
 )
-from bot.telegram.render import answers as render
+from bot.telegram.render.html import citation, esc
 from bot.telegram.render.markup import MESSAGE_LIMIT, visible_length
 from bot.telegram.render.reading import article_page, latest_page, paragraphs, split_pages
 from index.types import Article
@@ -50,7 +52,7 @@ def test_pages_hold_whole_paragraphs_up_to_the_budget() -> None:
     # a page is not ended early: the next paragraph would not have fitted
     for page, following in itertools.pairwise(pages):
         first = paragraphs(following)[0]
-        assert visible_length(page) + 2 + visible_length(render.esc(first)) > 400
+        assert visible_length(page) + 2 + visible_length(esc(first)) > 400
 
 
 def test_a_paragraph_longer_than_a_page_is_cut_at_words() -> None:
@@ -95,7 +97,7 @@ def test_the_header_cites_title_link_date_source_and_author_escaped() -> None:
 
 def test_quotes_cite_their_author_after_the_source() -> None:
     quote = dataclasses.replace(make_quote(), author="Mira <Okafor>")
-    assert render.citation(quote, "en").endswith(" · 1 May 2024 · Kyiv Daily · Mira &lt;Okafor&gt;")
+    assert citation(quote, "en").endswith(" · 1 May 2024 · Kyiv Daily · Mira &lt;Okafor&gt;")
 
 
 def test_latest_lines_carry_their_article_command() -> None:

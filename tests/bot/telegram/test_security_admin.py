@@ -1,5 +1,6 @@
-"""Security must-show, end to end through the real Application, the loopback Bot API and a
-real library: admins are known by their numeric ID, never by name or username.
+"""Security must-show: admins are known by their numeric ID, never by name or username.
+
+End to end through the real Application, the loopback Bot API and a real library.
 
 (The admin commands themselves: ``test_e2e_admin.py``.)
 """

@@ -1,6 +1,7 @@
-"""Security must-show, end to end: a user's question is logged at DEBUG only, whatever happens
-to it (answered, declined, too long, failing, rate limited), in Telegram chats, inline, and in
-the console chat over the real pipeline.
+"""Security must-show, end to end: a user's question is logged at DEBUG only.
+
+Whatever happens to it (answered, declined, too long, failing, rate limited), in Telegram chats,
+inline, and in the console chat over the real pipeline.
 """
 
 from __future__ import annotations

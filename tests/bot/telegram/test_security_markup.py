@@ -1,7 +1,9 @@
-"""Security must-show, end to end through the real Application and the loopback Bot API: HTML
-in articles (titles, sources, quotes, URLs) and in users' names is shown as text, in chat
-replies and their views (buttons), inline results, /sources, declines and greetings: what the
-Bot API receives parses, shows those strings literally, and carries only the bot's tags.
+"""Security must-show: HTML in articles and in users' names is shown as text.
+
+End to end through the real Application and the loopback Bot API: article titles, sources, quotes
+and URLs, and users' names, in chat replies and their views (buttons),
+inline results, /sources, declines and greetings: what the Bot API receives parses, shows those
+strings literally, and carries only the bot's tags.
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
-"""Security must-show, end to end through the real Application and the loopback Bot API: the
-token and the webhook secret reach no user and no log record, at DEBUG, from any logger.
+"""Security must-show: the token and the webhook secret reach no user and no log record.
+
+End to end through the real Application and the loopback Bot API, at DEBUG, from any logger.
 
 (HTML shown as text: ``test_security_markup.py``; questions logged at DEBUG only:
 ``test_security_logging.py``; admins by numeric ID: ``test_security_admin.py``.)
