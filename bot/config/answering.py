@@ -1,19 +1,12 @@
-"""The answering groups of ``Settings``: evidence and decline bounds, the reranker, the reader.
-
-(Split from ``bot/config/settings.py`` to keep modules small; ``Settings`` nests them.)
-"""
+"""The answering groups of ``Settings``: evidence and decline bounds, the reranker, the reader."""
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-
-class Group(BaseModel):
-    """A nested settings group: unknown keys are an error, not silently ignored."""
-
-    model_config = ConfigDict(extra="forbid")
+from bot.config.group import Group
 
 
 class AnswerSettings(Group):

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config.settings import RerankSettings, Settings
+from bot.config.answering import RerankSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, ensure_corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.trained]

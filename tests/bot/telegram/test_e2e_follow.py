@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from bot.config.settings import FollowSettings
+from bot.config.follow import FollowSettings
 from bot.factory import Components, build_components
 from bot.follows import Follows, FollowStore, follows_path
 from bot.library.indexed import IndexLibrary

@@ -1,0 +1,53 @@
+"""The web groups of ``Settings``: fetching pages, PDFs and feeds, and polling the feeds."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from bot.config.group import Group
+
+
+class FetchSettings(Group):
+    timeout_s: float = Field(
+        default=15.0,
+        gt=0,
+        description="Timeout for connecting to and reading a web page, in seconds.",
+    )
+    max_bytes: int = Field(
+        default=10_000_000,
+        ge=1000,
+        description="Largest page, PDF or feed downloaded, in bytes (larger ones are refused).",
+    )
+    max_redirects: int = Field(
+        default=5, ge=0, le=20, description="Redirects followed for one URL."
+    )
+    user_agent: str = Field(
+        default="newsbot/0.1 (+https://github.com/newsbot; news Q&A bot)",
+        description="User-Agent sent with every request.",
+    )
+    per_host_interval_s: float = Field(
+        default=1.0,
+        ge=0,
+        description="Least time between two requests to the same host, in seconds (politeness).",
+    )
+    allow_private: bool = Field(
+        default=False,
+        description="Allow URLs on private, loopback and link-local addresses (off: refused, "
+        "so a URL cannot reach the bot's own network).",
+    )
+
+
+class FeedsSettings(Group):
+    poll_interval_s: float = Field(
+        default=900.0,
+        ge=10,
+        description="Default seconds between two polls of one feed (a feed may set its own).",
+    )
+    max_backoff_s: float = Field(
+        default=21_600.0,
+        ge=10,
+        description="Longest wait before polling again a feed that keeps failing, in seconds.",
+    )
+    max_entries: int = Field(
+        default=50, ge=1, le=1000, description="Newest entries read from a feed per poll."
+    )
