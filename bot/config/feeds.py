@@ -5,33 +5,36 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.config.group import Group
+from index.web.fetch import FetchPolicy
+
+_FETCH = FetchPolicy()
 
 
 class FetchSettings(Group):
     timeout_s: float = Field(
-        default=15.0,
+        default=_FETCH.timeout_s,
         gt=0,
         description="Timeout for connecting to and reading a web page, in seconds.",
     )
     max_bytes: int = Field(
-        default=10_000_000,
+        default=_FETCH.max_bytes,
         ge=1000,
         description="Largest page, PDF or feed downloaded, in bytes (larger ones are refused).",
     )
     max_redirects: int = Field(
-        default=5, ge=0, le=20, description="Redirects followed for one URL."
+        default=_FETCH.max_redirects, ge=0, le=20, description="Redirects followed for one URL."
     )
     user_agent: str = Field(
-        default="newsbot/0.1 (+https://github.com/newsbot; news Q&A bot)",
+        default=_FETCH.user_agent,
         description="User-Agent sent with every request.",
     )
     per_host_interval_s: float = Field(
-        default=1.0,
+        default=_FETCH.per_host_interval_s,
         ge=0,
         description="Least time between two requests to the same host, in seconds (politeness).",
     )
     allow_private: bool = Field(
-        default=False,
+        default=_FETCH.allow_private,
         description="Allow URLs on private, loopback and link-local addresses (off: refused, "
         "so a URL cannot reach the bot's own network).",
     )

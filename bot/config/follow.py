@@ -21,13 +21,12 @@ class FollowSettings(Group):
         default=5.0,
         gt=0,
         le=30,
-        description="Most alerts sent per second in all (Telegram allows about 30 messages a "
-        "second; replies keep the rest).",
+        description="Most alerts sent per second in all.",
     )
     min_score: float = Field(
         default=0.525,
         ge=0.0,
         le=1.0,
         description="Least match strength (mean of the dense and word scores of the best "
-        "passage) for a topic alert; chosen on uanews_dev by python -m bench.follow_bound.",
+        "passage) for a topic alert.",
     )

@@ -5,6 +5,11 @@ from __future__ import annotations
 from pydantic import Field
 
 from bot.config.group import Group
+from index.ingest import IngestOptions
+from index.store.vector_index import VectorIndexPolicy
+
+_INGEST = IngestOptions()
+_VECTORS = VectorIndexPolicy()
 
 
 class EmbeddingSettings(Group):
@@ -19,7 +24,7 @@ class EmbeddingSettings(Group):
         default=None,
         description="Run the embedder with int8 linear layers (torch dynamic quantisation, CPU; "
         "its vectors differ, so it has its own index). Unset: int8 for the packaged English "
-        "model unless an index built in fp32 with it holds articles (docs/PERFORMANCE.md).",
+        "model unless an index built in fp32 with it holds articles.",
     )
     traced: bool = Field(
         default=True,
@@ -30,17 +35,22 @@ class EmbeddingSettings(Group):
         default=0,
         ge=0,
         le=256,
-        description="Torch CPU threads per operation (0: the cores this process may use). 1 avoids "
-        "oversubscription when several answer workers share few cores.",
+        description="Torch CPU threads per operation (0: the cores this process may use).",
     )
 
 
 class ChunkingSettings(Group):
     max_chars: int = Field(
-        default=700, ge=100, le=20000, description="Longest chunk, in characters (whole sentences)."
+        default=_INGEST.chunk_max_chars,
+        ge=100,
+        le=20000,
+        description="Longest chunk, in characters (whole sentences).",
     )
     overlap_sentences: int = Field(
-        default=1, ge=0, le=10, description="Sentences shared by consecutive chunks."
+        default=_INGEST.chunk_overlap,
+        ge=0,
+        le=10,
+        description="Sentences shared by consecutive chunks.",
     )
 
 
@@ -50,36 +60,39 @@ class SearchSettings(Group):
     k_lexical: int = Field(default=30, ge=1, le=1000, description="Candidates from BM25.")
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     ivf_threshold: int = Field(
-        default=100_000,
+        default=_VECTORS.ivf_threshold,
         ge=1000,
         description="Vectors from which FAISS uses an IVF index with 8-bit scalar quantisation "
-        "instead of exact flat search (see docs/PERFORMANCE.md for recall and speed).",
+        "instead of exact flat search.",
     )
     nprobe: int = Field(
-        default=48, ge=1, le=65536, description="Lists the IVF index searches per question."
+        default=_VECTORS.nprobe,
+        ge=1,
+        le=65536,
+        description="Lists the IVF index searches per question.",
     )
     topic_min_score: float = Field(
         default=0.6,
         ge=-1.0,
         le=1.0,
         description="Cosine similarity to a topic at which /latest TOPIC lists a passage's "
-        "article (one with every word of the topic is listed anyway). Chosen by "
-        "bench.calibrate_topics: uanews_dev questions and titles list their article 89.4%, "
-        "none of the BBC articles 89.4% (all-MiniLM-L6-v2).",
+        "article (one with every word of the topic is listed anyway).",
     )
 
 
 class IngestSettings(Group):
     max_file_bytes: int = Field(
-        default=5_000_000, ge=1000, description="Largest article file accepted, in bytes."
+        default=_INGEST.max_file_bytes,
+        ge=1000,
+        description="Largest article file accepted, in bytes.",
     )
     embed_pieces: bool = Field(
-        default=True,
+        default=_INGEST.embed_pieces,
         description="Also store each sentence's clause pieces at ingest (pooled when "
         "pool_vectors is on), so a first question need not embed them for what it reads.",
     )
     pool_vectors: bool = Field(
-        default=True,
+        default=_INGEST.pool_vectors,
         description="Encode each sentence once and pool chunk and clause vectors from its "
-        "tokens, instead of encoding each chunk and clause on its own (docs/PERFORMANCE.md).",
+        "tokens, instead of encoding each chunk and clause on its own.",
     )

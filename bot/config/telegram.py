@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 
+from answering.pipeline import AnswerPolicy
 from bot.config.group import Group
 
 
@@ -53,7 +54,10 @@ class TelegramSettings(Group):
         "may /add, /remove, /feeds and /stats, and they are exempt from the per-user rate limit.",
     )
     max_question_chars: int = Field(
-        default=500, ge=10, le=4000, description="Longest question accepted, in characters."
+        default=AnswerPolicy().max_question_chars,
+        ge=10,
+        le=4000,
+        description="Longest question accepted, in characters.",
     )
     user_rate_limit: int = Field(
         default=10, ge=1, description="Questions one user may ask per rate window."
@@ -77,8 +81,7 @@ class TelegramSettings(Group):
         default=86_400.0,
         ge=0,
         description="Messages received and not finished when the bot stopped or crashed are "
-        "handled at the next start if they are at most this old, in seconds (Telegram itself "
-        "keeps undelivered updates for 24 hours).",
+        "handled at the next start if they are at most this old, in seconds.",
     )
     answer_workers: int = Field(
         default=2,
