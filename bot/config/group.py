@@ -9,11 +9,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 class Group(BaseModel):
     """A nested settings group of ``Settings`` (``NEWSBOT_<GROUP>__<FIELD>``): unknown keys are
-    an error, not silently ignored."""
+    an error, not silently ignored; the docstring under each field is its description."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
 
 
-def fraction(default: float, description: str) -> Any:
+def fraction(default: float) -> Any:
     """A field for a share, a probability or a score between 0 and 1."""
-    return Field(default=default, ge=0.0, le=1.0, description=description)
+    return Field(default=default, ge=0.0, le=1.0)

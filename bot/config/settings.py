@@ -32,45 +32,40 @@ class Settings(BaseSettings):
         env_file_encoding="utf-8",
         env_ignore_empty=True,
         extra="ignore",
+        use_attribute_docstrings=True,
     )
 
-    profile: Literal["english", "multilingual"] = Field(
-        default="english",
-        description="Embedding profile: the packaged English MiniLM, or EmbeddingGemma-300m for "
-        "questions in any language (install it first: newsbot models install multilingual).",
-    )
-    data_dir: Path = Field(
-        default=Path("data"), description="Where the index and its database live."
-    )
-    corpus_dir: Path | None = Field(
-        default=None,
-        description="Articles indexed when the data directory is empty. Empty: the bundled sample.",
-    )
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = Field(
-        default=None,
-        description="Logging level. Empty: INFO for the bot, WARNING for console commands.",
-    )
-    telegram: TelegramSettings = Field(default_factory=TelegramSettings, description="Telegram.")
-    embedding: EmbeddingSettings = Field(
-        default_factory=EmbeddingSettings, description="The embedding model."
-    )
-    chunking: ChunkingSettings = Field(
-        default_factory=ChunkingSettings, description="How articles are cut into passages."
-    )
-    search: SearchSettings = Field(default_factory=SearchSettings, description="Retrieval.")
-    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
-    rerank: RerankSettings = Field(
-        default_factory=RerankSettings, description="The optional model reranker."
-    )
-    reader: ReaderSettings = Field(default_factory=ReaderSettings, description="The reader.")
-    ingest: IngestSettings = Field(default_factory=IngestSettings, description="Ingest limits.")
-    fetch: FetchSettings = Field(
-        default_factory=FetchSettings, description="Fetching web pages, PDFs and feeds."
-    )
-    feeds: FeedsSettings = Field(default_factory=FeedsSettings, description="RSS and Atom feeds.")
-    follow: FollowSettings = Field(
-        default_factory=FollowSettings, description="Topic alerts (/follow)."
-    )
+    profile: Literal["english", "multilingual"] = "english"
+    """Embedding profile: the packaged English MiniLM, or EmbeddingGemma-300m for questions in any
+    language (install it first: newsbot models install multilingual)."""
+    data_dir: Path = Path("data")
+    """Where the index and its database live."""
+    corpus_dir: Path | None = None
+    """Articles indexed when the data directory is empty. Empty: the bundled sample."""
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] | None = None
+    """Logging level. Empty: INFO for the bot, WARNING for console commands."""
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    """Telegram."""
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    """The embedding model."""
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    """How articles are cut into passages."""
+    search: SearchSettings = Field(default_factory=SearchSettings)
+    """Retrieval."""
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    """Answering."""
+    rerank: RerankSettings = Field(default_factory=RerankSettings)
+    """The optional model reranker."""
+    reader: ReaderSettings = Field(default_factory=ReaderSettings)
+    """The reader."""
+    ingest: IngestSettings = Field(default_factory=IngestSettings)
+    """Ingest limits."""
+    fetch: FetchSettings = Field(default_factory=FetchSettings)
+    """Fetching web pages, PDFs and feeds."""
+    feeds: FeedsSettings = Field(default_factory=FeedsSettings)
+    """RSS and Atom feeds."""
+    follow: FollowSettings = Field(default_factory=FollowSettings)
+    """Topic alerts (/follow)."""
 
 
 def env_fields(
@@ -90,5 +85,6 @@ def env_fields(
             shown = "[" + ",".join(str(v) for v in default) + "]"
         else:
             shown = str(default)
-        rows.append((f"{prefix}{name.upper()}", shown, info.description or ""))
+        description = " ".join((info.description or "").split())
+        rows.append((f"{prefix}{name.upper()}", shown, description))
     return rows
