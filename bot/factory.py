@@ -23,7 +23,7 @@ from answering.sentence_vectors import SentenceVectors
 from bot.config.settings import Settings
 from bot.index_folders import index_dir as index_dir  # (its old home: re-exported)
 from bot.index_folders import locate_index, unselected_indexes
-from bot.policies import answer_policy, ingest_options, vector_index_policy
+from bot.policies import answer_policy, decline_policy, ingest_options, vector_index_policy
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.embedding.query_cache import QueryCachingEmbedder
@@ -189,7 +189,7 @@ def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> Pi
     return PipelineAnswerer(
         searcher,
         reader,
-        answer_policy(settings, build_answerability(settings)),
+        answer_policy(settings, decline_policy(settings, build_answerability(settings))),
         reranker=build_reranker(settings),
         span_reader=build_span_reader(settings),
     )

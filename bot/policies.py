@@ -53,14 +53,13 @@ def decline_policy(
     )
 
 
-def answer_policy(
-    settings: Settings, answerability: AnswerabilityModel | None = None
-) -> AnswerPolicy:
-    """How answers are composed and when to decline, as the settings say."""
+def answer_policy(settings: Settings, decline: DeclinePolicy | None = None) -> AnswerPolicy:
+    """How answers are composed, as the settings say, declining as ``decline`` does (by default
+    as the settings say, without the answerability model)."""
     return from_groups(
         AnswerPolicy,
         settings.answer,
-        decline=decline_policy(settings, answerability),
+        decline=decline or decline_policy(settings),
         multilingual=settings.profile == "multilingual" and not settings.embedding.model,
         rerank_weight=settings.rerank.weight,
         rerank_top=settings.rerank.top,
