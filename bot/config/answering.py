@@ -1,9 +1,10 @@
 """The answering groups of ``Settings``: evidence and decline bounds, the reranker, the reader.
 
 Where an answering policy's own default is the shipped value, the field takes it from there, so
-it is written once. ``min_names`` and the reranker's and span reader's bounds ship calibrated
-values, while the policies default to the feature rules alone (every name required, the models'
-bounds off). Why each value was chosen: docs/EVAL.md, "Why the settings have these values".
+it is written once. ``min_names``, the reranker's weight and bounds and the span reader's bounds
+ship calibrated values, while the policies default to the feature rules alone (every name
+required, the models' bounds off, an even blend). Why each value was chosen: docs/EVAL.md, "Why
+the settings have these values".
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from bot.config.group import Group
+from bot.config.group import Group, fraction
 
 
 class FollowSettings(Group):
@@ -16,6 +16,6 @@ class FollowSettings(Group):
     """Most topic alerts one chat gets per hour (more are dropped)."""
     alerts_per_second: float = Field(default=5.0, gt=0, le=30)
     """Most alerts sent per second in all."""
-    min_score: float = Field(default=0.525, ge=0.0, le=1.0)
+    min_score: float = fraction(0.525)
     """Least match strength (mean of the dense and word scores of the best passage) for a topic
     alert."""
