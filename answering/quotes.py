@@ -3,6 +3,7 @@ the further passages for "More sources", and the articles named when declining."
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 
 from answering.decline import DeclinePolicy, decline_reason
@@ -13,25 +14,32 @@ from index.chunking import paragraph_around, widen_to_quotation
 from index.types import Article, Passage
 
 
-def to_quote(reading: Reading) -> Quote:
-    article = reading.article
-    sentence = widen_to_quotation(article.text, reading.sentence)
-    para = paragraph_around(article.text, sentence.start, sentence.end)
+def excerpt(article: Article, start: int, end: int) -> Quote:
+    """``article.text[start:end]`` as a quote of ``article``, without score, answer or paragraph."""
     return Quote(
         article_id=article.id,
         title=article.title,
         date=article.date,
         source=article.source,
         url=article.url,
-        text=sentence.slice(article.text),
-        start=sentence.start,
-        end=sentence.end,
+        text=article.text[start:end],
+        start=start,
+        end=end,
+        author=article.author,
+    )
+
+
+def to_quote(reading: Reading) -> Quote:
+    article = reading.article
+    sentence = widen_to_quotation(article.text, reading.sentence)
+    para = paragraph_around(article.text, sentence.start, sentence.end)
+    return dataclasses.replace(
+        excerpt(article, sentence.start, sentence.end),
         score=reading.score,
         answer=short_answer(reading),
         paragraph=para.slice(article.text),
         paragraph_start=para.start,
         paragraph_end=para.end,
-        author=article.author,
     )
 
 

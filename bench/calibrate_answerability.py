@@ -36,7 +36,8 @@ from bench.calibrate import _right
 from bench.eval_table import SHARED, folder_components
 from bot.commands.evaluate import index_articles
 from bot.config.settings import Settings
-from bot.factory import Components, bundled_corpus, configured_embedder, decline_policy
+from bot.factory import Components, bundled_corpus, configured_embedder
+from bot.policies import decline_policy
 from evaluation import squad
 from evaluation.squad import GoldItem
 from index.types import Article

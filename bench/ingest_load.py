@@ -23,7 +23,8 @@ from pathlib import Path
 
 from bench.eval_table import SHARED, folder_components
 from bot.config.settings import Settings
-from bot.factory import build_components, configured_embedder, index_dir, ingest_options
+from bot.factory import build_components, configured_embedder, index_dir
+from bot.policies import ingest_options
 from evaluation import squad
 from evaluation.runner import percentile
 from index.documents.text import ParsedArticle

@@ -21,15 +21,9 @@ from pathlib import Path
 
 from bot.commands.evaluate import corpus_key
 from bot.config.settings import Settings
-from bot.factory import (
-    Components,
-    build_components,
-    configured_embedder,
-    ensure_corpus,
-    index_dir,
-    ingest_options,
-)
+from bot.factory import Components, build_components, configured_embedder, ensure_corpus, index_dir
 from bot.factory import ingest as ingest_into
+from bot.policies import ingest_options
 from evaluation.runner import load_items, percentile
 from index.chunking import chunk_article, split_sentences
 from index.clauses import dense_pieces, piece_key

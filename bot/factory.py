@@ -15,8 +15,7 @@ from importlib import resources
 from pathlib import Path
 
 from answering.answerability import AnswerabilityModel, load_answerability
-from answering.decline import DeclinePolicy
-from answering.pipeline import AnswerPolicy, PipelineAnswerer
+from answering.pipeline import PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader, Reader
 from answering.readers.span import SpanReader
 from answering.rerankers.base import Reranker
@@ -24,19 +23,19 @@ from answering.sentence_vectors import SentenceVectors
 from bot.config.settings import Settings
 from bot.index_folders import index_dir as index_dir  # (its old home: re-exported)
 from bot.index_folders import locate_index, unselected_indexes
+from bot.policies import answer_policy, decline_policy, ingest_options, vector_index_policy
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.embedding.query_cache import QueryCachingEmbedder
 from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.errors import ConfigError
-from index.ingest import IngestOptions, ingest_paths
+from index.ingest import ingest_paths
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
 from index.store.factory import open_store
 from index.store.relocate import read_summary
-from index.store.vector_index import VectorIndexPolicy
 from index.traced import TRACED_DIR
 from index.types import IngestReport
 
@@ -174,18 +173,6 @@ def build_span_reader(settings: Settings) -> SpanReader | None:
     return TrainedSpanReader(folder, int8=r.span_int8, traced_dir=traced)
 
 
-def ingest_options(settings: Settings, *, progress: bool | None = None) -> IngestOptions:
-    return IngestOptions(
-        max_file_bytes=settings.ingest.max_file_bytes,
-        chunk_max_chars=settings.chunking.max_chars,
-        chunk_overlap=settings.chunking.overlap_sentences,
-        batch_chunks=max(settings.embedding.batch_size * 16, 64),
-        progress=progress,
-        embed_pieces=settings.ingest.embed_pieces,
-        pool_vectors=settings.ingest.pool_vectors,
-    )
-
-
 def build_answerability(settings: Settings) -> AnswerabilityModel | None:
     """The answerability model and its threshold, when on (it reads the span reader's
     verdict, so it needs the trained span reader)."""
@@ -196,49 +183,13 @@ def build_answerability(settings: Settings) -> AnswerabilityModel | None:
     return load_answerability(path, threshold=a.min_answerable)
 
 
-def decline_policy(settings: Settings) -> DeclinePolicy:
-    """When to decline, as the settings say (with the answerability model when on)."""
-    a = settings.answer
-    return DeclinePolicy(
-        min_evidence=a.min_evidence,
-        min_coverage=a.min_coverage,
-        strong_dense=a.strong_dense,
-        min_names=a.min_names,
-        min_answer_type=a.min_answer_type,
-        min_cross_lingual=a.min_cross_lingual,
-        min_rerank=settings.rerank.min_score,
-        strong_rerank=settings.rerank.strong,
-        max_no_answer=settings.reader.max_no_answer,
-        sure_no_answer=settings.reader.sure_no_answer,
-        answerability=build_answerability(settings),
-    )
-
-
-def answer_policy(settings: Settings) -> AnswerPolicy:
-    """How answers are composed and when to decline, as the settings say."""
-    return AnswerPolicy(
-        decline=decline_policy(settings),
-        multilingual=settings.profile == "multilingual" and not settings.embedding.model,
-        rerank_weight=settings.rerank.weight,
-        rerank_top=settings.rerank.top,
-        span_top=settings.reader.span_top,
-        fallback_margin=settings.answer.fallback_margin,
-        fallback_tries=settings.answer.fallback_tries,
-        fallback_max_no_answer=settings.answer.fallback_max_no_answer,
-        dated_passages=settings.answer.dated_passages,
-        max_quotes=settings.answer.max_quotes,
-        more_passages=settings.answer.more_passages,
-        max_question_chars=settings.telegram.max_question_chars,
-    )
-
-
 def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
     """The answerer the settings describe (policy, reranker, span reader) over a searcher and
     a reader (so one index can serve several configurations, e.g. in benchmarks)."""
     return PipelineAnswerer(
         searcher,
         reader,
-        answer_policy(settings),
+        answer_policy(settings, decline_policy(settings, build_answerability(settings))),
         reranker=build_reranker(settings),
         span_reader=build_span_reader(settings),
     )
@@ -258,9 +209,7 @@ def build_components(
     legacy = embedder.legacy_name if isinstance(embedder, SentenceTransformerEmbedder) else None
     directory = locate_index(root, embedder.name, legacy_name=legacy)
     unselected_indexes(root, directory)
-    policy = VectorIndexPolicy(
-        ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
-    )
+    policy = vector_index_policy(settings)
     store = open_store(directory, embedder.name, embedder.dim, policy)
     lexical = LexicalIndex(store, directory)
     s = settings.search

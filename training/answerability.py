@@ -35,7 +35,8 @@ from answering.model_files import META, shipped_dir
 from answering.question import analyze_question
 from bot.commands.evaluate import index_articles
 from bot.config.settings import Settings
-from bot.factory import configured_embedder, decline_policy
+from bot.factory import configured_embedder
+from bot.policies import decline_policy
 from evaluation import squad
 from training.card import write_answerability_card
 

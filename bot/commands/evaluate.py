@@ -19,8 +19,9 @@ from answering.types import Answerer
 from bot.commands.base import SubParsers
 from bot.commands.ingest import format_report, ready
 from bot.config.settings import Settings
-from bot.factory import Components, build_components, configured_embedder, ingest_options
+from bot.factory import Components, build_components, configured_embedder
 from bot.factory import ingest as ingest_into
+from bot.policies import ingest_options
 from evaluation import squad
 from evaluation.squad_eval import Ask, Attempt, format_quality, run_questions, summarize_quality
 from index.documents.parse import iter_article_files

@@ -17,8 +17,9 @@ from collections.abc import Iterator, Sequence
 from tqdm import tqdm
 
 from bot.config.settings import Settings
-from bot.factory import Components, ingest_options
+from bot.factory import Components
 from bot.library.base import FeedView, LibraryStats, PollSummary, Removal
+from bot.policies import fetch_policy, ingest_options
 from index.documents.text import ParsedArticle
 from index.errors import NewsBotError
 from index.feeds.poll import IngestFn, poll_registry
@@ -46,19 +47,9 @@ def is_url(target: str) -> bool:
 
 def build_fetcher(settings: Settings) -> Fetcher:
     """The HTTP fetcher under the configured limits (``Settings.fetch``)."""
-    from index.web.fetch import FetchPolicy, HttpFetcher
+    from index.web.fetch import HttpFetcher
 
-    f = settings.fetch
-    return HttpFetcher(
-        FetchPolicy(
-            timeout_s=f.timeout_s,
-            max_bytes=f.max_bytes,
-            max_redirects=f.max_redirects,
-            user_agent=f.user_agent,
-            per_host_interval_s=f.per_host_interval_s,
-            allow_private=f.allow_private,
-        )
-    )
+    return HttpFetcher(fetch_policy(settings))
 
 
 def open_registry(settings: Settings) -> FeedRegistry:

@@ -152,7 +152,8 @@ def test_the_model_steps_aside_for_a_reranker_blend_and_keeps_the_word_checks() 
 
 
 def test_the_factory_builds_the_model_only_when_it_can_decide(tmp_path: Path) -> None:
-    from bot.config.settings import AnswerSettings, ReaderSettings, Settings
+    from bot.config.answering import AnswerSettings, ReaderSettings
+    from bot.config.settings import Settings
     from bot.factory import build_answerability
 
     def settings(**groups: object) -> Settings:

@@ -14,7 +14,7 @@ from answering.question import Question
 from answering.readers.extractive import ExtractiveReader, Reading
 from answering.scoring import Features
 from bot.config.settings import Settings
-from bot.factory import answer_policy
+from bot.policies import answer_policy
 from index.embedding.fake import FakeEmbedder
 from index.errors import EmptyQuestionError, QuestionTooLongError
 from index.lexical import LexicalIndex

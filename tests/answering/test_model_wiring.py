@@ -9,7 +9,8 @@ import pytest
 from answering.question import analyze_question
 from answering.readers.extractive import ExtractiveReader
 from answering.rerankers.base import apply_reranker
-from bot.config.settings import ReaderSettings, RerankSettings, Settings
+from bot.config.answering import ReaderSettings, RerankSettings
+from bot.config.settings import Settings
 from bot.factory import build_components, ensure_corpus
 from index.embedding.fake import FakeEmbedder
 from index.errors import ConfigError

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config.settings import EmbeddingSettings, Settings
+from bot.config.index import EmbeddingSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
 from index.embedding.fake import FakeEmbedder

@@ -28,7 +28,8 @@ import pytest
 
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
-from bot.factory import Components, build_components, index_dir, ingest_options
+from bot.factory import Components, build_components, index_dir
+from bot.policies import ingest_options
 from index.chunking import chunk_article, split_sentences
 from index.clauses import piece_key
 from index.embedding.fake import FakeEmbedder

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.config.settings import ReaderSettings, RerankSettings, Settings
+from bot.config.answering import ReaderSettings, RerankSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, bundled_corpus, ensure_corpus
 from index.documents.parse import read_article_file
 

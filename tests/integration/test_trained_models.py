@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.config.settings import RerankSettings, Settings
+from bot.config.answering import RerankSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components, ensure_corpus
 
 pytestmark = [pytest.mark.integration, pytest.mark.trained]
@@ -41,7 +42,7 @@ def defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
 def test_the_defaults_answer_and_decline_with_the_span_readers_bounds(
     defaults: Components,
 ) -> None:
-    from bot.factory import decline_policy
+    from bot.policies import decline_policy
 
     policy = decline_policy(defaults.settings)
     assert policy.answerability is None and 0 < policy.sure_no_answer < policy.max_no_answer

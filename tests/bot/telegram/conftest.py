@@ -13,7 +13,8 @@ import pytest_asyncio
 from tqdm import tqdm
 
 from answering.topics import TopicFinder
-from bot.config.settings import FetchSettings, Settings
+from bot.config.feeds import FetchSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components
 from bot.follows import Follows, FollowStore, follows_path
 from bot.library.indexed import IndexLibrary, build_library

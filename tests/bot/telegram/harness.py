@@ -20,7 +20,8 @@ from telegram.ext import TypeHandler
 
 from answering.types import Answerer
 from bot.chat_prefs import ChatPrefsStore
-from bot.config.settings import Settings, TelegramSettings
+from bot.config.settings import Settings
+from bot.config.telegram import TelegramSettings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
 from bot.library.base import Library

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 import pytest
 
-from bot.config.settings import FollowSettings, Settings
+from bot.config.follow import FollowSettings
+from bot.config.settings import Settings
 from bot.factory import Components, build_components
 from bot.follows import Follows
 from bot.library.indexed import IndexLibrary
