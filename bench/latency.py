@@ -30,7 +30,8 @@ from bot.factory import (
     ingest_options,
 )
 from bot.factory import ingest as ingest_into
-from evaluation.runner import load_items, percentile
+from evaluation.runner import load_items
+from evaluation.stats import latency_figures, percentile
 from index.chunking import chunk_article, split_sentences
 from index.clauses import dense_pieces, piece_key
 from index.documents.parse import iter_article_files
@@ -93,11 +94,6 @@ def war_news_cold_start(settings: Settings, corpus: Path) -> None:
         f"cold start to first answer, war news ({chunks} chunks indexed): "
         + ", ".join(f"{took:.2f} s" for took in runs)
     )
-
-
-def percentiles(values: list[float]) -> str:
-    p50, p95 = percentile(values, 50), percentile(values, 95)
-    return f"p50 {p50:.1f} ms  p95 {p95:.1f} ms  (n={len(values)})"
 
 
 def only_ingest_vectors(comps: Components) -> None:
@@ -197,7 +193,7 @@ def warm_latency(
         for stage, values in stages.items()
     )
     return (
-        f"first-time {percentiles(first)}; repeated {percentiles(repeat)}\n"
+        f"first-time {latency_figures(first)}; repeated {latency_figures(repeat)}\n"
         f"  first-time stage medians (ms): {where}"
     )
 

@@ -39,7 +39,8 @@ from pathlib import Path
 
 from bench import load_alerts
 from bench.bot_process import BotProcess, bot_env
-from bench.load_users import Outcome, Pacer, Step, User, Watcher, percentile
+from bench.load_users import Outcome, Pacer, Step, User, Watcher
+from evaluation.stats import latency_figures
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.web_server import WebServer
@@ -169,10 +170,7 @@ def latency_line(outcomes: list[Outcome], kinds: tuple[str, ...]) -> str:
     values = [o.latency_s * 1000 for o in outcomes if o.step.kind in kinds and o.latency_s]
     if not values:
         return "no replies"
-    return (
-        f"p50 {percentile(values, 50):.0f} ms  p95 {percentile(values, 95):.0f} ms  "
-        f"p99 {percentile(values, 99):.0f} ms  (n={len(values)})"
-    )
+    return latency_figures(values, (50, 95, 99), digits=0, method="nearest-rank")
 
 
 async def run_users(

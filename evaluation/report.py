@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from evaluation import squad
 from evaluation.kinds import kind_fits
-from evaluation.runner import ItemResult, percentile
+from evaluation.runner import ItemResult
+from evaluation.stats import percentile
 
 ALL = "all"
 ENGLISH = "English"

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from evaluation import squad
-from evaluation.runner import percentile
 from evaluation.squad import GoldItem
+from evaluation.stats import percentile
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from evaluation.squad import exact_match, f1
 from training.data import TrainQuestion
 from training.loop import Encoded, Recipe
 from training.spans import SpanExample, reader_examples
-from training.steps import Task, run_task
+from training.steps import Task
 
 logger = logging.getLogger(__name__)
 
@@ -109,15 +109,9 @@ def validate(
     }
 
 
-def run(
-    squad_dir: Path,
-    out: Path,
-    recipe: Recipe = RECIPE,
-    *,
-    limit: int | None = None,
-    progress: bool = True,
-) -> dict[str, Any]:
-    """Build the examples, train, validate on held-out training articles, save to ``out``."""
+def task(squad_dir: Path, recipe: Recipe) -> Task:
+    """The span-reading task: examples from the fitted questions, validation on the held-out
+    ones."""
     from transformers import AutoModelForQuestionAnswering
 
     def encode(
@@ -130,7 +124,7 @@ def run(
         examples = reader_examples(held, seed=recipe.seed)
         return validate(model, tokenizer, examples, recipe.max_length)
 
-    task = Task(
+    return Task(
         "span",
         AutoModelForQuestionAnswering,
         _loss,
@@ -138,4 +132,3 @@ def run(
         check,
         extra={"max_answer_tokens": MAX_ANSWER_TOKENS},
     )
-    return run_task(task, squad_dir, out, recipe, limit=limit, progress=progress)

@@ -19,7 +19,7 @@ from training.pairs import (
     reranker_pairs,
     reranker_text,
 )
-from training.steps import Task, run_task
+from training.steps import Task
 
 logger = logging.getLogger(__name__)
 
@@ -113,15 +113,9 @@ def validate(
     }
 
 
-def run(
-    squad_dir: Path,
-    out: Path,
-    recipe: Recipe = RECIPE,
-    *,
-    limit: int | None = None,
-    progress: bool = True,
-) -> dict[str, Any]:
-    """Build the pairs, train, validate on held-out training articles, save to ``out``."""
+def task(squad_dir: Path, recipe: Recipe) -> Task:
+    """The reranking task: pairs from the fitted questions, validation on a sample of the
+    held-out ones, both against paragraphs of the other training articles."""
     from transformers import AutoModelForSequenceClassification
 
     retriever = ParagraphRetriever(all_training_paragraphs(squad_dir))
@@ -136,7 +130,7 @@ def run(
         sample = random.Random(recipe.seed).sample(list(held), min(600, len(held)))
         return validate(model, tokenizer, sample, retriever, recipe.max_length)
 
-    task = Task(
+    return Task(
         "rerank",
         AutoModelForSequenceClassification,
         _loss,
@@ -145,4 +139,3 @@ def run(
         model_options={"num_labels": 1},
         extra={"context": ["title", "previous"]},
     )
-    return run_task(task, squad_dir, out, recipe, limit=limit, progress=progress)

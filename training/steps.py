@@ -47,8 +47,8 @@ def run_task(
     limit: int | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
-    """Split the questions, train on one part, validate on the held-out articles, save to
-    ``out``; returns the metadata written with the model."""
+    """Split the questions, train on one part, validate on the held-out articles, save the
+    model and its card to ``out``; returns the metadata written with it."""
     started = time.perf_counter()
     fit, held = split_questions(squad_dir, recipe, limit)
     tokenizer, model = base_model(task.model_class, **task.model_options)
@@ -57,19 +57,24 @@ def run_task(
         model, rows, task.loss, recipe, pad_id=tokenizer.pad_token_id, progress=progress
     )
     figures |= task.validate(model, tokenizer, held)
-    return finish(
-        model,
-        tokenizer,
-        out,
-        task=task.name,
-        recipe=recipe,
-        started=started,
-        fit=fit,
-        held=held,
-        figures=figures,
-        data=data,
-        extra=task.extra,
-    )
+    meta = {
+        "task": task.name,
+        "base": BASE,
+        "recipe": asdict(recipe),
+        **task.extra,
+        "data": {
+            "questions": len(fit),
+            **data,
+            "validation_questions": len(held),
+            "validation_titles": sorted({q.paragraph.title for q in held}),
+        },
+        "figures": figures,
+        "total_seconds": round(time.perf_counter() - started, 1),
+    }
+    save_model(model, tokenizer, out, meta)
+    write_card(out, meta)
+    logger.info("%s model saved to %s: %s", task.name, out, figures)
+    return meta
 
 
 def split_questions(
@@ -87,38 +92,3 @@ def base_model(model_class: Any, **kwargs: Any) -> tuple[Any, Any]:
     base = str(base_model_dir())
     tokenizer = AutoTokenizer.from_pretrained(base, local_files_only=True)
     return tokenizer, model_class.from_pretrained(base, local_files_only=True, **kwargs)
-
-
-def finish(
-    model: Any,
-    tokenizer: Any,
-    out: Path,
-    *,
-    task: str,
-    recipe: Recipe,
-    started: float,
-    fit: Sequence[TrainQuestion],
-    held: Sequence[TrainQuestion],
-    figures: dict[str, float],
-    data: dict[str, Any],
-    extra: dict[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Save the model and its card to ``out``; returns the metadata written with it."""
-    meta = {
-        "task": task,
-        "base": BASE,
-        "recipe": asdict(recipe),
-        **(extra or {}),
-        "data": {
-            "questions": len(fit),
-            **data,
-            "validation_questions": len(held),
-            "validation_titles": sorted({q.paragraph.title for q in held}),
-        },
-        "figures": figures,
-        "total_seconds": round(time.perf_counter() - started, 1),
-    }
-    save_model(model, tokenizer, out, meta)
-    write_card(out, meta)
-    logger.info("%s model saved to %s: %s", task, out, figures)
-    return meta
