@@ -26,21 +26,13 @@ from evaluation.runner import (
 from index.documents.text import content_id
 from index.errors import EmptyQuestionError
 from index.types import Article
+from tests.quotes import quote_of
 
 ARTICLE = Article(id="a1", text="Air defenses shot down 37 of the 65 drones.", title="Drones")
 
 
 def quote(text: str = "Air defenses shot down 37 of the 65 drones.", start: int = 0) -> Quote:
-    return Quote(
-        article_id="a1",
-        title="Drones",
-        date=None,
-        source=None,
-        url=None,
-        text=text,
-        start=start,
-        end=start + len(text),
-    )
+    return quote_of(text, start)
 
 
 def answered(short: str, *quotes: Quote, latency: float = 10.0) -> Answer:
