@@ -268,12 +268,18 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0 if tally.wrong == tally.lost == surplus == code == 0 and alerts_ok else 1
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=200)
+def users_parser(doc: str, *, users: int, rate: float, seed: int) -> argparse.ArgumentParser:
+    """The options of a benchmark of many users (``doc``: its module's docstring)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=users)
     parser.add_argument("--questions", type=int, default=5)
-    parser.add_argument("--rate", type=float, default=20.0, help="updates per second, at most")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rate", type=float, default=rate, help="updates per second, at most")
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser
+
+
+def main() -> int:
+    parser = users_parser(__doc__, users=200, rate=20.0, seed=7)
     parser.add_argument(
         "--per-chat", type=int, default=3, help="the Bot API's sends per second in one chat"
     )
