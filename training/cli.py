@@ -8,11 +8,14 @@ import dataclasses
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from answering.model_files import shipped_dir
-from bot.config.settings import Settings
 from training.loop import Recipe
 from training.steps import run_task
+
+if TYPE_CHECKING:
+    from bot.config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
