@@ -1,4 +1,6 @@
-"""``newsbot eval``: run a question set and measure answers, declines, quotes and latency.
+"""Question sets through an ``Answerer``: answers, declines, quotes and latency, measured.
+
+``newsbot eval`` prints the figures.
 
 Question sets are JSON Lines: ``{"q": ..., "answers": [...], "lang": ..., "kind": ...,
 "doc": ..., "date": ...}``; an empty ``answers`` list means the bot must decline. An answer

@@ -1,5 +1,4 @@
-"""Percentiles for the reports and benchmarks: one definition, so every p50 and p95 printed
-means the same thing."""
+"""Percentiles for the reports and benchmarks: one definition behind every p50 and p95."""
 
 from __future__ import annotations
 

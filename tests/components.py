@@ -1,5 +1,4 @@
-"""newsbot's components opened for a test and closed after it, store and sentence cache, as
-the commands close them."""
+"""newsbot's components opened for a test and closed after it (store and sentence cache)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,7 @@
-"""What both training runs share: the split, the base encoder, training, validation, and
-saving a model with its card; a ``Task`` says what differs."""
+"""What both training runs share: split, base encoder, training, validation, saved model.
+
+A ``Task`` says what differs.
+"""
 
 from __future__ import annotations
 

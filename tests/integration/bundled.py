@@ -1,5 +1,4 @@
-"""newsbot over its bundled article, built from ``Settings`` as the CLI builds it, for the
-module-wide fixtures of the integration tests."""
+"""newsbot over its bundled article, built from ``Settings``, for module-wide fixtures."""
 
 from __future__ import annotations
 
