@@ -39,6 +39,7 @@ from bench.load import (
     plans,
     print_misses,
     question_pool,
+    users_parser,
 )
 from bench.load import run_users as run_load
 from bench.load_users import Pacer, Step, User, Watcher
@@ -195,12 +196,7 @@ async def main_async(args: argparse.Namespace) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=60)
-    parser.add_argument("--questions", type=int, default=5)
-    parser.add_argument("--rate", type=float, default=10.0, help="updates per second, at most")
-    parser.add_argument("--seed", type=int, default=11)
-    return asyncio.run(main_async(parser.parse_args()))
+    return asyncio.run(main_async(users_parser(__doc__, users=60, rate=10.0, seed=11).parse_args()))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder, index_dir
 from bot.policies import ingest_options
 from evaluation import squad
-from evaluation.runner import percentile
+from evaluation.stats import latency_figures
 from index.documents.text import ParsedArticle
 from index.ingest import ingest_articles
 from index.types import IngestReport
@@ -35,13 +35,6 @@ from index.types import IngestReport
 def new_articles(count: int) -> list[tuple[str, ParsedArticle]]:
     docs, _ = squad.load_squad(SHARED / "squad" / "dev-v1.1.json")
     return [(doc.origin or doc.id, ParsedArticle(doc)) for doc in docs[:count]]
-
-
-def figures(values: list[float]) -> str:
-    return (
-        f"p50 {percentile(values, 50):.1f} ms  p95 {percentile(values, 95):.1f} ms  "
-        f"(n={len(values)})"
-    )
 
 
 def main() -> None:
@@ -103,8 +96,8 @@ def main() -> None:
         f"ingested in {took[0]:.1f} s ({len(report.added) / took[0]:.1f} articles/s) "
         f"while answering"
     )
-    print(f"answer latency idle:          {figures(idle)}")
-    print(f"answer latency during ingest: {figures(busy)}")
+    print(f"answer latency idle:          {latency_figures(idle)}")
+    print(f"answer latency during ingest: {latency_figures(busy)}")
 
 
 if __name__ == "__main__":

@@ -24,7 +24,8 @@ from bot.config.settings import Settings
 from bot.factory import Components, build_components, configured_embedder, ensure_corpus, index_dir
 from bot.factory import ingest as ingest_into
 from bot.policies import ingest_options
-from evaluation.runner import load_items, percentile
+from evaluation.runner import load_items
+from evaluation.stats import latency_figures, percentile
 from index.chunking import chunk_article, split_sentences
 from index.clauses import dense_pieces, piece_key
 from index.documents.parse import iter_article_files
@@ -87,11 +88,6 @@ def war_news_cold_start(settings: Settings, corpus: Path) -> None:
         f"cold start to first answer, war news ({chunks} chunks indexed): "
         + ", ".join(f"{took:.2f} s" for took in runs)
     )
-
-
-def percentiles(values: list[float]) -> str:
-    p50, p95 = percentile(values, 50), percentile(values, 95)
-    return f"p50 {p50:.1f} ms  p95 {p95:.1f} ms  (n={len(values)})"
 
 
 def only_ingest_vectors(comps: Components) -> None:
@@ -191,7 +187,7 @@ def warm_latency(
         for stage, values in stages.items()
     )
     return (
-        f"first-time {percentiles(first)}; repeated {percentiles(repeat)}\n"
+        f"first-time {latency_figures(first)}; repeated {latency_figures(repeat)}\n"
         f"  first-time stage medians (ms): {where}"
     )
 

@@ -39,7 +39,8 @@ from pathlib import Path
 
 from bench import load_alerts
 from bench.bot_process import BotProcess, bot_env
-from bench.load_users import Outcome, Pacer, Step, User, Watcher, percentile
+from bench.load_users import Outcome, Pacer, Step, User, Watcher
+from evaluation.stats import latency_figures
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.web_server import WebServer
@@ -169,10 +170,7 @@ def latency_line(outcomes: list[Outcome], kinds: tuple[str, ...]) -> str:
     values = [o.latency_s * 1000 for o in outcomes if o.step.kind in kinds and o.latency_s]
     if not values:
         return "no replies"
-    return (
-        f"p50 {percentile(values, 50):.0f} ms  p95 {percentile(values, 95):.0f} ms  "
-        f"p99 {percentile(values, 99):.0f} ms  (n={len(values)})"
-    )
+    return latency_figures(values, (50, 95, 99), digits=0, method="nearest-rank")
 
 
 async def run_users(
@@ -270,12 +268,18 @@ async def main_async(args: argparse.Namespace) -> int:
     return 0 if tally.wrong == tally.lost == surplus == code == 0 and alerts_ok else 1
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--users", type=int, default=200)
+def users_parser(doc: str, *, users: int, rate: float, seed: int) -> argparse.ArgumentParser:
+    """The options of a benchmark of many users (``doc``: its module's docstring)."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--users", type=int, default=users)
     parser.add_argument("--questions", type=int, default=5)
-    parser.add_argument("--rate", type=float, default=20.0, help="updates per second, at most")
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--rate", type=float, default=rate, help="updates per second, at most")
+    parser.add_argument("--seed", type=int, default=seed)
+    return parser
+
+
+def main() -> int:
+    parser = users_parser(__doc__, users=200, rate=20.0, seed=7)
     parser.add_argument(
         "--per-chat", type=int, default=3, help="the Bot API's sends per second in one chat"
     )

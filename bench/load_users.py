@@ -10,7 +10,6 @@ waiting for it, with the time the server took it, so a reply's latency is exact.
 from __future__ import annotations
 
 import asyncio
-import math
 import random
 import time
 from collections import defaultdict
@@ -191,10 +190,3 @@ def inline_summary(params: dict[str, Any]) -> str:
         return f"result: {results[0].get('title', '')}"
     button = params.get("button") or {}
     return f"button: {button.get('text', '')}"
-
-
-def percentile(values: list[float], q: float) -> float:
-    """The ``q``-th percentile (0-100) by the nearest-rank method."""
-    ordered = sorted(values)
-    rank = max(1, math.ceil(q / 100 * len(ordered)))
-    return ordered[rank - 1]

@@ -28,11 +28,11 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from bench.latency import percentiles
 from bot.commands.evaluate import corpus_key
 from bot.config.settings import Settings
 from bot.factory import build_components, configured_embedder, index_dir
-from evaluation.runner import load_items, percentile
+from evaluation.runner import load_items
+from evaluation.stats import latency_figures, percentile
 from index.sentence_cache import SentenceVectorCache
 from index.store.schema import DB_NAME
 from index.types import Article, Chunk
@@ -161,7 +161,7 @@ def main() -> None:
         )
         print(
             f"warm latency, bbc_dev ({len(questions)} q, {len(comps.store)} chunks): "
-            f"first-time {percentiles(first)}; repeated {percentiles(repeat)}\n"
+            f"first-time {latency_figures(first)}; repeated {latency_figures(repeat)}\n"
             f"  first-time stage medians (ms): {where}"
         )
         comps.store.close()

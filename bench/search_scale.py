@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from evaluation.stats import percentile
 from index.store import vector_index
 from index.store.vector_index import VectorIndexPolicy
 
@@ -111,7 +112,7 @@ def one_size(n: int, args: argparse.Namespace, policy: VectorIndexPolicy) -> Non
     print(
         f"{n:>9,} vectors: {label}; build {build_s:.1f} s; index {stored_mb:.0f} MB "
         f"(resident +{grown:.0f} MB); recall@10 {recall(truth, found):.3f}; "
-        f"p50 {np.percentile(times, 50):.2f} ms  p95 {np.percentile(times, 95):.2f} ms"
+        f"p50 {percentile(times, 50):.2f} ms  p95 {percentile(times, 95):.2f} ms"
     )
     if kind == "ivf":
         ivf = faiss.extract_index_ivf(index)
@@ -120,7 +121,7 @@ def one_size(n: int, args: argparse.Namespace, policy: VectorIndexPolicy) -> Non
             found, times = timed_search(index, queries, 10)
             print(
                 f"           nprobe {nprobe:>3}: recall@10 {recall(truth, found):.3f}; "
-                f"p50 {np.percentile(times, 50):.2f} ms  p95 {np.percentile(times, 95):.2f} ms"
+                f"p50 {percentile(times, 50):.2f} ms  p95 {percentile(times, 95):.2f} ms"
             )
     del index, data
     gc.collect()

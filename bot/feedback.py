@@ -95,16 +95,12 @@ class VoteCounts:
     answers: int
 
 
+QUOTE_KEPT = ("article_id", "title", "date", "text", "start", "end")
+
+
 def quote_json(quote: Quote) -> dict[str, Any]:
-    """What a vote keeps of a quote."""
-    return {
-        "article_id": quote.article_id,
-        "title": quote.title,
-        "date": quote.date.isoformat() if quote.date else None,
-        "text": quote.text,
-        "start": quote.start,
-        "end": quote.end,
-    }
+    """What a vote keeps of a quote (of ``Quote.as_json``: where it is, not who wrote it)."""
+    return {key: value for key, value in quote.as_json().items() if key in QUOTE_KEPT}
 
 
 def _now() -> dt.datetime:

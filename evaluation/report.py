@@ -1,4 +1,4 @@
-"""The ``newsbot eval`` report: by kind and language, what was answered from the right article.
+"""A question set's report by kind and language: what was answered from the right article.
 
 Each answerable question is one of: answered from the right article (``ItemResult.right_article``),
 a wrong answer (answered, but not right), or a false decline. Each unanswerable question is
@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 
 from evaluation import squad
 from evaluation.kinds import kind_fits
-from evaluation.runner import ItemResult, percentile
+from evaluation.runner import ItemResult
+from evaluation.stats import percentile
 
 ALL = "all"
 ENGLISH = "English"

@@ -1,4 +1,6 @@
-"""``newsbot eval``: run a question set and measure answers, declines, quotes and latency.
+"""Question sets through an ``Answerer``: answers, declines, quotes and latency, measured.
+
+``newsbot eval`` prints the figures.
 
 Question sets are JSON Lines: ``{"q": ..., "answers": [...], "lang": ..., "kind": ...,
 "doc": ..., "date": ...}``; an empty ``answers`` list means the bot must decline. An answer
@@ -12,13 +14,13 @@ from __future__ import annotations
 
 import json
 import logging
-import statistics
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from answering.citations import is_verbatim
 from answering.types import Answer, Answerer
+from evaluation.stats import percentile
 from index.documents.parse import iter_article_files, read_article_file
 from index.errors import NewsBotError
 from index.types import Article
@@ -103,18 +105,6 @@ class Summary:
 
     def percentile(self, p: float) -> float:
         return percentile(self.latencies, p)
-
-
-def percentile(values: Sequence[float], p: float) -> float:
-    """The ``p``-th percentile (inclusive method); min at 0, max at 100, 0.0 when empty."""
-    if not values:
-        return 0.0
-    if len(values) == 1 or p <= 0:
-        return min(values)
-    if p >= 100:
-        return max(values)
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return cuts[min(98, max(0, int(p) - 1))]
 
 
 def load_items(path: Path) -> list[EvalItem]:

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from evaluation import squad
-from evaluation.runner import percentile
 from evaluation.squad import GoldItem
+from evaluation.stats import percentile
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,16 @@ def run_questions(
     return [score_attempt(gold, ask(gold.item.question), doc_of) for gold in bar]
 
 
-def _ratio(part: float, whole: int) -> float | None:
-    return part / whole if whole else None
+class Share:
+    """A figure of a summary: one of its counts over another, None when that one is 0."""
+
+    def __init__(self, part: str, whole: str) -> None:
+        self.part = part
+        self.whole = whole
+
+    def __get__(self, summary: object, owner: type | None = None) -> float | None:
+        whole = getattr(summary, self.whole)
+        return getattr(summary, self.part) / whole if whole else None
 
 
 @dataclass(slots=True)
@@ -109,36 +117,21 @@ class QualitySummary:
     at5: int = 0
     latencies: list[float] = field(default_factory=list)
 
-    @property
-    def in_quote_accuracy(self) -> float | None:
-        return _ratio(self.in_quote, self.answerable)
+    in_quote_accuracy = Share("in_quote", "answerable")
+    em = Share("em_sum", "answerable")
+    f1 = Share("f1_sum", "answerable")
+    official_em = Share("official_em_sum", "total")
+    official_f1 = Share("official_f1_sum", "total")
+    decline_precision = Share("declined_right", "declined")
+    decline_recall = Share("declined_right", "unanswerable")
 
     @property
-    def em(self) -> float | None:
-        return _ratio(self.em_sum, self.answerable)
-
-    @property
-    def f1(self) -> float | None:
-        return _ratio(self.f1_sum, self.answerable)
-
-    @property
-    def official_em(self) -> float | None:
-        return _ratio(self.official_em_sum, self.total)
-
-    @property
-    def official_f1(self) -> float | None:
-        return _ratio(self.official_f1_sum, self.total)
-
-    @property
-    def decline_precision(self) -> float | None:
-        return _ratio(self.declined_right, self.declined_right + self.declined_wrong)
-
-    @property
-    def decline_recall(self) -> float | None:
-        return _ratio(self.declined_right, self.unanswerable)
+    def declined(self) -> int:
+        return self.declined_right + self.declined_wrong
 
     def recall_at(self, k: int) -> float | None:
-        return _ratio({1: self.at1, 5: self.at5}[k], self.with_doc)
+        hits = {1: self.at1, 5: self.at5}[k]
+        return hits / self.with_doc if self.with_doc else None
 
     def percentile(self, p: int) -> float:
         return percentile(self.latencies, p)

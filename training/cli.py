@@ -8,10 +8,14 @@ import dataclasses
 import json
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from answering.model_files import shipped_dir
-from bot.config.settings import Settings
 from training.loop import Recipe
+from training.steps import run_task
+
+if TYPE_CHECKING:
+    from bot.config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +64,7 @@ def train_command(args: argparse.Namespace, settings: Settings) -> int:
     }
     recipe = dataclasses.replace(recipe, **changes)
     out = args.out or shipped_dir("rerank" if args.which == "reranker" else "span")
-    meta = module.run(args.squad, out, recipe, limit=args.limit)
+    meta = run_task(module.task(args.squad, recipe), args.squad, out, recipe, limit=args.limit)
     print(json.dumps({"out": str(out), **meta["figures"], "total_seconds": meta["total_seconds"]}))
     return 0
 

@@ -76,6 +76,46 @@ def pad_batch(rows: Sequence[Encoded], pad_id: int) -> dict[str, torch.Tensor]:
     return out
 
 
+def epoch_plan(lengths: Sequence[int], recipe: Recipe, rng: random.Random) -> list[list[int]]:
+    """The batches of every epoch in order; a fractional last epoch takes its share of one."""
+    plan: list[list[int]] = []
+    whole = int(recipe.epochs)
+    for _ in range(whole):
+        plan += length_grouped_batches(lengths, recipe.batch_size, rng)
+    if recipe.epochs > whole:
+        extra = length_grouped_batches(lengths, recipe.batch_size, rng)
+        plan += extra[: round(len(extra) * (recipe.epochs - whole))]
+    return plan
+
+
+def optimizer_for(model: Any, recipe: Recipe) -> tuple[list[Any], torch.optim.Optimizer]:
+    """(the trainable parameters, AdamW over them): no weight decay on biases and norms."""
+    import torch
+
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.ndim >= 2]
+    no_decay = [p for p in params if p.ndim < 2]
+    optimizer = torch.optim.AdamW(
+        [
+            {"params": decay, "weight_decay": recipe.weight_decay},
+            {"params": no_decay, "weight_decay": 0.0},
+        ],
+        lr=recipe.lr,
+    )
+    return params, optimizer
+
+
+def warmup_then_decay(total: int, warmup: float) -> Callable[[int], float]:
+    """The learning-rate factor of a step: linear warm-up over ``warmup`` of the steps, then a
+    linear decay to 0 at ``total``."""
+    warm = max(1, int(total * warmup))
+
+    def schedule(step: int) -> float:
+        return (step + 1) / warm if step < warm else max(0.0, (total - step) / (total - warm))
+
+    return schedule
+
+
 def train(
     model: Any,
     rows: Sequence[Encoded],
@@ -94,39 +134,19 @@ def train(
     seed_everything(recipe.seed)
     if recipe.freeze_word_embeddings:
         model.get_input_embeddings().weight.requires_grad_(False)
-    rng = random.Random(recipe.seed)
     lengths = [len(r["input_ids"]) for r in rows]  # type: ignore[arg-type]
-    plan: list[list[int]] = []
-    whole = int(recipe.epochs)
-    for _ in range(whole):
-        plan += length_grouped_batches(lengths, recipe.batch_size, rng)
-    if recipe.epochs > whole:  # a fractional last epoch
-        extra = length_grouped_batches(lengths, recipe.batch_size, rng)
-        plan += extra[: round(len(extra) * (recipe.epochs - whole))]
-    params = [p for p in model.parameters() if p.requires_grad]
-    decay = [p for p in params if p.ndim >= 2]
-    no_decay = [p for p in params if p.ndim < 2]
-    optimizer = torch.optim.AdamW(
-        [
-            {"params": decay, "weight_decay": recipe.weight_decay},
-            {"params": no_decay, "weight_decay": 0.0},
-        ],
-        lr=recipe.lr,
-    )
+    plan = epoch_plan(lengths, recipe, random.Random(recipe.seed))
+    params, optimizer = optimizer_for(model, recipe)
     total = max(1, len(plan))
-    warm = max(1, int(total * recipe.warmup))
-
-    def schedule(step: int) -> float:
-        return (step + 1) / warm if step < warm else max(0.0, (total - step) / (total - warm))
-
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, warmup_then_decay(total, recipe.warmup)
+    )
     model.train()
     started = time.perf_counter()
     running = 0.0
     bar = tqdm(plan, desc="training", unit="batch", disable=not progress, mininterval=5.0)
     for step, batch_ids in enumerate(bar):
-        batch = pad_batch([rows[i] for i in batch_ids], pad_id)
-        loss = loss_fn(model, batch)
+        loss = loss_fn(model, pad_batch([rows[i] for i in batch_ids], pad_id))
         loss.backward()  # type: ignore[no-untyped-call]
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         optimizer.step()

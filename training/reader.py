@@ -4,16 +4,16 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from answering.readers.span_decoding import decode_window, encode_windows, sentence_mask
 from evaluation.squad import exact_match, f1
-from training.loop import Encoded, Recipe, train
+from training.data import TrainQuestion
+from training.loop import Encoded, Recipe
 from training.spans import SpanExample, reader_examples
-from training.steps import base_model, finish, split_questions
+from training.steps import Task
 
 logger = logging.getLogger(__name__)
 
@@ -109,36 +109,26 @@ def validate(
     }
 
 
-def run(
-    squad_dir: Path,
-    out: Path,
-    recipe: Recipe = RECIPE,
-    *,
-    limit: int | None = None,
-    progress: bool = True,
-) -> dict[str, Any]:
-    """Build the examples, train, validate on held-out training articles, save to ``out``."""
+def task(squad_dir: Path, recipe: Recipe) -> Task:
+    """The span-reading task: examples from the fitted questions, validation on the held-out
+    ones."""
     from transformers import AutoModelForQuestionAnswering
 
-    started = time.perf_counter()
-    fit, held = split_questions(squad_dir, recipe, limit)
-    examples = reader_examples(fit, seed=recipe.seed)
-    tokenizer, model = base_model(AutoModelForQuestionAnswering)
-    rows = encode_examples(tokenizer, examples, recipe.max_length)
-    figures = train(model, rows, _loss, recipe, pad_id=tokenizer.pad_token_id, progress=progress)
-    figures |= validate(
-        model, tokenizer, reader_examples(held, seed=recipe.seed), recipe.max_length
-    )
-    return finish(
-        model,
-        tokenizer,
-        out,
-        task="span",
-        recipe=recipe,
-        started=started,
-        fit=fit,
-        held=held,
-        figures=figures,
-        data={"examples": len(examples)},
+    def encode(
+        tokenizer: Any, fit: Sequence[TrainQuestion]
+    ) -> tuple[list[Encoded], dict[str, int]]:
+        examples = reader_examples(fit, seed=recipe.seed)
+        return encode_examples(tokenizer, examples, recipe.max_length), {"examples": len(examples)}
+
+    def check(model: Any, tokenizer: Any, held: Sequence[TrainQuestion]) -> dict[str, float]:
+        examples = reader_examples(held, seed=recipe.seed)
+        return validate(model, tokenizer, examples, recipe.max_length)
+
+    return Task(
+        "span",
+        AutoModelForQuestionAnswering,
+        _loss,
+        encode,
+        check,
         extra={"max_answer_tokens": MAX_ANSWER_TOKENS},
     )

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import logging
 import random
-import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from training.data import TrainQuestion, all_training_paragraphs
-from training.loop import Encoded, Recipe, train
+from training.loop import Encoded, Recipe
 from training.pairs import (
     Pair,
     ParagraphRetriever,
@@ -20,7 +19,7 @@ from training.pairs import (
     reranker_pairs,
     reranker_text,
 )
-from training.steps import base_model, finish, split_questions
+from training.steps import Task
 
 logger = logging.getLogger(__name__)
 
@@ -114,36 +113,29 @@ def validate(
     }
 
 
-def run(
-    squad_dir: Path,
-    out: Path,
-    recipe: Recipe = RECIPE,
-    *,
-    limit: int | None = None,
-    progress: bool = True,
-) -> dict[str, Any]:
-    """Build the pairs, train, validate on held-out training articles, save to ``out``."""
+def task(squad_dir: Path, recipe: Recipe) -> Task:
+    """The reranking task: pairs from the fitted questions, validation on a sample of the
+    held-out ones, both against paragraphs of the other training articles."""
     from transformers import AutoModelForSequenceClassification
 
-    started = time.perf_counter()
-    fit, held = split_questions(squad_dir, recipe, limit)
     retriever = ParagraphRetriever(all_training_paragraphs(squad_dir))
-    pairs = reranker_pairs(fit, retriever, seed=recipe.seed)
-    tokenizer, model = base_model(AutoModelForSequenceClassification, num_labels=1)
-    rows = encode_pairs(tokenizer, pairs, recipe.max_length)
-    figures = train(model, rows, _loss, recipe, pad_id=tokenizer.pad_token_id, progress=progress)
-    sample = random.Random(recipe.seed).sample(held, min(600, len(held)))
-    figures |= validate(model, tokenizer, sample, retriever, recipe.max_length)
-    return finish(
-        model,
-        tokenizer,
-        out,
-        task="rerank",
-        recipe=recipe,
-        started=started,
-        fit=fit,
-        held=held,
-        figures=figures,
-        data={"pairs": len(pairs)},
+
+    def encode(
+        tokenizer: Any, fit: Sequence[TrainQuestion]
+    ) -> tuple[list[Encoded], dict[str, int]]:
+        pairs = reranker_pairs(fit, retriever, seed=recipe.seed)
+        return encode_pairs(tokenizer, pairs, recipe.max_length), {"pairs": len(pairs)}
+
+    def check(model: Any, tokenizer: Any, held: Sequence[TrainQuestion]) -> dict[str, float]:
+        sample = random.Random(recipe.seed).sample(list(held), min(600, len(held)))
+        return validate(model, tokenizer, sample, retriever, recipe.max_length)
+
+    return Task(
+        "rerank",
+        AutoModelForSequenceClassification,
+        _loss,
+        encode,
+        check,
+        model_options={"num_labels": 1},
         extra={"context": ["title", "previous"]},
     )

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from bot.commands.base import SubParsers
+from bot.commands.base import BareCommand, SubParsers
 from bot.commands.ingest import ready
 from bot.config.settings import Settings
 
@@ -56,15 +56,5 @@ class AskCommand:
         return ask(settings, args.question, as_json=args.json)
 
 
-class SourcesCommand:
-    """``newsbot sources``."""
-
-    def add_parser(self, sub: SubParsers) -> None:
-        sub.add_parser("sources", help="list the indexed articles, newest first")
-
-    def run(self, args: argparse.Namespace, settings: Settings) -> int:
-        return sources(settings)
-
-
 ASK = AskCommand()
-SOURCES = SourcesCommand()
+SOURCES = BareCommand("sources", "list the indexed articles, newest first", sources)

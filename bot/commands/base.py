@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol, TypeAlias
 
 from bot.config.settings import Settings
@@ -20,3 +22,18 @@ class Command(Protocol):
     def run(self, args: argparse.Namespace, settings: Settings) -> int:
         """Run it; the exit status."""
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class BareCommand:
+    """A subcommand with no arguments of its own: ``action(settings)`` gives its exit status."""
+
+    name: str
+    help: str
+    action: Callable[[Settings], int]
+
+    def add_parser(self, sub: SubParsers) -> None:
+        sub.add_parser(self.name, help=self.help)
+
+    def run(self, args: argparse.Namespace, settings: Settings) -> int:
+        return self.action(settings)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from answering.question import normalize_question
@@ -23,12 +23,25 @@ from bot.factory import Components, build_components, configured_embedder
 from bot.factory import ingest as ingest_into
 from bot.policies import ingest_options
 from evaluation import squad
+from evaluation.report import format_report as format_eval
+from evaluation.report import kind_failures
+from evaluation.runner import (
+    EvalItem,
+    doc_ids,
+    failures,
+    format_summary,
+    gold_ids,
+    load_items,
+    run_item,
+    summarize,
+)
 from evaluation.squad_eval import Ask, Attempt, format_quality, run_questions, summarize_quality
 from index.documents.parse import iter_article_files
 from index.documents.text import ParsedArticle
 from index.embedding.base import Embedder
 from index.errors import NewsBotError
 from index.ingest import INDEX_FORMAT, ingest_articles
+from index.store.base import Store
 from index.types import Article, IngestReport
 
 logger = logging.getLogger(__name__)
@@ -61,43 +74,37 @@ def articles_key(articles: Sequence[Article], settings: Settings, model_name: st
     return h.hexdigest()[:16]
 
 
-def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool) -> int:
-    """``newsbot eval FILE``: the summary, then the report by kind and language."""
-    from evaluation.report import format_report as format_eval
-    from evaluation.report import kind_failures
-    from evaluation.runner import (
-        doc_ids,
-        failures,
-        format_summary,
-        gold_ids,
-        load_items,
-        run_item,
-        summarize,
-    )
-
-    items = load_items(file)
-    if corpus is None:
-        components = ready(settings)
+def corpus_components(settings: Settings, corpus: Path) -> Components:
+    """newsbot over ``corpus``, indexed once into ``eval-cache/<key>``; prints whether it
+    indexed (and how long it took) or found the cache."""
+    embedder = configured_embedder(settings)
+    data_dir = settings.data_dir / "eval-cache" / corpus_key(corpus, settings, embedder.name)
+    components = build_components(settings, embedder=embedder, data_dir=data_dir)
+    if len(components.store) == 0:
+        started = time.perf_counter()
+        report = ingest_into(components, [corpus])
+        took = time.perf_counter() - started
+        print(format_report(report).splitlines()[0])
+        print(f"indexing time: {took:.1f} s ({len(components.store)} chunks)")
     else:
-        embedder = configured_embedder(settings)
-        key = corpus_key(corpus, settings, embedder.name)
-        data_dir = settings.data_dir / "eval-cache" / key
-        components = build_components(settings, embedder=embedder, data_dir=data_dir)
-        if len(components.store) == 0:
-            started = time.perf_counter()
-            report = ingest_into(components, [corpus])
-            took = time.perf_counter() - started
-            print(format_report(report).splitlines()[0])
-            print(f"indexing time: {took:.1f} s ({len(components.store)} chunks)")
-        else:
-            print(f"using cached index {data_dir} ({len(components.store)} chunks)")
-        docs = [item.doc for item in items if item.doc is not None]
-        ids = doc_ids(corpus, docs, max_bytes=settings.ingest.max_file_bytes)
-        items = gold_ids(items, ids)
-        if missing := sorted(set(docs) - set(ids)):
-            print(f"{len(missing)} gold docs not in {corpus}: {', '.join(missing[:5])}")
-    components.answerer.warm()
-    store = components.store
+        print(f"using cached index {data_dir} ({len(components.store)} chunks)")
+    return components
+
+
+def with_gold_ids(items: list[EvalItem], corpus: Path, settings: Settings) -> list[EvalItem]:
+    """``items`` with the ids of their gold articles in ``corpus``; prints the gold documents
+    the corpus lacks."""
+    docs = [item.doc for item in items if item.doc is not None]
+    ids = doc_ids(corpus, docs, max_bytes=settings.ingest.max_file_bytes)
+    if missing := sorted(set(docs) - set(ids)):
+        print(f"{len(missing)} gold docs not in {corpus}: {', '.join(missing[:5])}")
+    return gold_ids(items, ids)
+
+
+def article_lookups(
+    store: Store,
+) -> tuple[Callable[[str], Article | None], Callable[[str], str | None]]:
+    """(an article by id, or None; the file name, without suffix, an article came from)."""
 
     def article_of(article_id: str) -> Article | None:
         try:
@@ -109,6 +116,19 @@ def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failur
         article = article_of(article_id)
         return Path(article.origin).stem if article and article.origin else None
 
+    return article_of, doc_of
+
+
+def evaluate(settings: Settings, file: Path, *, corpus: Path | None, show_failures: bool) -> int:
+    """``newsbot eval FILE``: the summary, then the report by kind and language."""
+    items = load_items(file)
+    if corpus is None:
+        components = ready(settings)
+    else:
+        components = corpus_components(settings, corpus)
+        items = with_gold_ids(items, corpus, settings)
+    components.answerer.warm()
+    article_of, doc_of = article_lookups(components.store)
     results = [run_item(item, components.answerer, article_of) for item in items]
     print(format_summary(summarize(results), title=f"{file.name}"))
     print(format_eval(results))

@@ -3,10 +3,9 @@ console chat."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 
-from bot.commands.base import SubParsers
+from bot.commands.base import BareCommand
 from bot.commands.ingest import ready
 from bot.config.settings import Settings
 from bot.factory import Components
@@ -67,14 +66,4 @@ def _run_telegram(settings: Settings, components: Components, token: str) -> Non
         run_application(app, settings)
 
 
-class RunCommand:
-    """``newsbot run``."""
-
-    def add_parser(self, sub: SubParsers) -> None:
-        sub.add_parser("run", help="the Telegram bot, or the console chat without a token")
-
-    def run(self, args: argparse.Namespace, settings: Settings) -> int:
-        return run(settings)
-
-
-COMMAND = RunCommand()
+COMMAND = BareCommand("run", "the Telegram bot, or the console chat without a token", run)

@@ -8,15 +8,14 @@ import logging
 import os
 import shutil
 import sqlite3
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
 from bot.config.index import EmbeddingSettings
 from bot.config.settings import Settings
-from bot.factory import Components, build_components, configured_embedder, ensure_corpus
+from bot.factory import Components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
 from index.embedding.fake import FakeEmbedder
 from index.embedding.identity import model_identity
@@ -28,6 +27,7 @@ from index.embedding.sentence_transformer import (
 )
 from index.store.schema import DB_NAME
 from index.store.sqlite_faiss import FaissStore
+from tests.components import opened
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
 
 MINILM_DIM = 384
@@ -36,16 +36,6 @@ MINILM_DIM = 384
 def _settings(data_dir: Path, model: Path | None = None) -> Settings:
     embedding = EmbeddingSettings(model=str(model) if model else "")
     return Settings(_env_file=None, data_dir=data_dir, embedding=embedding)  # type: ignore[call-arg]
-
-
-@contextmanager
-def _built(settings: Settings, embedder: FakeEmbedder | None = None) -> Iterator[Components]:
-    components = build_components(settings, embedder=embedder)
-    try:
-        yield components
-    finally:
-        components.store.close()
-        components.sentence_cache.close()
 
 
 def _folder(components: Components) -> Path:
@@ -130,7 +120,7 @@ def test_an_index_is_found_after_its_data_directory_moves(
     installs it), the whole directory moves, and the bot must find the index it built."""
     old = tmp_path / "old-volume" / "data"
     model = _install_model(minilm_copy, old)
-    with _built(_settings(old, model)) as components:
+    with opened(_settings(old, model)) as components:
         report = ensure_corpus(components, progress=False)
         assert report is not None and len(report.added) == 1
         articles = [a.id for a in components.store.articles()]
@@ -138,7 +128,7 @@ def test_an_index_is_found_after_its_data_directory_moves(
         built_in = _folder(components).name
     shutil.move(tmp_path / "old-volume", tmp_path / "restored")
     new = tmp_path / "restored" / "data"
-    with _built(_settings(new, new / "models" / "minilm")) as components:
+    with opened(_settings(new, new / "models" / "minilm")) as components:
         assert _folder(components) == new / "indexes" / built_in
         assert ensure_corpus(components, progress=False) is None  # no re-ingest of the sample
         assert [a.id for a in components.store.articles()] == articles
@@ -172,7 +162,7 @@ def test_an_index_named_by_the_old_scheme_is_carried_over(
         data = tmp_path / "elsewhere"
         model = data / "models" / "minilm"
     caplog.set_level(logging.INFO)
-    with _built(_settings(data, model)) as components:
+    with opened(_settings(data, model)) as components:
         identity = model_identity(model)
         assert _folder(components) == index_dir(data, identity)
         assert len(components.store.articles()) == 1
@@ -187,11 +177,11 @@ def test_an_index_the_settings_do_not_select_is_named_at_start(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     settings = _settings(tmp_path)
-    with _built(settings, FakeEmbedder(name="a-multilingual-model")) as other:
+    with opened(settings, FakeEmbedder(name="a-multilingual-model")) as other:
         ingest_into(other.store, FakeEmbedder(name="a-multilingual-model"), [SAMPLE_ARTICLE])
         other_folder = _folder(other).name
     caplog.set_level(logging.WARNING)
-    with _built(settings, FakeEmbedder()) as components:
+    with opened(settings, FakeEmbedder()) as components:
         selected = _folder(components).name
     warnings = [r for r in caplog.records if r.levelno == logging.WARNING]
     assert len(warnings) == 1
@@ -206,10 +196,10 @@ def test_no_warning_when_the_data_directory_holds_only_the_selected_index(
 ) -> None:
     settings = _settings(tmp_path)
     for _ in range(2):
-        with _built(settings, FakeEmbedder()) as components:
+        with opened(settings, FakeEmbedder()) as components:
             ingest_into(components.store, FakeEmbedder(), [SAMPLE_ARTICLE])
     (tmp_path / "indexes" / ".partial.tmp").mkdir()
     caplog.set_level(logging.WARNING)
-    with _built(settings, FakeEmbedder()):
+    with opened(settings, FakeEmbedder()):
         pass
     assert "do not select" not in caplog.text

@@ -7,6 +7,7 @@ import datetime as dt
 from answering.types import Answer, ArticleRef, Quote
 from bot.plain_text import render_answer, render_quote, render_refs, render_sources, source_line
 from index.types import ArticleInfo
+from tests.quotes import quote_of
 
 DATE = dt.date(2025, 2, 4)
 TEXT = (
@@ -19,15 +20,8 @@ TEXT = (
 def make_quote(
     *, date: dt.date | None = DATE, source: str | None = "VOA / AP", url: str | None = None
 ) -> Quote:
-    return Quote(
-        article_id="a1",
-        title="Russian missile strike on Izyum",
-        date=date,
-        source=source,
-        url=url,
-        text=TEXT,
-        start=100,
-        end=100 + len(TEXT),
+    return quote_of(
+        TEXT, 100, title="Russian missile strike on Izyum", date=date, source=source, url=url
     )
 
 

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from bot.commands import evaluate as evaluate_command
-from bot.commands.evaluate import evaluate_squad, index_articles, newsbot_ask
-from bot.config.settings import Settings
-from evaluation import squad as bot_squad
 from evaluation.runner import EvalItem
 from evaluation.squad import (
     EVAL_ARTICLES,
@@ -28,75 +22,11 @@ from evaluation.squad_eval import (
     Attempt,
     QualitySummary,
     format_quality,
-    run_questions,
     score_attempt,
     summarize_quality,
 )
 from index.documents.text import content_id
-from index.embedding.fake import FakeEmbedder
-
-NORMANS = "The Normans were the people who gave their name to Normandy, a region in France."
-OXYGEN = "Oxygen is a chemical element with symbol O and atomic number 8."
-STEAM = "A steam engine is a heat engine that performs mechanical work using steam."
-
-
-def squad_json(version: str) -> dict[str, Any]:
-    v2 = version == "v2.0"
-    impossible = {"is_impossible": False} if v2 else {}
-    data: list[dict[str, Any]] = [
-        {
-            "title": "Normans",
-            "paragraphs": [
-                {
-                    "context": NORMANS,
-                    "qas": [
-                        {
-                            "id": "q1",
-                            "question": "  In what country is Normandy located? ",
-                            "answers": [
-                                {"text": "France", "answer_start": 75},
-                                {"text": "France", "answer_start": 75},
-                                {"text": "in France", "answer_start": 72},
-                            ],
-                            **impossible,
-                        }
-                    ],
-                },
-                {
-                    "context": OXYGEN,
-                    "qas": [
-                        {
-                            "id": "q2",
-                            "question": "What is the atomic number of oxygen?",
-                            "answers": [{"text": "8", "answer_start": 61}],
-                            **impossible,
-                        }
-                    ],
-                },
-            ],
-        },
-        {
-            "title": "Steam_engine",
-            "paragraphs": [{"context": STEAM, "qas": []}],
-        },
-    ]
-    if v2:
-        data[0]["paragraphs"][0]["qas"].append(
-            {
-                "id": "q3",
-                "question": "Who named Normandy in the year 3000?",
-                "answers": [],
-                "plausible_answers": [{"text": "The Normans", "answer_start": 0}],
-                "is_impossible": True,
-            }
-        )
-    return {"version": version, "data": data}
-
-
-def write(tmp_path: Path, version: str) -> Path:
-    path = tmp_path / f"dev-{version}.json"
-    path.write_text(json.dumps(squad_json(version)), encoding="utf-8")
-    return path
+from tests.evaluation.squad_files import STEAM, write
 
 
 def test_load_v2_paragraphs_become_articles(tmp_path: Path) -> None:
@@ -217,30 +147,3 @@ def test_empty_summary_is_undefined_not_zero() -> None:
     s = QualitySummary()
     assert s.em is None and s.decline_precision is None and s.recall_at(5) is None
     assert "n/a" in format_quality(s)
-
-
-def test_newsbot_over_cached_squad_index(tmp_path: Path) -> None:
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
-    docs, golds = load_squad(write(tmp_path, "v2.0"))
-    embedder = FakeEmbedder()
-    components, note = index_articles(settings, embedder, docs)
-    assert note.startswith("indexed 3 articles")
-    results = run_questions(golds, newsbot_ask(components))
-    assert results[0].gold_rank == 1  # the Normandy paragraph is found first
-    assert all(r.latency_ms >= 0 for r in results)
-    again, note = index_articles(settings, embedder, docs)
-    assert note.startswith("using cached index") and len(again.store) == len(components.store)
-
-
-def test_evaluate_squad_prints_figures(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    monkeypatch.setattr(bot_squad, "EVAL_ARTICLES", frozenset({"Normans"}))
-    monkeypatch.setattr(evaluate_command, "configured_embedder", lambda _s: FakeEmbedder())
-    settings = Settings(_env_file=None, data_dir=tmp_path / "data")  # type: ignore[call-arg]
-    path = write(tmp_path, "v2.0")
-    code = evaluate_squad(settings, path, limit=2, seed=0, all_articles=True)
-    out = capsys.readouterr().out
-    assert code == 0
-    assert "indexed 3 articles" in out and "3 paragraphs of all articles" in out
-    assert "questions: 2 (" in out and "gold passage recall@1" in out

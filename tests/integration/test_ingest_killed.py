@@ -21,14 +21,13 @@ import subprocess
 import sys
 import textwrap
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
-from bot.factory import Components, build_components, index_dir
+from bot.factory import index_dir
 from bot.policies import ingest_options
 from index.chunking import chunk_article, split_sentences
 from index.clauses import piece_key
@@ -36,6 +35,7 @@ from index.embedding.fake import FakeEmbedder
 from index.ingest import embedding_text
 from index.store import schema
 from index.types import Article
+from tests.components import opened
 from tests.web_server import Route, WebServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -128,16 +128,6 @@ def settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Settings:
     return Settings()  # the working directory is an empty one (no .env): see conftest
 
 
-@contextlib.contextmanager
-def opened(settings: Settings) -> Iterator[Components]:
-    components = build_components(settings, embedder=FakeEmbedder())
-    try:
-        yield components
-    finally:
-        components.store.close()
-        components.sentence_cache.close()
-
-
 def db_generation(settings: Settings) -> int:
     """The store's generation, read without opening the store (so nothing is written)."""
     db = index_dir(settings.data_dir, FakeEmbedder().name) / schema.DB_NAME
@@ -151,7 +141,7 @@ def assert_intact(settings: Settings, server: WebServer, present: range) -> None
     cached) and answerable with a quote of its own fact; a question about any other declines."""
     embedder = FakeEmbedder()
     c = settings.chunking
-    with opened(settings) as components:
+    with opened(settings, FakeEmbedder()) as components:
         store = components.store
         by_origin = {info.origin: info for info in store.articles()}
         assert sorted(by_origin) == sorted(server.url(path_of(i)) for i in present)

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from bot.config.settings import Settings
-from bot.factory import build_components, bundled_corpus, ingest
+from bot.factory import bundled_corpus, ingest
 from index.chunking import chunk_article
 from index.embedding.base import PoolingEmbedder
 from index.embedding.pooling import Pool
@@ -19,6 +19,7 @@ from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.ingest import embedding_header, embedding_text
 from index.pooled_vectors import plan_batch, run_plan
 from index.types import Article
+from tests.components import opened
 
 pytestmark = pytest.mark.integration
 
@@ -69,16 +70,11 @@ def test_the_plan_gives_sentence_and_chunk_vectors(embedder: SentenceTransformer
 def test_an_ingest_with_pooled_vectors_answers(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
     assert settings.ingest.pool_vectors
-    components = build_components(settings)
-    try:
-        with bundled_corpus() as corpus:
-            report = ingest(components, [corpus], progress=False)
+    with opened(settings) as components, bundled_corpus() as corpus:
+        report = ingest(components, [corpus], progress=False)
         assert len(report.added) == 1
         answer = components.answerer.answer("how many drones were intercepted?")
         assert answer.answer is not None and "37" in answer.answer
-    finally:
-        components.store.close()
-        components.sentence_cache.close()
 
 
 def test_plain_transformers_give_the_sentence_transformers_vectors() -> None:

@@ -11,9 +11,9 @@ import pytest
 
 from bot.cli import main
 from bot.config.answering import ReaderSettings, RerankSettings
-from bot.config.settings import Settings
 from bot.factory import Components, build_components, bundled_corpus, ensure_corpus
 from index.documents.parse import read_article_file
+from tests.integration.bundled import over_bundled_article
 
 pytestmark = pytest.mark.integration
 
@@ -22,18 +22,12 @@ pytestmark = pytest.mark.integration
 def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
     # The feature-based stages (the fallback); tests/integration/test_trained_models.py
     # covers the default trained ones.
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path_factory.mktemp("data"),
+    with over_bundled_article(
+        tmp_path_factory.mktemp("data"),
         rerank=RerankSettings(kind="none"),
         reader=ReaderSettings(span="features"),
-    )
-    built = build_components(settings)
-    report = ensure_corpus(built, progress=False)
-    assert report is not None and len(report.added) == 1
-    built.answerer.warm()
-    yield built
-    built.store.close()
+    ) as built:
+        yield built
 
 
 def _sample_text() -> str:

@@ -10,33 +10,25 @@ import pytest
 
 from bot.config.answering import RerankSettings
 from bot.config.settings import Settings
-from bot.factory import Components, build_components, ensure_corpus
+from bot.factory import Components
+from tests.integration.bundled import over_bundled_article
 
 pytestmark = [pytest.mark.integration, pytest.mark.trained]
 
 
 @pytest.fixture(scope="module")
 def components(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        data_dir=tmp_path_factory.mktemp("data"),
-        rerank=RerankSettings(kind="trained"),
-    )
-    built = build_components(settings)
-    ensure_corpus(built, progress=False)
-    built.answerer.warm()
-    yield built
-    built.store.close()
+    with over_bundled_article(
+        tmp_path_factory.mktemp("data"), rerank=RerankSettings(kind="trained")
+    ) as built:
+        yield built
 
 
 @pytest.fixture(scope="module")
 def defaults(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Components]:
     """The default configuration: the span reader and its two bounds, no reranker."""
-    settings = Settings(_env_file=None, data_dir=tmp_path_factory.mktemp("d"))  # type: ignore[call-arg]
-    built = build_components(settings)
-    ensure_corpus(built, progress=False)
-    yield built
-    built.store.close()
+    with over_bundled_article(tmp_path_factory.mktemp("d"), warm=False) as built:
+        yield built
 
 
 def test_the_defaults_answer_and_decline_with_the_span_readers_bounds(

@@ -12,12 +12,12 @@ from bot.cli import _parser, main
 from bot.commands.feeds import feeds_add, feeds_list, feeds_poll, feeds_remove
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
-from bot.factory import build_components
 from bot.library.indexed import build_fetcher
 from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError
 from index.feeds.registry import FeedRegistry, registry_path
 from index.web.fetch import HttpFetcher
+from tests.components import opened
 from tests.index.feeds.fakes import FakeFetcher, feed, page
 from tests.web_server import Route, WebServer
 
@@ -58,12 +58,8 @@ def settings(tmp_path: Path) -> Settings:
 
 
 def indexed(settings: Settings) -> list[str]:
-    components = build_components(settings, embedder=FakeEmbedder())
-    try:
+    with opened(settings, FakeEmbedder()) as components:
         return sorted(info.origin for info in components.store.articles())
-    finally:
-        components.store.close()
-        components.sentence_cache.close()
 
 
 def test_add_list_and_remove(settings: Settings, capsys: pytest.CaptureFixture[str]) -> None:
