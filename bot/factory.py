@@ -258,12 +258,11 @@ def build_components(
     legacy = embedder.legacy_name if isinstance(embedder, SentenceTransformerEmbedder) else None
     directory = locate_index(root, embedder.name, legacy_name=legacy)
     unselected_indexes(root, directory)
-    policy = VectorIndexPolicy(
-        ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
-    )
-    store = open_store(directory, embedder.name, embedder.dim, policy)
-    lexical = LexicalIndex(store, directory)
     s = settings.search
+    policy = VectorIndexPolicy(ivf_threshold=s.ivf_threshold, nprobe=s.nprobe)
+    chunking = ingest_options(settings).chunking
+    store = open_store(directory, embedder.name, embedder.dim, policy, chunking=chunking)
+    lexical = LexicalIndex(store, directory)
     # The search and the reader both need the question's vector: embed it once.
     questions = QueryCachingEmbedder(embedder)
     searcher = HybridSearcher(

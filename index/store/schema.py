@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexCorruptError, IndexModelMismatchError
+from index.store.recipe import IndexRecipe, newsbot_version, record_or_check
 from index.types import Article, ArticleInfo, Chunk, Span
 
 DB_NAME = "newsbot.sqlite"
@@ -43,8 +44,11 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
-    """Create the schema in a new database, or check an existing one against the model."""
+def prepare(
+    conn: sqlite3.Connection, model_name: str, dim: int, recipe: IndexRecipe, folder: Path
+) -> None:
+    """Create the schema in a new database, or check an existing one against the model and
+    ``recipe`` (recording what an older one lacks)."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -60,9 +64,12 @@ def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
                 "model_name": model_name,
                 "dim": str(dim),
                 "generation": "0",
+                **recipe.entries(newsbot_version()),
             }
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-        _check_meta(meta, model_name, dim)  # (before COMMIT: a refused index stays as it was)
+        # (before COMMIT: a refused index stays as it was)
+        _check_meta(meta, model_name, dim)
+        record_or_check(conn, meta, recipe, folder)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:

@@ -17,7 +17,6 @@ import pytest
 from bot.config.settings import EmbeddingSettings, Settings
 from bot.factory import Components, build_components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
-from index.embedding.fake import FakeEmbedder
 from index.embedding.identity import model_identity
 from index.embedding.sentence_transformer import (
     INT8_SUFFIX,
@@ -28,6 +27,7 @@ from index.embedding.sentence_transformer import (
 from index.store.schema import DB_NAME
 from index.store.sqlite_faiss import FaissStore
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
+from tests.index.fakes import FakeEmbedder
 
 MINILM_DIM = 384
 

@@ -33,7 +33,7 @@ from evaluation.squad_eval import (
     summarize_quality,
 )
 from index.documents.text import content_id
-from index.embedding.fake import FakeEmbedder
+from tests.index.fakes import FakeEmbedder
 
 NORMANS = "The Normans were the people who gave their name to Normandy, a region in France."
 OXYGEN = "Oxygen is a chemical element with symbol O and atomic number 8."

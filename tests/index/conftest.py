@@ -12,10 +12,9 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
-from index.store.memory import MemoryStore
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article, Chunk, Span
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 DIM = 32
 MODEL = "fake-embedder"

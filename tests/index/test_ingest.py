@@ -10,14 +10,13 @@ import pytest
 
 from index.chunking import chunk_article
 from index.documents.parse import read_article_file
-from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, embedding_text
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article, Chunk
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 AnyStore = MemoryStore | FaissStore
 FIFTY_MB = 50 * 1024 * 1024

@@ -9,9 +9,7 @@ from pathlib import Path
 import pytest
 
 from index import lexical_files
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
-from index.store.memory import MemoryStore
 from tests.index.conftest import (
     DIM,
     ELECTION,
@@ -23,6 +21,7 @@ from tests.index.conftest import (
     make_item,
     open_faiss,
 )
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 
 @pytest.fixture

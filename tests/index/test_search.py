@@ -6,10 +6,8 @@ from collections.abc import Sequence
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher, Searcher, reciprocal_rank_fusion
-from index.store.memory import MemoryStore
 from index.types import Article, Chunk
 from tests.index.conftest import (
     DIM,
@@ -21,6 +19,7 @@ from tests.index.conftest import (
     make_article,
     make_item,
 )
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 # -- reciprocal rank fusion -------------------------------------------------------------------
 

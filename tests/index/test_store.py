@@ -10,7 +10,6 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.types import Chunk
 from tests.index.conftest import (
     DIM,
@@ -23,6 +22,7 @@ from tests.index.conftest import (
     make_item,
     paragraph_chunks,
 )
+from tests.index.fakes import FakeEmbedder
 
 
 def _query(embedder: FakeEmbedder, text: str) -> npt.NDArray[np.float32]:

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.errors import IndexCorruptError, IndexModelMismatchError
 from index.store import schema
 from tests.index.conftest import ELECTION, FLOOD, AnyStore, make_item, open_faiss
+from tests.index.fakes import FakeEmbedder
 
 
 def _as_version_1(path: Path) -> None:

@@ -12,12 +12,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.store import vector_index
 from index.store.faiss_cache import VectorSnapshot
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy, build, kind_of, needs_rebuild, plan
 from tests.index.conftest import DIM, MODEL, make_article, make_item
+from tests.index.fakes import FakeEmbedder
 
 SMALL = VectorIndexPolicy(ivf_threshold=200, nprobe=32)
 

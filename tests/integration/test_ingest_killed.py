@@ -31,10 +31,10 @@ from bot.config.settings import Settings
 from bot.factory import Components, build_components, index_dir, ingest_options
 from index.chunking import chunk_article, split_sentences
 from index.clauses import piece_key
-from index.embedding.fake import FakeEmbedder
 from index.ingest import embedding_text
 from index.store import schema
 from index.types import Article
+from tests.index.fakes import FakeEmbedder
 from tests.web_server import Route, WebServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -69,7 +69,7 @@ _CHILD = """
 import sys
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
-from index.embedding.fake import FakeEmbedder
+from tests.index.fakes import FakeEmbedder
 
 sys.exit(ingest_command(Settings(_env_file=None), sys.argv[1:], embedder=FakeEmbedder()))
 """

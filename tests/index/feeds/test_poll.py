@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from index.documents.text import ParsedArticle
-from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError, StoreError
 from index.feeds.poll import FeedPollResult, IngestFn, poll_feed, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 from index.ingest import IngestOptions, ingest_articles
-from index.store.memory import MemoryStore
 from index.types import IngestReport
 from index.web.base import FEED_TYPES
+from tests.index.fakes import FakeEmbedder, MemoryStore
 from tests.index.feeds.fakes import FakeFetcher, feed, page
 
 T0 = dt.datetime(2025, 2, 4, 12, 0, tzinfo=dt.UTC)
