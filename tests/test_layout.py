@@ -41,7 +41,6 @@ LONG_MODULES = {
 LONG_FUNCTIONS = {
     "bot/telegram/app.py:build_application": 68,
     "answering/pipeline.py:_compose": 75,
-    "index/feeds/poll.py:poll_feed": 67,
     "training/loop.py:train": 65,
 }
 
