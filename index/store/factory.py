@@ -24,4 +24,4 @@ def open_store(
     ``IndexSettingsMismatchError`` when with other chunking or for another index format, and
     ``IndexCorruptError`` when its database is unreadable.
     """
-    return FaissStore.open(index_dir, model_name, dim, policy, chunking=chunking)
+    return FaissStore(index_dir, model_name, dim, policy, chunking=chunking)

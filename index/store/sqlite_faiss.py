@@ -47,7 +47,12 @@ _Body = Callable[[sqlite3.Connection, list[int], list[Added]], list[str]]
 
 
 class FaissStore(StoreBase):
-    """The on-disk ``Store``. Open it with :meth:`open`; safe to share between threads.
+    """The on-disk ``Store`` in ``path``, created when new, for articles cut by ``chunking``
+    (by default, the default chunking); safe to share between threads.
+
+    Opening raises ``IndexModelMismatchError`` when the index was built with another model or
+    dimension, ``IndexSettingsMismatchError`` when with other chunking or for another index
+    format, ``IndexCorruptError`` when the database is not a newsbot database.
 
     Writes are serialised by a lock and use one connection; each reading thread gets its own
     connection (kept until :meth:`close`, so use a fixed pool of threads). Searches use an
@@ -90,28 +95,6 @@ class FaissStore(StoreBase):
             self._path,
             self._vectors.generation,
             len(self._vectors.keys),
-        )
-
-    @classmethod
-    def open(
-        cls,
-        path: Path,
-        model_name: str,
-        dim: int,
-        policy: VectorIndexPolicy | None = None,
-        *,
-        save_interval_s: float = 30.0,
-        chunking: ChunkingOptions | None = None,
-    ) -> FaissStore:
-        """Open the store in ``path``, creating it when new, for articles cut by ``chunking``
-        (by default, the default chunking).
-
-        Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
-        ``IndexSettingsMismatchError`` when with other chunking or for another index format,
-        ``IndexCorruptError`` when the database is not a newsbot database.
-        """
-        return cls(
-            path, model_name, dim, policy, save_interval_s=save_interval_s, chunking=chunking
         )
 
     @property

@@ -40,7 +40,7 @@ def any_store(
     if request.param == "memory":
         store = MemoryStore(fake_embedder.name, fake_embedder.dim)
     else:
-        store = FaissStore.open(tmp_path / "index", fake_embedder.name, fake_embedder.dim)
+        store = FaissStore(tmp_path / "index", fake_embedder.name, fake_embedder.dim)
     yield store
     store.close()
 
@@ -166,9 +166,9 @@ def test_a_store_reopened_from_disk_keeps_articles_and_skips_them_again(
     tmp_path: Path, fake_embedder: FakeEmbedder, good: Path
 ) -> None:
     path = tmp_path / "index"
-    with FaissStore.open(path, fake_embedder.name, fake_embedder.dim) as store:
+    with FaissStore(path, fake_embedder.name, fake_embedder.dim) as store:
         assert ingest_into(store, fake_embedder, [good]).added == [str(good)]
-    with FaissStore.open(path, fake_embedder.name, fake_embedder.dim) as store:
+    with FaissStore(path, fake_embedder.name, fake_embedder.dim) as store:
         assert store.has_content(sample_article().id)
         assert ingest_into(store, fake_embedder, [good]).skipped == [(str(good), "already indexed")]
         assert searchable(store, fake_embedder, sample_article().id)

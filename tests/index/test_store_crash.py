@@ -281,7 +281,7 @@ def test_another_model_is_refused(
         store.upsert(*make_item(embedder, ELECTION))
 
     with pytest.raises(IndexModelMismatchError) as caught:
-        FaissStore.open(tmp_path, name, dim)
+        FaissStore(tmp_path, name, dim)
 
     assert caught.value.params == {
         "built_with": f"{MODEL} (dim {DIM})",

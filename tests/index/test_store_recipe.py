@@ -40,7 +40,7 @@ def _set_meta(path: Path, **values: str | None) -> None:
 
 
 def test_a_new_index_records_its_chunking_format_and_version(tmp_path: Path) -> None:
-    with FaissStore.open(tmp_path, MODEL, DIM, chunking=WIDE):
+    with FaissStore(tmp_path, MODEL, DIM, chunking=WIDE):
         pass
     meta = _meta(tmp_path)
     assert meta["chunk_max_chars"] == "1200"
@@ -72,10 +72,10 @@ def test_an_index_opens_with_the_chunking_it_was_built_with(
 def test_other_chunking_is_refused_with_what_differs_and_how_to_rebuild(
     tmp_path: Path, embedder: FakeEmbedder, chunking: ChunkingOptions, differs: str
 ) -> None:
-    with FaissStore.open(tmp_path, MODEL, DIM, chunking=WIDE) as store:
+    with FaissStore(tmp_path, MODEL, DIM, chunking=WIDE) as store:
         store.upsert(*make_item(embedder, ELECTION))
     with pytest.raises(IndexSettingsMismatchError) as refused:
-        FaissStore.open(tmp_path, MODEL, DIM, chunking=chunking)
+        FaissStore(tmp_path, MODEL, DIM, chunking=chunking)
     error = refused.value
     assert isinstance(error, StoreError)
     assert error.params["differences"] == differs
@@ -84,34 +84,34 @@ def test_other_chunking_is_refused_with_what_differs_and_how_to_rebuild(
         assert str(tmp_path) in text
         assert "`newsbot ingest`" in text
     assert _meta(tmp_path)["chunk_max_chars"] == "1200"  # left as it was
-    with FaissStore.open(tmp_path, MODEL, DIM, chunking=WIDE) as store:
+    with FaissStore(tmp_path, MODEL, DIM, chunking=WIDE) as store:
         assert store.get_article(ELECTION.id) == ELECTION
 
 
 @pytest.mark.parametrize("written", [str(recipe.INDEX_FORMAT - 1), str(recipe.INDEX_FORMAT + 1)])
 def test_an_index_of_an_older_or_newer_format_is_refused(tmp_path: Path, written: str) -> None:
-    with FaissStore.open(tmp_path, MODEL, DIM):
+    with FaissStore(tmp_path, MODEL, DIM):
         pass
     _set_meta(tmp_path, index_format=written)
     with pytest.raises(
         IndexSettingsMismatchError, match=f"index format={written}, now {recipe.INDEX_FORMAT}"
     ):
-        FaissStore.open(tmp_path, MODEL, DIM)
+        FaissStore(tmp_path, MODEL, DIM)
 
 
 def test_an_index_from_before_the_recipe_gets_it_recorded_and_keeps_its_articles(
     tmp_path: Path, embedder: FakeEmbedder
 ) -> None:
-    with FaissStore.open(tmp_path, MODEL, DIM, chunking=WIDE) as store:
+    with FaissStore(tmp_path, MODEL, DIM, chunking=WIDE) as store:
         store.upsert(*make_item(embedder, ELECTION))
     _set_meta(tmp_path, **dict.fromkeys(recipe.KEYS))
     assert not set(recipe.KEYS) & set(_meta(tmp_path))
 
-    with FaissStore.open(tmp_path, MODEL, DIM, chunking=WIDE) as store:
+    with FaissStore(tmp_path, MODEL, DIM, chunking=WIDE) as store:
         assert store.get_article(ELECTION.id) == ELECTION
     meta = _meta(tmp_path)
     assert (meta["chunk_max_chars"], meta["chunk_overlap"]) == ("1200", "2")
     assert meta["index_format"] == str(recipe.INDEX_FORMAT)
     assert meta["newsbot_version"] == "unknown"  # which version built it is not known
     with pytest.raises(IndexSettingsMismatchError):  # recorded: now it is checked
-        FaissStore.open(tmp_path, MODEL, DIM)
+        FaissStore(tmp_path, MODEL, DIM)
