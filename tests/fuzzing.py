@@ -1,18 +1,20 @@
 """Fuzz targets shared by the bounded property tests and the long run in ``bench/fuzz.py``.
 
 A ``FuzzTarget`` is a property (``check``, which raises on a violation) and the strategies of
-its arguments. Tests call ``fuzz(target)`` (a few dozen examples; hypothesis reports the
-shrunk counterexample); the bench calls ``measure(target, examples)`` (thousands, counted and
-timed, failures reported instead of raised).
+its arguments. A test module lists its ``TARGETS`` and gets one test case per target with
+``test_targets = fuzz_each(TARGETS)`` (or calls ``fuzz(target)``: a few dozen examples;
+hypothesis reports the shrunk counterexample); the bench calls ``measure(target, examples)``
+(thousands, counted and timed, failures reported instead of raised).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -101,6 +103,17 @@ def _hypothesis_test(
 def fuzz(target: FuzzTarget, examples: int = TEST_EXAMPLES) -> None:
     """Check ``target`` on ``examples`` cases; raises hypothesis's report on a violation."""
     _hypothesis_test(target, examples, database=True, counter=[0])()
+
+
+def fuzz_each(targets: Sequence[FuzzTarget]) -> Callable[[FuzzTarget], None]:
+    """A test that fuzzes each of ``targets``, one case per target named by it (what each
+    checks is its ``check``'s docstring). A module binds it: ``test_targets = fuzz_each(...)``."""
+
+    @pytest.mark.parametrize("target", targets, ids=[target.name for target in targets])
+    def test_target(target: FuzzTarget) -> None:
+        fuzz(target)
+
+    return test_target
 
 
 def measure(target: FuzzTarget, examples: int) -> FuzzRun:

@@ -155,32 +155,15 @@ def _date(value: str | None) -> dt.date | None:
 
 def article_from_row(row: Sequence[Any]) -> Article:
     """From ``id, text, title, date, source, url, origin, title_derived, author``."""
-    return Article(
-        id=row[0],
-        text=row[1],
-        title=row[2],
-        date=_date(row[3]),
-        source=row[4],
-        url=row[5],
-        origin=row[6],
-        title_derived=bool(row[7]),
-        author=row[8],
-    )
+    id_, text, title, date, source, url, origin, title_derived, author = row
+    return Article(id_, text, title, _date(date), source, url, origin, bool(title_derived), author)
 
 
 def info_from_row(row: Sequence[Any]) -> ArticleInfo:
     """From ``id, title, date, source, url, origin, chunk count, added_at, author``."""
-    return ArticleInfo(
-        id=row[0],
-        title=row[1],
-        date=_date(row[2]),
-        source=row[3],
-        url=row[4],
-        origin=row[5],
-        chunks=int(row[6]),
-        added_at=dt.datetime.fromisoformat(row[7]),
-        author=row[8],
-    )
+    id_, title, date, source, url, origin, chunks, added_at, author = row
+    added = dt.datetime.fromisoformat(added_at)
+    return ArticleInfo(id_, title, _date(date), source, url, origin, int(chunks), added, author)
 
 
 def chunk_from_row(row: Sequence[Any]) -> Chunk:

@@ -65,6 +65,12 @@ class _Entry:
     added_at: dt.datetime
     sequence: int
 
+    def info(self) -> ArticleInfo:
+        a, chunks = self.article, len(self.chunks)
+        return ArticleInfo(
+            a.id, a.title, a.date, a.source, a.url, a.origin, chunks, self.added_at, a.author
+        )
+
 
 @dataclass(frozen=True)
 class _State:
@@ -137,20 +143,7 @@ class MemoryStore(StoreBase):
             key=lambda e: (e.article.date is not None, e.article.date or dt.date.min, e.sequence),
             reverse=True,
         )
-        return [
-            ArticleInfo(
-                id=e.article.id,
-                title=e.article.title,
-                date=e.article.date,
-                source=e.article.source,
-                url=e.article.url,
-                origin=e.article.origin,
-                chunks=len(e.chunks),
-                added_at=e.added_at,
-                author=e.article.author,
-            )
-            for e in entries
-        ]
+        return [entry.info() for entry in entries]
 
     def chunks(self, keys: Sequence[str]) -> list[Chunk]:
         """Chunks by key, in the order asked; unknown keys are left out."""

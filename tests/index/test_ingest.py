@@ -199,59 +199,30 @@ def test_embedding_text_prefixes_an_explicit_title_only() -> None:
 # --- bad inputs: a clear reason, and nothing already indexed is lost ------------------------------
 
 
-def _empty(folder: Path) -> Path:
-    path = folder / "empty.txt"
-    path.write_bytes(b"")
-    return path
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200)
+UK_BYTES = UK_ARTICLE.encode("utf-8")
 
 
-def _blank(folder: Path) -> Path:
-    path = folder / "blank.txt"
-    path.write_bytes(b"  \n\n\t\n")
-    return path
+def _file(name: str, data: bytes) -> Callable[[Path], Path]:
+    """What writes the file ``name`` holding ``data`` into the folder it is given."""
+
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        return path
+
+    return make
 
 
-def _png(folder: Path) -> Path:
-    path = folder / "photo.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200))
-    return path
-
-
-def _png_named_txt(folder: Path) -> Path:
-    path = folder / "photo.txt"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200))
-    return path
-
-
-def _nul_bytes(folder: Path) -> Path:
-    path = folder / "nul.txt"
-    path.write_bytes(b"Looks like text\x00\x00\x00but is not")
-    return path
+_empty = _file("empty.txt", b"")
+_png_named_txt = _file("photo.txt", PNG)
+_nul_bytes = _file("nul.txt", b"Looks like text\x00\x00\x00but is not")
 
 
 def _huge(folder: Path) -> Path:
     path = folder / "huge.txt"
     with path.open("wb") as f:
         f.truncate(FIFTY_MB)  # sparse: no 50 MB are written
-    return path
-
-
-def _invalid_utf8(folder: Path) -> Path:
-    path = folder / "garbled.txt"
-    path.write_bytes(bytes(range(0x80, 0x100)) * 4)
-    return path
-
-
-def _invalid_utf8_in_cyrillic(folder: Path) -> Path:
-    path = folder / "broken-uk.txt"
-    data = UK_ARTICLE.encode("utf-8")
-    path.write_bytes(data[:120] + b"\xff\xfe" + data[120:])
-    return path
-
-
-def _header_only(folder: Path) -> Path:
-    path = folder / "header-only.txt"
-    path.write_text(" title Nothing here\n date 2025-02-04\n", encoding="utf-8")
     return path
 
 
@@ -273,25 +244,30 @@ def _folder_without_articles(folder: Path) -> Path:
     return path
 
 
-BAD_INPUTS: list[tuple[Callable[[Path], Path], tuple[str, ...]]] = [
-    (_empty, ("empty",)),
-    (_blank, ("empty",)),
-    (_png, ("binary",)),
-    (_png_named_txt, ("binary",)),
-    (_nul_bytes, ("binary",)),
-    (_huge, ("too large", str(FIFTY_MB), "5000000")),
-    (_invalid_utf8, ("encoding",)),
-    (_invalid_utf8_in_cyrillic, ("encoding",)),
-    (_header_only, ("empty",)),
-    (_missing, ("no such file",)),
-    (_empty_folder, ("no article files",)),
-    (_folder_without_articles, ("no article files",)),
-]
+#: Test id -> what makes the bad input, and words its rejection must say.
+BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
+    "empty": (_empty, ("empty",)),
+    "blank": (_file("blank.txt", b"  \n\n\t\n"), ("empty",)),
+    "png": (_file("photo.png", PNG), ("binary",)),
+    "png_named_txt": (_png_named_txt, ("binary",)),
+    "nul_bytes": (_nul_bytes, ("binary",)),
+    "huge": (_huge, ("too large", str(FIFTY_MB), "5000000")),
+    "invalid_utf8": (_file("garbled.txt", bytes(range(0x80, 0x100)) * 4), ("encoding",)),
+    "invalid_utf8_in_cyrillic": (
+        _file("broken-uk.txt", UK_BYTES[:120] + b"\xff\xfe" + UK_BYTES[120:]),
+        ("encoding",),
+    ),
+    "header_only": (
+        _file("header-only.txt", b" title Nothing here\n date 2025-02-04\n"),
+        ("empty",),
+    ),
+    "missing": (_missing, ("no such file",)),
+    "empty_folder": (_empty_folder, ("no article files",)),
+    "folder_without_articles": (_folder_without_articles, ("no article files",)),
+}
 
 
-@pytest.mark.parametrize(
-    ("make", "words"), BAD_INPUTS, ids=[make.__name__.strip("_") for make, _ in BAD_INPUTS]
-)
+@pytest.mark.parametrize(("make", "words"), list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
 def test_a_bad_input_is_rejected_with_a_reason_and_nothing_is_lost(
     any_store: AnyStore,
     fake_embedder: FakeEmbedder,
