@@ -165,7 +165,8 @@ class IndexModelMismatchError(StoreError):
     code = "index_model_mismatch"
     default_user_message = (
         "The index was built with the embedding model {built_with!r}, but {configured!r} is "
-        "configured. Re-index the articles (newsbot reindex) or configure the original model."
+        "configured. Re-index the articles (move the index folder away and run `newsbot ingest` "
+        "again) or configure the original model."
     )
 
 

@@ -111,7 +111,8 @@ def _check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
         configured = f"{model_name} (dim {dim})"
         raise IndexModelMismatchError(
             f"the index was built with {built_with} but {configured} is configured; "
-            "re-index the articles (newsbot reindex) or configure the original model",
+            "re-index the articles (move the index folder away and run `newsbot ingest` again) "
+            "or configure the original model",
             built_with=built_with,
             configured=configured,
         )
