@@ -14,7 +14,7 @@ from index.ingest import IngestOptions, embedding_text
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
 from index.store.sqlite_faiss import FaissStore
-from index.types import Article, Chunk
+from index.types import Article, Chunk, IngestReport
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
 from tests.index.fakes import FakeEmbedder, MemoryStore
 
@@ -330,15 +330,23 @@ def test_an_unreadable_file_is_rejected_with_the_os_reason(
     assert any_store.has_content(sample_article().id)
 
 
+def _after_good(
+    store: AnyStore, embedder: FakeEmbedder, good: Path, path: Path, data: bytes
+) -> IngestReport:
+    """The report of ingesting ``path``, written with ``data``, into a store that holds
+    ``good``; it must say that ``path`` alone was added."""
+    ingest_into(store, embedder, [good])
+    path.write_bytes(data)
+    report = ingest_into(store, embedder, [path])
+    assert (report.added, report.rejected) == ([str(path)], [])
+    return report
+
+
 def test_a_cp1251_article_is_indexed_with_the_right_text(
     any_store: AnyStore, fake_embedder: FakeEmbedder, good: Path, corpus: Path
 ) -> None:
-    ingest_into(any_store, fake_embedder, [good])
     legacy = corpus / "uk-cp1251.txt"
-    legacy.write_bytes(UK_ARTICLE.encode("cp1251"))
-    report = ingest_into(any_store, fake_embedder, [legacy])
-    assert report.added == [str(legacy)]
-    assert report.rejected == []
+    _after_good(any_store, fake_embedder, good, legacy, UK_ARTICLE.encode("cp1251"))
     infos = {info.title: info for info in any_store.articles()}
     assert "Атака дронів на Київщину" in infos
     stored = any_store.get_article(infos["Атака дронів на Київщину"].id)
@@ -351,15 +359,9 @@ def test_a_cp1251_article_is_indexed_with_the_right_text(
 def test_a_bad_date_is_indexed_without_a_date_and_reported(
     any_store: AnyStore, fake_embedder: FakeEmbedder, good: Path, corpus: Path
 ) -> None:
-    ingest_into(any_store, fake_embedder, [good])
     dated = corpus / "bad-date.txt"
-    dated.write_text(
-        " title Floods in the valley\n date 31/31/2025\n\nHeavy rain flooded the valley.\n",
-        encoding="utf-8",
-    )
-    report = ingest_into(any_store, fake_embedder, [dated])
-    assert report.added == [str(dated)]
-    assert report.rejected == []
+    text = " title Floods in the valley\n date 31/31/2025\n\nHeavy rain flooded the valley.\n"
+    report = _after_good(any_store, fake_embedder, good, dated, text.encode())
     assert len(report.warnings) == 1
     name, warning = report.warnings[0]
     assert name == str(dated)

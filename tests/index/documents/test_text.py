@@ -116,48 +116,38 @@ def test_all_header_keys_are_read_and_a_blank_line_ends_the_header() -> None:
     assert article.text == "Air defenses shot down 37 drones."
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        pytest.param(
-            " title T\nFirst line of the body.\nSecond.",
-            {"title": "T", "text": "First line of the body.\nSecond."},
-            id="the body may follow the header without a blank line",
-        ),
-        pytest.param(
-            "Just a story.\n\nWith two paragraphs.",
-            {
-                "text": "Just a story.\n\nWith two paragraphs.",
-                "date": None,
-                "source": None,
-                "url": None,
-                "title": "Just a story.",
-                "title_derived": True,
-            },
-            id="a file without header is all body",
-        ),
-        pytest.param(
-            "title Not a header\nBody.",
-            {"text": "title Not a header\nBody.", "title_derived": True},
-            id="header keys need the leading space",
-        ),
-        pytest.param(
-            " title \n title First\n title Second\nBody.",
-            {"title": "First", "text": "Body."},
-            id="the first of a repeated key wins and empty values are ignored",
-        ),
-        pytest.param(
-            " url https://example.org/x\n\nBody.",
-            {"origin": "https://example.org/x"},
-            id="the origin falls back to the url",
-        ),
-        pytest.param(
-            " title T\r\n\r\nOne.\r\n\r\nTwo.\rThree.",
-            {"text": "One.\n\nTwo.\nThree."},
-            id="crlf and cr line ends are normalised",
-        ),
-    ],
-)
+NO_HEADER = "Just a story.\n\nWith two paragraphs."
+#: What each text must read as (the named fields of its article), by what it shows.
+READS: dict[str, tuple[str, dict[str, object]]] = {
+    "the body may follow the header without a blank line": (
+        " title T\nFirst line of the body.\nSecond.",
+        {"title": "T", "text": "First line of the body.\nSecond."},
+    ),
+    "a file without header is all body": (
+        NO_HEADER,
+        {"text": NO_HEADER, "title": "Just a story.", "title_derived": True}
+        | dict.fromkeys(("date", "source", "url")),
+    ),
+    "header keys need the leading space": (
+        "title Not a header\nBody.",
+        {"text": "title Not a header\nBody.", "title_derived": True},
+    ),
+    "the first of a repeated key wins and empty values are ignored": (
+        " title \n title First\n title Second\nBody.",
+        {"title": "First", "text": "Body."},
+    ),
+    "the origin falls back to the url": (
+        " url https://example.org/x\n\nBody.",
+        {"origin": "https://example.org/x"},
+    ),
+    "crlf and cr line ends are normalised": (
+        " title T\r\n\r\nOne.\r\n\r\nTwo.\rThree.",
+        {"text": "One.\n\nTwo.\nThree."},
+    ),
+}
+
+
+@pytest.mark.parametrize(("text", "expected"), list(READS.values()), ids=list(READS))
 def test_the_header_and_the_body_are_read(text: str, expected: dict[str, object]) -> None:
     article = parse_article_text(text).article
     assert {name: getattr(article, name) for name in expected} == expected
