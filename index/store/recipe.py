@@ -3,8 +3,9 @@
 The model and dimension are checked in ``schema``; this is the rest of what decides the chunks
 an index holds. Chunks cut another way must not mix into an index, so a store opened with
 other chunking or for another index format is refused with what differs and how to rebuild.
-An index from before these were recorded gets them recorded on open: it was built with the
-settings it is opened with, as nothing else could have changed them.
+An index from before these were recorded gets them recorded on open, taken to be the settings
+it is opened with (its version as ``"unknown"``): nothing says otherwise, and refusing every
+existing index would make each operator rebuild for nothing.
 """
 
 from __future__ import annotations
