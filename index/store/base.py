@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -103,16 +103,8 @@ class StoreBase(Closing):
     of one, validating a batch before it is written, and closing at the end of a ``with``."""
 
     def __init__(self, model_name: str, dim: int) -> None:
-        self._model_name = model_name
-        self._dim = dim
-
-    @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
+        self.model_name: Final = model_name
+        self.dim: Final = dim
 
     def upsert(
         self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
@@ -125,12 +117,12 @@ class StoreBase(Closing):
     def _checked(self, items: Sequence[Item]) -> list[Checked]:
         """The batch validated, its vectors normalised (``ValueError`` before any write)."""
         return [
-            (article, tuple(chunks), check_item(article, chunks, vectors, self._dim))
+            (article, tuple(chunks), check_item(article, chunks, vectors, self.dim))
             for article, chunks, vectors in items
         ]
 
     def _query(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
-        return query_matrix(vector, self._dim)
+        return query_matrix(vector, self.dim)
 
     def close(self) -> None:
         """Nothing to release."""

@@ -195,7 +195,7 @@ class FaissStore(StoreBase):
         return sqlite_reads.chunks_by_key(self._reader(), keys)
 
     def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
-        return sqlite_reads.article_vectors(self._reader(), article_id, self._dim)
+        return sqlite_reads.article_vectors(self._reader(), article_id, self.dim)
 
     def all_chunks(self) -> list[Chunk]:
         return sqlite_reads.all_chunks(self._reader())

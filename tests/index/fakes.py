@@ -153,7 +153,7 @@ class MemoryStore(StoreBase):
     def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
         entry = self._state.entries.get(article_id)
         if entry is None:
-            return [], np.zeros((0, self._dim), dtype=np.float32)
+            return [], np.zeros((0, self.dim), dtype=np.float32)
         return list(entry.chunks), entry.vectors
 
     def all_chunks(self) -> list[Chunk]:
@@ -174,7 +174,7 @@ class MemoryStore(StoreBase):
             if self._matrix is None or self._matrix[0] != state.generation:
                 keys = [c.key for e in state.entries.values() for c in e.chunks]
                 rows = [e.vectors for e in state.entries.values()]
-                matrix = np.concatenate(rows) if rows else np.zeros((0, self._dim), np.float32)
+                matrix = np.concatenate(rows) if rows else np.zeros((0, self.dim), np.float32)
                 self._matrix = (state.generation, keys, matrix)
             return self._matrix[1], self._matrix[2]
 
