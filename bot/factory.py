@@ -210,7 +210,8 @@ def build_components(
     directory = locate_index(root, embedder.name, legacy_name=legacy)
     unselected_indexes(root, directory)
     policy = vector_index_policy(settings)
-    store = open_store(directory, embedder.name, embedder.dim, policy)
+    chunking = ingest_options(settings).chunking
+    store = open_store(directory, embedder.name, embedder.dim, policy, chunking=chunking)
     lexical = LexicalIndex(store, directory)
     s = settings.search
     # The search and the reader both need the question's vector: embed it once.

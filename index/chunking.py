@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from index.types import Article, Chunk, Span
 
@@ -20,6 +21,14 @@ _ABBREVIATIONS = frozenset(
 # A sentence ends at . ! ? or … (plus closing quotes/brackets), followed by white space.
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 MAX_SENTENCE_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkingOptions:
+    """How articles are cut into chunks: an index holds chunks cut one way only."""
+
+    max_chars: int = 700  # a chunk's most characters (a longer sentence is a chunk alone)
+    overlap: int = 1  # sentences a chunk repeats from the one before
 
 
 def trimmed_span(text: str, start: int, end: int) -> Span | None:

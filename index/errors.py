@@ -28,6 +28,7 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     ├── FeedError                a feed is malformed or empty
     ├── StoreError               the index on disk
     │   ├── IndexModelMismatchError
+    │   ├── IndexSettingsMismatchError  built with other chunking or for another index format
     │   └── IndexCorruptError
     └── ModelError               a model could not be loaded or run
 """
@@ -164,7 +165,17 @@ class IndexModelMismatchError(StoreError):
     code = "index_model_mismatch"
     default_user_message = (
         "The index was built with the embedding model {built_with!r}, but {configured!r} is "
-        "configured. Re-index the articles (newsbot reindex) or configure the original model."
+        "configured. Re-index the articles (move the index folder away and run `newsbot ingest` "
+        "again) or configure the original model."
+    )
+
+
+class IndexSettingsMismatchError(StoreError):
+    code = "index_settings_mismatch"
+    default_user_message = (
+        "The index was built with other settings ({differences}). Move the index folder "
+        "{folder} away and run `newsbot ingest` on the articles again, or configure the "
+        "settings it was built with."
     )
 
 

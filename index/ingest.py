@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from tqdm import tqdm
 
-from index.chunking import chunk_article, split_sentences
+from index.chunking import ChunkingOptions, chunk_article, split_sentences
 from index.clauses import dense_pieces, piece_key
 from index.documents.parse import iter_article_files, read_article_file
 from index.documents.text import ParsedArticle
@@ -27,13 +27,11 @@ from index.pooled_vectors import plan_batch, run_plan
 from index.prefetch import prefetched
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
+from index.store.recipe import INDEX_FORMAT as INDEX_FORMAT
 from index.store.rows import is_revision
 from index.types import Article, Chunk, IngestReport, header_text
 
 logger = logging.getLogger(__name__)
-
-# Bumped whenever what is embedded or indexed for a chunk changes (caches key on it).
-INDEX_FORMAT = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +45,11 @@ class IngestOptions:
     progress: bool | None = None  # None: a bar only on an interactive terminal
     embed_pieces: bool = True  # also the clause pieces the reader scores (faster answers)
     pool_vectors: bool = True  # encode each sentence once; pool chunk and clause vectors
+
+    @property
+    def chunking(self) -> ChunkingOptions:
+        """The chunking the store must have been built with."""
+        return ChunkingOptions(self.chunk_max_chars, self.chunk_overlap)
 
 
 def ingest_paths(

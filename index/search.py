@@ -124,15 +124,7 @@ class HybridSearcher:
             dense_rank, dense_score = dense_hits.get(key, (None, None))
             lexical_rank, lexical_score = lexical_hits.get(key, (None, None))
             passages.append(
-                Passage(
-                    chunk=chunk,
-                    article=article,
-                    score=score,
-                    dense_score=dense_score,
-                    lexical_score=lexical_score,
-                    dense_rank=dense_rank,
-                    lexical_rank=lexical_rank,
-                )
+                Passage(chunk, article, score, dense_score, lexical_score, dense_rank, lexical_rank)
             )
             if len(passages) == limit:
                 break

@@ -111,3 +111,12 @@ class IngestReport:
     @property
     def changed(self) -> bool:
         return bool(self.added or self.updated)
+
+    def extend(self, other: IngestReport) -> None:
+        """Add what ``other`` did to this report."""
+        self.added.extend(other.added)
+        self.updated.extend(other.updated)
+        self.skipped.extend(other.skipped)
+        self.rejected.extend(other.rejected)
+        self.warnings.extend(other.warnings)
+        self.added_ids.extend(other.added_ids)

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, ingest_paths
 from index.store.base import Store
-from index.store.memory import MemoryStore
 from index.types import IngestReport
+from tests.index.fakes import FakeEmbedder, MemoryStore
 from tests.web_server import WebServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

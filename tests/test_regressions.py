@@ -13,11 +13,10 @@ from answering.readers.spans import answer_span
 from evaluation.runner import Summary
 from index.chunking import window_sentences
 from index.documents.text import parse_article_bytes
-from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, ingest_paths
-from index.store.memory import MemoryStore
 from index.types import Span
 from tests.conftest import SAMPLE_ARTICLE
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 SAMPLE = SAMPLE_ARTICLE
 

@@ -37,7 +37,9 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from typing import Self
+
+from index.closing import Closing
 
 logger = logging.getLogger(__name__)
 
@@ -70,7 +72,7 @@ class RecordedRequest:
 Handler = Callable[[RecordedRequest], Route]
 
 
-class WebServer:
+class WebServer(Closing):
     """A threaded loopback HTTP server with a mutable route table (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -126,7 +128,7 @@ class WebServer:
             return Route(status=404, body=b"not found", content_type="text/plain")
         return route if isinstance(route, Route) else route(request)
 
-    def start(self) -> WebServer:
+    def start(self) -> Self:
         self._thread = threading.Thread(
             target=self._httpd.serve_forever,
             kwargs={"poll_interval": 0.02},  # so that stop() returns at once
@@ -144,16 +146,10 @@ class WebServer:
             self._thread = None
         self._httpd.server_close()
 
-    def __enter__(self) -> WebServer:
-        return self.start()
+    close = stop  # (what ``Closing`` calls at a ``with``'s end)
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def __enter__(self) -> Self:
+        return self.start()
 
 
 def _not_modified(route: Route, headers: dict[str, str]) -> bool:

@@ -18,6 +18,17 @@ from index.embedding.base import EmbedKind
 
 
 @dataclass(frozen=True, slots=True)
+class RunOptions:
+    """How a backend runs its model: where, on inputs cut at how many tokens, how many texts
+    a forward pass, and whether its linear layers run in int8."""
+
+    device: str = "cpu"
+    max_seq_length: int = 512
+    batch_size: int = 64
+    int8: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class TokenStates:
     """One encoded text: a vector per token, each token's character offsets into the text as
     encoded (``shift`` characters of prompt first), and whether the model cut the text."""

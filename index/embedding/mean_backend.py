@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding.backend import TokenStates, normalized
+from index.embedding.backend import RunOptions, TokenStates, normalized
 from index.embedding.base import EmbedKind
 from index.traced import Traceable, load_traced
 
@@ -56,22 +56,14 @@ def is_mean_pooling_folder(folder: Path) -> bool:
 
 
 class MeanPoolingBackend:
-    """The model in ``folder`` on ``device``, inputs cut at ``max_seq_length`` tokens. With
+    """The model in ``folder``, run as ``run`` says (inputs cut at its ``max_seq_length`` tokens
+    or the model's own limit, if lower). With
     ``traced`` (a file path) the model runs as a traced copy saved there (``index.traced``),
     which a later start loads without building it in transformers."""
 
     poolable = True
 
-    def __init__(
-        self,
-        folder: Path,
-        *,
-        device: str,
-        max_seq_length: int,
-        batch_size: int,
-        int8: bool,
-        traced: Path | None = None,
-    ) -> None:
+    def __init__(self, folder: Path, run: RunOptions, *, traced: Path | None = None) -> None:
         import torch
         from transformers import AutoTokenizer
 
@@ -79,13 +71,13 @@ class MeanPoolingBackend:
         self._tokenizer: Any = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         self._names = list(self._tokenizer.model_input_names)
         config = _json(folder / "config.json")
-        traced = traced if device == "cpu" else None
-        self._model = load_traced(traced, lambda: self._traceable(folder, int8)).to(device)
-        self._device = device
+        traced = traced if run.device == "cpu" else None
+        self._model = load_traced(traced, lambda: self._traceable(folder, run.int8)).to(run.device)
+        self._device = run.device
         declared = _json(folder / "sentence_bert_config.json").get("max_seq_length")
         limit = int(declared) if declared else int(self._tokenizer.model_max_length)
-        self._max_length = min(limit, max_seq_length)
-        self._batch_size = batch_size
+        self._max_length = min(limit, run.max_seq_length)
+        self._batch_size = run.batch_size
         self._dim = int(config["hidden_size"])
 
     def _traceable(self, folder: Path, int8: bool) -> Traceable:

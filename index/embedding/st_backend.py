@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from index.embedding.backend import TokenStates, normalized
+from index.embedding.backend import RunOptions, TokenStates, normalized
 from index.embedding.base import EmbedKind
 from index.errors import ModelError
 
@@ -20,17 +20,15 @@ if TYPE_CHECKING:
 
 
 class SentenceTransformersBackend:
-    def __init__(
-        self, folder: Path, *, device: str, max_seq_length: int, batch_size: int, int8: bool
-    ) -> None:
+    def __init__(self, folder: Path, run: RunOptions) -> None:
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-        model = SentenceTransformer(str(folder), device=device, local_files_only=True)
-        if model.max_seq_length and model.max_seq_length > max_seq_length:
-            model.max_seq_length = max_seq_length  # CPU: long inputs cost quadratically
-        if int8:
+        model = SentenceTransformer(str(folder), device=run.device, local_files_only=True)
+        if model.max_seq_length and model.max_seq_length > run.max_seq_length:
+            model.max_seq_length = run.max_seq_length  # CPU: long inputs cost quadratically
+        if run.int8:
             from index.embedding.quantize import quantized
 
             model = quantized(model)
@@ -43,7 +41,7 @@ class SentenceTransformersBackend:
             raise ModelError(f"the model in {folder} does not declare its dimension")
         self._dim = int(dim)
         self._model = model
-        self._batch_size = batch_size
+        self._batch_size = run.batch_size
         self._after = _after_mean_pooling(model)
 
     @property

@@ -28,7 +28,7 @@ from index.feeds.entries import (
 )
 from index.feeds.registry import Feed, FeedRegistry, SeenEntry
 from index.types import IngestReport
-from index.web.base import FEED_TYPES, Fetcher
+from index.web.base import FEED_TYPES, Fetcher, FetchResult
 from index.web.extract import fetch_article
 
 logger = logging.getLogger(__name__)
@@ -113,49 +113,29 @@ def poll_feed(
     marked read, so the next poll retries them (that poll is then unconditional); a lasting
     failure (404, no article text) is reported once and not retried."""
     now = _now(now)
-    try:
-        fetched = fetcher.fetch(
-            feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
-        )
-        if fetched.not_modified:
-            after = registry.record_success(
-                feed.id,
-                now=now,
-                etag=fetched.etag or feed.etag,
-                last_modified=fetched.last_modified or feed.last_modified,
-            )
-            logger.info("feed %s not modified", feed.url)
-            return FeedPollResult(after or feed, not_modified=True)
-        parsed = parse_feed(fetched)
-    except (FetchError, FeedError) as e:
-        return _failed(feed, e, registry, now)
-
+    fetched = _fetch_feed(feed, fetcher=fetcher, registry=registry, now=now)
+    if isinstance(fetched, FeedPollResult):
+        return fetched
+    result, parsed = fetched
     report = IngestReport()
     read = _read_entries(
         feed, parsed, fetcher=fetcher, registry=registry, report=report, max_entries=max_entries
     )
-    items, seen_now, failed_entries = read.items, read.seen, read.failed
-    entries = len(seen_now) + failed_entries
-    if items:
+    if read.items:
         try:
-            ingested = ingest_fn(items)
+            report.extend(ingest_fn(read.items))
         except NewsBotError as e:
             return _failed(feed, e, registry, now)
-        report.added.extend(ingested.added)
-        report.added_ids.extend(ingested.added_ids)
-        report.updated.extend(ingested.updated)
-        report.skipped.extend(ingested.skipped)
-        report.rejected.extend(ingested.rejected)
-        report.warnings.extend(ingested.warnings)
     # After a failed entry the validators are dropped: a 304 next time would hide it.
     after = registry.record_success(
         feed.id,
         now=now,
-        etag=None if failed_entries else fetched.etag,
-        last_modified=None if failed_entries else fetched.last_modified,
+        etag=None if read.failed else result.etag,
+        last_modified=None if read.failed else result.last_modified,
         title=parsed.title,
-        seen=seen_now,
+        seen=read.seen,
     )
+    entries = len(read.seen) + read.failed
     logger.info(
         "feed %s: %d new entries, added %d, updated %d, failed %d",
         feed.url,
@@ -165,6 +145,29 @@ def poll_feed(
         len(report.rejected),
     )
     return FeedPollResult(after or feed, report, entries=entries)
+
+
+def _fetch_feed(
+    feed: Feed, *, fetcher: Fetcher, registry: FeedRegistry, now: dt.datetime
+) -> tuple[FetchResult, ParsedFeed] | FeedPollResult:
+    """The feed fetched (conditionally) and parsed; or, when there is nothing to read (not
+    modified) or it could not be read, the poll's result, recorded."""
+    try:
+        fetched = fetcher.fetch(
+            feed.url, accept=FEED_TYPES, etag=feed.etag, last_modified=feed.last_modified
+        )
+        if not fetched.not_modified:
+            return fetched, parse_feed(fetched)
+    except (FetchError, FeedError) as e:
+        return _failed(feed, e, registry, now)
+    after = registry.record_success(
+        feed.id,
+        now=now,
+        etag=fetched.etag or feed.etag,
+        last_modified=fetched.last_modified or feed.last_modified,
+    )
+    logger.info("feed %s not modified", feed.url)
+    return FeedPollResult(after or feed, not_modified=True)
 
 
 @dataclass(slots=True)
@@ -262,8 +265,7 @@ def poll_feeds(
             logger.exception("polling feed %s failed unexpectedly", feed.url)
             result = _failed(feed, UNEXPECTED, registry, when)
         results.append(result)
-        for name in ("added", "added_ids", "updated", "skipped", "rejected", "warnings"):
-            getattr(combined, name).extend(getattr(result.report, name))
+        combined.extend(result.report)
     return PollRound(results, combined)
 
 

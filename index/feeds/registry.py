@@ -15,10 +15,9 @@ import datetime as dt
 import logging
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from types import TracebackType
-from typing import Self
 from urllib.parse import urlsplit
 
+from index.closing import Closing
 from index.errors import UrlRefusedError
 from index.feeds.feed import (
     COLUMNS,
@@ -48,7 +47,7 @@ def check_feed_url(url: str) -> str:
     return url
 
 
-class FeedRegistry:
+class FeedRegistry(Closing):
     """The feeds and their seen entries, persisted in one SQLite file."""
 
     def __init__(
@@ -202,14 +201,3 @@ class FeedRegistry:
 
     def close(self) -> None:
         self._db.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

@@ -1,15 +1,21 @@
-"""The contract of the article store: articles, chunks with offsets, and their vectors."""
+"""The ``Store`` contract, and ``StoreBase``: the part of it every store implements alike."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-from index.store.rows import StoreStats
+from index.closing import Closing
+from index.store.rows import StoreStats, check_item, query_matrix
 from index.types import Article, ArticleInfo, Chunk
+
+#: One article of an ``upsert_many`` batch: the article, its chunks and their vectors.
+Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
+#: An item after ``StoreBase._checked``: chunks as a tuple, vectors validated and normalised.
+Checked = tuple[Article, tuple[Chunk, ...], npt.NDArray[np.float32]]
 
 
 class Store(Protocol):
@@ -35,9 +41,7 @@ class Store(Protocol):
         """
         ...
 
-    def upsert_many(
-        self, items: Sequence[tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]]
-    ) -> list[str]:
+    def upsert_many(self, items: Sequence[Item]) -> list[str]:
         """``upsert`` for many articles in one atomic write."""
         ...
 
@@ -92,3 +96,33 @@ class Store(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class StoreBase(Closing):
+    """What every ``Store`` does the same way: its model and dimension, ``upsert`` as a batch
+    of one, validating a batch before it is written, and closing at the end of a ``with``."""
+
+    def __init__(self, model_name: str, dim: int) -> None:
+        self.model_name: Final = model_name
+        self.dim: Final = dim
+
+    def upsert(
+        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+    ) -> str:
+        return self.upsert_many([(article, chunks, vectors)])[0]
+
+    def upsert_many(self, items: Sequence[Item]) -> list[str]:
+        raise NotImplementedError
+
+    def _checked(self, items: Sequence[Item]) -> list[Checked]:
+        """The batch validated, its vectors normalised (``ValueError`` before any write)."""
+        return [
+            (article, tuple(chunks), check_item(article, chunks, vectors, self.dim))
+            for article, chunks, vectors in items
+        ]
+
+    def _query(self, vector: npt.NDArray[np.float32]) -> npt.NDArray[np.float32]:
+        return query_matrix(vector, self.dim)
+
+    def close(self) -> None:
+        """Nothing to release."""

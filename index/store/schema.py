@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import IndexCorruptError, IndexModelMismatchError
+from index.store.recipe import IndexRecipe, newsbot_version, record_or_check
 from index.types import Article, ArticleInfo, Chunk, Span
 
 DB_NAME = "newsbot.sqlite"
@@ -43,8 +44,11 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
-    """Create the schema in a new database, or check an existing one against the model."""
+def prepare(
+    conn: sqlite3.Connection, model_name: str, dim: int, recipe: IndexRecipe, folder: Path
+) -> None:
+    """Create the schema in a new database, or check an existing one against the model and
+    ``recipe`` (recording what an older one lacks)."""
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("BEGIN IMMEDIATE")
     try:
@@ -60,9 +64,12 @@ def prepare(conn: sqlite3.Connection, model_name: str, dim: int) -> None:
                 "model_name": model_name,
                 "dim": str(dim),
                 "generation": "0",
+                **recipe.entries(newsbot_version()),
             }
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", meta.items())
-        _check_meta(meta, model_name, dim)  # (before COMMIT: a refused index stays as it was)
+        # (before COMMIT: a refused index stays as it was)
+        _check_meta(meta, model_name, dim)
+        record_or_check(conn, meta, recipe, folder)
         conn.execute("COMMIT")
     except BaseException:
         if conn.in_transaction:
@@ -104,7 +111,8 @@ def _check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
         configured = f"{model_name} (dim {dim})"
         raise IndexModelMismatchError(
             f"the index was built with {built_with} but {configured} is configured; "
-            "re-index the articles (newsbot reindex) or configure the original model",
+            "re-index the articles (move the index folder away and run `newsbot ingest` again) "
+            "or configure the original model",
             built_with=built_with,
             configured=configured,
         )
@@ -148,32 +156,15 @@ def _date(value: str | None) -> dt.date | None:
 
 def article_from_row(row: Sequence[Any]) -> Article:
     """From ``id, text, title, date, source, url, origin, title_derived, author``."""
-    return Article(
-        id=row[0],
-        text=row[1],
-        title=row[2],
-        date=_date(row[3]),
-        source=row[4],
-        url=row[5],
-        origin=row[6],
-        title_derived=bool(row[7]),
-        author=row[8],
-    )
+    id_, text, title, date, source, url, origin, title_derived, author = row
+    return Article(id_, text, title, _date(date), source, url, origin, bool(title_derived), author)
 
 
 def info_from_row(row: Sequence[Any]) -> ArticleInfo:
     """From ``id, title, date, source, url, origin, chunk count, added_at, author``."""
-    return ArticleInfo(
-        id=row[0],
-        title=row[1],
-        date=_date(row[2]),
-        source=row[3],
-        url=row[4],
-        origin=row[5],
-        chunks=int(row[6]),
-        added_at=dt.datetime.fromisoformat(row[7]),
-        author=row[8],
-    )
+    id_, title, date, source, url, origin, chunks, added_at, author = row
+    added = dt.datetime.fromisoformat(added_at)
+    return ArticleInfo(id_, title, _date(date), source, url, origin, int(chunks), added, author)
 
 
 def chunk_from_row(row: Sequence[Any]) -> Chunk:

@@ -24,28 +24,35 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
 
 import numpy as np
 import numpy.typing as npt
 
+from index.chunking import ChunkingOptions
 from index.errors import IndexCorruptError, StoreError
-from index.store import schema, sqlite_writes, vector_index
+from index.store import schema, sqlite_reads, sqlite_writes, vector_index
+from index.store.base import Item, StoreBase
+from index.store.connections import Connections
 from index.store.faiss_cache import Added, FaissCache, VectorSnapshot
-from index.store.rows import StoreStats, check_item, query_matrix, split_key
+from index.store.recipe import IndexRecipe
+from index.store.rows import StoreStats
 from index.store.sqlite_vectors import load_vectors
 from index.store.vector_index import VectorIndexPolicy
 from index.types import Article, ArticleInfo, Chunk
 
 logger = logging.getLogger(__name__)
 
-_Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
 _CORRUPT_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 _Body = Callable[[sqlite3.Connection, list[int], list[Added]], list[str]]
 
 
-class FaissStore:
-    """The on-disk ``Store``. Open it with :meth:`open`; safe to share between threads.
+class FaissStore(StoreBase):
+    """The on-disk ``Store`` in ``path``, created when new, for articles cut by ``chunking``
+    (by default, the default chunking); safe to share between threads.
+
+    Opening raises ``IndexModelMismatchError`` when the index was built with another model or
+    dimension, ``IndexSettingsMismatchError`` when with other chunking or for another index
+    format, ``IndexCorruptError`` when the database is not a newsbot database.
 
     Writes are serialised by a lock and use one connection; each reading thread gets its own
     connection (kept until :meth:`close`, so use a fixed pool of threads). Searches use an
@@ -60,22 +67,19 @@ class FaissStore:
         policy: VectorIndexPolicy | None = None,
         *,
         save_interval_s: float = 30.0,
+        chunking: ChunkingOptions | None = None,
     ) -> None:
+        super().__init__(model_name, dim)
         self._path = Path(path)
         self._save_interval_s = save_interval_s
         self._saved_at = time.monotonic()
         self._unsaved = False
-        self._model_name = model_name
-        self._dim = dim
         self._lock = threading.RLock()
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
-        self._closed = False
         self._path.mkdir(parents=True, exist_ok=True)
+        self._connections = Connections(self.db_path)
+        recipe = IndexRecipe(chunking or ChunkingOptions())
         try:
-            self._writer = self._connect()
-            schema.prepare(self._writer, model_name, dim)
+            schema.prepare(self._connections.writer, model_name, dim, recipe, self._path)
             self._cache = FaissCache(self._path, model_name, dim, policy)
             self._vectors = self._load_vectors()
         except sqlite3.DatabaseError as e:
@@ -93,23 +97,6 @@ class FaissStore:
             len(self._vectors.keys),
         )
 
-    @classmethod
-    def open(
-        cls,
-        path: Path,
-        model_name: str,
-        dim: int,
-        policy: VectorIndexPolicy | None = None,
-        *,
-        save_interval_s: float = 30.0,
-    ) -> FaissStore:
-        """Open the store in ``path``, creating it when new.
-
-        Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
-        ``IndexCorruptError`` when the database is not a newsbot database.
-        """
-        return cls(path, model_name, dim, policy, save_interval_s=save_interval_s)
-
     @property
     def path(self) -> Path:
         return self._path
@@ -119,29 +106,13 @@ class FaissStore:
         return self._path / schema.DB_NAME
 
     @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    @property
     def generation(self) -> int:
         return schema.read_generation(self._reader())
 
     # -- writes -------------------------------------------------------------------------------
 
-    def upsert(
-        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
-    ) -> str:
-        return self.upsert_many([(article, chunks, vectors)])[0]
-
-    def upsert_many(self, items: Sequence[_Item]) -> list[str]:
-        prepared = [
-            (article, list(chunks), check_item(article, chunks, vectors, self._dim))
-            for article, chunks, vectors in items
-        ]
+    def upsert_many(self, items: Sequence[Item]) -> list[str]:
+        prepared = self._checked(items)
 
         def body(conn: sqlite3.Connection, removed: list[int], added: list[Added]) -> list[str]:
             return [
@@ -164,8 +135,8 @@ class FaissStore:
         removed: list[int] = []
         added: list[Added] = []
         with self._lock:
-            self._check_open()
-            conn = self._writer
+            self._connections.check_open()
+            conn = self._connections.writer
             conn.execute("BEGIN IMMEDIATE")
             try:
                 base = schema.read_generation(conn)
@@ -205,87 +176,42 @@ class FaissStore:
 
     def flush(self) -> None:
         with self._lock:
-            if self._unsaved and not self._closed:
+            if self._unsaved and not self._connections.closed:
                 self._save()
 
     # -- reads --------------------------------------------------------------------------------
 
     def has_content(self, article_id: str) -> bool:
-        row = self._reader().execute("SELECT 1 FROM articles WHERE id = ?", (article_id,))
-        return row.fetchone() is not None
+        return sqlite_reads.has_article(self._reader(), article_id)
 
     def get_article(self, article_id: str) -> Article:
         return sqlite_writes.read_article(self._reader(), article_id)
 
     def articles(self) -> list[ArticleInfo]:
-        rows = self._reader().execute(
-            "SELECT a.id, a.title, a.date, a.source, a.url, a.origin,"
-            " (SELECT count(*) FROM chunks c WHERE c.article_id = a.id), a.added_at, a.author"
-            " FROM articles a ORDER BY a.date IS NULL, a.date DESC, a.added_at DESC, a.rowid DESC"
-        )
-        return [schema.info_from_row(row) for row in rows.fetchall()]
+        return sqlite_reads.article_infos(self._reader())
 
     def chunks(self, keys: Sequence[str]) -> list[Chunk]:
         """Chunks by key, in the order asked; unknown keys (e.g. since removed) are left out."""
-        conn = self._reader()
-        found: list[Chunk] = []
-        conn.execute("BEGIN")
-        try:
-            for key in keys:
-                parts = split_key(key)
-                if parts is None:
-                    continue
-                row = conn.execute(
-                    f"SELECT {sqlite_writes.CHUNK_COLUMNS} FROM chunks"
-                    " WHERE article_id = ? AND ordinal = ?",
-                    parts,
-                ).fetchone()
-                if row is not None:
-                    found.append(schema.chunk_from_row(row))
-        finally:
-            conn.execute("COMMIT")
-        return found
+        return sqlite_reads.chunks_by_key(self._reader(), keys)
 
     def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
-        rows = (
-            self._reader()
-            .execute(
-                f"SELECT {sqlite_writes.CHUNK_COLUMNS}, v.vector FROM chunks"
-                " JOIN vectors v ON v.chunk_id = chunks.id"
-                " WHERE article_id = ? ORDER BY ordinal",
-                (article_id,),
-            )
-            .fetchall()
-        )
-        chunks = [schema.chunk_from_row(row[:6]) for row in rows]
-        matrix = np.frombuffer(b"".join(row[6] for row in rows), dtype=np.float32)
-        return chunks, matrix.reshape(len(rows), self._dim).copy()
+        return sqlite_reads.article_vectors(self._reader(), article_id, self.dim)
 
     def all_chunks(self) -> list[Chunk]:
-        rows = self._reader().execute(
-            f"SELECT {sqlite_writes.CHUNK_COLUMNS} FROM chunks ORDER BY id"
-        )
-        return [schema.chunk_from_row(row) for row in rows.fetchall()]
+        return sqlite_reads.all_chunks(self._reader())
 
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
-        query = query_matrix(vector, self._dim)
+        query = self._query(vector)
         if k <= 0:
             return []
         return self._current_vectors().search(query, k)
 
     def __len__(self) -> int:
-        return int(self._reader().execute("SELECT count(*) FROM chunks").fetchone()[0])
+        return sqlite_reads.chunk_count(self._reader())
 
     def stats(self) -> StoreStats:
         """Counts, generation and bytes on disk (database with WAL, FAISS file, manifest)."""
-        conn = self._reader()
-        conn.execute("BEGIN")
-        try:
-            articles = int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
-            chunks = int(conn.execute("SELECT count(*) FROM chunks").fetchone()[0])
-            generation = schema.read_generation(conn)
-        finally:
-            conn.execute("COMMIT")
+        articles, chunks, generation = sqlite_reads.counts(self._reader())
         names = [schema.DB_NAME, f"{schema.DB_NAME}-wal", f"{schema.DB_NAME}-shm"]
         files = [self._path / name for name in names] + self._cache.files()
         size = sum(path.stat().st_size for path in files if path.is_file())
@@ -315,44 +241,12 @@ class FaissStore:
     ) -> VectorSnapshot:
         return load_vectors(self._reader(), self._cache, rebuild=rebuild, base=base)
 
-    # -- connections --------------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        conn = schema.connect(self.db_path)
-        with self._connections_lock:
-            self._connections.append(conn)
-        return conn
-
     def _reader(self) -> sqlite3.Connection:
-        """This thread's own read connection."""
-        self._check_open()
-        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self._connect()
-            self._local.conn = conn
-        return conn
-
-    def _check_open(self) -> None:
-        if self._closed:
-            raise StoreError(f"the store in {self._path} is closed")
+        return self._connections.reader()
 
     def close(self) -> None:
         try:
             self.flush()
         finally:
-            with self._lock, self._connections_lock:
-                self._closed = True
-                for conn in self._connections:
-                    conn.close()
-                self._connections.clear()
-
-    def __enter__(self) -> FaissStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+            with self._lock:
+                self._connections.close()

@@ -9,6 +9,7 @@ import sqlite3
 from collections.abc import Sequence
 
 from index.store import schema, vector_index
+from index.store.connections import read_transaction
 from index.store.faiss_cache import FaissCache, VectorSnapshot
 
 
@@ -22,8 +23,7 @@ def load_vectors(
     """In one read transaction on ``conn``: ``base`` (an in-memory snapshot) or the FAISS file
     brought up to the database, else (or with ``rebuild``) a snapshot built from the stored
     vectors. A snapshot that differs from the saved files is saved."""
-    conn.execute("BEGIN")
-    try:
+    with read_transaction(conn):
         generation = schema.read_generation(conn)
         rows = conn.execute("SELECT id, article_id, ordinal FROM chunks ORDER BY id")
         keys = {int(rowid): f"{article_id}:{ordinal}" for rowid, article_id, ordinal in rows}
@@ -39,8 +39,6 @@ def load_vectors(
             snapshot = cache.build(generation, keys, blobs.fetchall())
         if snapshot.generation != cache.saved_generation:
             cache.save(snapshot)
-    finally:
-        conn.execute("COMMIT")
     return snapshot
 
 

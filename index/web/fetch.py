@@ -15,11 +15,11 @@ import time
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from types import TracebackType
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
+from index.closing import Closing
 from index.errors import (
     ConnectionRefusedFetchError,
     ContentTypeError,
@@ -84,7 +84,7 @@ def media_type(header: str | None, url: str) -> tuple[str, str | None]:
     return guessed or "application/octet-stream", None
 
 
-class HttpFetcher:
+class HttpFetcher(Closing):
     """A ``Fetcher`` over one ``httpx.Client`` (connections are reused; thread-safe)."""
 
     def __init__(
@@ -217,17 +217,6 @@ class HttpFetcher:
 
     def close(self) -> None:
         self._client.close()
-
-    def __enter__(self) -> HttpFetcher:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def connect_error(url: str, error: httpx.ConnectError) -> FetchError:

@@ -17,12 +17,11 @@ from answering.pipeline import AnswerPolicy, PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader
 from answering.readers.span import SpanReader
 from index.chunking import chunk_article
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from index.types import Article, Passage
 from tests.conftest import ingest_into
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 # The QA test model answers from the token START_WORD to END_WORD (see ``build_qa_model``).
 START_WORD = "37"

@@ -24,13 +24,12 @@ from answering.decline import (
 from answering.pipeline import AnswerPolicy, PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader, Reading
 from answering.scoring import Features
-from index.embedding.fake import FakeEmbedder
 from index.errors import ModelError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from tests.answering.conftest import ATTACK, passages_for
 from tests.answering.fakes import FakeSpanReader
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 STRONG = Features(dense=0.8, coverage=1, context=1, names=1, answer_type=1, retrieval=1)
 NULL = FEATURES.index("null_logit")

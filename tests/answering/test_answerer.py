@@ -15,14 +15,13 @@ from answering.readers.extractive import ExtractiveReader, Reading
 from answering.scoring import Features
 from bot.config.settings import Settings
 from bot.policies import answer_policy
-from index.embedding.fake import FakeEmbedder
 from index.errors import EmptyQuestionError, QuestionTooLongError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from index.types import Article, Passage, Span
 from tests.answering.conftest import answerer_over
 from tests.answering.fakes import FakeSpanReader
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 DRONES = "how many drones were intercepted?"
 

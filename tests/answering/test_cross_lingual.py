@@ -16,11 +16,10 @@ from answering.readers.extractive import ExtractiveReader, Reading
 from answering.scoring import CROSS_LINGUAL, Features, Weights
 from answering.types import Answer
 from bot.plain_text import render_answer
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from prompts.i18n import t
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 
 @pytest.mark.parametrize(

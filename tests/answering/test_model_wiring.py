@@ -12,12 +12,11 @@ from answering.rerankers.base import apply_reranker
 from bot.config.answering import ReaderSettings, RerankSettings
 from bot.config.settings import Settings
 from bot.factory import build_components, ensure_corpus
-from index.embedding.fake import FakeEmbedder
 from index.errors import ConfigError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from tests.answering.fakes import FakeReranker
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 
 def _settings(tmp_path: Path, **groups: object) -> Settings:

@@ -13,11 +13,10 @@ from answering.small_talk import (
     small_talk_answer,
     small_talk_kind,
 )
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from prompts.i18n import t
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 GREETING, THANKS, GOODBYE, ACK = SmallTalk
 

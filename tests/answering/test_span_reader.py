@@ -19,10 +19,10 @@ from answering.readers.span import (
     window_of,
 )
 from answering.readers.span_decoding import decode_window
-from index.embedding.fake import FakeEmbedder
 from index.types import Span
 from tests.answering.conftest import ATTACK, KYIV, passages_for
 from tests.answering.fakes import FakeSpanReader
+from tests.index.fakes import FakeEmbedder
 
 
 def _readings(question: str) -> list[Reading]:

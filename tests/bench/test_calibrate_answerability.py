@@ -17,8 +17,8 @@ from bench.calibrate_answerability import (
     score_out_of_sample,
     tally,
 )
-from index.embedding.fake import FakeEmbedder
 from tests.answering.conftest import ATTACK, KYIV, passages_for
+from tests.index.fakes import FakeEmbedder
 
 
 def _best() -> Reading:

@@ -12,12 +12,11 @@ from answering.pipeline import PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader
 from answering.types import Answer
 from bot.console import reply, run_console
-from index.embedding.fake import FakeEmbedder
 from index.errors import InputError
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from prompts.i18n import t
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 WELCOME_1 = (
     "newsbot: ask about the news in 1 indexed articles. Type /sources to list them, /help for "

@@ -17,7 +17,6 @@ from bot.config.index import EmbeddingSettings
 from bot.config.settings import Settings
 from bot.factory import Components, configured_embedder, ensure_corpus
 from bot.index_folders import index_dir
-from index.embedding.fake import FakeEmbedder
 from index.embedding.identity import model_identity
 from index.embedding.sentence_transformer import (
     INT8_SUFFIX,
@@ -29,6 +28,7 @@ from index.store.schema import DB_NAME
 from index.store.sqlite_faiss import FaissStore
 from tests.components import opened
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
+from tests.index.fakes import FakeEmbedder
 
 MINILM_DIM = 384
 
@@ -98,7 +98,7 @@ def test_the_english_model_embeds_in_int8_unless_its_fp32_index_holds_articles(
     tmp_path: Path,
 ) -> None:
     assert configured_embedder(_settings(tmp_path)).name == PACKAGED_MODEL + INT8_SUFFIX
-    fp32 = FaissStore.open(index_dir(tmp_path, PACKAGED_MODEL), PACKAGED_MODEL, MINILM_DIM)
+    fp32 = FaissStore(index_dir(tmp_path, PACKAGED_MODEL), PACKAGED_MODEL, MINILM_DIM)
     try:
         assert configured_embedder(_settings(tmp_path)).name == PACKAGED_MODEL + INT8_SUFFIX
         ingest_into(fp32, FakeEmbedder(dim=MINILM_DIM), [SAMPLE_ARTICLE])
@@ -141,7 +141,7 @@ def test_an_index_is_found_after_its_data_directory_moves(
 def _old_layout_index(data_dir: Path, model: Path) -> Path:
     """An index as older versions built it: named, and labelled, by the model's path."""
     folder = index_dir(data_dir, str(model))
-    store = FaissStore.open(folder, str(model), MINILM_DIM)
+    store = FaissStore(folder, str(model), MINILM_DIM)
     try:
         ingest_into(store, FakeEmbedder(dim=MINILM_DIM), [SAMPLE_ARTICLE])
     finally:

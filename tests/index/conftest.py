@@ -5,17 +5,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
-from index.store.memory import MemoryStore
+from index.store.base import Store
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article, Chunk, Span
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 DIM = 32
 MODEL = "fake-embedder"
@@ -70,7 +71,7 @@ def make_item(embedder: FakeEmbedder, article: Article) -> Item:
 def open_faiss(
     path: Path, dim: int = DIM, model: str = MODEL, *, save_interval_s: float = 30.0
 ) -> FaissStore:
-    return FaissStore.open(path, model, dim, save_interval_s=save_interval_s)
+    return FaissStore(path, model, dim, save_interval_s=save_interval_s)
 
 
 ELECTION = make_article(
@@ -96,6 +97,39 @@ MARKET = make_article(
 )
 
 
+SAMPLES = (ELECTION, FLOOD, MARKET)
+
+
+def add_samples(store: Store, embedder: FakeEmbedder) -> None:
+    """The three sample articles, stored in one write."""
+    store.upsert_many([make_item(embedder, article) for article in SAMPLES])
+
+
+def while_reading(read: Callable[[], None], write: Callable[[], None]) -> list[BaseException]:
+    """Run ``write`` while three threads call ``read`` over and over; what the readers raised
+    (a failed assertion included)."""
+    errors: list[BaseException] = []
+    done = threading.Event()
+
+    def loop() -> None:
+        try:
+            while not done.is_set():
+                read()
+        except BaseException as e:  # surfaced in the calling thread
+            errors.append(e)
+
+    readers = [threading.Thread(target=loop) for _ in range(3)]
+    for reader in readers:
+        reader.start()
+    try:
+        write()
+    finally:
+        done.set()
+        for reader in readers:
+            reader.join()
+    return errors
+
+
 @pytest.fixture
 def embedder() -> FakeEmbedder:
     return FakeEmbedder(dim=DIM, name=MODEL)
@@ -109,3 +143,10 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyStore]:
     )
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def filled(store: AnyStore, embedder: FakeEmbedder) -> AnyStore:
+    """``store`` (each implementation) holding the three sample articles."""
+    add_samples(store, embedder)
+    return store

@@ -11,8 +11,8 @@ import numpy as np
 import numpy.typing as npt
 
 from index.embedding.base import EmbedKind
-from index.embedding.fake import FakeEmbedder
 from index.embedding.pooling import Pool, TokenSums, sum_pools
+from tests.index.fakes import FakeEmbedder
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 

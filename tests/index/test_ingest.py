@@ -10,14 +10,13 @@ import pytest
 
 from index.chunking import chunk_article
 from index.documents.parse import read_article_file
-from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, embedding_text
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from index.store.sqlite_faiss import FaissStore
-from index.types import Article, Chunk
+from index.types import Article, Chunk, IngestReport
 from tests.conftest import SAMPLE_ARTICLE, ingest_into
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 AnyStore = MemoryStore | FaissStore
 FIFTY_MB = 50 * 1024 * 1024
@@ -41,7 +40,7 @@ def any_store(
     if request.param == "memory":
         store = MemoryStore(fake_embedder.name, fake_embedder.dim)
     else:
-        store = FaissStore.open(tmp_path / "index", fake_embedder.name, fake_embedder.dim)
+        store = FaissStore(tmp_path / "index", fake_embedder.name, fake_embedder.dim)
     yield store
     store.close()
 
@@ -167,9 +166,9 @@ def test_a_store_reopened_from_disk_keeps_articles_and_skips_them_again(
     tmp_path: Path, fake_embedder: FakeEmbedder, good: Path
 ) -> None:
     path = tmp_path / "index"
-    with FaissStore.open(path, fake_embedder.name, fake_embedder.dim) as store:
+    with FaissStore(path, fake_embedder.name, fake_embedder.dim) as store:
         assert ingest_into(store, fake_embedder, [good]).added == [str(good)]
-    with FaissStore.open(path, fake_embedder.name, fake_embedder.dim) as store:
+    with FaissStore(path, fake_embedder.name, fake_embedder.dim) as store:
         assert store.has_content(sample_article().id)
         assert ingest_into(store, fake_embedder, [good]).skipped == [(str(good), "already indexed")]
         assert searchable(store, fake_embedder, sample_article().id)
@@ -200,59 +199,30 @@ def test_embedding_text_prefixes_an_explicit_title_only() -> None:
 # --- bad inputs: a clear reason, and nothing already indexed is lost ------------------------------
 
 
-def _empty(folder: Path) -> Path:
-    path = folder / "empty.txt"
-    path.write_bytes(b"")
-    return path
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200)
+UK_BYTES = UK_ARTICLE.encode("utf-8")
 
 
-def _blank(folder: Path) -> Path:
-    path = folder / "blank.txt"
-    path.write_bytes(b"  \n\n\t\n")
-    return path
+def _file(name: str, data: bytes) -> Callable[[Path], Path]:
+    """What writes the file ``name`` holding ``data`` into the folder it is given."""
+
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data)
+        return path
+
+    return make
 
 
-def _png(folder: Path) -> Path:
-    path = folder / "photo.png"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200))
-    return path
-
-
-def _png_named_txt(folder: Path) -> Path:
-    path = folder / "photo.txt"
-    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" + bytes(200))
-    return path
-
-
-def _nul_bytes(folder: Path) -> Path:
-    path = folder / "nul.txt"
-    path.write_bytes(b"Looks like text\x00\x00\x00but is not")
-    return path
+_empty = _file("empty.txt", b"")
+_png_named_txt = _file("photo.txt", PNG)
+_nul_bytes = _file("nul.txt", b"Looks like text\x00\x00\x00but is not")
 
 
 def _huge(folder: Path) -> Path:
     path = folder / "huge.txt"
     with path.open("wb") as f:
         f.truncate(FIFTY_MB)  # sparse: no 50 MB are written
-    return path
-
-
-def _invalid_utf8(folder: Path) -> Path:
-    path = folder / "garbled.txt"
-    path.write_bytes(bytes(range(0x80, 0x100)) * 4)
-    return path
-
-
-def _invalid_utf8_in_cyrillic(folder: Path) -> Path:
-    path = folder / "broken-uk.txt"
-    data = UK_ARTICLE.encode("utf-8")
-    path.write_bytes(data[:120] + b"\xff\xfe" + data[120:])
-    return path
-
-
-def _header_only(folder: Path) -> Path:
-    path = folder / "header-only.txt"
-    path.write_text(" title Nothing here\n date 2025-02-04\n", encoding="utf-8")
     return path
 
 
@@ -274,25 +244,30 @@ def _folder_without_articles(folder: Path) -> Path:
     return path
 
 
-BAD_INPUTS: list[tuple[Callable[[Path], Path], tuple[str, ...]]] = [
-    (_empty, ("empty",)),
-    (_blank, ("empty",)),
-    (_png, ("binary",)),
-    (_png_named_txt, ("binary",)),
-    (_nul_bytes, ("binary",)),
-    (_huge, ("too large", str(FIFTY_MB), "5000000")),
-    (_invalid_utf8, ("encoding",)),
-    (_invalid_utf8_in_cyrillic, ("encoding",)),
-    (_header_only, ("empty",)),
-    (_missing, ("no such file",)),
-    (_empty_folder, ("no article files",)),
-    (_folder_without_articles, ("no article files",)),
-]
+#: Test id -> what makes the bad input, and words its rejection must say.
+BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], tuple[str, ...]]] = {
+    "empty": (_empty, ("empty",)),
+    "blank": (_file("blank.txt", b"  \n\n\t\n"), ("empty",)),
+    "png": (_file("photo.png", PNG), ("binary",)),
+    "png_named_txt": (_png_named_txt, ("binary",)),
+    "nul_bytes": (_nul_bytes, ("binary",)),
+    "huge": (_huge, ("too large", str(FIFTY_MB), "5000000")),
+    "invalid_utf8": (_file("garbled.txt", bytes(range(0x80, 0x100)) * 4), ("encoding",)),
+    "invalid_utf8_in_cyrillic": (
+        _file("broken-uk.txt", UK_BYTES[:120] + b"\xff\xfe" + UK_BYTES[120:]),
+        ("encoding",),
+    ),
+    "header_only": (
+        _file("header-only.txt", b" title Nothing here\n date 2025-02-04\n"),
+        ("empty",),
+    ),
+    "missing": (_missing, ("no such file",)),
+    "empty_folder": (_empty_folder, ("no article files",)),
+    "folder_without_articles": (_folder_without_articles, ("no article files",)),
+}
 
 
-@pytest.mark.parametrize(
-    ("make", "words"), BAD_INPUTS, ids=[make.__name__.strip("_") for make, _ in BAD_INPUTS]
-)
+@pytest.mark.parametrize(("make", "words"), list(BAD_INPUTS.values()), ids=list(BAD_INPUTS))
 def test_a_bad_input_is_rejected_with_a_reason_and_nothing_is_lost(
     any_store: AnyStore,
     fake_embedder: FakeEmbedder,
@@ -355,15 +330,23 @@ def test_an_unreadable_file_is_rejected_with_the_os_reason(
     assert any_store.has_content(sample_article().id)
 
 
+def _after_good(
+    store: AnyStore, embedder: FakeEmbedder, good: Path, path: Path, data: bytes
+) -> IngestReport:
+    """The report of ingesting ``path``, written with ``data``, into a store that holds
+    ``good``; it must say that ``path`` alone was added."""
+    ingest_into(store, embedder, [good])
+    path.write_bytes(data)
+    report = ingest_into(store, embedder, [path])
+    assert (report.added, report.rejected) == ([str(path)], [])
+    return report
+
+
 def test_a_cp1251_article_is_indexed_with_the_right_text(
     any_store: AnyStore, fake_embedder: FakeEmbedder, good: Path, corpus: Path
 ) -> None:
-    ingest_into(any_store, fake_embedder, [good])
     legacy = corpus / "uk-cp1251.txt"
-    legacy.write_bytes(UK_ARTICLE.encode("cp1251"))
-    report = ingest_into(any_store, fake_embedder, [legacy])
-    assert report.added == [str(legacy)]
-    assert report.rejected == []
+    _after_good(any_store, fake_embedder, good, legacy, UK_ARTICLE.encode("cp1251"))
     infos = {info.title: info for info in any_store.articles()}
     assert "Атака дронів на Київщину" in infos
     stored = any_store.get_article(infos["Атака дронів на Київщину"].id)
@@ -376,15 +359,9 @@ def test_a_cp1251_article_is_indexed_with_the_right_text(
 def test_a_bad_date_is_indexed_without_a_date_and_reported(
     any_store: AnyStore, fake_embedder: FakeEmbedder, good: Path, corpus: Path
 ) -> None:
-    ingest_into(any_store, fake_embedder, [good])
     dated = corpus / "bad-date.txt"
-    dated.write_text(
-        " title Floods in the valley\n date 31/31/2025\n\nHeavy rain flooded the valley.\n",
-        encoding="utf-8",
-    )
-    report = ingest_into(any_store, fake_embedder, [dated])
-    assert report.added == [str(dated)]
-    assert report.rejected == []
+    text = " title Floods in the valley\n date 31/31/2025\n\nHeavy rain flooded the valley.\n"
+    report = _after_good(any_store, fake_embedder, good, dated, text.encode())
     assert len(report.warnings) == 1
     name, warning = report.warnings[0]
     assert name == str(dated)

@@ -3,32 +3,25 @@
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
 from index import lexical_files
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
-from index.store.memory import MemoryStore
 from tests.index.conftest import (
     DIM,
     ELECTION,
     FLOOD,
-    MARKET,
     MODEL,
     AnyStore,
+    add_samples,
     make_article,
     make_item,
     open_faiss,
+    while_reading,
 )
-
-
-@pytest.fixture
-def filled(store: AnyStore, embedder: FakeEmbedder) -> AnyStore:
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
-    return store
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 
 def test_an_empty_store_finds_nothing(store: AnyStore) -> None:
@@ -108,34 +101,21 @@ def test_no_progress_bars_are_printed(filled: AnyStore, capsys: pytest.CaptureFi
 def test_concurrent_searches_during_writes(store: AnyStore, embedder: FakeEmbedder) -> None:
     lexical = LexicalIndex(store)
     store.upsert(*make_item(embedder, ELECTION))
-    errors: list[BaseException] = []
-    done = threading.Event()
 
     def read() -> None:
-        try:
-            while not done.is_set():
-                hits = lexical.search("voters election paragraph", 5)
-                assert hits and hits[0][1] > 0
-        except BaseException as e:  # surfaced in the main thread
-            errors.append(e)
+        hits = lexical.search("voters election paragraph", 5)
+        assert hits and hits[0][1] > 0
 
-    readers = [threading.Thread(target=read) for _ in range(3)]
-    for reader in readers:
-        reader.start()
-    try:
+    def write() -> None:
         for n in range(10):
             store.upsert(*make_item(embedder, make_article(f"Paragraph {n} about voters.")))
-    finally:
-        done.set()
-        for reader in readers:
-            reader.join()
 
-    assert errors == []
+    assert while_reading(read, write) == []
     assert len(lexical.search("voters", 20)) == 1 + 10
 
 
 def test_titles_and_dates_are_searchable(store: AnyStore, embedder: FakeEmbedder) -> None:
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    add_samples(store, embedder)
     lexical = LexicalIndex(store)
     # Neither "valley" in the second chunk nor the date is in the chunk texts themselves.
     by_title = [key for key, _ in lexical.search("valley evacuated residents", 1)]
@@ -148,7 +128,7 @@ def test_a_saved_index_is_loaded_instead_of_rebuilt(
     tmp_path: Path, embedder: FakeEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with open_faiss(tmp_path) as store:
-        store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+        add_samples(store, embedder)
         LexicalIndex(store, tmp_path).refresh()
         again = LexicalIndex(store, tmp_path)
         monkeypatch.setattr(again, "_build", _no_build)

@@ -13,13 +13,12 @@ import pytest
 from index.chunking import chunk_article, split_sentences
 from index.clauses import clause_pieces, clause_spans, dense_pieces, piece_key, piece_ranges
 from index.documents.text import ParsedArticle
-from index.embedding.fake import FakeEmbedder
 from index.embedding.pooling import Pool, sum_pools, token_masks
 from index.ingest import IngestOptions, embedding_text, ingest_articles
 from index.sentence_cache import SentenceVectorCache
-from index.store.memory import MemoryStore
 from index.types import Article, Chunk, IngestReport
 from tests.index.conftest import make_article
+from tests.index.fakes import FakeEmbedder, MemoryStore
 from tests.index.pooling_fake import FakePoolingEmbedder
 
 # [CLS] "Drones hit Kyiv" [SEP]: special tokens have offsets (0, 0).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.embedding.fake import FakeEmbedder
 from index.embedding.query_cache import QueryCachingEmbedder
+from tests.index.fakes import FakeEmbedder
 
 
 def test_a_question_is_embedded_once_and_documents_always() -> None:

@@ -6,21 +6,21 @@ from collections.abc import Sequence
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher, Searcher, reciprocal_rank_fusion
-from index.store.memory import MemoryStore
 from index.types import Article, Chunk
 from tests.index.conftest import (
     DIM,
     ELECTION,
     FLOOD,
-    MARKET,
     MODEL,
+    SAMPLES,
     AnyStore,
+    add_samples,
     make_article,
     make_item,
 )
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 # -- reciprocal rank fusion -------------------------------------------------------------------
 
@@ -92,12 +92,12 @@ def _searcher(store: AnyStore, embedder: FakeEmbedder, **kwargs: int) -> HybridS
 @pytest.fixture
 def counting(embedder: FakeEmbedder) -> CountingStore:
     store = CountingStore()
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    add_samples(store, embedder)
     return store
 
 
 def test_passages_carry_chunk_article_and_scores(store: AnyStore, embedder: FakeEmbedder) -> None:
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    add_samples(store, embedder)
     searcher: Searcher = _searcher(store, embedder, k=3)
 
     passages = searcher.search("Who evacuated the residents?")
@@ -117,7 +117,7 @@ def test_passages_carry_chunk_article_and_scores(store: AnyStore, embedder: Fake
 def test_a_passage_found_by_one_retriever_has_no_rank_from_the_other(
     store: AnyStore, embedder: FakeEmbedder
 ) -> None:
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    add_samples(store, embedder)
 
     passages = _searcher(store, embedder, k=10).search("flooded valley")
 
@@ -162,7 +162,7 @@ def test_articles_are_cached_between_searches(
     searcher.search("election turnout")
     searcher.search("election results")
 
-    assert sorted(counting.article_loads) == sorted({ELECTION.id, FLOOD.id, MARKET.id})
+    assert sorted(counting.article_loads) == sorted(article.id for article in SAMPLES)
 
 
 def test_chunks_that_vanished_are_skipped(counting: CountingStore, embedder: FakeEmbedder) -> None:

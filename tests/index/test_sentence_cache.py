@@ -9,11 +9,10 @@ import numpy as np
 from answering.sentence_vectors import SentenceVectors
 from index.chunking import split_sentences
 from index.clauses import clause_pieces, dense_pieces, opens_with_pronoun, piece_key
-from index.embedding.fake import FakeEmbedder
 from index.ingest import IngestOptions, ingest_paths
 from index.sentence_cache import SentenceVectorCache
-from index.store.memory import MemoryStore
 from tests.conftest import SAMPLE_ARTICLE
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 
 def _piece_count(text: str) -> int:

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.types import Chunk
 from tests.index.conftest import (
     DIM,
@@ -19,10 +17,13 @@ from tests.index.conftest import (
     MARKET,
     MODEL,
     AnyStore,
+    add_samples,
     make_article,
     make_item,
     paragraph_chunks,
+    while_reading,
 )
+from tests.index.fakes import FakeEmbedder
 
 
 def _query(embedder: FakeEmbedder, text: str) -> npt.NDArray[np.float32]:
@@ -161,7 +162,7 @@ def test_chunks_come_in_the_order_asked_and_skip_unknown_keys(
 
 
 def test_search_ranks_the_matching_chunk_first(store: AnyStore, embedder: FakeEmbedder) -> None:
-    store.upsert_many([make_item(embedder, a) for a in (ELECTION, FLOOD, MARKET)])
+    add_samples(store, embedder)
 
     hits = store.search(_query(embedder, "rescue teams evacuated residents"), 3)
 
@@ -219,23 +220,14 @@ def test_reads_are_safe_while_another_thread_writes(
 ) -> None:
     store.upsert(*make_item(embedder, ELECTION))
     query = _query(embedder, "news paragraph")
-    errors: list[BaseException] = []
-    done = threading.Event()
 
     def read() -> None:
-        try:
-            while not done.is_set():
-                keys = [key for key, _ in store.search(query, 5)]
-                chunks: list[Chunk] = store.chunks(keys)
-                assert all(chunk.key in keys for chunk in chunks)
-                store.articles()
-        except BaseException as e:  # surfaced in the main thread
-            errors.append(e)
+        keys = [key for key, _ in store.search(query, 5)]
+        chunks: list[Chunk] = store.chunks(keys)
+        assert all(chunk.key in keys for chunk in chunks)
+        store.articles()
 
-    readers = [threading.Thread(target=read) for _ in range(3)]
-    for reader in readers:
-        reader.start()
-    try:
+    def write() -> None:
         added = []
         for n in range(15):
             article = make_article(f"News paragraph number {n}.")
@@ -243,10 +235,6 @@ def test_reads_are_safe_while_another_thread_writes(
             added.append(article)
             if n % 3 == 2:
                 assert store.remove(added[-2].id)
-    finally:
-        done.set()
-        for reader in readers:
-            reader.join()
 
-    assert errors == []
+    assert while_reading(read, write) == []
     assert len(store) == 2 + 15 - 5

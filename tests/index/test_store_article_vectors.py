@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from index.embedding.fake import FakeEmbedder
 from tests.index.conftest import DIM, ELECTION, FLOOD, AnyStore, make_item
+from tests.index.fakes import FakeEmbedder
 
 
 def test_an_articles_chunks_come_in_order_with_their_stored_vectors(

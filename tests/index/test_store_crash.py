@@ -15,13 +15,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.errors import IndexCorruptError, IndexModelMismatchError, StoreError
 from index.store import faiss_cache, sqlite_writes
 from index.store.factory import open_store
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article
 from tests.index.conftest import DIM, ELECTION, FLOOD, MARKET, MODEL, make_item, open_faiss
+from tests.index.fakes import FakeEmbedder
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -146,7 +146,7 @@ def test_an_exception_inside_the_transaction_keeps_the_previous_state(
 
 _CHILD = """
 import os, sys
-from index.embedding.fake import FakeEmbedder
+from tests.index.fakes import FakeEmbedder
 from index.store import faiss_cache
 from tests.index.conftest import DIM, ELECTION, FLOOD, MARKET, MODEL, make_item, open_faiss
 
@@ -281,7 +281,7 @@ def test_another_model_is_refused(
         store.upsert(*make_item(embedder, ELECTION))
 
     with pytest.raises(IndexModelMismatchError) as caught:
-        FaissStore.open(tmp_path, name, dim)
+        FaissStore(tmp_path, name, dim)
 
     assert caught.value.params == {
         "built_with": f"{MODEL} (dim {DIM})",

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.errors import IndexCorruptError, IndexModelMismatchError
 from index.store import schema
 from tests.index.conftest import ELECTION, FLOOD, AnyStore, make_item, open_faiss
+from tests.index.fakes import FakeEmbedder
 
 
 def _as_version_1(path: Path) -> None:
@@ -23,6 +23,13 @@ def _as_version_1(path: Path) -> None:
         conn.execute("ALTER TABLE articles DROP COLUMN author")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     conn.close()
+
+
+def _version_1_index(path: Path, embedder: FakeEmbedder) -> None:
+    """An index in ``path`` holding ``ELECTION``, as version 1 wrote it."""
+    with open_faiss(path) as store:
+        store.upsert(*make_item(embedder, ELECTION))
+    _as_version_1(path)
 
 
 def _columns(path: Path) -> tuple[list[str], str]:
@@ -38,9 +45,7 @@ def _columns(path: Path) -> tuple[list[str], str]:
 def test_a_version_1_index_is_migrated_in_place_and_keeps_its_articles(
     tmp_path: Path, embedder: FakeEmbedder
 ) -> None:
-    with open_faiss(tmp_path) as store:
-        store.upsert(*make_item(embedder, ELECTION))
-    _as_version_1(tmp_path)
+    _version_1_index(tmp_path, embedder)
     assert "author" not in _columns(tmp_path)[0]
 
     with open_faiss(tmp_path) as store:
@@ -64,9 +69,7 @@ def test_a_version_1_index_is_migrated_in_place_and_keeps_its_articles(
 def test_a_version_1_index_opened_with_another_model_is_refused_and_left_as_it_was(
     tmp_path: Path, embedder: FakeEmbedder
 ) -> None:
-    with open_faiss(tmp_path) as store:
-        store.upsert(*make_item(embedder, ELECTION))
-    _as_version_1(tmp_path)
+    _version_1_index(tmp_path, embedder)
     with pytest.raises(IndexModelMismatchError):
         open_faiss(tmp_path, model="another-model")
     assert _columns(tmp_path)[1] == "1"  # not migrated: still version 1

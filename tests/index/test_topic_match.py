@@ -6,10 +6,9 @@ import datetime as dt
 
 import pytest
 
-from index.embedding.fake import FakeEmbedder
-from index.store.memory import MemoryStore
 from index.topic_match import TopicMatcher
 from tests.index.conftest import DIM, make_article, make_item
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 FLOOD = make_article(
     "The river burst its banks overnight and the town of Varnel was flooded.\n\n"

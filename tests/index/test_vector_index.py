@@ -12,12 +12,12 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 
-from index.embedding.fake import FakeEmbedder
 from index.store import vector_index
 from index.store.faiss_cache import VectorSnapshot
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy, build, kind_of, needs_rebuild, plan
 from tests.index.conftest import DIM, MODEL, make_article, make_item
+from tests.index.fakes import FakeEmbedder
 
 SMALL = VectorIndexPolicy(ivf_threshold=200, nprobe=32)
 
@@ -75,7 +75,7 @@ def test_the_store_switches_kind_as_it_grows_and_shrinks(
     caplog.set_level(logging.INFO, logger="index.store")
     embedder = FakeEmbedder(dim=DIM, name=MODEL)
     articles = [make_article(_text(i), title=f"T{i}", origin=f"/c/{i}.txt") for i in range(50)]
-    with FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+    with FaissStore(tmp_path, MODEL, DIM, SMALL) as store:
         store.upsert_many([make_item(embedder, a) for a in articles[:30]])  # 150 chunks
         assert kind_of(store._vectors.index) == "flat"
         store.upsert_many([make_item(embedder, a) for a in articles[30:]])  # 250 chunks
@@ -84,7 +84,7 @@ def test_the_store_switches_kind_as_it_grows_and_shrinks(
         _, chunks, vectors = make_item(embedder, articles[42])
         assert store.search(vectors[0], 1)[0][0] == chunks[0].key
     assert not [r for r in caplog.records if "rebuilding" in r.getMessage()]
-    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+    with caplog.at_level(logging.WARNING), FaissStore(tmp_path, MODEL, DIM, SMALL) as store:
         index = store._vectors.index
         assert kind_of(index) == "ivf"  # loaded from disk, not rebuilt
         assert vector_index._faiss().extract_index_ivf(index).nprobe == 32
@@ -111,7 +111,7 @@ def test_searches_do_not_wait_for_a_write_to_publish(
         release.wait(10)
         return real_apply(self, *args)
 
-    with FaissStore.open(tmp_path, MODEL, DIM) as store:
+    with FaissStore(tmp_path, MODEL, DIM) as store:
         store.upsert_many([make_item(embedder, a) for a in articles[:3]])
         monkeypatch.setattr(VectorSnapshot, "apply", slow_apply)
         writer = threading.Thread(
@@ -141,12 +141,12 @@ def test_an_index_of_the_wrong_kind_on_disk_is_rebuilt_once_and_saved(
 ) -> None:
     embedder = FakeEmbedder(dim=DIM, name=MODEL)
     articles = [make_article(_text(i), title=f"T{i}", origin=f"/c/{i}.txt") for i in range(50)]
-    with FaissStore.open(tmp_path, MODEL, DIM) as store:  # 250 chunks, flat by default
+    with FaissStore(tmp_path, MODEL, DIM) as store:  # 250 chunks, flat by default
         store.upsert_many([make_item(embedder, a) for a in articles])
-    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+    with caplog.at_level(logging.WARNING), FaissStore(tmp_path, MODEL, DIM, SMALL) as store:
         assert kind_of(store._vectors.index) == "ivf"
     assert "not the one for its size" in caplog.text
     caplog.clear()
-    with caplog.at_level(logging.WARNING), FaissStore.open(tmp_path, MODEL, DIM, SMALL) as store:
+    with caplog.at_level(logging.WARNING), FaissStore(tmp_path, MODEL, DIM, SMALL) as store:
         assert kind_of(store._vectors.index) == "ivf"
     assert "rebuilding" not in caplog.text  # the rebuilt index was saved

@@ -39,7 +39,7 @@ import sys
 from bot.commands.run import run as run_command
 from bot.logging_setup import configure_logging
 from bot.config.settings import Settings
-from index.embedding.fake import FakeEmbedder
+from tests.index.fakes import FakeEmbedder
 
 settings = Settings(_env_file=None)
 configure_logging("INFO", secrets=[settings.telegram.token.get_secret_value()])

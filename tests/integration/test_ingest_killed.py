@@ -31,11 +31,11 @@ from bot.factory import index_dir
 from bot.policies import ingest_options
 from index.chunking import chunk_article, split_sentences
 from index.clauses import piece_key
-from index.embedding.fake import FakeEmbedder
 from index.ingest import embedding_text
 from index.store import schema
 from index.types import Article
 from tests.components import opened
+from tests.index.fakes import FakeEmbedder
 from tests.web_server import Route, WebServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -70,7 +70,7 @@ _CHILD = """
 import sys
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
-from index.embedding.fake import FakeEmbedder
+from tests.index.fakes import FakeEmbedder
 
 sys.exit(ingest_command(Settings(_env_file=None), sys.argv[1:], embedder=FakeEmbedder()))
 """

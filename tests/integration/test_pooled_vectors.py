@@ -78,15 +78,16 @@ def test_an_ingest_with_pooled_vectors_answers(tmp_path: Path) -> None:
 
 
 def test_plain_transformers_give_the_sentence_transformers_vectors() -> None:
+    from index.embedding.backend import RunOptions
     from index.embedding.mean_backend import MeanPoolingBackend, is_mean_pooling_folder
     from index.embedding.sentence_transformer import packaged_model_path
     from index.embedding.st_backend import SentenceTransformersBackend
 
     folder = packaged_model_path()
     assert is_mean_pooling_folder(folder)
-    options = {"device": "cpu", "max_seq_length": 512, "batch_size": 8, "int8": False}
-    plain = MeanPoolingBackend(folder, **options)  # type: ignore[arg-type]
-    full = SentenceTransformersBackend(folder, **options)  # type: ignore[arg-type]
+    run = RunOptions(device="cpu", max_seq_length=512, batch_size=8, int8=False)
+    plain = MeanPoolingBackend(folder, run)
+    full = SentenceTransformersBackend(folder, run)
     texts = [TEXT, "how many drones were intercepted?", " padded ", "x " * 400]
     cosines = (plain.embed(texts, "query") * full.embed(texts, "query")).sum(axis=1)
     assert cosines.min() > 0.99999

@@ -14,8 +14,8 @@ from bot.config.settings import Settings
 from evaluation import squad as bot_squad
 from evaluation.squad import load_squad
 from evaluation.squad_eval import run_questions
-from index.embedding.fake import FakeEmbedder
 from tests.evaluation.squad_files import write
+from tests.index.fakes import FakeEmbedder
 
 DRONES = "Air defenses shot down 37 of the 65 drones over the Kyiv region on Tuesday night."
 HARBOUR = "The harbour repairs will finish in May, ahead of the storm season, the council said."

@@ -13,11 +13,11 @@ from bot.commands.feeds import feeds_add, feeds_list, feeds_poll, feeds_remove
 from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
 from bot.library.indexed import build_fetcher
-from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError
 from index.feeds.registry import FeedRegistry, registry_path
 from index.web.fetch import HttpFetcher
 from tests.components import opened
+from tests.index.fakes import FakeEmbedder
 from tests.index.feeds.fakes import FakeFetcher, feed, page
 from tests.web_server import Route, WebServer
 

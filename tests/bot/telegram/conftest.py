@@ -20,11 +20,11 @@ from bot.follows import Follows, FollowStore, follows_path
 from bot.library.indexed import IndexLibrary, build_library
 from bot.telegram import sending
 from bot.telegram.handlers import inline as handlers_inline
-from index.embedding.fake import FakeEmbedder
 from index.topic_match import TopicMatcher
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
+from tests.index.fakes import FakeEmbedder
 
 #: The topic bound for the fake embedder's hashed bag-of-words vectors (a topic's words must
 #: make up a good share of a passage's).

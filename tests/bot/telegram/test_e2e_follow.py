@@ -21,12 +21,12 @@ from bot.config.settings import Settings
 from bot.factory import Components, build_components
 from bot.follows import Follows
 from bot.library.indexed import IndexLibrary
-from index.embedding.fake import FakeEmbedder
 from tests.bot.telegram.conftest import _admin_settings, open_follows
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, CAROL
 from tests.bot.telegram.harness import Harness, buttons, private_chat, running_bot
 from tests.bot.telegram.test_e2e_admin import _done, page, rss
+from tests.index.fakes import FakeEmbedder
 from tests.web_server import Route, WebServer
 
 DANA: dict[str, Any] = {"id": 1004, "is_bot": False, "first_name": "Dana", "language_code": "en"}

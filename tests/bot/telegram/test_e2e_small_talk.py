@@ -16,14 +16,13 @@ from answering.english_only import tell_operator
 from answering.pipeline import PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader
 from bot.config.settings import Settings
-from index.embedding.fake import FakeEmbedder
 from index.lexical import LexicalIndex
 from index.search import HybridSearcher
-from index.store.memory import MemoryStore
 from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, buttons, group_chat, private_chat, running_bot
+from tests.index.fakes import FakeEmbedder, MemoryStore
 
 DARIA: dict[str, Any] = {"id": 1004, "is_bot": False, "first_name": "Daria", "language_code": "ru"}
 OPERATOR_ONLY = ("NEWSBOT_", "models install", "multilingual")

@@ -13,13 +13,13 @@ import pytest
 
 from answering.types import Answer
 from bot.console import run_console
-from index.store.memory import MemoryStore
 from prompts.i18n import t
 from tests.answering.conftest import answerer_over
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, CAROL, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import group_chat, make_settings, private_chat, running_bot
 from tests.bot.telegram.log_capture import debug_everywhere, records_with
+from tests.index.fakes import MemoryStore
 
 #: A word no code, template or library message contains: where it shows up, the question did.
 MARKER = "Quorvexian"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from index.documents.text import content_id, derive_title, parse_article_text, parse_date
 from index.errors import EmptyArticleError
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
 
 #: The written date forms the header documents (ISO first), as ``strftime`` formats.
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%d.%m.%Y", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S")
@@ -103,17 +103,4 @@ ROUND_TRIPS = FuzzTarget(
 )
 TARGETS = (ANY_TEXTS, DATES, ROUND_TRIPS)
 
-
-def test_any_text_is_an_article_or_an_empty_article_error() -> None:
-    """Header-like lines, bad dates and any line ends never crash the reader."""
-    fuzz(ANY_TEXTS)
-
-
-def test_any_date_value_is_a_date_or_none() -> None:
-    """Date parsing never raises, whatever the header's date line says."""
-    fuzz(DATES)
-
-
-def test_a_well_formed_header_is_read_back_exactly() -> None:
-    """Title, source, URL, date and body come back as written."""
-    fuzz(ROUND_TRIPS)
+test_targets = fuzz_each(TARGETS)

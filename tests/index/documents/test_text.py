@@ -116,40 +116,41 @@ def test_all_header_keys_are_read_and_a_blank_line_ends_the_header() -> None:
     assert article.text == "Air defenses shot down 37 drones."
 
 
-def test_the_body_may_follow_the_header_without_a_blank_line() -> None:
-    article = parse_article_text(" title T\nFirst line of the body.\nSecond.").article
-    assert article.title == "T"
-    assert article.text == "First line of the body.\nSecond."
+NO_HEADER = "Just a story.\n\nWith two paragraphs."
+#: What each text must read as (the named fields of its article), by what it shows.
+READS: dict[str, tuple[str, dict[str, object]]] = {
+    "the body may follow the header without a blank line": (
+        " title T\nFirst line of the body.\nSecond.",
+        {"title": "T", "text": "First line of the body.\nSecond."},
+    ),
+    "a file without header is all body": (
+        NO_HEADER,
+        {"text": NO_HEADER, "title": "Just a story.", "title_derived": True}
+        | dict.fromkeys(("date", "source", "url")),
+    ),
+    "header keys need the leading space": (
+        "title Not a header\nBody.",
+        {"text": "title Not a header\nBody.", "title_derived": True},
+    ),
+    "the first of a repeated key wins and empty values are ignored": (
+        " title \n title First\n title Second\nBody.",
+        {"title": "First", "text": "Body."},
+    ),
+    "the origin falls back to the url": (
+        " url https://example.org/x\n\nBody.",
+        {"origin": "https://example.org/x"},
+    ),
+    "crlf and cr line ends are normalised": (
+        " title T\r\n\r\nOne.\r\n\r\nTwo.\rThree.",
+        {"text": "One.\n\nTwo.\nThree."},
+    ),
+}
 
 
-def test_a_file_without_header_is_all_body() -> None:
-    article = parse_article_text("Just a story.\n\nWith two paragraphs.").article
-    assert article.text == "Just a story.\n\nWith two paragraphs."
-    assert article.date is None and article.source is None and article.url is None
-    assert article.title == "Just a story."
-    assert article.title_derived
-
-
-def test_header_keys_need_the_leading_space() -> None:
-    article = parse_article_text("title Not a header\nBody.").article
-    assert article.text == "title Not a header\nBody."
-    assert article.title_derived
-
-
-def test_the_first_of_a_repeated_key_wins_and_empty_values_are_ignored() -> None:
-    article = parse_article_text(" title \n title First\n title Second\nBody.").article
-    assert article.title == "First"
-    assert article.text == "Body."
-
-
-def test_the_origin_falls_back_to_the_url() -> None:
-    article = parse_article_text(" url https://example.org/x\n\nBody.").article
-    assert article.origin == "https://example.org/x"
-
-
-def test_crlf_and_cr_line_ends_are_normalised() -> None:
-    article = parse_article_text(" title T\r\n\r\nOne.\r\n\r\nTwo.\rThree.").article
-    assert article.text == "One.\n\nTwo.\nThree."
+@pytest.mark.parametrize(("text", "expected"), list(READS.values()), ids=list(READS))
+def test_the_header_and_the_body_are_read(text: str, expected: dict[str, object]) -> None:
+    article = parse_article_text(text).article
+    assert {name: getattr(article, name) for name in expected} == expected
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ like a server would.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.errors import HttpStatusError
 from index.web.base import ARTICLE_TYPES, FetchResult
@@ -25,6 +25,22 @@ class Call:
 Answer = FetchResult | BaseException | Callable[[Call], FetchResult]
 
 
+def served(
+    url: str,
+    body: bytes,
+    content_type: str,
+    *,
+    charset: str | None = "utf-8",
+    status: int = 200,
+    etag: str | None = None,
+    last_modified: str | None = None,
+) -> FetchResult:
+    """What a server at ``url`` answers, with no redirect: ``body`` of ``content_type``."""
+    return FetchResult(
+        url, url, status, content_type, charset, body, etag, last_modified, status == 304
+    )
+
+
 def feed(
     url: str,
     body: str,
@@ -34,28 +50,12 @@ def feed(
     content_type: str = "application/rss+xml",
 ) -> FetchResult:
     """A feed document as a server answers it."""
-    return FetchResult(
-        url=url,
-        final_url=url,
-        status=200,
-        content_type=content_type,
-        charset="utf-8",
-        body=body.encode("utf-8"),
-        etag=etag,
-        last_modified=last_modified,
-    )
+    return served(url, body.encode("utf-8"), content_type, etag=etag, last_modified=last_modified)
 
 
 def page(url: str, html: str) -> FetchResult:
     """An HTML page as a server answers it."""
-    return FetchResult(
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        charset="utf-8",
-        body=html.encode("utf-8"),
-    )
+    return served(url, html.encode("utf-8"), "text/html")
 
 
 def not_found(url: str) -> HttpStatusError:
@@ -88,17 +88,7 @@ class FakeFetcher:
         if (answer.etag and etag == answer.etag) or (
             answer.last_modified and last_modified == answer.last_modified
         ):
-            return FetchResult(
-                url=url,
-                final_url=answer.final_url,
-                status=304,
-                content_type=answer.content_type,
-                charset=None,
-                body=b"",
-                etag=answer.etag,
-                last_modified=answer.last_modified,
-                not_modified=True,
-            )
+            return replace(answer, url=url, status=304, charset=None, body=b"", not_modified=True)
         return answer
 
     def urls(self) -> list[str]:

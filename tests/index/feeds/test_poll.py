@@ -9,14 +9,13 @@ from pathlib import Path
 import pytest
 
 from index.documents.text import ParsedArticle
-from index.embedding.fake import FakeEmbedder
 from index.errors import FetchTimeoutError, StoreError
-from index.feeds.poll import FeedPollResult, IngestFn, poll_feed, poll_registry
+from index.feeds.poll import FeedPollResult, IngestFn, PollRound, poll_feed, poll_registry
 from index.feeds.registry import Feed, FeedRegistry, registry_path
 from index.ingest import IngestOptions, ingest_articles
-from index.store.memory import MemoryStore
 from index.types import IngestReport
 from index.web.base import FEED_TYPES
+from tests.index.fakes import FakeEmbedder, MemoryStore
 from tests.index.feeds.fakes import FakeFetcher, feed, page
 
 T0 = dt.datetime(2025, 2, 4, 12, 0, tzinfo=dt.UTC)
@@ -129,6 +128,18 @@ class Poller:
             now=now,
         )
 
+    def poll_all(
+        self, now: dt.datetime | None = T0, *, due_only: bool = False, max_entries: int = 50
+    ) -> PollRound:
+        return poll_registry(
+            self.registry,
+            due_only=due_only,
+            fetcher=self.fetcher,
+            ingest_fn=self.ingest,
+            max_entries=max_entries,
+            now=now,
+        )
+
     def origins(self) -> list[str]:
         return sorted(info.origin for info in self.store.articles())
 
@@ -235,13 +246,7 @@ def test_a_malformed_or_empty_feed_fails_backs_off_and_the_others_go_on(poller: 
     empty = poller.add("https://empty.example.org/rss", rss())
     good = poller.add(RSS_URL, rss(item("flood")))
     poller.page("flood", story("flood"))
-    done = poll_registry(
-        poller.registry,
-        fetcher=poller.fetcher,
-        ingest_fn=poller.ingest,
-        max_entries=10,
-        now=T0,
-    )
+    done = poller.poll_all(T0, max_entries=10)
     assert done.polled == 4 and not done.all_failed
     assert done.failed == {bad.url: NOT_A_FEED, broken.url: NOT_A_FEED, empty.url: NO_ENTRIES}
     assert done.report.added == [link("flood")]
@@ -251,14 +256,7 @@ def test_a_malformed_or_empty_feed_fails_backs_off_and_the_others_go_on(poller: 
         assert failing is not None
         assert (failing.failures, failing.last_error) == (n, NO_ENTRIES)
         waits.append(failing.next_poll_at - failing.last_polled_at)  # type: ignore[operator]
-        poll_registry(
-            poller.registry,
-            due_only=True,
-            fetcher=poller.fetcher,
-            ingest_fn=poller.ingest,
-            max_entries=10,
-            now=failing.next_poll_at,
-        )
+        poller.poll_all(failing.next_poll_at, due_only=True, max_entries=10)
     assert [w.total_seconds() for w in waits] == [1200, 2400, 4800]
     ok = poller.registry.get(good.id)
     assert ok is not None and ok.failures == 0 and ok.last_error is None
@@ -270,9 +268,7 @@ def test_a_feed_that_cannot_be_fetched_is_recorded(poller: Poller) -> None:
     poller.fetcher.routes[slow.url] = FetchTimeoutError("no answer")
     odd = poller.add("https://odd.example.org/rss")
     poller.fetcher.routes[odd.url] = RuntimeError("a bug in a fetcher")
-    done = poll_registry(
-        poller.registry, fetcher=poller.fetcher, ingest_fn=poller.ingest, max_entries=5, now=T0
-    )
+    done = poller.poll_all(T0, max_entries=5)
     assert done.all_failed
     assert done.failed[gone.url] == HTTP_404
     assert done.failed[slow.url] == "The server did not answer in time."
@@ -405,22 +401,8 @@ def test_poll_due_polls_only_the_feeds_that_are_due(poller: Poller) -> None:
     later = poller.add(ATOM_URL, atom("2025-02-03T10:00:00Z"), content_type="application/atom+xml")
     poller.page("dam", story("dam"))
     poller.fetcher.calls.clear()
-    done = poll_registry(
-        poller.registry,
-        due_only=True,
-        fetcher=poller.fetcher,
-        ingest_fn=poller.ingest,
-        max_entries=5,
-        now=at(5),
-    )
+    done = poller.poll_all(at(5), due_only=True, max_entries=5)
     assert [r.feed.id for r in done.results] == [later.id]
     assert done.report.added == [link("dam")]
-    done = poll_registry(
-        poller.registry,
-        due_only=True,
-        fetcher=poller.fetcher,
-        ingest_fn=poller.ingest,
-        max_entries=5,
-        now=at(10),
-    )
+    done = poller.poll_all(at(10), due_only=True, max_entries=5)
     assert [r.feed.id for r in done.results] == [first.id]

@@ -16,6 +16,7 @@ from index.web.base import FetchResult
 from index.web.extract import fetch_article, parse_fetched
 from index.web.fetch import FetchPolicy, HttpFetcher
 from tests.index.documents.pdfs import NEWS_LINES, text_pdf
+from tests.index.feeds.fakes import served
 from tests.web_server import Route, WebServer
 
 CANONICAL = "https://news.example.org/2025/02/04/drones-kyiv"
@@ -56,14 +57,8 @@ RU_PAGE = f"""<html><head>{{meta}}<title>Атака дронов</title></head><
 
 def html(text: str, **kwargs: str | None) -> FetchResult:
     url = kwargs.get("url") or "https://www.news.example.org/story?utm_source=feed"
-    return FetchResult(
-        url=url,
-        final_url=url,
-        status=200,
-        content_type="text/html",
-        charset=kwargs.get("charset"),
-        body=text.encode(kwargs.get("encoding") or "utf-8"),
-    )
+    body = text.encode(kwargs.get("encoding") or "utf-8")
+    return served(url, body, "text/html", charset=kwargs.get("charset"))
 
 
 # --- HTML -----------------------------------------------------------------------------------------
@@ -207,14 +202,7 @@ def test_a_page_without_a_title_gets_one_derived() -> None:
 
 def test_plain_text_is_parsed_as_an_article_file_with_its_url() -> None:
     data = b" title Drones\n date 2025-02-04\n\nAir defences shot down 37 drones."
-    result = FetchResult(
-        url="https://x.org/a.txt",
-        final_url="https://x.org/a.txt",
-        status=200,
-        content_type="text/plain",
-        charset="utf-8",
-        body=data,
-    )
+    result = served("https://x.org/a.txt", data, "text/plain")
     article = parse_fetched(result).article
     assert (article.title, article.date) == ("Drones", dt.date(2025, 2, 4))
     assert article.text == "Air defences shot down 37 drones."
@@ -243,14 +231,6 @@ def test_fetch_article_fetches_and_parses_html_and_pdf(web_server: WebServer) ->
 
 
 def test_a_not_modified_result_has_nothing_to_parse() -> None:
-    result = FetchResult(
-        url="u",
-        final_url="u",
-        status=304,
-        content_type="text/html",
-        charset=None,
-        body=b"",
-        not_modified=True,
-    )
+    result = served("u", b"", "text/html", charset=None, status=304)
     with pytest.raises(ValueError, match="not modified"):
         parse_fetched(result)

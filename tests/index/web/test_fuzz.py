@@ -14,9 +14,9 @@ from index.errors import NewsBotError
 from index.feeds.entries import parse_feed
 from index.types import IngestReport
 from index.web.address import check_url
-from index.web.base import FetchResult
 from tests.bot.telegram import bot_api_rules
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
+from tests.index.feeds.fakes import served
 
 HTML_BITS = st.sampled_from(
     [
@@ -68,14 +68,7 @@ def check_html_article(parts: list[str], charset: str | None) -> None:
 
 def check_feed(body: bytes) -> None:
     """A feed body gives entries or a typed error, never an empty success."""
-    result = FetchResult(
-        url="http://feed.test/rss",
-        final_url="http://feed.test/rss",
-        status=200,
-        content_type="application/rss+xml",
-        charset=None,
-        body=body,
-    )
+    result = served("http://feed.test/rss", body, "application/rss+xml", charset=None)
     try:
         parsed = parse_feed(result)
     except NewsBotError as e:
@@ -157,27 +150,4 @@ OPERATOR_REPLIES = FuzzTarget(
 )
 TARGETS = (HTML_ARTICLES, ANY_BYTES, FEEDS, URLS, OPERATOR_REPLIES)
 
-
-def test_any_html_is_an_article_or_a_clear_error() -> None:
-    """Any mix of tags, entities, charsets and words is an article or a user-safe error."""
-    fuzz(HTML_ARTICLES)
-
-
-def test_any_bytes_are_an_article_or_a_clear_error() -> None:
-    """Random bytes labelled HTML, PDF or text are an article or a user-safe error."""
-    fuzz(ANY_BYTES)
-
-
-def test_any_feed_body_parses_or_is_a_feed_error() -> None:
-    """Any feed body has entries or is a typed error."""
-    fuzz(FEEDS)
-
-
-def test_any_url_is_checked_without_crashing() -> None:
-    """Any string is a checked http(s) URL or a typed refusal."""
-    fuzz(URLS)
-
-
-def test_operator_replies_are_valid_telegram_html() -> None:
-    """Whatever names and reasons an ingest reports, the operator's reply is valid HTML."""
-    fuzz(OPERATOR_REPLIES)
+test_targets = fuzz_each(TARGETS)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from index.errors import FetchError
 from index.web.base import ARTICLE_TYPES, FEED_TYPES
 from index.web.fetch import FetchPolicy, HttpFetcher, media_type
-from tests.fuzzing import FuzzTarget, fuzz
+from tests.fuzzing import FuzzTarget, fuzz_each
 from tests.index.web.test_fuzz import public_resolver
 
 URL = "http://news.test/feed"
@@ -100,15 +100,7 @@ FETCHES = FuzzTarget(
 )
 TARGETS = (MEDIA_TYPES, FETCHES)
 
-
-def test_any_content_type_header_is_parsed() -> None:
-    """Any Content-Type (or none, with any URL path) gives a clean media type and charset."""
-    fuzz(MEDIA_TYPES)
-
-
-def test_any_response_headers_give_a_result_or_a_fetch_error() -> None:
-    """Hostile header bytes never escape as anything but a ``FetchError``."""
-    fuzz(FETCHES)
+test_targets = fuzz_each(TARGETS)
 
 
 def test_a_validator_that_cannot_be_sent_back_makes_a_plain_get() -> None:

@@ -1,13 +1,17 @@
-"""``MemoryStore``: the ``Store`` contract in plain Python and NumPy, nothing on disk.
+"""The index's deterministic fakes: ``FakeEmbedder`` (hashed bag of words) and ``MemoryStore``.
 
-The reference implementation (brute-force cosine search) and a fast test double. A write
-builds a new immutable state under a lock and swaps it in, so writes are atomic and readers
-always see one consistent state.
+``FakeEmbedder`` gives texts that share words similar vectors, so retrieval behaves sensibly
+with no model to load; ``history`` records every call. ``MemoryStore`` is the ``Store``
+contract in plain Python and NumPy (brute-force cosine search), nothing on disk: a write builds
+a new immutable state under a lock and swaps it in, so writes are atomic and readers always see
+one consistent state.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -15,10 +19,42 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import numpy.typing as npt
 
-from index.store.rows import StoreStats, check_item, is_revision, query_matrix
+from index.embedding.base import EmbedKind
+from index.store.base import Item, StoreBase
+from index.store.rows import StoreStats, is_revision
 from index.types import Article, ArticleInfo, Chunk
 
-_Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+class FakeEmbedder:
+    """Deterministic hashed bag-of-words vectors (``dim`` buckets, L2-normalised)."""
+
+    def __init__(self, dim: int = 64, name: str = "fake-embedder") -> None:
+        self.name = name
+        self.dim = dim
+        self.history: list[tuple[EmbedKind, tuple[str, ...]]] = []
+        self.warmed = False
+
+    def warm(self) -> None:
+        self.warmed = True
+
+    def embed(
+        self, texts: Sequence[str], *, kind: EmbedKind = "document"
+    ) -> npt.NDArray[np.float32]:
+        self.history.append((kind, tuple(texts)))
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in _WORD.findall(text.lower()):
+                stem = word[:5]
+                digest = hashlib.blake2b(stem.encode(), digest_size=4).digest()
+                out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
+            norm = float(np.linalg.norm(out[row]))
+            if norm > 0:
+                out[row] /= norm
+            else:
+                out[row, 0] = 1.0
+        return out
 
 
 @dataclass(frozen=True)
@@ -29,6 +65,12 @@ class _Entry:
     added_at: dt.datetime
     sequence: int
 
+    def info(self) -> ArticleInfo:
+        a, chunks = self.article, len(self.chunks)
+        return ArticleInfo(
+            a.id, a.title, a.date, a.source, a.url, a.origin, chunks, self.added_at, a.author
+        )
+
 
 @dataclass(frozen=True)
 class _State:
@@ -37,38 +79,21 @@ class _State:
     sequence: int = 0
 
 
-class MemoryStore:
+class MemoryStore(StoreBase):
     """An in-memory ``Store`` for a given model name and vector dimension."""
 
     def __init__(self, model_name: str = "memory", dim: int = 64) -> None:
-        self._model_name = model_name
-        self._dim = dim
+        super().__init__(model_name, dim)
         self._lock = threading.RLock()
         self._state = _State()
         self._matrix: tuple[int, list[str], npt.NDArray[np.float32]] | None = None
 
     @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    @property
     def generation(self) -> int:
         return self._state.generation
 
-    def upsert(
-        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
-    ) -> str:
-        return self.upsert_many([(article, chunks, vectors)])[0]
-
-    def upsert_many(self, items: Sequence[_Item]) -> list[str]:
-        prepared = [
-            (article, tuple(chunks), check_item(article, chunks, vectors, self._dim))
-            for article, chunks, vectors in items
-        ]
+    def upsert_many(self, items: Sequence[Item]) -> list[str]:
+        prepared = self._checked(items)
         with self._lock:
             entries = dict(self._state.entries)
             sequence = self._state.sequence
@@ -118,20 +143,7 @@ class MemoryStore:
             key=lambda e: (e.article.date is not None, e.article.date or dt.date.min, e.sequence),
             reverse=True,
         )
-        return [
-            ArticleInfo(
-                id=e.article.id,
-                title=e.article.title,
-                date=e.article.date,
-                source=e.article.source,
-                url=e.article.url,
-                origin=e.article.origin,
-                chunks=len(e.chunks),
-                added_at=e.added_at,
-                author=e.article.author,
-            )
-            for e in entries
-        ]
+        return [entry.info() for entry in entries]
 
     def chunks(self, keys: Sequence[str]) -> list[Chunk]:
         """Chunks by key, in the order asked; unknown keys are left out."""
@@ -141,14 +153,14 @@ class MemoryStore:
     def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
         entry = self._state.entries.get(article_id)
         if entry is None:
-            return [], np.zeros((0, self._dim), dtype=np.float32)
+            return [], np.zeros((0, self.dim), dtype=np.float32)
         return list(entry.chunks), entry.vectors
 
     def all_chunks(self) -> list[Chunk]:
         return [chunk for entry in self._state.entries.values() for chunk in entry.chunks]
 
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
-        query = query_matrix(vector, self._dim)[0]
+        query = self._query(vector)[0]
         keys, matrix = self._vectors()
         if k <= 0 or not keys:
             return []
@@ -162,7 +174,7 @@ class MemoryStore:
             if self._matrix is None or self._matrix[0] != state.generation:
                 keys = [c.key for e in state.entries.values() for c in e.chunks]
                 rows = [e.vectors for e in state.entries.values()]
-                matrix = np.concatenate(rows) if rows else np.zeros((0, self._dim), np.float32)
+                matrix = np.concatenate(rows) if rows else np.zeros((0, self.dim), np.float32)
                 self._matrix = (state.generation, keys, matrix)
             return self._matrix[1], self._matrix[2]
 
@@ -177,6 +189,3 @@ class MemoryStore:
 
     def flush(self) -> None:
         """Nothing is on disk."""
-
-    def close(self) -> None:
-        """Nothing to release."""
