@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from answering.decline import DeclinePolicy, decline_reason
+from answering.decline import Verdicts
 from answering.disagreement import short_answer
 from answering.readers.extractive import Reading
 from answering.types import ArticleRef, Quote
@@ -54,11 +54,10 @@ def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[Artic
 def second_quotes(
     best: Reading,
     rest: Sequence[Reading],
-    decline: DeclinePolicy,
+    verdicts: Verdicts,
     *,
     limit: int,
     margin: float,
-    cross_lingual: bool,
 ) -> list[Reading]:
     """``best`` and, up to ``limit`` in all, nearly as strong readings (within ``margin``) of
     other articles that would be answered too."""
@@ -69,7 +68,7 @@ def second_quotes(
         if (
             r.score >= best.score - margin
             and r.article.id != best.article.id
-            and decline_reason(r, decline, cross_lingual=cross_lingual) is None
+            and verdicts.answers(r)
         ):
             chosen.append(r)
     return chosen

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from answering.answerability import AnswerabilityModel, load_answerability
 from answering.decline import DeclinePolicy
 from answering.pipeline import AnswerPolicy, PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader, Reader
@@ -186,18 +185,8 @@ def ingest_options(settings: Settings, *, progress: bool | None = None) -> Inges
     )
 
 
-def build_answerability(settings: Settings) -> AnswerabilityModel | None:
-    """The answerability model and its threshold, when on (it reads the span reader's
-    verdict, so it needs the trained span reader)."""
-    a = settings.answer
-    if a.min_answerable <= 0.0 or settings.reader.span != "trained":
-        return None
-    path = Path(a.answerability_model).expanduser() if a.answerability_model else None
-    return load_answerability(path, threshold=a.min_answerable)
-
-
 def decline_policy(settings: Settings) -> DeclinePolicy:
-    """When to decline, as the settings say (with the answerability model when on)."""
+    """When to decline, as the settings say."""
     a = settings.answer
     return DeclinePolicy(
         min_evidence=a.min_evidence,
@@ -210,7 +199,6 @@ def decline_policy(settings: Settings) -> DeclinePolicy:
         strong_rerank=settings.rerank.strong,
         max_no_answer=settings.reader.max_no_answer,
         sure_no_answer=settings.reader.sure_no_answer,
-        answerability=build_answerability(settings),
     )
 
 

@@ -68,23 +68,6 @@ class AnswerSettings(Group):
         "and bbc_dev (13/24, declines 5/6), 1 loses 4; 2 costs one exact short answer on "
         "bbc_dev (EM 37.5% vs 41.7%) for a lower first-ask p50 (87 vs 95 ms, 1 thread).",
     )
-    min_answerable: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=1.0,
-        description="The answerability model's probability (answering/weights/answerability/model."
-        "json: the best reading's features and the span reader's verdict, combined) below "
-        "which the bot declines; it replaces min_evidence, min_names and the span reader's "
-        "bounds when that has read the best sentence and no reranker is on; 0 (the default) "
-        "turns it off. Off because, out of sample (each held-out SQuAD title left out of its "
-        "fit in turn), it declines no better than the feature rules with the span reader's "
-        "two bounds (bench/calibrate_answerability.py prints both); 0.445 was its threshold.",
-    )
-    answerability_model: str = Field(
-        default="",
-        description="Another answerability model made by `newsbot train answerability` (its "
-        "model.json; empty: the shipped answering/weights/answerability/model.json).",
-    )
     fallback_margin: float = Field(
         default=0.1,
         ge=0.0,
@@ -206,7 +189,7 @@ class ReaderSettings(Group):
         ge=0.0,
         le=1.0,
         description="The span reader's no-answer probability above which the bot declines. "
-        "Chosen with sure_no_answer by bench/calibrate_answerability.py: the most correct "
+        "Chosen with sure_no_answer on the dev sets: the most correct "
         "declines with no set losing one or gaining a false decline against the feature "
         "rules alone: seed_dev 3/3 declined, 0 false (features 3/3, 0); bbc_dev 5/6, 3 false "
         "(5/6, 4); held-out SQuAD training titles 174/533, 95 false (143/533, 95).",
