@@ -1,4 +1,4 @@
-"""When to decline: no evidence, no answer. Pure functions over the best reading's features.
+"""When to decline: no evidence, no answer. Checks over the best reading's features.
 
 A score threshold alone does not separate answerable from unanswerable questions (the weak
 point of any retrieval score), so three checks apply, each with its own calibrated bound:

@@ -1,7 +1,9 @@
-"""The fall-through: when the best sentence would be declined, the first one that would be
-answered, nearly as strong, answers instead (the best sentence often misses a name the next
-one has). Never past the reports of the question's dates. Pure, but for the reading of the
-candidates, which the caller passes in (the span reader's verdicts count)."""
+"""The fall-through: a nearly as strong sentence answers when the best would be declined.
+
+The best sentence often misses a name the next one has, so the first one that would be
+answered, within a margin of the best, answers instead. Never past the reports of the
+question's dates. Pure, but for the reading of the candidates, which the caller passes in
+(the span reader's verdicts count)."""
 
 from __future__ import annotations
 

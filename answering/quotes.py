@@ -1,37 +1,48 @@
-"""The quotes of an answer: readings as verbatim excerpts, the second quotes beside the best,
-the further passages for "More sources", and the articles named when declining."""
+"""The quotes of an answer: readings turned into verbatim excerpts.
+
+The second quotes beside the best, the further passages for "More sources", and the
+articles named when declining."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from answering.decline import Verdicts
 from answering.disagreement import short_answer
 from answering.readers.extractive import Reading
 from answering.types import ArticleRef, Quote
 from index.chunking import paragraph_around, widen_to_quotation
-from index.types import Article, Passage
+from index.types import Article, Passage, Span
+
+
+def excerpt(article: Article, span: Span) -> Quote:
+    """``article.text[span]`` as a quote naming its article (no score, answer or paragraph)."""
+    ref = article_ref(article)
+    return Quote(
+        ref.article_id,
+        ref.title,
+        ref.date,
+        ref.source,
+        ref.url,
+        text=span.slice(article.text),
+        start=span.start,
+        end=span.end,
+        author=ref.author,
+    )
 
 
 def to_quote(reading: Reading) -> Quote:
     article = reading.article
     sentence = widen_to_quotation(article.text, reading.sentence)
     para = paragraph_around(article.text, sentence.start, sentence.end)
-    return Quote(
-        article_id=article.id,
-        title=article.title,
-        date=article.date,
-        source=article.source,
-        url=article.url,
-        text=sentence.slice(article.text),
-        start=sentence.start,
-        end=sentence.end,
+    return replace(
+        excerpt(article, sentence),
         score=reading.score,
         answer=short_answer(reading),
         paragraph=para.slice(article.text),
         paragraph_start=para.start,
         paragraph_end=para.end,
-        author=article.author,
     )
 
 

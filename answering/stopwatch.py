@@ -1,4 +1,4 @@
-"""Stage timings of one answer: how many milliseconds each step took, kept apart from the steps."""
+"""Stage timings of one answer: the milliseconds each step took, kept apart from the steps."""
 
 from __future__ import annotations
 

@@ -8,9 +8,10 @@ import logging
 import pytest
 
 from answering.citations import is_verbatim, verified
+from answering.quotes import excerpt
 from answering.types import Quote
 from index.documents.parse import read_article_file
-from index.types import Article
+from index.types import Article, Span
 from tests.conftest import SAMPLE_ARTICLE
 
 SENTENCE = (
@@ -28,16 +29,7 @@ def article() -> Article:
 @pytest.fixture
 def quote(article: Article) -> Quote:
     start = article.text.index(SENTENCE)
-    return Quote(
-        article_id=article.id,
-        title=article.title,
-        date=article.date,
-        source=article.source,
-        url=article.url,
-        text=SENTENCE,
-        start=start,
-        end=start + len(SENTENCE),
-    )
+    return excerpt(article, Span(start, start + len(SENTENCE)))
 
 
 def test_a_true_quote_is_verbatim(article: Article, quote: Quote) -> None:
