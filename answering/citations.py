@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 
+from answering.readers.extractive import Reading
 from answering.types import Quote
 from index.types import Article
 
 logger = logging.getLogger(__name__)
+
+
+def cites(quote: Quote, reading: Reading) -> bool:
+    """Whether ``quote`` quotes ``reading``'s sentence (a widened quotation may hold more)."""
+    return quote.article_id == reading.article.id and (
+        quote.start <= reading.sentence.start < quote.end
+    )
 
 
 def is_verbatim(quote: Quote, article: Article) -> bool:

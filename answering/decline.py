@@ -1,4 +1,4 @@
-"""When to decline: no evidence, no answer. Pure functions over the best reading's features.
+"""When to decline: no evidence, no answer. Checks over the best reading's features.
 
 A score threshold alone does not separate answerable from unanswerable questions (the weak
 point of any retrieval score), so three checks apply, each with its own calibrated bound:
@@ -8,9 +8,7 @@ its article's header; an answer of the kind asked for ("how many" needs a number
 "how many X" questions, that X is in the sentence at all. With the trained models, their
 scores count too: the reranker's probability that the sentence answers, the span reader's
 probability that it holds no answer (above ``max_no_answer`` it declines; below
-``sure_no_answer`` it vouches for the sentence, waiving the evidence-score and names bounds),
-and, as an option, the answerability model that weighs them all together
-(``answerability``).
+``sure_no_answer`` it vouches for the sentence, waiving the evidence-score and names bounds).
 """
 
 from __future__ import annotations
@@ -18,7 +16,6 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from answering.answerability import AnswerabilityModel
 from answering.readers.extractive import Reading
 
 
@@ -29,7 +26,6 @@ class DeclineReason(enum.Enum):
     FOCUS_ABSENT = "the thing counted is not in the evidence"
     NAMES_ABSENT = "a name, number or date of the question is not in the evidence"
     NO_TYPED_ANSWER = "the evidence holds no answer of the kind asked for"
-    UNANSWERABLE = "the answerability model doubts the evidence answers the question"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,25 +45,11 @@ class DeclinePolicy:
     # no reranker blended its score): the evidence-score and names bounds are waived (the
     # word checks stay); 0: never.
     sure_no_answer: float = 0.0
-    # Combines the best reading's features and the span reader's verdict; when that has read
-    # the best reading, it replaces the evidence, names and no-answer bounds (the checks of
-    # the counted thing and of the question's terms stay).
-    answerability: AnswerabilityModel | None = None
-
-
-def answerability_of(best: Reading, policy: DeclinePolicy) -> float | None:
-    """The answerability model's probability for ``best``, when it decides: the span reader
-    has read ``best`` and no reranker blended its score (the model was fitted on the feature
-    score; a blend is another scale)."""
-    model = policy.answerability
-    if model is None or model.threshold <= 0 or best.no_answer is None or best.rerank is not None:
-        return None
-    return model.probability(best)
 
 
 def word_check(best: Reading, policy: DeclinePolicy) -> DeclineReason | None:
-    """The checks that always apply, the answerability model or not: the counted thing of
-    "how many X", the question's terms, and the kind of answer asked for."""
+    """The checks of the words: the counted thing of "how many X", the question's terms, and
+    the kind of answer asked for."""
     f = best.features
     # A reranker that reads question and sentence together and is confident vouches for a
     # paraphrase ("five-story" answers "how many floors"): the word checks are waived.
@@ -97,11 +79,6 @@ def decline_reason(
     reason = word_check(best, policy)
     if reason is not None:
         return reason
-    answerable = answerability_of(best, policy)
-    if answerable is not None and policy.answerability is not None:
-        # The answerability model weighs the evidence score, the names check and the span
-        # reader's verdict together, in place of their separate bounds.
-        return DeclineReason.UNANSWERABLE if answerable < policy.answerability.threshold else None
     # The span reader vouches only for the feature score: its bound was chosen without a
     # reranker, and a blend with a reranker's score keeps its own bound.
     null = best.no_answer
@@ -115,3 +92,29 @@ def decline_reason(
     if not vouched and f.names < policy.min_names:
         return DeclineReason.NAMES_ABSENT
     return None
+
+
+class Verdicts:
+    """The decline checks of one question's readings: each reading is checked once, however
+    many steps ask about it (the recency order, the fall-through, the disagreement, the
+    second quotes and the final decision all ask about the same few readings)."""
+
+    def __init__(self, policy: DeclinePolicy, *, cross_lingual: bool = False) -> None:
+        self.policy = policy
+        self.cross_lingual = cross_lingual
+        # Keyed by identity; the reading is kept with its verdict so its id stays its own.
+        self._seen: dict[int, tuple[Reading, DeclineReason | None]] = {}
+
+    def reason(self, reading: Reading | None) -> DeclineReason | None:
+        """``decline_reason`` of ``reading`` under this policy."""
+        if reading is None:
+            return DeclineReason.NO_PASSAGES
+        seen = self._seen.get(id(reading))
+        if seen is None or seen[0] is not reading:
+            reason = decline_reason(reading, self.policy, cross_lingual=self.cross_lingual)
+            seen = self._seen[id(reading)] = (reading, reason)
+        return seen[1]
+
+    def answers(self, reading: Reading) -> bool:
+        """Whether ``reading`` would be answered."""
+        return self.reason(reading) is None

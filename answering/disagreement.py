@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from answering.decline import DeclinePolicy, decline_reason
+from answering.decline import Verdicts
 from answering.entities import NUMBER_WORDS
 from answering.question import AnswerType, Question
 from answering.readers.extractive import Reading
@@ -70,10 +70,9 @@ def disagreeing(
     question: Question,
     best: Reading,
     readings: Sequence[Reading],
-    policy: DeclinePolicy,
+    verdicts: Verdicts,
     *,
     margin: float,
-    cross_lingual: bool = False,
     limit: int = 2,
 ) -> list[Reading]:
     """Readings from other articles, nearly as strong as ``best`` and passing the decline
@@ -89,7 +88,7 @@ def disagreeing(
         answer = short_answer(r)
         if r.article.id in seen or answer is None:
             continue
-        if decline_reason(r, policy, cross_lingual=cross_lingual) is not None:
+        if not verdicts.answers(r):
             continue
         seen.add(r.article.id)
         theirs = _core(answer)

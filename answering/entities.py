@@ -1,6 +1,7 @@
-"""Finding named things in text with offsets: numbers and quantities, dates and days, runs of
-capitalised words (a cheap named-entity finder). Pure functions; spans are relative to the
-text given."""
+"""Finding named things in text with offsets: numbers, dates and names. Pure functions.
+
+Numbers and quantities, dates and days, runs of capitalised words (a cheap named-entity
+finder); spans are relative to the text given."""
 
 from __future__ import annotations
 

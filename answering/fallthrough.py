@@ -1,14 +1,16 @@
-"""The fall-through: when the best sentence would be declined, the first one that would be
-answered, nearly as strong, answers instead (the best sentence often misses a name the next
-one has). Never past the reports of the question's dates. Pure, but for the reading of the
-candidates, which the caller passes in (the span reader's verdicts count)."""
+"""The fall-through: a nearly as strong sentence answers when the best would be declined.
+
+The best sentence often misses a name the next one has, so the first one that would be
+answered, within a margin of the best, answers instead. Never past the reports of the
+question's dates. Pure, but for the reading of the candidates, which the caller passes in
+(the span reader's verdicts count)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from answering.decline import DeclinePolicy, decline_reason
+from answering.decline import Verdicts
 from answering.question import Question
 from answering.readers.extractive import Reading
 from answering.recency import pinned_split
@@ -27,15 +29,14 @@ class FallThrough:
 def first_answering(
     q: Question,
     readings: list[Reading],
-    decline: DeclinePolicy,
+    verdicts: Verdicts,
     fall: FallThrough,
     read: Callable[[Question, list[Reading]], list[Reading]],
 ) -> list[Reading]:
     """``readings`` with the first that would be answered moved to the front, when the best
     would be declined and that one scores within ``fall.margin`` of it; the candidates are
     ``read`` (in one batch) before their verdict."""
-    cross_lingual = q.lang != "en"
-    if not readings or decline_reason(readings[0], decline, cross_lingual=cross_lingual) is None:
+    if not readings or verdicts.answers(readings[0]):
         return readings
     pinned = len(pinned_split(readings, q.dates)[0])
     floor = readings[0].score - fall.margin
@@ -43,12 +44,10 @@ def first_answering(
     for i, reading in enumerate(readings[1:pinned], start=1):
         if reading.score < floor or len(candidates) >= fall.tries:
             break
-        if decline_reason(reading, decline, cross_lingual=cross_lingual) is None:
+        if verdicts.answers(reading):
             candidates.append(i)
     for i, reading in zip(candidates, read(q, [readings[i] for i in candidates]), strict=True):
         null = reading.no_answer
-        if decline_reason(reading, decline, cross_lingual=cross_lingual) is None and (
-            null is None or null <= fall.max_no_answer
-        ):
+        if verdicts.answers(reading) and (null is None or null <= fall.max_no_answer):
             return [reading, *readings[:i], *readings[i + 1 :]]
     return readings

@@ -1,6 +1,7 @@
-"""Follow-up questions in a conversation: "and how many were launched?" after "how many drones
-were intercepted?" means "how many drones were launched?". Pure functions; the caller keeps
-the previous turn (per chat, expiring).
+"""Follow-up questions in a conversation, resolved against the previous one. Pure functions.
+
+"and how many were launched?" after "how many drones were intercepted?" means "how many
+drones were launched?". The caller keeps the previous turn (per chat, expiring).
 
 A follow-up also stays with the previous answer's event: many reports tell of similar nights,
 so the resolved question carries the date of the report that answered (a date the answerer
@@ -13,7 +14,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from answering.lexicon import STOPWORDS, tokenize
+from answering.lexicon import STOPWORDS, WH_WORDS, tokenize
 from answering.time_cues import date_cue
 
 _CONNECTIVE = re.compile(
@@ -21,11 +22,7 @@ _CONNECTIVE = re.compile(
     r"(?=[\s,]|$)[\s,]*",
     re.IGNORECASE,
 )
-_WH = re.compile(
-    r"\b(how|what|which|who|whom|whose|where|when|why|скільки|сколько|хто|кто|де|где|коли|когда"
-    r"|що|что|який|яка|какой|какая)\b",
-    re.IGNORECASE,
-)
+_WH = re.compile(rf"\b({'|'.join(WH_WORDS)})\b", re.IGNORECASE)
 _HOW_MANY_BARE = re.compile(
     r"^(how many|how much)\s+(?=(were|was|are|is|did|do|does|have|has|had|will)\b)", re.IGNORECASE
 )

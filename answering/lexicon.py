@@ -22,10 +22,14 @@ STOPWORDS = frozenset(
     if whether while during since until up down out off again further once here s t don't
     according say said says tell told talk talked""".split()
 )
-# Words that ask rather than inform; never evidence, never part of an answer span.
-QUESTION_WORDS = frozenset(
-    "how many much what which who whom whose where when why kind type sort part".split()
+_WH_EN = "how what which who whom whose where when why".split()
+#: The words a question asks with, in English, Ukrainian and Russian.
+WH_WORDS = (
+    *_WH_EN,
+    *"скільки сколько хто кто де где коли когда що что який яка какой какая".split(),
 )
+# Words that ask rather than inform; never evidence, never part of an answer span.
+QUESTION_WORDS = frozenset([*_WH_EN, *"many much kind type sort part".split()])
 
 
 class Token(NamedTuple):

@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from answering.local_models import Once
 from index.embedding.identity import model_identity
 from index.errors import ModelError
 from index.traced import Traceable, load_traced, traced_path
@@ -258,20 +258,19 @@ class ShippedModel:
         self._task: Task = task
         self._int8 = int8
         self._base_dir = base_dir
-        self._lock = threading.Lock()
-        self._loaded: LoadedModel | None = None
+        self._loaded = Once(self._load)
 
     def get(self) -> LoadedModel:
-        with self._lock:
-            if self._loaded is None:
-                self._loaded = load_model(
-                    self.folder,
-                    self._task,
-                    int8=self._int8,
-                    base_dir=self._base_dir,
-                    traced_dir=self._traced_dir,
-                )
-            return self._loaded
+        return self._loaded.get()
+
+    def _load(self) -> LoadedModel:
+        return load_model(
+            self.folder,
+            self._task,
+            int8=self._int8,
+            base_dir=self._base_dir,
+            traced_dir=self._traced_dir,
+        )
 
 
 def pair_text(title: str, sentence: str, previous: str = "") -> str:

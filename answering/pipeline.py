@@ -13,9 +13,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from answering.answer_kind import typed_answer
-from answering.citations import verified
-from answering.decline import DeclinePolicy, answerability_of, decline_reason
-from answering.disagreement import disagreeing
+from answering.citations import cites, verified
+from answering.decline import DeclinePolicy, Verdicts
+from answering.disagreement import disagreeing, short_answer
 from answering.english_only import english_only_notice
 from answering.fallthrough import FallThrough, first_answering
 from answering.question import Question, analyze_question
@@ -32,7 +32,8 @@ from answering.recency import (
 )
 from answering.rerankers.base import Reranker, apply_reranker
 from answering.small_talk import small_talk_answer
-from answering.timeline import TIMELINE_MORE, Layout, arrange, newest_first
+from answering.stopwatch import Stopwatch
+from answering.timeline import TIMELINE_MORE, Layout, arrange, newest_first_quotes
 from answering.types import Answer
 from index.search import Searcher
 from index.types import Passage
@@ -90,23 +91,19 @@ class PipelineAnswerer:
 
     def with_span_reader(self, span_reader: SpanReader) -> PipelineAnswerer:
         """The same pipeline with another span reader."""
-        return PipelineAnswerer(
-            self._searcher,
-            self._reader,
-            self._policy,
-            reranker=self._reranker,
-            span_reader=span_reader,
-            today=self._today,
-        )
+        return self._with(self._policy, span_reader)
 
     def with_policy(self, policy: AnswerPolicy) -> PipelineAnswerer:
         """The same pipeline (sharing its search and models) under another policy."""
+        return self._with(policy, self._span_reader)
+
+    def _with(self, policy: AnswerPolicy, span_reader: SpanReader | None) -> PipelineAnswerer:
         return PipelineAnswerer(
             self._searcher,
             self._reader,
             policy,
             reranker=self._reranker,
-            span_reader=self._span_reader,
+            span_reader=span_reader,
             today=self._today,
         )
 
@@ -132,47 +129,46 @@ class PipelineAnswerer:
         by ``recency`` (default: the question's time cue), the best read by the span reader,
         short answers held to the asked kind, and the first that answers moved ahead of the
         best when it is nearly as strong."""
-        timings = {} if timings is None else timings
+        watch = Stopwatch({} if timings is None else timings)
         recency = recency_of(q.text) if recency is None else recency
-        t1 = time.perf_counter()
-        k = None if q.dates is None else self._policy.dated_passages
-        passages = self._searcher.search(q.text, k, timings=timings)
-        t2 = time.perf_counter()
-        timings["search_ms"] = (t2 - t1) * 1000
-        readings = self._reader.read(q, passages)
-        timings["read_ms"] = (time.perf_counter() - t2) * 1000
-        t2 = time.perf_counter()
+        return self._readings(q, watch, recency, self._verdicts(q))
+
+    def _verdicts(self, q: Question) -> Verdicts:
+        # A question in another language than the articles shares no words with them.
+        return Verdicts(self._policy.decline, cross_lingual=q.lang != "en")
+
+    def _readings(
+        self, q: Question, watch: Stopwatch, recency: Recency, verdicts: Verdicts
+    ) -> tuple[list[Passage], list[Reading]]:
         # The trained models read English; a question in another language keeps the
         # feature-based (meaning-only) decision.
         english = q.lang == "en"
+        k = None if q.dates is None else self._policy.dated_passages
+        with watch.stage("search_ms"):
+            passages = self._searcher.search(q.text, k, timings=watch.timings)
+        with watch.stage("read_ms"):
+            readings = self._reader.read(q, passages)
         if self._reranker is not None and english:
-            readings = apply_reranker(
-                q,
-                readings,
-                self._reranker,
-                weight=self._policy.rerank_weight,
-                top=self._policy.rerank_top,
-            )
-            timings["rerank_ms"] = (time.perf_counter() - t2) * 1000
-            t2 = time.perf_counter()
-        readings = self._typed(q, pin_to_dates(readings, q.dates))
-        policy = self._policy.decline
-        # "latest", "today", "yesterday": of nearly equal readings, the newest article's first
-        # (within the reports of the question's dates, when it names some).
-        head, tail = pinned_split(readings, q.dates)
-        readings = (
-            prefer_recent(
-                head,
-                recency,
-                today=self._today(),
-                answers=lambda r: decline_reason(r, policy, cross_lingual=not english) is None,
-            )
-            + tail
-        )
+            with watch.stage("rerank_ms"):
+                p = self._policy
+                readings = apply_reranker(
+                    q, readings, self._reranker, weight=p.rerank_weight, top=p.rerank_top
+                )
+        readings = self._ordered(q, readings, recency, verdicts)
         if self._span_reader is not None and english:
-            readings = self._read_spans(q, readings, self._policy.span_top)
-            timings["span_ms"] = (time.perf_counter() - t2) * 1000
-        return passages, self.first_answering(q, readings)
+            with watch.stage("span_ms"):
+                readings = self._read_spans(q, readings, self._policy.span_top)
+        return passages, self.first_answering(q, readings, verdicts)
+
+    def _ordered(
+        self, q: Question, readings: list[Reading], recency: Recency, verdicts: Verdicts
+    ) -> list[Reading]:
+        """``readings`` held to the asked kind, the reports of the question's dates first and,
+        for "latest", "today", "yesterday", of nearly equal readings that would be answered
+        the newest article's first (within the reports of the question's dates, if any)."""
+        readings = self._typed(q, pin_to_dates(readings, q.dates))
+        head, tail = pinned_split(readings, q.dates)
+        return prefer_recent(head, recency, today=self._today(), answers=verdicts.answers) + tail
 
     def _typed(self, q: Question, readings: list[Reading]) -> list[Reading]:
         """The readings that may still be chosen (within the widest margin of the best: the
@@ -191,14 +187,16 @@ class PipelineAnswerer:
         read = apply_span_reader(q, readings, self._span_reader, top=top)
         return [typed_answer(q, r) for r in read[:top]] + read[top:]
 
-    def first_answering(self, q: Question, readings: list[Reading]) -> list[Reading]:
+    def first_answering(
+        self, q: Question, readings: list[Reading], verdicts: Verdicts | None = None
+    ) -> list[Reading]:
         """``readings`` with the first one that would be answered moved ahead of a declined
         best (``fallthrough.first_answering``), the span reader reading its candidates."""
         p = self._policy
         return first_answering(
             q,
             readings,
-            p.decline,
+            verdicts or self._verdicts(q),
             FallThrough(p.fallback_margin, p.fallback_tries, p.fallback_max_no_answer),
             self._fallback_reads,
         )
@@ -215,102 +213,87 @@ class PipelineAnswerer:
         return out
 
     def answer(self, question: str, lang_hint: str | None = None) -> Answer:
-        t0 = time.perf_counter()
+        started = time.perf_counter()
         english_only = not self._policy.multilingual
         chat = small_talk_answer(question, lang_hint, english_only=english_only)
         if chat is not None:
             return chat
-        q = analyze_question(
-            question,
-            max_chars=self._policy.max_question_chars,
-            lang_hint=lang_hint,
-            today=self._today(),
-        )
+        watch = Stopwatch()
+        with watch.stage("analyze_ms"):
+            q = analyze_question(
+                question,
+                max_chars=self._policy.max_question_chars,
+                lang_hint=lang_hint,
+                today=self._today(),
+            )
         logger.debug("question (%s, %s): %s", q.lang, q.answer_type.value, q.text)
-        timings: dict[str, float] = {"analyze_ms": (time.perf_counter() - t0) * 1000}
         recency = recency_of(q.text)
-        passages, readings = self.readings(q, timings, recency)
-        t2 = time.perf_counter()
-        answer = self._compose(q, passages, readings, recency)
-        if q.lang != "en" and english_only:
-            answer = replace(answer, notice=english_only_notice(answer))
-        t3 = time.perf_counter()
-        timings["compose_ms"] = (t3 - t2) * 1000
-        logger.debug("timings %s", {k: round(v, 1) for k, v in timings.items()})
-        return replace(answer, timings=timings, latency_ms=(t3 - t0) * 1000)
+        verdicts = self._verdicts(q)
+        passages, readings = self._readings(q, watch, recency, verdicts)
+        with watch.stage("compose_ms"):
+            answer = self._compose(q, passages, readings, recency, verdicts)
+            if q.lang != "en" and english_only:
+                answer = replace(answer, notice=english_only_notice(answer))
+        latency_ms = (time.perf_counter() - started) * 1000
+        logger.debug("timings %s", {k: round(v, 1) for k, v in watch.timings.items()})
+        return replace(answer, timings=watch.timings, latency_ms=latency_ms)
 
     def _compose(
         self,
         q: Question,
         passages: Sequence[Passage],
         readings: Sequence[Reading],
-        recency: Recency = Recency.NONE,
+        recency: Recency,
+        verdicts: Verdicts,
     ) -> Answer:
-        policy = self._policy
-        question, lang = q.text, q.lang
-        articles = {p.article.id: p.article for p in passages}
         best = readings[0] if readings else None
-        # The answerability model's probability where it decides, else the evidence score.
-        answerable = answerability_of(best, policy.decline) if best else None
-        confidence = answerable if answerable is not None else best.score if best else 0.0
-        declined = Answer(
-            question, None, confidence=confidence, lang=lang, closest=closest_articles(passages)
-        )
-        cross_lingual = lang != "en"
-        reason = decline_reason(best, policy.decline, cross_lingual=cross_lingual)
+        confidence = best.score if best else 0.0
+        closest = closest_articles(passages)
+        declined = Answer(q.text, None, confidence=confidence, lang=q.lang, closest=closest)
+        reason = verdicts.reason(best)
         if best is None or reason is not None:
             logger.info(
                 "declined: %s (confidence %.3f)", reason.value if reason else "", confidence
             )
             return declined
-        others = disagreeing(
-            q,
-            best,
-            readings[1:],
-            policy.decline,
-            margin=policy.disagree_margin,
-            cross_lingual=cross_lingual,
-            limit=TIMELINE_MORE,
-        )
-        layout, chosen = arrange(q, best, others)
-        if layout is Layout.SINGLE:
-            chosen = second_quotes(
-                best,
-                readings[1:],
-                policy.decline,
-                limit=policy.max_quotes,
-                margin=policy.second_quote_margin,
-                cross_lingual=cross_lingual,
-            )
+        layout, chosen = self._chosen(q, best, readings[1:], verdicts)
+        articles = {p.article.id: p.article for p in passages}
         quotes = verified([to_quote(r) for r in chosen], articles.get)
-        if (
-            not quotes
-            or quotes[0].article_id != best.article.id
-            or not (quotes[0].start <= best.sentence.start < quotes[0].end)
-        ):
+        if not quotes or not cites(quotes[0], best):
             return declined  # the best evidence failed the citation check
-        short = (
-            best.article.text[best.answer.start : best.answer.end]
-            if best.answer is not None
-            else quotes[0].text
-        )
+        short = short_answer(best) if best.answer is not None else quotes[0].text
         if layout is not Layout.SINGLE:  # each answer with its date, newest first
             # (a question about one day keeps that day's answer first)
             keep = 1 if recency in (Recency.TODAY, Recency.YESTERDAY) else 0
-            order = newest_first([quote.date for quote in quotes[keep:]])
-            quotes[keep:] = [quotes[keep + i] for i in order]
+            quotes = newest_first_quotes(quotes, keep)
             if layout is Layout.TIMELINE and quotes[0].answer:
                 short = quotes[0].answer
-        more = more_quotes(readings[1:], quotes, limit=policy.more_passages)
+        more = more_quotes(readings[1:], quotes, limit=self._policy.more_passages)
         return Answer(
-            question,
+            q.text,
             short,
             quotes=tuple(quotes),
             confidence=confidence,
-            lang=lang,
-            closest=closest_articles(passages),
+            lang=q.lang,
+            closest=closest,
             more=tuple(verified(more, articles.get)),
             disagree=layout is Layout.DISAGREE and len(quotes) > 1,
             timeline=layout is Layout.TIMELINE and len(quotes) > 1,
             excerpt_only=best.answer is None,
         )
+
+    def _chosen(
+        self, q: Question, best: Reading, rest: Sequence[Reading], verdicts: Verdicts
+    ) -> tuple[Layout, list[Reading]]:
+        """How the answer is laid out and the readings it quotes: sources that disagree or
+        a timeline of reports, else the best with nearly as strong readings beside it."""
+        policy = self._policy
+        others = disagreeing(
+            q, best, rest, verdicts, margin=policy.disagree_margin, limit=TIMELINE_MORE
+        )
+        layout, chosen = arrange(q, best, others)
+        if layout is Layout.SINGLE:
+            chosen = second_quotes(
+                best, rest, verdicts, limit=policy.max_quotes, margin=policy.second_quote_margin
+            )
+        return layout, chosen

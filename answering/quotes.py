@@ -1,31 +1,34 @@
-"""The quotes of an answer: readings as verbatim excerpts, the second quotes beside the best,
-the further passages for "More sources", and the articles named when declining."""
+"""The quotes of an answer: readings turned into verbatim excerpts.
+
+The second quotes beside the best, the further passages for "More sources", and the
+articles named when declining."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
+from dataclasses import replace
 
-from answering.decline import DeclinePolicy, decline_reason
+from answering.decline import Verdicts
 from answering.disagreement import short_answer
 from answering.readers.extractive import Reading
 from answering.types import ArticleRef, Quote
 from index.chunking import paragraph_around, widen_to_quotation
-from index.types import Article, Passage
+from index.types import Article, Passage, Span
 
 
-def excerpt(article: Article, start: int, end: int) -> Quote:
-    """``article.text[start:end]`` as a quote of ``article``, without score, answer or paragraph."""
+def excerpt(article: Article, span: Span) -> Quote:
+    """``article.text[span]`` as a quote naming its article (no score, answer or paragraph)."""
+    ref = article_ref(article)
     return Quote(
-        article_id=article.id,
-        title=article.title,
-        date=article.date,
-        source=article.source,
-        url=article.url,
-        text=article.text[start:end],
-        start=start,
-        end=end,
-        author=article.author,
+        ref.article_id,
+        ref.title,
+        ref.date,
+        ref.source,
+        ref.url,
+        text=span.slice(article.text),
+        start=span.start,
+        end=span.end,
+        author=ref.author,
     )
 
 
@@ -33,8 +36,8 @@ def to_quote(reading: Reading) -> Quote:
     article = reading.article
     sentence = widen_to_quotation(article.text, reading.sentence)
     para = paragraph_around(article.text, sentence.start, sentence.end)
-    return dataclasses.replace(
-        excerpt(article, sentence.start, sentence.end),
+    return replace(
+        excerpt(article, sentence),
         score=reading.score,
         answer=short_answer(reading),
         paragraph=para.slice(article.text),
@@ -62,11 +65,10 @@ def closest_articles(passages: Sequence[Passage], limit: int = 3) -> tuple[Artic
 def second_quotes(
     best: Reading,
     rest: Sequence[Reading],
-    decline: DeclinePolicy,
+    verdicts: Verdicts,
     *,
     limit: int,
     margin: float,
-    cross_lingual: bool,
 ) -> list[Reading]:
     """``best`` and, up to ``limit`` in all, nearly as strong readings (within ``margin``) of
     other articles that would be answered too."""
@@ -77,7 +79,7 @@ def second_quotes(
         if (
             r.score >= best.score - margin
             and r.article.id != best.article.id
-            and decline_reason(r, decline, cross_lingual=cross_lingual) is None
+            and verdicts.answers(r)
         ):
             chosen.append(r)
     return chosen

@@ -1,5 +1,6 @@
-"""Small talk: greetings, thanks, goodbyes and acknowledgements get a friendly reply, not an
-answer from the articles. Pure.
+"""Small talk: a friendly reply to greetings, thanks and goodbyes, not an answer. Pure.
+
+Greetings, thanks, goodbyes and acknowledgements get no answer from the articles.
 
 Only a message that is small talk from end to end counts ("thanks!", "hi there", "Привіт!",
 "ok, thank you so much 🙏"); one that goes on to ask something ("hello, how many drones were

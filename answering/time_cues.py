@@ -1,5 +1,7 @@
-"""The dates a question pins its event to: "on 18 June 2025", "in June 2025", "the August
-2025 strike", "in late July 2022", "on Tuesday", "last night". Pure functions.
+"""The dates a question pins its event to, read from its words. Pure functions.
+
+"on 18 June 2025", "in June 2025", "the August 2025 strike", "in late July 2022", "on
+Tuesday", "last night".
 
 A news report is dated the day of its event or a day or two after, so an article fits a cue
 when its date falls in the cue's days or up to ``REPORT_LAG_DAYS`` after them. The words that

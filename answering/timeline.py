@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from answering.answer_kind import counts_focus
 from answering.question import AnswerType, Question
 from answering.readers.extractive import Reading
+from answering.types import Quote
 
 #: Reports dated this many days apart or less may be about the same event (0: the same day;
 #: nightly reports a day apart are different nights).
@@ -56,3 +57,9 @@ def arrange(q: Question, best: Reading, others: Sequence[Reading]) -> tuple[Layo
 def newest_first(dates: Sequence[dt.date | None]) -> list[int]:
     """Indexes of ``dates``, newest first (undated last, the order kept among equals)."""
     return sorted(range(len(dates)), key=lambda i: dates[i] or dt.date.min, reverse=True)
+
+
+def newest_first_quotes(quotes: Sequence[Quote], keep: int = 0) -> list[Quote]:
+    """``quotes`` by date, newest first, past the first ``keep`` (which stay first)."""
+    order = newest_first([quote.date for quote in quotes[keep:]])
+    return [*quotes[:keep], *(quotes[keep + i] for i in order)]

@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Protocol
 
+#: What a quote's JSON holds (the paragraph and the score stay out), in this order.
+_QUOTE_JSON = ("article_id", "title", "date", "source", "author", "text", "start", "end", "answer")
+
 
 @dataclass(frozen=True, slots=True)
 class Quote:
@@ -31,17 +34,9 @@ class Quote:
     author: str | None = None
 
     def as_json(self) -> dict[str, object]:
-        return {
-            "article_id": self.article_id,
-            "title": self.title,
-            "date": self.date.isoformat() if self.date else None,
-            "source": self.source,
-            "author": self.author,
-            "text": self.text,
-            "start": self.start,
-            "end": self.end,
-            "answer": self.answer,
-        }
+        data: dict[str, object] = {name: getattr(self, name) for name in _QUOTE_JSON}
+        data["date"] = self.date.isoformat() if self.date else None
+        return data
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,8 +11,7 @@ no-answer probability; then a grid over ``rerank.weight``, ``rerank.min_score``,
 ``rerank.strong`` and ``reader.max_no_answer`` is searched for the best mean share of
 questions handled right per set (answered correctly, or declined when unanswerable), ties
 broken toward fewer false declines. Prints the winner, to be recorded in ``Settings``.
-``reader.max_no_answer`` is now chosen, with ``reader.sure_no_answer``, by
-``bench.calibrate_answerability`` (the grid here keeps ``sure_no_answer`` at 0).
+The grid keeps ``reader.sure_no_answer`` at 0.
 """
 
 from __future__ import annotations

@@ -56,7 +56,6 @@ WARM = "newsbot, asked again"  # the same questions once more: question-time vec
 VARIANTS: dict[str, dict[str, dict[str, Any]]] = {
     "newsbot, features only": {"rerank": {"kind": "none"}, "reader": {"span": "features"}},
     "newsbot, span reader declines only (sure_no_answer 0)": {"reader": {"sure_no_answer": 0.0}},
-    "newsbot + answerability model (min_answerable 0.445)": {"answer": {"min_answerable": 0.445}},
     "newsbot + trained reranker": {"rerank": {"kind": "trained"}},
 }
 PLOT = Path(__file__).resolve().parent.parent / "docs" / "eval_quality_latency.png"

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from answering.answerability import AnswerabilityModel, load_answerability
 from answering.pipeline import PipelineAnswerer
 from answering.readers.extractive import ExtractiveReader, Reader
 from answering.readers.span import SpanReader
@@ -23,7 +22,7 @@ from answering.sentence_vectors import SentenceVectors
 from bot.config.settings import Settings
 from bot.index_folders import index_dir as index_dir  # (its old home: re-exported)
 from bot.index_folders import locate_index, unselected_indexes
-from bot.policies import answer_policy, decline_policy, ingest_options, vector_index_policy
+from bot.policies import answer_policy, ingest_options, vector_index_policy
 from index.embedding.base import Embedder
 from index.embedding.factory import build_embedder
 from index.embedding.query_cache import QueryCachingEmbedder
@@ -173,23 +172,13 @@ def build_span_reader(settings: Settings) -> SpanReader | None:
     return TrainedSpanReader(folder, int8=r.span_int8, traced_dir=traced)
 
 
-def build_answerability(settings: Settings) -> AnswerabilityModel | None:
-    """The answerability model and its threshold, when on (it reads the span reader's
-    verdict, so it needs the trained span reader)."""
-    a = settings.answer
-    if a.min_answerable <= 0.0 or settings.reader.span != "trained":
-        return None
-    path = Path(a.answerability_model).expanduser() if a.answerability_model else None
-    return load_answerability(path, threshold=a.min_answerable)
-
-
 def build_answerer(settings: Settings, searcher: Searcher, reader: Reader) -> PipelineAnswerer:
     """The answerer the settings describe (policy, reranker, span reader) over a searcher and
     a reader (so one index can serve several configurations, e.g. in benchmarks)."""
     return PipelineAnswerer(
         searcher,
         reader,
-        answer_policy(settings, decline_policy(settings, build_answerability(settings))),
+        answer_policy(settings),
         reranker=build_reranker(settings),
         span_reader=build_span_reader(settings),
     )

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel
 
-from answering.answerability import AnswerabilityModel
 from answering.decline import DeclinePolicy
 from answering.pipeline import AnswerPolicy
 from bot.config.settings import Settings
@@ -38,10 +37,8 @@ def from_groups(policy: type[P], *groups: BaseModel, **given: Any) -> P:
     return policy(**values, **given)
 
 
-def decline_policy(
-    settings: Settings, answerability: AnswerabilityModel | None = None
-) -> DeclinePolicy:
-    """When to decline, as the settings say (with ``answerability``, the model, when on)."""
+def decline_policy(settings: Settings) -> DeclinePolicy:
+    """When to decline, as the settings say."""
     return from_groups(
         DeclinePolicy,
         settings.answer,
@@ -49,13 +46,12 @@ def decline_policy(
         strong_rerank=settings.rerank.strong,
         max_no_answer=settings.reader.max_no_answer,
         sure_no_answer=settings.reader.sure_no_answer,
-        answerability=answerability,
     )
 
 
 def answer_policy(settings: Settings, decline: DeclinePolicy | None = None) -> AnswerPolicy:
     """How answers are composed, as the settings say, declining as ``decline`` does (by default
-    as the settings say, without the answerability model)."""
+    as the settings say)."""
     return from_groups(
         AnswerPolicy,
         settings.answer,

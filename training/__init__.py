@@ -1,0 +1,1 @@
+"""Training: seeded runs of the shipped reranker and span reader (``newsbot train``)."""

@@ -6,8 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from answering.answerability import AnswerabilityModel
-
 _WHAT = {
     "rerank": (
         "Cross-encoder reranker",
@@ -73,43 +71,4 @@ def write_card(folder: Path, meta: dict[str, Any]) -> Path:
     lines += [f"- total time including data preparation: {meta['total_seconds']} s", ""]
     path = folder / "README.md"
     path.write_text("\n".join(lines))
-    return path
-
-
-def write_answerability_card(folder: Path, model: AnswerabilityModel, meta: dict[str, Any]) -> Path:
-    """``folder/README.md``: what the model reads, its data, command, figures and licence."""
-    weights = ", ".join(f"{n} {c:+.2f}" for n, c in zip(model.features, model.coef, strict=True))
-    lines = [
-        "# newsbot answerability model",
-        "",
-        "A logistic regression over what the pipeline knows of its best reading: the evidence",
-        "features (`answering/scoring.py`) and score, the word checks of",
-        "`answering/decline.py` that it replaces as 0/1 flags (weak evidence, names",
-        "absent) and the logit of the trained span reader's no-answer probability, for",
-        "readings that passed the other word checks (counted thing, terms, answer type). It",
-        "gives the probability that the question is answerable from that reading; with",
-        "`answer.min_answerable` above 0 (opt-in) the bot declines below it. It is off by",
-        "default: out of sample it declines no better than the span reader's two bounds",
-        "(`python -m bench.calibrate_answerability` prints both).",
-        "",
-        "## Data",
-        f"- {meta['data']['source']}: titles {', '.join(meta['data']['titles'])}.",
-        "- Each question is asked through the real pipeline over an open corpus of those titles'",
-        "  paragraphs; label 1 when SQuAD gives it an answer, 0 when it is unanswerable. The",
-        "  neural models never trained on these titles, so their scores are as on new questions.",
-        "- SQuAD is licensed CC BY-SA 4.0 (Rajpurkar et al. 2016, 2018); this model is derived",
-        "  from it and shared under the same licence.",
-        "",
-        "## Recipe",
-        f"- Command: `{meta['command']}` (seed {meta['data']['seed']}; `--limit N` for a slice).",
-        "- L2-regularised (1.0) logistic regression on standardised inputs, Newton's method",
-        "  (`training/answerability.py`); leave-one-title-out figures below.",
-        f"- Weights (standardised inputs): {weights}; bias {model.bias:+.2f}.",
-        "",
-        "## Figures (this run)",
-        *[f"- {k}: {v}" for k, v in sorted(meta["figures"].items())],
-        "",
-    ]
-    path = folder / "README.md"
-    path.write_text("\n".join(lines), encoding="utf-8")
     return path

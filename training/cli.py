@@ -1,4 +1,4 @@
-"""``newsbot train reranker|reader|answerability``: reproducible, seeded training runs (one
+"""``newsbot train reranker|reader``: reproducible, seeded training runs (one
 command each)."""
 
 from __future__ import annotations
@@ -23,9 +23,9 @@ logger = logging.getLogger(__name__)
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     train = sub.add_parser(
         "train",
-        help="train the shipped reranker, reader or answerability model (SQuAD training articles)",
+        help="train the shipped reranker or span reader (SQuAD training articles)",
     )
-    train.add_argument("which", choices=["reranker", "reader", "answerability"])
+    train.add_argument("which", choices=["reranker", "reader"])
     train.add_argument(
         "--squad", type=Path, required=True, help="folder with dev-v1.1.json and dev-v2.0.json"
     )
@@ -44,17 +44,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def train_command(args: argparse.Namespace, settings: Settings) -> int:
-    """Run the chosen training and print its figures as JSON (``settings`` give the data
-    directory and pipeline the answerability data is read with)."""
+    """Run the chosen training and print its figures as JSON."""
     from training import reader, reranker
 
-    if args.which == "answerability":
-        from training import answerability
-
-        seed = 13 if args.seed is None else args.seed
-        meta = answerability.run(settings, args.squad, args.out, limit=args.limit, seed=seed)
-        print(json.dumps({"out": meta["out"], **meta["figures"]}))
-        return 0
     module = reranker if args.which == "reranker" else reader
     recipe: Recipe = module.RECIPE
     changes = {

@@ -18,12 +18,7 @@ import numpy.typing as npt
 from answering.events import event_agrees
 from answering.lexicon import focus_present, stems_with_parts, tokenize
 from answering.question import AnswerType, Question
-from answering.readers.spans import (
-    attributed_names,
-    candidate_spans,
-    clause_anchor,
-    clause_span,
-)
+from answering.readers.spans import answer_spans, attributed_names, clause_anchor
 from answering.scoring import (
     CROSS_LINGUAL,
     Features,
@@ -235,10 +230,9 @@ class ExtractiveReader:
         for cand, text, sent_stems, sim in zip(candidates, texts, stems, dense, strict=True):
             article = cand.passage.article
             ctx_stems = sent_stems | {t.stem for t in tokenize(cand.context)}
-            typed = candidate_spans(text, question)
-            clause = clause_span(text, question)
+            spans = answer_spans(text, question)
             strength = 0.0
-            if typed:
+            if spans.typed:
                 strength = 1.0
                 if question.answer_type is AnswerType.PERSON:
                     strength = 1.0 if attributed_names(text, question) else 0.4
@@ -255,12 +249,14 @@ class ExtractiveReader:
                 answer_type=type_presence(
                     question,
                     typed=strength,
-                    clause_anchor=clause_anchor(text, clause, question) if clause else None,
+                    clause_anchor=(
+                        clause_anchor(text, spans.clause, question) if spans.clause else None
+                    ),
                 ),
                 retrieval=cand.passage.score / best_retrieval,
                 focus=_focus(question, cand, text, sent_stems),
             )
-            local = typed[0] if typed else clause
+            local = spans.best
             answer = (
                 Span(cand.sentence.start + local.start, cand.sentence.start + local.end)
                 if local

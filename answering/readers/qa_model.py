@@ -9,19 +9,19 @@ answer inside the sentence (or none, when the model prefers its [CLS] "no answer
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 
 from answering.lexicon import focus_present, stems_with_parts, tokenize
+from answering.local_models import Once, load_folder
 from answering.question import Question
 from answering.readers.extractive import Reading
 from answering.readers.span_decoding import decode_window, encode_windows, sentence_mask
-from answering.rerankers.cross_encoder import check_model_folder
 from answering.scoring import Features, name_coverage, term_weights, weighted_coverage
 from index.chunking import trimmed_span
 from index.errors import ModelError
@@ -87,34 +87,24 @@ class QAModelReader:
         self._device = device
         self._batch_size = max(1, batch_size)
         self._null_margin = null_margin
-        self._lock = threading.Lock()
-        self._loaded: tuple[PreTrainedTokenizerBase, PreTrainedModel] | None = None
+        self._loaded = Once(self._load)
 
     def warm(self) -> None:
-        self._load()
+        self._loaded.get()
 
     def _load(self) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
-        with self._lock:
-            if self._loaded is not None:
-                return self._loaded
-            path = check_model_folder(self._model_path, "question-answering")
-            logger.info("loading question-answering model %s", path)
-            try:
-                from transformers import AutoModelForQuestionAnswering, AutoTokenizer
-                from transformers.utils import logging as hf_logging
+        def qa_model(path: Path) -> tuple[PreTrainedTokenizerBase, PreTrainedModel]:
+            from transformers import AutoModelForQuestionAnswering, AutoTokenizer
 
-                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-                tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
-                model = AutoModelForQuestionAnswering.from_pretrained(
-                    str(path), local_files_only=True
-                )
-                model.to(self._device).eval()
-            except Exception as e:
-                raise ModelError(f"cannot load QA model {self._model_path!r}: {e}") from e
-            if not getattr(tokenizer, "is_fast", False):
-                raise ModelError(f"QA model {self._model_path!r} needs a fast tokenizer")
-            self._loaded = (tokenizer, model)
-            return self._loaded
+            tokenizer = AutoTokenizer.from_pretrained(str(path), local_files_only=True)
+            model = AutoModelForQuestionAnswering.from_pretrained(str(path), local_files_only=True)
+            model.to(self._device).eval()
+            return tokenizer, model
+
+        tokenizer, model = load_folder(self._model_path, "question-answering", "QA model", qa_model)
+        if not getattr(tokenizer, "is_fast", False):
+            raise ModelError(f"QA model {self._model_path!r} needs a fast tokenizer")
+        return tokenizer, model
 
     def _clip_question(self, tokenizer: PreTrainedTokenizerBase, text: str) -> str:
         """The question cut to half the token budget, so the context always has room."""
@@ -133,7 +123,7 @@ class QAModelReader:
     def _answers(self, question: Question, windows: Sequence[_Window]) -> list[_Answer]:
         import torch
 
-        tokenizer, model = self._load()
+        tokenizer, model = self._loaded.get()
         asked = self._clip_question(tokenizer, question.text)
         out: list[_Answer] = []
         for lo in range(0, len(windows), self._batch_size):

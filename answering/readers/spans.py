@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from answering.entities import name_spans, number_spans, time_spans
 from answering.lexicon import STOPWORDS, Token, tokenize
@@ -234,14 +235,20 @@ def candidate_spans(text: str, question: Question) -> list[Span]:
     return found
 
 
-def answer_span(text: str, question: Question) -> Span | None:
-    """The best short answer in ``text``; for typed questions falls back to the clause."""
-    found = candidate_spans(text, question)
-    if found:
-        return found[0]
-    return clause_span(text, question)
+@dataclass(frozen=True, slots=True)
+class AnswerSpans:
+    """What a sentence offers as a short answer: the candidates of the asked kind (best
+    first) and the clause that answers a "what" question."""
+
+    typed: list[Span]
+    clause: Span | None
+
+    @property
+    def best(self) -> Span | None:
+        """The short answer: the best candidate of the asked kind, else the clause."""
+        return self.typed[0] if self.typed else self.clause
 
 
-def has_answer_type(text: str, question: Question) -> bool:
-    """Whether ``text`` holds something of the asked type that the question does not."""
-    return bool(candidate_spans(text, question))
+def answer_spans(text: str, question: Question) -> AnswerSpans:
+    """The short-answer candidates of ``text`` for ``question``."""
+    return AnswerSpans(candidate_spans(text, question), clause_span(text, question))

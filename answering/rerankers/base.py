@@ -1,4 +1,4 @@
-"""Sentence reranking: the ``Reranker`` protocol, its candidates, a score cache and a fake.
+"""Sentence reranking: the ``Reranker`` protocol, its candidates and a score cache.
 
 A reranker scores (question, sentence) pairs after the reader has picked its candidate
 sentences, so a stronger model (a cross-encoder, ``rerank_crossencoder``) can reorder them.

@@ -9,7 +9,6 @@ once. Scores are made comparable across models: the model's raw logits are alway
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from answering.local_models import Once, load_folder
 from answering.question import Question
 from answering.rerankers.base import ScoreCache, SentenceCandidate, cached_rerank
 from index.errors import ModelError
@@ -47,18 +47,6 @@ def normalise_logits(raw: npt.ArrayLike) -> list[float]:
     return [float(p) for p in probs]
 
 
-def check_model_folder(model_path: str, what: str) -> Path:
-    """The model folder as a ``Path``; ``ModelError`` when it is not a model folder."""
-    if not model_path:
-        raise ModelError(f"no {what} model folder is configured")
-    path = Path(model_path).expanduser()
-    if not path.is_dir():
-        raise ModelError(f"{what} model folder {model_path!r} does not exist")
-    if not (path / "config.json").is_file():
-        raise ModelError(f"{what} model folder {model_path!r} has no config.json")
-    return path
-
-
 class CrossEncoderReranker:
     """Scores (question, sentence) pairs with a local cross-encoder, in batches, cached.
 
@@ -82,8 +70,7 @@ class CrossEncoderReranker:
         self._device = device
         self._max_length = max_length
         self._use_context = use_context
-        self._model: CrossEncoder | None = None
-        self._lock = threading.Lock()
+        self._model = Once(self._load)
         self.cache = ScoreCache(cache_size)
 
     @property
@@ -91,29 +78,18 @@ class CrossEncoderReranker:
         return self._model_path
 
     def warm(self) -> None:
-        self._load()
+        self._model.get()
 
     def _load(self) -> CrossEncoder:
-        with self._lock:
-            if self._model is not None:
-                return self._model
-            path = check_model_folder(self._model_path, "cross-encoder")
-            logger.info("loading cross-encoder %s", path)
-            try:
-                from sentence_transformers import CrossEncoder
-                from transformers.utils import logging as hf_logging
+        def cross_encoder(path: Path) -> CrossEncoder:
+            from sentence_transformers import CrossEncoder
 
-                hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-                model: CrossEncoder = CrossEncoder(
-                    str(path),
-                    device=self._device,
-                    max_length=self._max_length,
-                    local_files_only=True,
-                )
-            except Exception as e:
-                raise ModelError(f"cannot load cross-encoder {self._model_path!r}: {e}") from e
-            self._model = model
+            model: CrossEncoder = CrossEncoder(
+                str(path), device=self._device, max_length=self._max_length, local_files_only=True
+            )
             return model
+
+        return load_folder(self._model_path, "cross-encoder", "cross-encoder", cross_encoder)
 
     def _pair_text(self, candidate: SentenceCandidate) -> str:
         if self._use_context and candidate.context:
@@ -123,7 +99,7 @@ class CrossEncoderReranker:
     def _predict(self, question: str, candidates: Sequence[SentenceCandidate]) -> list[float]:
         import torch
 
-        model = self._load()
+        model = self._model.get()
         pairs = [(question, self._pair_text(c)) for c in candidates]
         try:
             raw = model.predict(

@@ -1,5 +1,6 @@
-"""The default ``Reranker``: the cross-encoder trained by ``newsbot train reranker`` and
-shipped in ``answering/weights/reranker`` (see its model card). It reads the question with each
+"""The trained ``Reranker``: the cross-encoder shipped in ``answering/weights/reranker``.
+
+Trained by ``newsbot train reranker`` (see its model card). It reads the question with each
 candidate sentence and its article's title and gives the probability that the sentence
 answers the question. Loads lazily, once; scores are cached per (question, sentence)."""
 

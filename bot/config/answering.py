@@ -40,23 +40,6 @@ class AnswerSettings(Group):
     (multilingual profile)."""
     refine: int = Field(default=2, ge=0, le=50)
     """Best sentences rescored with their clause vectors (computed at question time)."""
-    min_answerable: float = Field(
-        default=0.0,
-        ge=0.0,
-        le=1.0,
-        description="The answerability model's probability (answering/weights/answerability/model."
-        "json: the best reading's features and the span reader's verdict, combined) below "
-        "which the bot declines; it replaces min_evidence, min_names and the span reader's "
-        "bounds when that has read the best sentence and no reranker is on; 0 (the default) "
-        "turns it off. Off because, out of sample (each held-out SQuAD title left out of its "
-        "fit in turn), it declines no better than the feature rules with the span reader's "
-        "two bounds (bench/calibrate_answerability.py prints both); 0.445 was its threshold.",
-    )
-    answerability_model: str = Field(
-        default="",
-        description="Another answerability model made by `newsbot train answerability` (its "
-        "model.json; empty: the shipped answering/weights/answerability/model.json).",
-    )
     fallback_margin: float = fraction(_ANSWER.fallback_margin)
     """When the best sentence would be declined, the first one that would be answered within this
     much of its score answers instead."""

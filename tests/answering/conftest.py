@@ -126,24 +126,24 @@ def build_qa_model(path: Path, *, null_weight: float = 2.0) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def tiny_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_cross_encoder(tmp_path_factory.mktemp("cross_encoder"))
+def _tiny_model(name: str, build: Callable[[Path], Path]) -> Any:
+    """A session fixture ``name``: the folder ``build`` writes a tiny model into."""
+
+    @pytest.fixture(scope="session", name=name)
+    def fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
+        return build(tmp_path_factory.mktemp(name))
+
+    return fixture
 
 
-@pytest.fixture(scope="session")
-def tiny_two_label_cross_encoder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_cross_encoder(tmp_path_factory.mktemp("cross_encoder_2"), num_labels=2)
-
-
-@pytest.fixture(scope="session")
-def tiny_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_qa_model(tmp_path_factory.mktemp("qa"))
-
-
-@pytest.fixture(scope="session")
-def tiny_null_qa_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_qa_model(tmp_path_factory.mktemp("qa_null"), null_weight=20.0)
+tiny_cross_encoder = _tiny_model("tiny_cross_encoder", build_cross_encoder)
+tiny_two_label_cross_encoder = _tiny_model(
+    "tiny_two_label_cross_encoder", lambda path: build_cross_encoder(path, num_labels=2)
+)
+tiny_qa_model = _tiny_model("tiny_qa_model", build_qa_model)
+tiny_null_qa_model = _tiny_model(
+    "tiny_null_qa_model", lambda path: build_qa_model(path, null_weight=20.0)
+)
 
 
 def to_shipped_format(hf_folder: Path, out: Path, task: str) -> tuple[Path, Path]:

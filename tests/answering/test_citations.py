@@ -11,7 +11,7 @@ from answering.citations import is_verbatim, verified
 from answering.quotes import excerpt
 from answering.types import Quote
 from index.documents.parse import read_article_file
-from index.types import Article
+from index.types import Article, Span
 from tests.conftest import SAMPLE_ARTICLE
 
 SENTENCE = (
@@ -29,7 +29,7 @@ def article() -> Article:
 @pytest.fixture
 def quote(article: Article) -> Quote:
     start = article.text.index(SENTENCE)
-    return excerpt(article, start, start + len(SENTENCE))
+    return excerpt(article, Span(start, start + len(SENTENCE)))
 
 
 def test_a_true_quote_is_verbatim(article: Article, quote: Quote) -> None:

@@ -101,13 +101,12 @@ WORDS = SECOND.replace("25 drones", "twenty-five drones").replace(": new figures
 
 def test_a_time_cue_never_turns_an_answer_into_a_decline(tmp_path: Path) -> None:
     """The span reader reads after the time cue has moved the newer report ahead; when the
-    answerability model then declines it, the older report's answer stands."""
+    span reader's no-answer bound then declines it, the older report's answer stands."""
     from answering.decline import DeclinePolicy
     from answering.pipeline import AnswerPolicy
-    from tests.answering.test_answerability import null_only
 
     # The fake span reader finds digits only: "twenty-five" reads as no answer (0.9).
-    policy = AnswerPolicy(decline=DeclinePolicy(answerability=null_only(threshold=0.5)))
+    policy = AnswerPolicy(decline=DeclinePolicy(max_no_answer=0.5))
     today = lambda: dt.date(2025, 3, 2)  # noqa: E731
     plain = answerer_over(tmp_path, FIRST, WORDS, today=today, policy=policy)
     assert "twenty-five" in (plain.answer(f"{QUESTION} now?").answer or "")  # moved ahead

@@ -111,11 +111,11 @@ def test_context_is_appended_when_asked(tiny_cross_encoder: Path) -> None:
 def test_warm_loads_once(tiny_cross_encoder: Path) -> None:
     reranker = CrossEncoderReranker(str(tiny_cross_encoder))
     reranker.warm()
-    model = reranker._model
+    model = reranker._model.get()
     assert model is not None
     reranker.warm()
     reranker.rerank(QUESTION, CANDIDATES[:1])
-    assert reranker._model is model
+    assert reranker._model.get() is model
     assert reranker.name == str(tiny_cross_encoder)
 
 

@@ -8,12 +8,11 @@ from answering.entities import name_spans, number_spans, time_spans
 from answering.lexicon import content_stems
 from answering.question import analyze_question
 from answering.readers.spans import (
-    answer_span,
+    answer_spans,
     attributed_names,
     candidate_spans,
     clause_anchor,
     clause_span,
-    has_answer_type,
     head_noun_span,
 )
 from index.types import Span
@@ -53,7 +52,7 @@ def texts(text: str, spans: list[Span]) -> list[str]:
 
 
 def answer_text(question: str, sentence: str) -> str | None:
-    span = answer_span(sentence, analyze_question(question))
+    span = answer_spans(sentence, analyze_question(question)).best
     return span.slice(sentence) if span else None
 
 
@@ -127,7 +126,7 @@ def test_name_spans_allow_joiners_but_skip_weekdays_and_stop_words() -> None:
     assert texts(text, name_spans(text)) == ["Bank of England"]
 
 
-# --- answer_span by answer type -------------------------------------------------------------------
+# --- the short answer by answer type ----------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -154,7 +153,7 @@ def test_name_spans_allow_joiners_but_skip_weekdays_and_stop_words() -> None:
 )
 def test_answer_span_on_news_sentences(question: str, sentence: str, expected: str) -> None:
     """The short answer holds the expected words, is short, and is a slice of the sentence."""
-    span = answer_span(sentence, analyze_question(question))
+    span = answer_spans(sentence, analyze_question(question)).best
     assert span is not None
     answer = span.slice(sentence)
     assert expected in answer
@@ -201,7 +200,7 @@ def test_never_a_span_made_only_of_the_question_words(question: str, sentence: s
     q = analyze_question(question)
     for span in candidate_spans(sentence, q):
         assert_not_only_question_words(question, sentence, span)
-    assert_not_only_question_words(question, sentence, answer_span(sentence, q))
+    assert_not_only_question_words(question, sentence, answer_spans(sentence, q).best)
 
 
 def test_the_question_number_is_not_the_answer() -> None:
@@ -262,13 +261,13 @@ def test_clause_span_needs_an_anchor_in_the_question() -> None:
     assert span is not None and span.slice(ESSENTIAL) == "array of modern high-tech products"
 
 
-def test_has_answer_type() -> None:
+def test_a_sentence_offers_an_answer_of_the_asked_type_or_none() -> None:
     count = analyze_question("how many drones were intercepted?")
-    assert has_answer_type(DRONES, count)
-    assert not has_answer_type(ESSENTIAL, count)
+    assert answer_spans(DRONES, count).typed
+    assert not answer_spans(ESSENTIAL, count).typed
     when = analyze_question("when did the attack happen?")
-    assert has_answer_type(ATTACK, when)
-    assert not has_answer_type(HOUSES, when)
+    assert answer_spans(ATTACK, when).typed
+    assert not answer_spans(HOUSES, when).typed
 
 
 def test_a_what_did_clause_is_anchored_to_the_verb_not_the_place() -> None:

@@ -1,6 +1,5 @@
-"""The shipped trained span reader (on by default), answerability model and reranker
-(opt-in), loaded from the package with the packaged MiniLM, answering over the bundled
-article."""
+"""The shipped trained span reader (on by default) and reranker (opt-in), loaded from the
+package with the packaged MiniLM, answering over the bundled article."""
 
 from __future__ import annotations
 
@@ -37,7 +36,7 @@ def test_the_defaults_answer_and_decline_with_the_span_readers_bounds(
     from bot.policies import decline_policy
 
     policy = decline_policy(defaults.settings)
-    assert policy.answerability is None and 0 < policy.sure_no_answer < policy.max_no_answer
+    assert 0 < policy.sure_no_answer < policy.max_no_answer
     answer = defaults.answerer.answer("how many drones were intercepted?")
     assert answer.answer is not None and "37 of the 65 drones" in answer.answer
     # not vouched for (no-answer probability above sure_no_answer): the evidence score passed

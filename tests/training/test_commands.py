@@ -70,21 +70,3 @@ def test_the_same_seed_gives_the_same_training_data(
     b = training_questions(SQUAD, limit=48, seed=13)
     assert [q.qid for q in a] == [q.qid for q in b]
     assert [q.qid for q in a] != [q.qid for q in training_questions(SQUAD, limit=48, seed=14)]
-
-
-@pytest.mark.trained
-def test_train_answerability_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from answering.answerability import FEATURES, FILE, load_answerability
-
-    out = tmp_path / "ans"
-    argv = ["--data-dir", str(tmp_path / "data"), "train", "answerability"]
-    code = main([*argv, "--squad", str(SQUAD), "--out", str(out), "--limit", "40"])
-    assert code == 0
-    printed: dict[str, Any] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
-    assert printed["out"] == str(out)
-    assert 0 < printed["answerable"] < printed["questions"] <= 40
-    saved = json.loads((out / FILE).read_text())
-    assert saved["meta"]["task"] == "answerability" and "threshold" not in saved
-    assert "CC BY-SA 4.0" in (out / "README.md").read_text()
-    model = load_answerability(out / FILE, threshold=0.5)
-    assert model.features == FEATURES and any(c != 0.0 for c in model.coef)

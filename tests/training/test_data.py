@@ -100,24 +100,3 @@ def test_the_built_examples_only_hold_training_text(questions: list[TrainQuestio
         assert example.context in allowed
         if example.answer is not None:
             assert example.context[example.answer.start : example.answer.end].strip()
-
-
-def test_the_answerability_data_holds_no_evaluation_or_news_text() -> None:
-    """The answerability model fits on the held-out training titles only."""
-    from training.answerability import load_questions, validation_titles
-
-    titles = validation_titles()
-    assert titles and not set(titles) & EVAL_ARTICLES
-    docs, golds = load_questions(SQUAD, titles, None, 0, slice_corpus=False)
-    assert len(golds) > 1000 and len(docs) > 100
-    asked, contexts = _eval_side()
-    assert not {d.text.strip() for d in docs} & contexts
-    assert not {g.item.question.strip() for g in golds} & asked
-    assert {d.title.replace(" ", "_") for d in docs} <= set(titles)
-    news = {
-        json.loads(line)["q"].strip()
-        for name in ("seed_dev.jsonl", "bbc_dev.jsonl")
-        for line in (SHARED / name).read_text(encoding="utf-8").splitlines()
-        if line.strip()
-    }
-    assert not {g.item.question.strip() for g in golds} & news
