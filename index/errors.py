@@ -28,7 +28,8 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     ├── FeedError                a feed is malformed or empty
     ├── StoreError               the index on disk
     │   ├── IndexModelMismatchError
-    │   └── IndexCorruptError
+    │   ├── IndexCorruptError
+    │   └── IndexSchemaError     a database schema of another version
     └── ModelError               a model could not be loaded or run
 """
 
@@ -171,6 +172,14 @@ class IndexModelMismatchError(StoreError):
 class IndexCorruptError(StoreError):
     code = "index_corrupt"
     default_user_message = "The article index on disk is damaged; re-index the articles."
+
+
+class IndexSchemaError(StoreError):
+    code = "index_schema"
+    default_user_message = (
+        "The article database has schema version {found}, but this newsbot uses version "
+        "{expected}; see the log for the migration step."
+    )
 
 
 class ModelError(NewsBotError):
