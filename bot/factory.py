@@ -30,11 +30,10 @@ from index.embedding.query_cache import QueryCachingEmbedder
 from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.errors import ConfigError
 from index.ingest import IngestOptions, ingest_paths
-from index.lexical import LexicalIndex
 from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
-from index.store.factory import open_store
+from index.store.factory import open_lexical, open_store
 from index.store.relocate import read_summary
 from index.store.vector_index import VectorIndexPolicy
 from index.traced import TRACED_DIR
@@ -261,8 +260,9 @@ def build_components(
     policy = VectorIndexPolicy(
         ivf_threshold=settings.search.ivf_threshold, nprobe=settings.search.nprobe
     )
-    store = open_store(directory, embedder.name, embedder.dim, policy)
-    lexical = LexicalIndex(store, directory)
+    url = settings.store.url.get_secret_value() if settings.store.url else ""
+    store = open_store(directory, embedder.name, embedder.dim, policy, url=url)
+    lexical = open_lexical(store, settings.search.lexical, None if url else directory)
     s = settings.search
     # The search and the reader both need the question's vector: embed it once.
     questions = QueryCachingEmbedder(embedder)

@@ -9,6 +9,7 @@ fails the tests that need it: they are marked ``postgres`` and run in CI, never 
 from __future__ import annotations
 
 import itertools
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,9 +25,9 @@ class PostgresServer:
     """A running PostgreSQL server and URLs of its databases."""
 
     def __init__(self, directory: Path) -> None:
-        import pgserver  # (a test dependency: loaded by the tests that need the server)
+        from pgserver.postgres_server import get_server  # (only the tests that need it)
 
-        self._server = pgserver.get_server(directory, cleanup_mode="delete")
+        self._server = get_server(directory, cleanup_mode="delete")
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
         with psycopg.connect(self.url(TEMPLATE), autocommit=True) as conn:
@@ -59,9 +60,10 @@ class PostgresServer:
 
 
 @pytest.fixture(scope="session")
-def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]:
-    """One PostgreSQL server (with pgvector) for the whole session."""
-    server = PostgresServer(tmp_path_factory.mktemp("postgres"))
+def postgres_server() -> Iterator[PostgresServer]:
+    """One PostgreSQL server (with pgvector) for the whole session. Its data lives outside
+    pytest's temporary folders: a concurrent pytest run prunes those, even a running server's."""
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="newsbot-postgres-")))
     yield server
     server.stop()
 

@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config.answering import AnswerSettings, ReaderSettings, RerankSettings
 from bot.config.answering import Group as _Group
+from bot.config.store import StoreSettings
 
 __all__ = [
     "AnswerSettings",
@@ -162,6 +163,9 @@ class SearchSettings(_Group):
     k: int = Field(default=8, ge=1, le=200, description="Passages kept after fusion.")
     k_dense: int = Field(default=30, ge=1, le=1000, description="Candidates from FAISS.")
     k_lexical: int = Field(default=30, ge=1, le=1000, description="Candidates from BM25.")
+    lexical: Literal["bm25", "postgres"] = Field(
+        default="bm25", description="Keyword search: BM25, or PostgreSQL full-text (STORE__URL)."
+    )
     rrf_k: int = Field(default=60, ge=1, description="Reciprocal rank fusion constant.")
     ivf_threshold: int = Field(
         default=100_000,
@@ -307,6 +311,7 @@ class Settings(BaseSettings):
         default_factory=ChunkingSettings, description="How articles are cut into passages."
     )
     search: SearchSettings = Field(default_factory=SearchSettings, description="Retrieval.")
+    store: StoreSettings = Field(default_factory=StoreSettings, description="Article storage.")
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answering.")
     rerank: RerankSettings = Field(
         default_factory=RerankSettings, description="The optional model reranker."

@@ -17,7 +17,6 @@ from index.store.memory import MemoryStore
 from index.store.postgres import PostgresStore
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article, Chunk, Span
-from tests.servers import postgres_server, postgres_url
 
 DIM = 32
 MODEL = "fake-embedder"
@@ -101,9 +100,6 @@ MARKET = make_article(
 @pytest.fixture
 def embedder() -> FakeEmbedder:
     return FakeEmbedder(dim=DIM, name=MODEL)
-
-
-__all__ = ["postgres_server", "postgres_url"]  # fixtures of the PostgreSQL server
 
 
 @pytest.fixture(params=["faiss", "memory", pytest.param("postgres", marks=pytest.mark.postgres)])
