@@ -30,9 +30,20 @@ from index.types import Article, ArticleInfo, Chunk
 logger = logging.getLogger(__name__)
 
 _Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
-#: HNSW visits at least this many candidates per search (pgvector's default is 40).
-_MIN_EF_SEARCH = 40
+#: HNSW candidates a search visits on the pool's connections (pgvector's default is 40); a
+#: search for more results raises it for its own transaction, up to pgvector's maximum.
+_EF_SEARCH = 100
 _MAX_EF_SEARCH = 1000
+_DENSE = (
+    "SELECT article_id, ordinal, -(embedding <#> %(q)s) FROM chunks"
+    " ORDER BY embedding <#> %(q)s LIMIT %(k)s"
+)
+
+
+def _configure(conn: Connection) -> None:
+    """Prepare a new pooled connection: vectors as numpy arrays, the HNSW candidate list."""
+    register_vector(conn)
+    conn.execute(f"SET hnsw.ef_search = {_EF_SEARCH}")
 
 
 class PostgresStore:
@@ -54,7 +65,7 @@ class PostgresStore:
                 min_size=1,
                 max_size=pool_size,
                 kwargs={"autocommit": True},
-                configure=register_vector,
+                configure=_configure,
                 open=True,
             )
         except psycopg.Error as e:
@@ -156,24 +167,27 @@ class PostgresStore:
         return [chunk_from_row(row) for row in rows]
 
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
-        """Dense search over the HNSW index (approximate: it visits at least ``k`` and at most
-        1000 candidates, so ``k`` above 1000 finds at most 1000)."""
+        """Dense search over the HNSW index (approximate: it visits at least 100 and ``k``
+        candidates, at most 1000, so ``k`` above 1000 finds at most 1000)."""
         query = query_matrix(vector, self._dim)[0]
         if k <= 0:
             return []
-        ef_search = str(min(max(k, _MIN_EF_SEARCH), _MAX_EF_SEARCH))
-        with self._pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (ef_search,))
-            rows = conn.execute(
-                "SELECT article_id, ordinal, -(embedding <#> %(q)s) FROM chunks"
-                " ORDER BY embedding <#> %(q)s LIMIT %(k)s",
-                {"q": query, "k": k},
-            ).fetchall()
+        params = {"q": query, "k": k}
+        with self._pool.connection() as conn:
+            if k <= _EF_SEARCH:
+                rows = conn.execute(_DENSE, params).fetchall()
+            else:
+                with conn.transaction():
+                    ef_search = str(min(k, _MAX_EF_SEARCH))
+                    conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (ef_search,))
+                    rows = conn.execute(_DENSE, params).fetchall()
         return [(f"{article_id}:{ordinal}", float(score)) for article_id, ordinal, score in rows]
 
     def lexical_search(self, query: str, k: int) -> list[tuple[str, float]]:
-        """Full-text search (English stemming, web-search syntax): ``(chunk key, ts_rank_cd)``
-        best first; [] when no chunk matches."""
+        """Full-text search: ``(chunk key, ts_rank_cd)`` best first; [] when no chunk matches.
+
+        The query's words (English stemming, stop words dropped) are OR-ed, as BM25 scores any
+        chunk with one of them: a question rarely has every word in one passage."""
         if k <= 0 or not query.strip():
             return []
         with self._pool.connection() as conn:

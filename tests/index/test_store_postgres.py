@@ -192,10 +192,11 @@ def test_full_text_search_finds_stemmed_words_in_text_and_title(
 def test_dense_search_returns_more_than_the_default_candidate_list(
     pg: PostgresStore, embedder: FakeEmbedder
 ) -> None:
-    items = [make_item(embedder, make_article(f"Short note number {n}.")) for n in range(60)]
+    items = [make_item(embedder, make_article(f"Short note number {n}.")) for n in range(150)]
     pg.upsert_many(items)
+    query = embedder.embed(["note"], kind="query")[0]
 
-    hits = pg.search(embedder.embed(["note"], kind="query")[0], 55)
+    hits = pg.search(query, 140)
 
-    assert len(hits) == 55
-    assert len({key for key, _ in hits}) == 55
+    assert len({key for key, _ in hits}) == len(hits) == 140
+    assert pg.search(query, 10) == hits[:10]
