@@ -21,6 +21,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def main() -> None:
             server = get_server(Path(scratch) / "postgres", cleanup_mode="stop")
             url = server.get_uri()
         try:
-            with PostgresStore.open(url, model, dim) as postgres_store:
+            with closing(PostgresStore.open(url, model, dim)) as postgres_store:
                 measure("PostgreSQL + pgvector", postgres_store, items, args)
         finally:
             if server is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from types import TracebackType
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -51,9 +51,8 @@ class PostgresStore:
     each call borrows a pooled connection."""
 
     def __init__(self, url: str, model_name: str, dim: int, *, pool_size: int = 8) -> None:
-        self._model_name = model_name
-        self._dim = dim
-        self._url = url
+        self.model_name: Final = model_name
+        self.dim: Final = dim
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 postgres_schema.create_extension(conn)
@@ -82,14 +81,6 @@ class PostgresStore:
         return cls(url, model_name, dim, pool_size=pool_size)
 
     @property
-    def model_name(self) -> str:
-        return self._model_name
-
-    @property
-    def dim(self) -> int:
-        return self._dim
-
-    @property
     def generation(self) -> int:
         with self._pool.connection() as conn:
             return postgres_schema.read_generation(conn)
@@ -102,13 +93,10 @@ class PostgresStore:
         return self.upsert_many([(article, chunks, vectors)])[0]
 
     def upsert_many(self, items: Sequence[_Item]) -> list[str]:
-        prepared = [
-            (article, list(chunks), check_item(article, chunks, vectors, self._dim))
-            for article, chunks, vectors in items
-        ]
+        checked = [(a, c, check_item(a, c, v, self.dim)) for a, c, v in items]
         with self._pool.connection() as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-            statuses = [postgres_writes.write_article(conn, *item) for item in prepared]
+            statuses = [postgres_writes.write_article(conn, *item) for item in checked]
             if any(status != "skipped" for status in statuses):
                 postgres_schema.bump_generation(conn)
         return statuses
@@ -159,7 +147,7 @@ class PostgresStore:
             rows = conn.execute(postgres_writes.CHUNKS_OF_ARTICLE, (article_id,)).fetchall()
         chunks = [chunk_from_row(row[:6]) for row in rows]
         matrix = np.array([row[6].to_numpy() for row in rows], dtype=np.float32)
-        return chunks, matrix.reshape(len(rows), self._dim)
+        return chunks, matrix.reshape(len(rows), self.dim)
 
     def all_chunks(self) -> list[Chunk]:
         with self._pool.connection() as conn:
@@ -169,7 +157,7 @@ class PostgresStore:
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
         """Dense search over the HNSW index (approximate: it visits at least 100 and ``k``
         candidates, at most 1000, so ``k`` above 1000 finds at most 1000)."""
-        query = query_matrix(vector, self._dim)[0]
+        query = query_matrix(vector, self.dim)[0]
         if k <= 0:
             return []
         params = {"q": query, "k": k}
@@ -222,14 +210,3 @@ class PostgresStore:
 
     def close(self) -> None:
         self._pool.close()
-
-    def __enter__(self) -> PostgresStore:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()

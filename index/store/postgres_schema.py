@@ -22,14 +22,13 @@ from index.store.rows import check_model
 Connection = psycopg.Connection[tuple[Any, ...]]
 
 SCHEMA_VERSION = 1
-#: What brings a schema of the version in the key to the next one, in place (none yet).
-MIGRATIONS: dict[int, tuple[LiteralString, ...]] = {}
 #: Every write transaction and the schema's creation take this advisory lock first, so
 #: writers from any process run one at a time (as SQLite's ``BEGIN IMMEDIATE`` does).
 WRITE_LOCK = 0x6E657773  # "news"
 CHANNEL = "newsbot_store"
 
 _TABLES = ("meta", "articles", "chunks")
+_META_KEYS = ("schema_version", "model_name", "dim", "generation")
 _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
     "CREATE TABLE articles (id text PRIMARY KEY, text text NOT NULL, title text NOT NULL,"
@@ -56,10 +55,10 @@ def create_extension(conn: Connection) -> None:
 
 
 def prepare(conn: Connection, model_name: str, dim: int) -> None:
-    """Create the schema in an empty database, or check (and migrate) an existing one.
+    """Create the schema in an empty database, or check an existing one.
 
-    Raises ``IndexSchemaError`` for a schema newer than this code or older without a
-    migration, ``IndexModelMismatchError`` for another model, ``IndexCorruptError`` when the
+    Raises ``IndexSchemaError`` for a schema of another version (the message says what to
+    do), ``IndexModelMismatchError`` for another model, ``IndexCorruptError`` when the
     database holds other tables of these names."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
@@ -69,7 +68,7 @@ def prepare(conn: Connection, model_name: str, dim: int) -> None:
             if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() not in (None, (None,))
         }
         if present:
-            meta = _migrate(conn, _read_meta(conn, present))
+            meta = _read_meta(conn, present)
         else:
             for statement in _SCHEMA:
                 conn.execute(sql.SQL(statement).format(dim=sql.Literal(int(dim))))
@@ -85,24 +84,15 @@ def prepare(conn: Connection, model_name: str, dim: int) -> None:
 
 
 def _read_meta(conn: Connection, present: set[str]) -> dict[str, str]:
+    """The meta entries of an existing newsbot schema."""
     if present != set(_TABLES):
         raise IndexCorruptError(f"not a newsbot database (it has only {sorted(present)})")
-    meta = {str(key): str(value) for key, value in conn.execute("SELECT key, value FROM meta")}
-    missing = {"schema_version", "model_name", "dim", "generation"} - meta.keys()
-    if missing:
-        raise IndexCorruptError(f"newsbot database lacks meta entries {sorted(missing)}")
+    rows = conn.execute("SELECT key, value FROM meta WHERE key = ANY(%s)", (list(_META_KEYS),))
+    meta = {str(key): str(value) for key, value in rows.fetchall()}
+    if len(meta) < len(_META_KEYS):
+        lacking = sorted(set(_META_KEYS) - meta.keys())
+        raise IndexCorruptError(f"newsbot database lacks meta entries {lacking}")
     return meta
-
-
-def _migrate(conn: Connection, meta: dict[str, str]) -> dict[str, str]:
-    """Run the migration steps from the stored version up (inside the open transaction)."""
-    version = meta["schema_version"]
-    while version.isdigit() and int(version) in MIGRATIONS:
-        for statement in MIGRATIONS[int(version)]:
-            conn.execute(statement)
-        version = str(int(version) + 1)
-        conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (version,))
-    return {**meta, "schema_version": version}
 
 
 def check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
