@@ -176,10 +176,7 @@ class IndexCorruptError(StoreError):
 
 class IndexSchemaError(StoreError):
     code = "index_schema"
-    default_user_message = (
-        "The article database has schema version {found}, but this newsbot uses version "
-        "{expected}; see the log for the migration step."
-    )
+    default_user_message = "The article database has schema {found}; newsbot needs {expected}."
 
 
 class ModelError(NewsBotError):
