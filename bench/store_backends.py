@@ -1,7 +1,7 @@
 """The two Store backends side by side: SQLite + FAISS against PostgreSQL + pgvector.
 
     python -m bench.store_backends --source DATA/indexes/MODEL [--url postgresql://...]
-        [--batch 16] [--queries 300]
+        [--batch 16] [--queries 300] [--questions EVAL.jsonl]
 
 Reads the articles, chunks and stored vectors of an existing SQLite index (copied first, the
 source stays untouched), so both backends get the same real embeddings without embedding
@@ -10,12 +10,15 @@ batches, as an ingest does), dense search p50/p95 (queries: stored chunk vectors
 noise, as a question lies near its passage) and its recall@10 against exact search, and the
 lexical side: bm25s over ``all_chunks`` (the default for both) and, for PostgreSQL, its
 full-text search, with article titles as queries. Without ``--url`` a PostgreSQL server from
-the ``pgserver`` wheel is started in a temporary directory.
+the ``pgserver`` wheel is started in a temporary directory. With ``--questions``, the hybrid
+search (the question embedder, bm25s) answers each question over both stores, and the passages
+found are compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import sqlite3
 import tempfile
@@ -108,18 +111,38 @@ def measure(name: str, store: Store, items: list[Item], args: argparse.Namespace
     print(f"  size: {stats.size_bytes / 2**20:.1f} MB")
 
 
+def same_retrieval(stores: Sequence[Store], questions: Path, *, int8: bool) -> tuple[int, int, int]:
+    """Ask each question of ``questions`` (JSON lines with ``q``) through the hybrid search
+    (question embedder, default k, bm25s) over each store: how many questions get the same
+    passages in the same order, and the same best passage, from every store."""
+    from bot.config.settings import EmbeddingSettings, Settings
+    from bot.factory import configured_embedder
+    from index.search import HybridSearcher
+
+    embedder = configured_embedder(Settings(embedding=EmbeddingSettings(int8=int8)))
+    searchers = [HybridSearcher(store, embedder, LexicalIndex(store)) for store in stores]
+    asked = [json.loads(line)["q"] for line in questions.read_text().splitlines() if line]
+    same = same_best = 0
+    for question in asked:
+        found = [[p.chunk.key for p in searcher.search(question)] for searcher in searchers]
+        same += all(keys == found[0] for keys in found)
+        same_best += all(keys[:1] == found[0][:1] for keys in found)
+    return same, same_best, len(asked)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, required=True, help="an index folder (SQLite)")
     parser.add_argument("--url", default="", help="an empty PostgreSQL database (with pgvector)")
     parser.add_argument("--batch", type=int, default=16, help="articles per write")
     parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument(
+        "--questions", type=Path, help="also compare the passages found for these questions"
+    )
     args = parser.parse_args()
     model, dim, items = read_source(args.source)
     print(f"{len(items)} articles of {args.source} ({model}, dim {dim})")
     with tempfile.TemporaryDirectory() as scratch:
-        with FaissStore.open(Path(scratch) / "index", model, dim) as sqlite_store:
-            measure("SQLite + FAISS", sqlite_store, items, args)
         url, server = args.url, None
         if not url:
             from pgserver.postgres_server import get_server
@@ -127,8 +150,21 @@ def main() -> None:
             server = get_server(Path(scratch) / "postgres", cleanup_mode="stop")
             url = server.get_uri()
         try:
-            with closing(PostgresStore.open(url, model, dim)) as postgres_store:
+            with (
+                FaissStore.open(Path(scratch) / "index", model, dim) as sqlite_store,
+                closing(PostgresStore.open(url, model, dim)) as postgres_store,
+            ):
+                measure("SQLite + FAISS", sqlite_store, items, args)
                 measure("PostgreSQL + pgvector", postgres_store, items, args)
+                if args.questions:
+                    int8 = model.endswith("int8")
+                    same, best, asked = same_retrieval(
+                        [sqlite_store, postgres_store], args.questions, int8=int8
+                    )
+                    print(
+                        f"{args.questions.name}: the same passages in the same order for "
+                        f"{same}/{asked} questions, the same best passage for {best}/{asked}"
+                    )
         finally:
             if server is not None:
                 server.cleanup()
