@@ -29,11 +29,10 @@ from index.embedding.query_cache import QueryCachingEmbedder
 from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.errors import ConfigError
 from index.ingest import ingest_paths
-from index.lexical import LexicalIndex
 from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceVectorCache
 from index.store.base import Store
-from index.store.factory import open_store
+from index.store.factory import open_lexical, open_store
 from index.store.relocate import read_summary
 from index.traced import TRACED_DIR
 from index.types import IngestReport
@@ -200,8 +199,9 @@ def build_components(
     unselected_indexes(root, directory)
     policy = vector_index_policy(settings)
     chunking = ingest_options(settings).chunking
-    store = open_store(directory, embedder.name, embedder.dim, policy, chunking=chunking)
-    lexical = LexicalIndex(store, directory)
+    url = settings.store.url.get_secret_value() if settings.store.url else ""
+    store = open_store(directory, embedder.name, embedder.dim, policy, chunking=chunking, url=url)
+    lexical = open_lexical(store, settings.search.lexical, None if url else directory)
     s = settings.search
     # The search and the reader both need the question's vector: embed it once.
     questions = QueryCachingEmbedder(embedder)

@@ -29,7 +29,8 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     ├── StoreError               the index on disk
     │   ├── IndexModelMismatchError
     │   ├── IndexSettingsMismatchError  built with other chunking or for another index format
-    │   └── IndexCorruptError
+    │   ├── IndexCorruptError
+    │   └── IndexSchemaError     a database schema of another version
     └── ModelError               a model could not be loaded or run
 """
 
@@ -182,6 +183,11 @@ class IndexSettingsMismatchError(StoreError):
 class IndexCorruptError(StoreError):
     code = "index_corrupt"
     default_user_message = "The article index on disk is damaged; re-index the articles."
+
+
+class IndexSchemaError(StoreError):
+    code = "index_schema"
+    default_user_message = "The article database has schema {found}; newsbot needs {expected}."
 
 
 class ModelError(NewsBotError):

@@ -10,13 +10,24 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from index.embedding.base import Embedder
-from index.lexical import LexicalIndex
 from index.store.base import Store
 from index.types import Article, Passage
 
 logger = logging.getLogger(__name__)
 
 _ARTICLE_CACHE_SIZE = 256
+
+
+class Lexical(Protocol):
+    """Keyword candidates: BM25 in process (``LexicalIndex``) or a database's full-text search."""
+
+    def refresh(self) -> None:
+        """Build now what the first search would (off the hot path)."""
+        ...
+
+    def search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """``(chunk key, score)``, best first."""
+        ...
 
 
 class Searcher(Protocol):
@@ -68,7 +79,7 @@ class HybridSearcher:
         self,
         store: Store,
         embedder: Embedder,
-        lexical: LexicalIndex,
+        lexical: Lexical,
         *,
         k: int = 8,
         k_dense: int = 30,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from bot.config.group import Group
@@ -44,7 +46,9 @@ class SearchSettings(Group):
     k_dense: int = Field(default=30, ge=1, le=1000)
     """Candidates from FAISS."""
     k_lexical: int = Field(default=30, ge=1, le=1000)
-    """Candidates from BM25."""
+    """Candidates from the keyword search."""
+    lexical: Literal["bm25", "postgres"] = "bm25"
+    """Keyword search: BM25 in process, or PostgreSQL full-text search (needs store.url)."""
     rrf_k: int = Field(default=60, ge=1)
     """Reciprocal rank fusion constant."""
     ivf_threshold: int = Field(default=_VECTORS.ivf_threshold, ge=1000)

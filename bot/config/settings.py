@@ -17,6 +17,7 @@ from bot.config.answering import AnswerSettings, ReaderSettings, RerankSettings
 from bot.config.feeds import FeedsSettings, FetchSettings
 from bot.config.follow import FollowSettings
 from bot.config.index import ChunkingSettings, EmbeddingSettings, IngestSettings, SearchSettings
+from bot.config.store import StoreSettings
 from bot.config.telegram import TelegramSettings
 
 __all__ = ["Settings", "env_fields"]
@@ -52,6 +53,8 @@ class Settings(BaseSettings):
     """How articles are cut into passages."""
     search: SearchSettings = Field(default_factory=SearchSettings)
     """Retrieval."""
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    """Where the articles, chunks and vectors are kept."""
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     """Answering."""
     rerank: RerankSettings = Field(default_factory=RerankSettings)

@@ -1,12 +1,41 @@
-"""Opens the configured store."""
+"""Opens the configured store (SQLite + FAISS in the data directory, or PostgreSQL by URL) and
+the lexical search beside it."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import overload
 
 from index.chunking import ChunkingOptions
+from index.errors import ConfigError
+from index.lexical import LexicalIndex
+from index.search import Lexical
+from index.store.base import Store
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy
+
+
+@overload
+def open_store(
+    index_dir: Path,
+    model_name: str,
+    dim: int,
+    policy: VectorIndexPolicy | None = None,
+    *,
+    chunking: ChunkingOptions | None = None,
+) -> FaissStore: ...
+
+
+@overload
+def open_store(
+    index_dir: Path,
+    model_name: str,
+    dim: int,
+    policy: VectorIndexPolicy | None = None,
+    *,
+    chunking: ChunkingOptions | None = None,
+    url: str,
+) -> Store: ...
 
 
 def open_store(
@@ -16,12 +45,42 @@ def open_store(
     policy: VectorIndexPolicy | None = None,
     *,
     chunking: ChunkingOptions | None = None,
-) -> FaissStore:
-    """The SQLite + FAISS store in ``index_dir`` (created when new) for this embedding model
-    and chunking.
+    url: str = "",
+) -> Store:
+    """The store for this embedding model: with a ``postgresql://`` ``url`` the PostgreSQL one
+    in that database, else the SQLite + FAISS one in ``index_dir`` (created when new) for this
+    chunking.
 
     Raises ``IndexModelMismatchError`` when the index was built with another model,
-    ``IndexSettingsMismatchError`` when with other chunking or for another index format, and
-    ``IndexCorruptError`` when its database is unreadable.
+    ``IndexSettingsMismatchError`` when with other chunking or for another index format,
+    ``IndexCorruptError`` when its database is unreadable, ``IndexSchemaError`` when a
+    PostgreSQL schema has another version and ``ConfigError`` for a URL of another kind.
     """
-    return FaissStore(index_dir, model_name, dim, policy, chunking=chunking)
+    if not url:
+        return FaissStore(index_dir, model_name, dim, policy, chunking=chunking)
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ConfigError(
+            f"the store URL must start with postgresql://, not {url.partition(':')[0]}:"
+        )
+    from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
+
+    return PostgresStore.open(url, model_name, dim)
+
+
+def open_lexical(store: Store, kind: str, directory: Path | None) -> Lexical:
+    """The lexical search: ``"bm25"`` (in process, built from the store's chunks and saved in
+    ``directory``: give None for a shared database, whose saved BM25 files could belong to
+    another of its states) or ``"postgres"`` (the PostgreSQL store's full-text search)."""
+    if kind == "bm25":
+        return LexicalIndex(store, directory)
+    if kind != "postgres":
+        raise ConfigError(f"unknown lexical search {kind!r}: use bm25 or postgres")
+    from index.store.postgres import PostgresStore
+    from index.store.postgres_lexical import PostgresLexical
+
+    if not isinstance(store, PostgresStore):
+        raise ConfigError(
+            "search.lexical = postgres needs the PostgreSQL store: set store.url",
+            user_message="The lexical search 'postgres' needs NEWSBOT_STORE__URL.",
+        )
+    return PostgresLexical(store)

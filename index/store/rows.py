@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from index.errors import IndexModelMismatchError
 from index.types import Article, Chunk
 
 
@@ -82,3 +83,17 @@ def is_revision(stored: Article, incoming: Article) -> bool:
     header = (stored.title, stored.date, stored.source, stored.url, stored.author)
     new = (incoming.title, incoming.date, incoming.source, incoming.url, incoming.author)
     return same_origin and header != new
+
+
+def check_model(built_model: str, built_dim: int, model_name: str, dim: int) -> None:
+    """Refuse a store built with another embedding model or dimension than the configured."""
+    if built_model != model_name or built_dim != dim:
+        built_with = f"{built_model} (dim {built_dim})"
+        configured = f"{model_name} (dim {dim})"
+        raise IndexModelMismatchError(
+            f"the index was built with {built_with} but {configured} is configured; "
+            "re-index the articles (move the index folder away and run `newsbot ingest` again) "
+            "or configure the original model",
+            built_with=built_with,
+            configured=configured,
+        )

@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from index.errors import IndexCorruptError, IndexModelMismatchError
+from index.errors import IndexCorruptError
 from index.store.recipe import IndexRecipe, newsbot_version, record_or_check
+from index.store.rows import check_model
 from index.types import Article, ArticleInfo, Chunk, Span
 
 DB_NAME = "newsbot.sqlite"
@@ -106,16 +107,7 @@ def _check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
         )
     if not meta["dim"].isdigit() or not meta["generation"].isdigit():
         raise IndexCorruptError(f"malformed meta entries: dim={meta['dim']!r}")
-    if meta["model_name"] != model_name or int(meta["dim"]) != dim:
-        built_with = f"{meta['model_name']} (dim {meta['dim']})"
-        configured = f"{model_name} (dim {dim})"
-        raise IndexModelMismatchError(
-            f"the index was built with {built_with} but {configured} is configured; "
-            "re-index the articles (move the index folder away and run `newsbot ingest` again) "
-            "or configure the original model",
-            built_with=built_with,
-            configured=configured,
-        )
+    check_model(meta["model_name"], int(meta["dim"]), model_name, dim)
 
 
 def read_generation(conn: sqlite3.Connection) -> int:

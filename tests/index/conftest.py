@@ -14,6 +14,7 @@ import numpy.typing as npt
 import pytest
 
 from index.store.base import Store
+from index.store.postgres import PostgresStore
 from index.store.sqlite_faiss import FaissStore
 from index.types import Article, Chunk, Span
 from tests.index.fakes import FakeEmbedder, MemoryStore
@@ -23,7 +24,7 @@ MODEL = "fake-embedder"
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?!\n)[^\n]+)*")
 _SENTENCE = re.compile(r"[^.!?\s][^.!?]*[.!?]?")
 
-AnyStore = FaissStore | MemoryStore
+AnyStore = FaissStore | MemoryStore | PostgresStore
 Item = tuple[Article, list[Chunk], npt.NDArray[np.float32]]
 
 
@@ -135,12 +136,16 @@ def embedder() -> FakeEmbedder:
     return FakeEmbedder(dim=DIM, name=MODEL)
 
 
-@pytest.fixture(params=["faiss", "memory"])
+@pytest.fixture(params=["faiss", "memory", pytest.param("postgres", marks=pytest.mark.postgres)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AnyStore]:
-    """Each contract test runs against both implementations."""
-    backend: AnyStore = (
-        open_faiss(tmp_path / "index") if request.param == "faiss" else MemoryStore(MODEL, DIM)
-    )
+    """Each contract test runs against every implementation."""
+    backend: AnyStore
+    if request.param == "postgres":
+        backend = PostgresStore.open(request.getfixturevalue("postgres_url"), MODEL, DIM)
+    else:
+        backend = (
+            open_faiss(tmp_path / "index") if request.param == "faiss" else MemoryStore(MODEL, DIM)
+        )
     yield backend
     backend.close()
 

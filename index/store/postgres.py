@@ -1,0 +1,212 @@
+"""``PostgresStore``: the ``Store`` in PostgreSQL with pgvector, shared by several processes.
+
+Articles, chunks (offsets, sentence spans) and their vectors live in tables
+(``index.store.postgres_schema``); dense search is pgvector's HNSW index over normalised
+vectors (score = inner product), and ``lexical_search`` is PostgreSQL full-text search over a
+generated ``tsvector`` column. Every write call is one transaction that takes the store's
+advisory lock, bumps the generation and sends ``NOTIFY newsbot_store``, so a crash leaves the
+last committed articles whole and other processes see the change by the generation.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import psycopg
+from pgvector.psycopg import register_vector
+from psycopg_pool import ConnectionPool
+
+from index.errors import StoreError
+from index.store import postgres_schema, postgres_writes
+from index.store.postgres_schema import WRITE_LOCK, Connection
+from index.store.rows import StoreStats, check_item, query_matrix, split_key
+from index.store.schema import chunk_from_row
+from index.types import Article, ArticleInfo, Chunk
+
+logger = logging.getLogger(__name__)
+
+_Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
+#: HNSW candidates a search visits on the pool's connections (pgvector's default is 40); a
+#: search for more results raises it for its own transaction, up to pgvector's maximum.
+_EF_SEARCH = 100
+_MAX_EF_SEARCH = 1000
+_DENSE = (
+    "SELECT article_id, ordinal, -(embedding <#> %(q)s) FROM chunks"
+    " ORDER BY embedding <#> %(q)s LIMIT %(k)s"
+)
+
+
+def _configure(conn: Connection) -> None:
+    """Prepare a new pooled connection: vectors as numpy arrays, the HNSW candidate list."""
+    register_vector(conn)
+    conn.execute(f"SET hnsw.ef_search = {_EF_SEARCH}")
+
+
+class PostgresStore:
+    """The ``Store`` in the PostgreSQL database at ``url``. Safe to share between threads:
+    each call borrows a pooled connection."""
+
+    def __init__(self, url: str, model_name: str, dim: int, *, pool_size: int = 8) -> None:
+        self.model_name: Final = model_name
+        self.dim: Final = dim
+        try:
+            with psycopg.connect(url, autocommit=True) as conn:
+                postgres_schema.create_extension(conn)
+                register_vector(conn)
+                postgres_schema.prepare(conn, model_name, dim)
+            # Autocommit: a read is one statement (one snapshot); writes open a transaction.
+            self._pool: ConnectionPool[Connection] = ConnectionPool(
+                url,
+                min_size=1,
+                max_size=pool_size,
+                kwargs={"autocommit": True},
+                configure=_configure,
+                open=True,
+            )
+        except psycopg.Error as e:
+            raise StoreError(f"cannot open the PostgreSQL store: {e}") from e
+        logger.debug("opened the PostgreSQL store at generation %d", self.generation)
+
+    @classmethod
+    def open(cls, url: str, model_name: str, dim: int, *, pool_size: int = 8) -> PostgresStore:
+        """Open the store in the database at ``url``, creating its tables when new.
+
+        Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
+        ``IndexSchemaError`` for a schema of another version, ``StoreError`` when the database
+        cannot be reached."""
+        return cls(url, model_name, dim, pool_size=pool_size)
+
+    @property
+    def generation(self) -> int:
+        with self._pool.connection() as conn:
+            return postgres_schema.read_generation(conn)
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def upsert(
+        self, article: Article, chunks: Sequence[Chunk], vectors: npt.NDArray[np.float32]
+    ) -> str:
+        return self.upsert_many([(article, chunks, vectors)])[0]
+
+    def upsert_many(self, items: Sequence[_Item]) -> list[str]:
+        checked = [(a, c, check_item(a, c, v, self.dim)) for a, c, v in items]
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            statuses = [postgres_writes.write_article(conn, *item) for item in checked]
+            if any(status != "skipped" for status in statuses):
+                postgres_schema.bump_generation(conn)
+        return statuses
+
+    def remove(self, article_id: str) -> bool:
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            removed = conn.execute("DELETE FROM articles WHERE id = %s", (article_id,)).rowcount
+            if removed:
+                postgres_schema.bump_generation(conn)
+        return removed > 0
+
+    def flush(self) -> None:
+        """Nothing to do: every write is committed when its call returns."""
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def has_content(self, article_id: str) -> bool:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone()
+        return row is not None
+
+    def get_article(self, article_id: str) -> Article:
+        with self._pool.connection() as conn:
+            article = postgres_writes.read_article(conn, article_id)
+        if article is None:
+            raise KeyError(article_id)
+        return article
+
+    def articles(self) -> list[ArticleInfo]:
+        with self._pool.connection() as conn:
+            return postgres_writes.read_infos(conn)
+
+    def chunks(self, keys: Sequence[str]) -> list[Chunk]:
+        """Chunks by key, in the order asked; unknown keys (e.g. since removed) are left out."""
+        parts = [part for part in map(split_key, keys) if part is not None]
+        if not parts:
+            return []
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                postgres_writes.CHUNKS_BY_KEY,
+                ([article_id for article_id, _ in parts], [ordinal for _, ordinal in parts]),
+            ).fetchall()
+        return [chunk_from_row(row) for row in rows]
+
+    def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(postgres_writes.CHUNKS_OF_ARTICLE, (article_id,)).fetchall()
+        chunks = [chunk_from_row(row[:6]) for row in rows]
+        matrix = np.array([row[6].to_numpy() for row in rows], dtype=np.float32)
+        return chunks, matrix.reshape(len(rows), self.dim)
+
+    def all_chunks(self) -> list[Chunk]:
+        with self._pool.connection() as conn:
+            rows = conn.execute(postgres_writes.ALL_CHUNKS).fetchall()
+        return [chunk_from_row(row) for row in rows]
+
+    def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
+        """Dense search over the HNSW index (approximate: it visits at least 100 and ``k``
+        candidates, at most 1000, so ``k`` above 1000 finds at most 1000)."""
+        query = query_matrix(vector, self.dim)[0]
+        if k <= 0:
+            return []
+        params = {"q": query, "k": k}
+        with self._pool.connection() as conn:
+            if k <= _EF_SEARCH:
+                rows = conn.execute(_DENSE, params).fetchall()
+            else:
+                with conn.transaction():
+                    ef_search = str(min(k, _MAX_EF_SEARCH))
+                    conn.execute("SELECT set_config('hnsw.ef_search', %s, true)", (ef_search,))
+                    rows = conn.execute(_DENSE, params).fetchall()
+        return [(f"{article_id}:{ordinal}", float(score)) for article_id, ordinal, score in rows]
+
+    def lexical_search(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Full-text search: ``(chunk key, ts_rank_cd)`` best first; [] when no chunk matches.
+
+        The query's words (English stemming, stop words dropped) are OR-ed, as BM25 scores any
+        chunk with one of them: a question rarely has every word in one passage."""
+        if k <= 0 or not query.strip():
+            return []
+        with self._pool.connection() as conn:
+            rows = conn.execute(
+                "WITH q AS (SELECT to_tsquery('english', replace("
+                "  plainto_tsquery('english', %(text)s)::text, ' & ', ' | ')) AS query)"
+                " SELECT c.article_id, c.ordinal, ts_rank_cd(c.tsv, q.query) AS rank"
+                " FROM chunks c, q WHERE c.tsv @@ q.query"
+                " ORDER BY rank DESC, c.id LIMIT %(k)s",
+                {"text": query, "k": k},
+            ).fetchall()
+        return [(f"{article_id}:{ordinal}", float(rank)) for article_id, ordinal, rank in rows]
+
+    def __len__(self) -> int:
+        with self._pool.connection() as conn:
+            row = conn.execute("SELECT count(*) FROM chunks").fetchone()
+        return int(row[0]) if row is not None else 0
+
+    def stats(self) -> StoreStats:
+        """Counts and generation from one snapshot, and the bytes of the store's tables."""
+        with self._pool.connection() as conn:
+            row = conn.execute(
+                "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks),"
+                " (SELECT value::bigint FROM meta WHERE key = 'generation'),"
+                " pg_total_relation_size('articles') + pg_total_relation_size('chunks')"
+                " + pg_total_relation_size('meta')"
+            ).fetchone()
+        if row is None:
+            raise StoreError("the PostgreSQL store returned no statistics")
+        articles, chunks, generation, size = (int(str(value)) for value in row)
+        return StoreStats(articles, chunks, generation, size)
+
+    def close(self) -> None:
+        self._pool.close()

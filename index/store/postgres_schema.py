@@ -1,0 +1,140 @@
+"""The PostgreSQL side of ``PostgresStore``: its tables, the schema version and the model check.
+
+Tables (created on first use, in the database the URL names):
+
+    meta      key -> value: schema_version, model_name, dim, generation
+    articles  one row per article (``seq`` orders articles added at the same instant)
+    chunks    one row per chunk: offsets, sentence spans, the pgvector ``embedding`` (HNSW,
+              inner product on normalised vectors) and ``tsv``, a generated full-text vector
+              of the article header and the chunk text (GIN)
+"""
+
+from __future__ import annotations
+
+from typing import Any, LiteralString
+
+import psycopg
+from psycopg import sql
+
+from index.errors import IndexCorruptError, IndexSchemaError
+from index.store.rows import check_model
+
+Connection = psycopg.Connection[tuple[Any, ...]]
+
+SCHEMA_VERSION = 1
+#: Every write transaction and the schema's creation take this advisory lock first, so
+#: writers from any process run one at a time (as SQLite's ``BEGIN IMMEDIATE`` does).
+WRITE_LOCK = 0x6E657773  # "news"
+CHANNEL = "newsbot_store"
+
+_TABLES = ("meta", "articles", "chunks")
+_META_KEYS = ("schema_version", "model_name", "dim", "generation")
+_SCHEMA: tuple[LiteralString, ...] = (
+    "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
+    "CREATE TABLE articles (id text PRIMARY KEY, text text NOT NULL, title text NOT NULL,"
+    " date date, source text, url text, origin text NOT NULL, title_derived boolean NOT NULL,"
+    " added_at timestamptz NOT NULL, author text, seq bigserial NOT NULL)",
+    "CREATE INDEX articles_origin ON articles (origin)",
+    "CREATE TABLE chunks (id bigserial PRIMARY KEY,"
+    " article_id text NOT NULL REFERENCES articles (id) ON DELETE CASCADE,"
+    ' ordinal integer NOT NULL, start integer NOT NULL, "end" integer NOT NULL,'
+    " text text NOT NULL, sentences jsonb NOT NULL, header text NOT NULL,"
+    " embedding vector({dim}) NOT NULL,"
+    " tsv tsvector GENERATED ALWAYS AS (to_tsvector('english', header || ' ' || text)) STORED,"
+    " UNIQUE (article_id, ordinal))",
+    "CREATE INDEX chunks_embedding ON chunks USING hnsw (embedding vector_ip_ops)",
+    "CREATE INDEX chunks_tsv ON chunks USING gin (tsv)",
+)
+
+
+def create_extension(conn: Connection) -> None:
+    """Make pgvector available in the database (a no-op when it is)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+
+
+def prepare(conn: Connection, model_name: str, dim: int) -> None:
+    """Create the schema in an empty database, or check an existing one.
+
+    Raises ``IndexSchemaError`` for a schema of another version (the message says what to
+    do), ``IndexModelMismatchError`` for another model, ``IndexCorruptError`` when the
+    database holds other tables of these names."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        present = {
+            name
+            for name in _TABLES
+            if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() not in (None, (None,))
+        }
+        if present:
+            meta = _read_meta(conn, present)
+        else:
+            for statement in _SCHEMA:
+                conn.execute(sql.SQL(statement).format(dim=sql.Literal(int(dim))))
+            meta = {
+                "schema_version": str(SCHEMA_VERSION),
+                "model_name": model_name,
+                "dim": str(dim),
+                "generation": "0",
+            }
+            with conn.cursor() as cur:
+                cur.executemany("INSERT INTO meta (key, value) VALUES (%s, %s)", meta.items())
+        check_meta(meta, model_name, dim)  # (inside the transaction: a refusal changes nothing)
+
+
+def _read_meta(conn: Connection, present: set[str]) -> dict[str, str]:
+    """The meta entries of an existing newsbot schema."""
+    if present != set(_TABLES):
+        raise IndexCorruptError(f"not a newsbot database (it has only {sorted(present)})")
+    rows = conn.execute("SELECT key, value FROM meta WHERE key = ANY(%s)", (list(_META_KEYS),))
+    meta = {str(key): str(value) for key, value in rows.fetchall()}
+    if len(meta) < len(_META_KEYS):
+        lacking = sorted(set(_META_KEYS) - meta.keys())
+        raise IndexCorruptError(f"newsbot database lacks meta entries {lacking}")
+    return meta
+
+
+def check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
+    """Refuse a schema of another version or an index of another model."""
+    version = meta["schema_version"]
+    if not version.isdigit():
+        raise IndexCorruptError(f"malformed schema version {version!r}")
+    if int(version) > SCHEMA_VERSION:
+        raise IndexSchemaError(
+            f"the database schema is version {version}, newer than the version this newsbot "
+            f"knows ({SCHEMA_VERSION}): upgrade newsbot, or point NEWSBOT_STORE__URL at "
+            "another database",
+            found=version,
+            expected=SCHEMA_VERSION,
+        )
+    if int(version) < SCHEMA_VERSION:
+        raise IndexSchemaError(
+            f"the database schema is version {version}, older than {SCHEMA_VERSION}, and no "
+            "in-place migration leads from it: drop its tables (meta, articles, chunks) or point "
+            "NEWSBOT_STORE__URL at an empty database, then ingest the articles again",
+            found=version,
+            expected=SCHEMA_VERSION,
+        )
+    if not meta["dim"].isdigit() or not meta["generation"].isdigit():
+        raise IndexCorruptError(f"malformed meta entries: dim={meta['dim']!r}")
+    check_model(meta["model_name"], int(meta["dim"]), model_name, dim)
+
+
+def read_generation(conn: Connection) -> int:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    if row is None:
+        raise IndexCorruptError("newsbot database lost its generation")
+    return int(str(row[0]))
+
+
+def bump_generation(conn: Connection) -> int:
+    """Count one more completed write and tell listeners (sent when the transaction commits)."""
+    row = conn.execute(
+        "UPDATE meta SET value = (value::bigint + 1)::text WHERE key = 'generation' RETURNING value"
+    ).fetchone()
+    if row is None:
+        raise IndexCorruptError("newsbot database lost its generation")
+    generation = int(str(row[0]))
+    conn.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(generation)))
+    return generation
