@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.config.answering import AnswerSettings, ReaderSettings, RerankSettings
 from bot.config.answering import Group as _Group
+from bot.config.state import StateSettings
 
 __all__ = [
     "AnswerSettings",
@@ -320,6 +321,7 @@ class Settings(BaseSettings):
     follow: FollowSettings = Field(
         default_factory=FollowSettings, description="Topic alerts (/follow)."
     )
+    state: StateSettings = Field(default_factory=StateSettings, description="Shared state.")
 
 
 def env_fields(

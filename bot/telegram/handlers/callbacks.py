@@ -97,12 +97,16 @@ async def _show_once(
     if view in item.shown:  # a second tap (or a double tap) adds nothing
         return
     item.shown.add(view)
+    # written back at each change: in Redis the stored answer is a copy, not this object
+    context.answers.update(key, item)
     try:
         shown = await render_view(context, item)
         if shown is not None:
             await _add_view(query, key, item, view, shown)
+            context.answers.update(key, item)  # an inline message's views
     except BaseException:
         item.shown.discard(view)  # a view that did not arrive may be asked for again
+        context.answers.update(key, item)
         raise
 
 
