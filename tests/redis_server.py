@@ -1,6 +1,6 @@
 """A real Redis server for tests: Debian's ``redis-server`` on a free loopback port.
 
-``RedisServer`` starts ``redis-server`` in a temporary directory with nothing saved to disk,
+``running_redis()`` starts ``redis-server`` in a temporary directory with nothing saved to disk,
 waits until it answers PING, and stops it at the end; ``stop`` and ``start`` in between
 stand for an outage or a restart (which loses everything, as nothing is saved). Without the
 binary the test fails, telling how to install it: tests that need Redis never skip.
@@ -13,8 +13,9 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from types import TracebackType
 
 import pytest
 import redis
@@ -91,14 +92,13 @@ class RedisServer:
         self.stop()
         self._dir.cleanup()
 
-    def __enter__(self) -> RedisServer:
-        self.start()
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
+@contextmanager
+def running_redis() -> Iterator[RedisServer]:
+    """A started ``RedisServer``, stopped and cleaned up at the end."""
+    server = RedisServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()

@@ -1,5 +1,7 @@
-"""The state the bot keeps between updates, built from ``Settings``: in this process, or in
-Redis (``state.url``) so that several workers behind one webhook share it."""
+"""The state the bot keeps between updates, built from ``Settings``, in this process or Redis.
+
+With ``state.url`` set it lives in Redis, so that several workers behind one webhook share it.
+"""
 
 from __future__ import annotations
 

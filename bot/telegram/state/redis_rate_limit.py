@@ -53,11 +53,9 @@ class RedisRateLimiter:
         clock: Clock = time.time,
     ) -> None:
         check_positive(limit=limit, window_s=window_s)
-        self._prefix = prefix
-        self._limit = limit
-        self._window_s = window_s
-        self._clock = clock
         self._hit = client.register_script(_HIT)
+        self._prefix, self._clock = prefix, clock
+        self._bounds = (repr(window_s), limit)  # the script's ARGV[2] and ARGV[3]
 
     @shielded(_allow)
     def hit(self, user_id: int) -> float:
@@ -67,7 +65,7 @@ class RedisRateLimiter:
         """
         now = self._clock()
         member = f"{now!r}:{secrets.token_hex(4)}"  # two hits at one instant are two members
-        args: list[str | int] = [repr(now), repr(self._window_s), self._limit, member]
+        args: list[str | int] = [repr(now), *self._bounds, member]
         wait = self._hit(keys=[f"{self._prefix}{user_id}"], args=args)
         return max(0.0, float(wait))
 

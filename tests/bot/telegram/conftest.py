@@ -24,7 +24,7 @@ from index.topic_match import TopicMatcher
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, running_redis
 
 #: The topic bound for the fake embedder's hashed bag-of-words vectors (a topic's words must
 #: make up a good share of a passage's).
@@ -34,7 +34,7 @@ FAKE_TOPIC_MIN_SCORE = 0.2
 @pytest.fixture(scope="session")
 def redis_server() -> Iterator[RedisServer]:
     """One real Redis for the session; each test that uses it gets it empty (``redis_url``)."""
-    with RedisServer() as server:
+    with running_redis() as server:
         yield server
 
 
@@ -49,7 +49,7 @@ def redis_url(redis_server: RedisServer) -> str:
 @pytest.fixture
 def own_redis() -> Iterator[RedisServer]:
     """A Redis of this test's own, which it may stop and restart."""
-    with RedisServer() as server:
+    with running_redis() as server:
         yield server
 
 

@@ -1,5 +1,7 @@
-"""End to end, with the shared state in a real Redis: buttons and the cache work through it,
-a Redis restart expires old buttons, and a Redis outage costs no answer."""
+"""End to end with the state in a real Redis: buttons and cache through it, restart, outage.
+
+A Redis restart expires old buttons, and a Redis outage costs no answer.
+"""
 
 from __future__ import annotations
 

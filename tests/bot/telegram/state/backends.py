@@ -1,5 +1,4 @@
-"""Each kind of shared state from one backend (in memory, or a real Redis), for the contract
-tests that every backend must pass.
+"""Each kind of state from one backend (in memory, or a real Redis), for the contract tests.
 
 The limiters of both backends read the test's clock, so rate-limit tests move it by hand
 (``advance``). Expiry in Redis is Redis's own, in real time: ``expire`` waits out a short

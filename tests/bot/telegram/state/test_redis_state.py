@@ -1,5 +1,7 @@
-"""The state in Redis: shared by workers, lost in a restart, and missed (never fatal) in an
-outage. Every test here runs a real ``redis-server``."""
+"""The state in Redis: shared by workers, lost in a restart, missed (never fatal) in an outage.
+
+Every test here runs a real ``redis-server``.
+"""
 
 from __future__ import annotations
 
