@@ -6,6 +6,7 @@ Every test here runs a real ``redis-server``.
 from __future__ import annotations
 
 import logging
+import shutil
 
 import pytest
 
@@ -21,7 +22,7 @@ from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 from bot.telegram.state.ttl_cache import TtlCache
 from tests.bot.telegram.fakes import make_answer
-from tests.redis_server import RedisServer
+from tests.redis_server import RedisServer, redis_binary
 
 pytestmark = pytest.mark.redis
 
@@ -118,3 +119,11 @@ def test_while_redis_is_away_the_state_falls_back_and_comes_back_with_it(
     assert worker.limiter.hit(7) == 0.0
     worker.answer_cache.put("budget", make_answer("budget?"))
     assert worker.answer_cache.get("budget") == make_answer("budget?")
+
+
+def test_a_missing_redis_server_fails_and_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    with pytest.raises(pytest.fail.Exception, match="apt-get install -y redis-server"):
+        redis_binary()
