@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 
 from bot.config.answering import Group
 
 
 class StateSettings(Group):
-    url: str = Field(
-        default="",
+    url: SecretStr | None = Field(
+        default=None,
         description="Redis URL (redis://host:6379/0) for the state several workers share: cached "
         "answers, buttons, rate limits, update claims, the feed-poll lease. Empty: in this "
-        "process.",
+        "process. Kept secret (it may hold a password).",
     )
     prefix: str = Field(
         default="newsbot:", description="Prefix of every Redis key (bots sharing a Redis differ)."

@@ -68,8 +68,9 @@ def load_listing(text: str) -> TopicListing:
 
 def build_state(settings: Settings) -> SharedState:
     """Redis-backed state when ``settings.state.url`` is set; else this process's own."""
-    if settings.state.url:
-        return _redis_state(settings)
+    url = settings.state.url.get_secret_value() if settings.state.url else ""
+    if url:
+        return _redis_state(settings, url)
     tg = settings.telegram
     return SharedState(
         answers=CallbackStore[StoredAnswer](ttl_s=BUTTON_TTL_S),
@@ -82,9 +83,9 @@ def build_state(settings: Settings) -> SharedState:
     )
 
 
-def _redis_state(settings: Settings) -> SharedState:
+def _redis_state(settings: Settings, url: str) -> SharedState:
     tg, state = settings.telegram, settings.state
-    client = connect(state.url, state.timeout_s)
+    client = connect(url, state.timeout_s)
     p = state.prefix
     logger.info("Shared state in Redis (keys under %r)", p)
     return SharedState(

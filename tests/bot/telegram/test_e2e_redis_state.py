@@ -6,6 +6,7 @@ A Redis restart expires old buttons, and a Redis outage costs no answer.
 from __future__ import annotations
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config.settings import Settings
 from bot.config.state import StateSettings
@@ -23,7 +24,9 @@ QUESTION = "How many drones were intercepted?"
 
 
 def _on(redis: RedisServer, settings: Settings) -> Settings:
-    return settings.model_copy(update={"state": StateSettings(url=redis.url, timeout_s=0.2)})
+    return settings.model_copy(
+        update={"state": StateSettings(url=SecretStr(redis.url), timeout_s=0.2)}
+    )
 
 
 async def _expired_alert(bot: Harness) -> None:

@@ -9,6 +9,7 @@ import logging
 import shutil
 
 import pytest
+from pydantic import SecretStr
 
 from bot.config.settings import Settings
 from bot.config.state import StateSettings
@@ -29,7 +30,9 @@ pytestmark = pytest.mark.redis
 
 def _worker(url: str, timeout_s: float = 0.5) -> SharedState:
     """The state one worker builds from its settings."""
-    settings = Settings(_env_file=None, state=StateSettings(url=url, timeout_s=timeout_s))  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None, state=StateSettings(url=SecretStr(url), timeout_s=timeout_s)
+    )  # type: ignore[call-arg]
     return build_state(settings)
 
 
