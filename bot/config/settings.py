@@ -17,6 +17,7 @@ from bot.config.answering import AnswerSettings, ReaderSettings, RerankSettings
 from bot.config.feeds import FeedsSettings, FetchSettings
 from bot.config.follow import FollowSettings
 from bot.config.index import ChunkingSettings, EmbeddingSettings, IngestSettings, SearchSettings
+from bot.config.state import StateSettings
 from bot.config.store import StoreSettings
 from bot.config.telegram import TelegramSettings
 
@@ -55,6 +56,8 @@ class Settings(BaseSettings):
     """Retrieval."""
     store: StoreSettings = Field(default_factory=StoreSettings)
     """Where the articles, chunks and vectors are kept."""
+    state: StateSettings = Field(default_factory=StateSettings)
+    """Where the bot keeps what several workers share."""
     answer: AnswerSettings = Field(default_factory=AnswerSettings)
     """Answering."""
     rerank: RerankSettings = Field(default_factory=RerankSettings)

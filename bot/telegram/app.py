@@ -19,21 +19,19 @@ from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
-from answering.types import Answer, Answerer
+from answering.types import Answerer
 from bot.chat_prefs import ChatPrefsStore
 from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
 from bot.library.base import Library
 from bot.redact import redact_in_logs
-from bot.telegram import answer_flow
 from bot.telegram import context as ctx
 from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import (
     CustomContext,
     NewsBotApplication,
     SourceCatalog,
-    TopicListing,
     TopicSearch,
 )
 from bot.telegram.delivery import JournalingApplication, JournalingQueue
@@ -43,11 +41,10 @@ from bot.telegram.handlers.routes import register_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
-from bot.telegram.state.answer_cache import AnswerCache
-from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
+from bot.telegram.shared_state import SharedState, build_state
+from bot.telegram.state.claims import UpdateClaims
 from bot.telegram.state.debounce import Debouncer
-from bot.telegram.state.rate_limit import RateLimit, RateLimiter
-from bot.telegram.state.ttl_cache import TtlCache
+from bot.telegram.state.rate_limit import RateLimiter
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -65,13 +62,13 @@ DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.S
 
 
 def _new_application(
-    settings: Settings, token: str, journal: UpdateJournal | None
+    settings: Settings, token: str, journal: UpdateJournal | None, claims: UpdateClaims
 ) -> NewsBotApplication:
-    """The bare ``Application``: HTML by default, flood control, timeouts, the journal."""
+    """The bare ``Application``: HTML by default, flood control, timeouts, the journal, and
+    the claims that let one worker alone handle each update."""
     tg = settings.telegram
     builder = ApplicationBuilder().application_class(JournalingApplication)
-    if journal is not None:
-        builder = builder.update_queue(JournalingQueue(journal))
+    builder = builder.update_queue(JournalingQueue(journal, claims))
     return (
         builder.token(token)
         .base_url(tg.base_url)
@@ -124,8 +121,9 @@ def build_application(
 
     Raises ``ConfigError`` when no token is configured.
     """
-    app = _new_application(settings, _token(settings), journal)
-    app.bot_data.update(_services(settings, answerer, catalog, topics))
+    state = build_state(settings)
+    app = _new_application(settings, _token(settings), journal, state.claims)
+    app.bot_data.update(_services(settings, answerer, catalog, topics, state))
     optional = {ctx.JOURNAL: journal, ctx.FEEDBACK: feedback, ctx.CHAT_PREFS: chat_prefs}
     app.bot_data.update({key: value for key, value in optional.items() if value is not None})
     if follows is not None:
@@ -152,30 +150,22 @@ def _token(settings: Settings) -> str:
 
 
 def _services(
-    settings: Settings, answerer: Answerer, catalog: SourceCatalog, topics: TopicSearch | None
+    settings: Settings,
+    answerer: Answerer,
+    catalog: SourceCatalog,
+    topics: TopicSearch | None,
+    state: SharedState,
 ) -> dict[str, object]:
-    """What every bot keeps in ``bot_data``: the answerer, its pool and the in-memory state."""
-    tg = settings.telegram
-    answers: CallbackData[StoredAnswer] = CallbackStore[StoredAnswer]()
-    listings: CallbackData[TopicListing] = CallbackStore[TopicListing](capacity=1_000)
-    answer_cache: AnswerCache = TtlCache[Answer](
-        answer_flow.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0
-    )
-    limiter: RateLimit = RateLimiter(tg.user_rate_limit, tg.user_rate_window_s)
-    inline_limiter: RateLimit = RateLimiter(answer_flow.INLINE_RATE_LIMIT, tg.user_rate_window_s)
+    """What every bot keeps in ``bot_data``: the answerer, its pool and the kept state."""
     return {
         ctx.SETTINGS: settings,
         ctx.ANSWERER: answerer,
         ctx.CATALOG: catalog,
-        ctx.ANSWERS: answers,
-        ctx.LIMITER: limiter,
-        ctx.INLINE_LIMITER: inline_limiter,
-        ctx.ANSWER_CACHE: answer_cache,
+        **state.bot_data(),
         ctx.DEBOUNCER: Debouncer(),
         ctx.TOPICS: topics,
-        ctx.LISTINGS: listings,
         ctx.EXECUTOR: ThreadPoolExecutor(
-            max_workers=tg.answer_workers, thread_name_prefix="newsbot-answer"
+            max_workers=settings.telegram.answer_workers, thread_name_prefix="newsbot-answer"
         ),
     }
 

@@ -21,6 +21,7 @@ from bot.library.base import Library
 from bot.telegram.state.answer_cache import AnswerCache
 from bot.telegram.state.callbacks import CallbackData, StoredAnswer
 from bot.telegram.state.debounce import Debouncer
+from bot.telegram.state.lease import Lease
 from bot.telegram.state.rate_limit import RateLimit
 from index.types import Article, ArticleInfo
 
@@ -49,6 +50,7 @@ FOLLOWS = "follows"
 ALERT_LIMITER = "alert_limiter"  # the per-chat hourly limit on topic alerts
 ALERT_TASKS = "alert_tasks"  # the tasks sending topic alerts (cancelled at stop)
 ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
+FEED_LEASE = "feed_lease"  # held by the one worker that polls the feeds
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -152,6 +154,7 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     follows = _Service[Follows](
         FOLLOWS, "Topic subscriptions and their matcher (present when /follow is registered)."
     )
+    feed_lease = _Service[Lease](FEED_LEASE, "Held by the one worker that polls the feeds.")
     executor = _Service[Executor](
         EXECUTOR, "The bounded worker pool that runs the answerer off the event loop."
     )

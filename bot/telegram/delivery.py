@@ -21,6 +21,7 @@ from telegram.ext import Application, ExtBot
 from bot.telegram import context as ctx
 from bot.telegram.context import CustomContext
 from bot.telegram.journal import UpdateJournal
+from bot.telegram.state.claims import UpdateClaims
 
 logger = logging.getLogger(__name__)
 
@@ -32,24 +33,34 @@ def journaled(update: object) -> bool:
 
 
 class JournalingQueue(asyncio.Queue[object]):
-    """The update queue: a journaled update is written down before it is queued, and one the
-    journal already holds (replayed, then redelivered) is not queued twice."""
+    """The update queue: an update another worker (or an earlier delivery) has claimed is
+    dropped; a journaled update is written down before it is queued, and one the journal
+    already holds (replayed, then redelivered) is not queued twice."""
 
-    def __init__(self, journal: UpdateJournal) -> None:
+    def __init__(self, journal: UpdateJournal | None, claims: UpdateClaims | None = None) -> None:
         super().__init__()
         self.journal = journal
+        self.claims = claims
 
     async def put(self, item: object) -> None:
-        if isinstance(item, Update) and journaled(item):
-            try:
-                fresh = await asyncio.to_thread(self.journal.record, item.update_id, item.to_dict())
-            except sqlite3.Error:  # a full or failing disk must not stop the bot answering
-                logger.exception("Could not journal update %s; handling it anyway", item.update_id)
-                fresh = True
-            if not fresh:
+        if isinstance(item, Update):
+            if self.claims is not None and not self.claims.claim(item.update_id):
+                logger.info("Update %s is handled elsewhere; not queued", item.update_id)
+                return
+            journal = self.journal
+            if journal is not None and journaled(item) and not await _record(journal, item):
                 logger.info("Update %s was already received; not queued again", item.update_id)
                 return
         await super().put(item)
+
+
+async def _record(journal: UpdateJournal, update: Update) -> bool:
+    """Write ``update`` down; False when the journal already holds it."""
+    try:
+        return await asyncio.to_thread(journal.record, update.update_id, update.to_dict())
+    except sqlite3.Error:  # a full or failing disk must not stop the bot answering
+        logger.exception("Could not journal update %s; handling it anyway", update.update_id)
+        return True
 
 
 class JournalingApplication(

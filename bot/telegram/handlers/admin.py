@@ -182,7 +182,11 @@ async def stats(update: Update, context: CustomContext) -> None:
 
 
 async def poll_feeds(context: CustomContext) -> None:
-    """The JobQueue job: poll the feeds that are due, in the ingest worker."""
+    """The JobQueue job: poll the feeds that are due, in the ingest worker, when this worker
+    holds (or renews) the feed lease: one worker at a time polls."""
+    if not context.feed_lease.acquire():
+        logger.debug("Another worker holds the feed lease; not polling")
+        return
     try:
         summary = await _in_worker(context, lambda lib: lib.poll(due_only=True))
     except NewsBotError as e:

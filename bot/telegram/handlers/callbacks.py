@@ -93,16 +93,23 @@ async def _show_once(
     if tapped is None:
         return
     query, key, item = tapped
+    # marked shown before the first await, so a double tap finds it so; written back at each
+    # change, since in Redis the stored answer is a copy, not this object
+    first = view not in item.shown
+    if first:
+        item.shown.add(view)
+        context.answers.update(key, item)
     await query.answer()
-    if view in item.shown:  # a second tap (or a double tap) adds nothing
+    if not first:  # a second tap (or a double tap) adds nothing
         return
-    item.shown.add(view)
     try:
         shown = await render_view(context, item)
         if shown is not None:
             await _add_view(query, key, item, view, shown)
+            context.answers.update(key, item)  # an inline message's views
     except BaseException:
         item.shown.discard(view)  # a view that did not arrive may be asked for again
+        context.answers.update(key, item)
         raise
 
 

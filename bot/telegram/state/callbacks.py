@@ -32,6 +32,11 @@ class CallbackData(Protocol[T]):
         """The value behind ``key``, or None when unknown or expired."""
         ...
 
+    def update(self, key: str, value: T) -> None:
+        """Write back ``value`` (changed after ``get``) under ``key``, keeping its expiry; a key
+        that expired meanwhile stays gone."""
+        ...
+
     def purge(self) -> int:
         """Drop expired values; returns how many were dropped."""
         ...
@@ -70,6 +75,10 @@ class CallbackStore(Generic[T]):
     def get(self, key: str) -> T | None:
         """The value behind ``key``, or None when unknown or expired. Marks it recently used."""
         return self._values.get(key)
+
+    def update(self, key: str, value: T) -> None:
+        """Write back ``value`` under ``key``, keeping its expiry; a gone key stays gone."""
+        self._values.replace(key, value)
 
     def purge(self) -> int:
         """Drop expired entries; returns how many were dropped."""

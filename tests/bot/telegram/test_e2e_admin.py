@@ -15,7 +15,9 @@ from typing import Any
 
 import pytest
 
+from bot.telegram import context as ctx
 from bot.telegram.menus import ADMIN_COMMANDS, COMMANDS
+from bot.telegram.state.lease import LeaseBoard, LocalLease
 from tests.bot.telegram.fake_bot_api import BotMessage
 from tests.bot.telegram.fakes import ANN, BOHDAN
 from tests.bot.telegram.harness import Harness, private_chat
@@ -295,6 +297,24 @@ async def test_the_polling_job_indexes_due_feeds(admin_bot: Harness, web_server:
     assert "3 cracks" in answer
     await job.run(admin_bot.app)  # not due again yet: nothing fetched
     assert len(web_server.requests_to("/rss.xml")) == 1
+
+
+async def test_the_polling_job_waits_while_another_worker_holds_the_feed_lease(
+    admin_bot: Harness, web_server: WebServer
+) -> None:
+    board = LeaseBoard()
+    other_worker = LocalLease(board, "feeds", 60)
+    assert other_worker.acquire()
+    admin_bot.app.bot_data[ctx.FEED_LEASE] = LocalLease(board, "feeds", 60)
+    dam = page("Dam inspection in Kellby", "2025-03-05", "Inspectors visited the dam.")
+    _serve_in_rss(web_server, "/a/dam.html", dam, "Wed, 05 Mar 2025 09:00:00 GMT")
+    await _say(admin_bot, ANN, f"/feeds add {web_server.url('/rss.xml')}")
+    [job] = admin_bot.app.job_queue.get_jobs_by_name("feeds")  # type: ignore[union-attr]
+    await job.run(admin_bot.app)
+    assert web_server.requests_to("/a/dam.html") == []
+    assert other_worker.release()
+    await job.run(admin_bot.app)
+    assert len(web_server.requests_to("/a/dam.html")) == 1
 
 
 async def test_admins_get_the_operators_commands_in_their_own_menu(admin_bot: Harness) -> None:
