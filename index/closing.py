@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from types import TracebackType
 from typing import Self
 
 
-class Closing:
+class Closing(ABC):
     """``with thing:`` returns ``thing`` and calls ``thing.close()`` on the way out."""
 
+    @abstractmethod
     def close(self) -> None:
-        raise NotImplementedError
+        """Release the resource."""
 
     def __enter__(self) -> Self:
         return self

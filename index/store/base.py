@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Final, Protocol
 
@@ -111,8 +112,9 @@ class StoreBase(Closing):
     ) -> str:
         return self.upsert_many([(article, chunks, vectors)])[0]
 
+    @abstractmethod
     def upsert_many(self, items: Sequence[Item]) -> list[str]:
-        raise NotImplementedError
+        """Write a batch of articles in one atomic write (see ``Store.upsert_many``)."""
 
     def _checked(self, items: Sequence[Item]) -> list[Checked]:
         """The batch validated, its vectors normalised (``ValueError`` before any write)."""
