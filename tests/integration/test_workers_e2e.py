@@ -19,7 +19,7 @@ from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.bot.telegram.harness import private_chat
 from tests.integration.test_ingest_killed import fact, page, path_of, question
-from tests.integration.workers import Worker, message_update, until, worker_env
+from tests.integration.workers import Worker, ingest, message_update, until, worker_env
 from tests.redis_server import running_redis
 from tests.servers import PostgresServer
 from tests.web_server import Route, WebServer
@@ -82,7 +82,7 @@ def site(
     tmp = tmp_path_factory.mktemp("workers")
     store_url = postgres_server.create_database()
     with running_redis() as redis, FakeBotApi(TOKEN) as api, WebServer() as web:
-        for i in range(4):
+        for i in range(5):
             web.routes[path_of(i)] = Route(body=page(i))
         env = worker_env(
             api,
@@ -178,6 +178,18 @@ def test_an_article_added_through_one_worker_answers_through_the_other(site: Sit
     site.ask(site.b, user, question(1))
     site.wait(user, fact(1))
     assert len(site.replies(user)) == 2
+
+
+def test_an_article_ingested_by_newsbot_ingest_answers_through_every_worker(site: Site) -> None:
+    user = new_user()
+    site.ask(site.a, user, question(4))  # not yet indexed (and the answer is cached)
+    site.until_replies(user, 1)
+    assert fact(4) not in site.replies(user)[0]
+    ingest(site.env, site.tmp / "ingest", site.web.url(path_of(4)))
+    for worker in (site.a, site.b):
+        site.ask(worker, user, question(4))
+    site.wait(user, fact(4), count=2)
+    assert len(site.replies(user)) == 3, site.replies(user)
 
 
 def test_a_worker_killed_mid_ingest_loses_nothing_committed(site: Site) -> None:

@@ -38,6 +38,31 @@ configure_logging("INFO", secrets=[settings.telegram.token.get_secret_value()])
 sys.exit(run_command(settings, embedder=FakeEmbedder()))
 """
 
+_INGEST = """
+import sys
+from bot.commands.ingest import ingest as ingest_command
+from bot.config.settings import Settings
+from tests.index.fakes import FakeEmbedder
+
+sys.exit(ingest_command(Settings(_env_file=None), sys.argv[1:], embedder=FakeEmbedder()))
+"""
+
+
+def ingest(env: dict[str, str], data_dir: Path, *urls: str) -> str:
+    """``newsbot ingest URL...`` (fake embedder) in a process of its own; its output."""
+    done = subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(_INGEST), *urls],
+        cwd=REPO,
+        env={**env, "NEWSBOT_DATA_DIR": str(data_dir)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=WAIT_S,
+        check=False,
+    )
+    output = (done.stdout + done.stderr).decode(errors="replace")
+    assert done.returncode == 0, output
+    return output
+
 
 def until(predicate: Callable[[], object], logs: list[Path]) -> None:
     """Wait (bounded) until ``predicate()`` holds; fail with the workers' logs."""
