@@ -1,18 +1,26 @@
-"""Two real webhook workers (``newsbot run``) over one PostgreSQL store and one Redis, fed
+"""End to end: two webhook workers serve one bot over one PostgreSQL store and one Redis.
+
+Both are real ``newsbot run`` processes, fed
 through their webhook ports as Telegram feeds them, replying through the loopback Bot API:
-every update is answered once whichever worker gets it, a button works on the other worker,
-the per-user limit holds across both, an article added through one answers through the
-other, and a worker killed mid-ingest loses nothing that was committed.
+every update is answered once whichever worker gets it (and once when both get it), a button
+works on the other worker, the per-user limit holds across both, an article added through
+one worker (or by ``newsbot ingest``) answers through every worker, and a worker killed
+mid-ingest loses nothing that was committed while the others keep answering.
+
+The workers run as ``newsbot run`` does, with the fake embedder to start fast; each has a data
+directory of its own (update journal, feedback) and shares the store and the state.
 """
 
 from __future__ import annotations
 
 import itertools
+import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 
 from tests.bot.telegram.fake_bot_api import FakeBotApi
@@ -48,6 +56,7 @@ class Site:
     web: WebServer
     env: dict[str, str]
     tmp: Path
+    store_url: str
     a: Worker
     b: Worker
 
@@ -59,6 +68,16 @@ class Site:
 
     def wait(self, user: dict[str, Any], needle: str, count: int = 1) -> None:
         until(lambda: sum(needle in t for t in self.replies(user)) >= count, self.logs())
+
+    def stored_chunks(self, i: int) -> list[int]:
+        """The chunk count of each article in the shared store fetched from page ``i``."""
+        with psycopg.connect(self.store_url) as conn:
+            rows = conn.execute(
+                "SELECT count(c.id) FROM articles a LEFT JOIN chunks c ON c.article_id = a.id"
+                " WHERE a.url = %s GROUP BY a.id",
+                (self.web.url(path_of(i)),),
+            ).fetchall()
+        return [int(row[0]) for row in rows]
 
     def until_replies(self, user: dict[str, Any], count: int) -> None:
         until(lambda: len(self.replies(user)) >= count, self.logs())
@@ -96,7 +115,7 @@ def site(
         try:
             a.start()
             b.start()
-            site = Site(api, web, env, tmp, a, b)
+            site = Site(api, web, env, tmp, store_url, a, b)
             site.add(a, 0)
             yield site
         finally:
@@ -120,6 +139,9 @@ def test_an_update_posted_to_both_workers_is_answered_once(site: Site) -> None:
     update = message_update(site.api, user, question(0))
     assert site.a.post(update) == 200
     assert site.b.post(update) == 200
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        site.b.post(message_update(site.api, user, question(0)), secret="not_the_secret")
+    assert refused.value.code == 403
     site.wait(user, fact(0))
     dropped = f"Update {update['update_id']} is handled elsewhere"
     assert [dropped in log.read_text() for log in site.logs()].count(True) == 1
@@ -214,6 +236,8 @@ def test_a_worker_killed_mid_ingest_loses_nothing_committed(site: Site) -> None:
     site.until_replies(user, 4)
     assert len(site.replies(user)) == 4, site.replies(user)
     assert fact(3) not in site.replies(user)[3]
+    assert len(site.stored_chunks(2)) == 1 and site.stored_chunks(2)[0] > 0
+    assert site.stored_chunks(3) == []
     # the interrupted /add never finished: nothing of article 3 was committed
     assert [t for t in site.replies(ADMIN) if "Indexed:" in t] == [
         t for t in indexed if "Indexed:" in t

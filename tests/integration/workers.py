@@ -1,5 +1,8 @@
-"""Webhook workers for end-to-end tests: ``newsbot run`` (fake embedder) in child processes
-that share one PostgreSQL store and one Redis, fed by POSTs to their webhook ports."""
+"""Webhook workers for end-to-end tests, and ``newsbot ingest`` beside them.
+
+Each worker is ``newsbot run`` (fake embedder) in a child process; the workers share one
+PostgreSQL store and one Redis and are fed by POSTs to their webhook ports.
+"""
 
 from __future__ import annotations
 
