@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -104,6 +105,16 @@ class Worker:
                 stderr=subprocess.STDOUT,
             )
         until(lambda: self._check_alive() and len(self.api.calls("setWebhook")) > hooks, [self.log])
+        # python-telegram-bot sets the webhook first and listens after: wait for both
+        until(self._listening, [self.log])
+
+    def _listening(self) -> bool:
+        self._check_alive()
+        try:
+            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+        except OSError:
+            return False
+        return True
 
     def _check_alive(self) -> bool:
         assert self.proc is not None
