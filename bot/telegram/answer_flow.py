@@ -165,9 +165,15 @@ async def _answer(
     question: str,
     busy: Callable[[], AbstractAsyncContextManager[None]] | None,
 ) -> Answer:
-    """A recent answer to the same (normalised) question, else one computed in the pool."""
+    """A recent answer to the same (normalised) question, else one computed in the pool.
+
+    Answers are kept by store generation too: an article that another worker or
+    ``newsbot ingest`` adds to a shared store makes the answers from before it miss."""
     caching = context.settings.telegram.answer_cache_ttl_s > 0
-    cache_key = normalize_question(question) if caching else ""
+    cache_key = ""
+    if caching:
+        generation = await asyncio.to_thread(lambda: context.catalog.generation)
+        cache_key = f"{generation}:{normalize_question(question)}"
     cached = context.answer_cache.get(cache_key) if cache_key else None
     if cached is not None:
         logger.debug("Answer cache hit")

@@ -68,6 +68,11 @@ BOT_DATA_KEYS = (
 class SourceCatalog(Protocol):
     """What ``/sources``, ``/latest`` and ``/article`` need from the article store."""
 
+    @property
+    def generation(self) -> int:
+        """A number that grows with every change of the articles (in any process)."""
+        ...
+
     def articles(self) -> list[ArticleInfo]:
         """Every indexed article, newest first."""
         ...

@@ -132,6 +132,8 @@ class FakeCatalog:
             info.id: article_text(n) for n, info in enumerate(self.items, start=1)
         }
         self.topic_calls: list[str] = []
+        #: The store generation (the answer cache's keys hold it); a test may bump it.
+        self.generation = 1
         #: The articles the fake answers quote (``art1``...), for views of their text.
         self.quoted = {
             f"art{n}": Article(f"art{n}", ARTICLE_TEXT, f"Article {n}", url=None) for n in (1, 2, 3)

@@ -142,3 +142,17 @@ async def test_with_the_answer_cache_off_every_question_is_computed(
             await bot.replies(ANN["id"], count)
         await bot.inline_answer(bot.inline(ANN, QUESTION))
     assert answerer.calls == [QUESTION, QUESTION, QUESTION]
+
+
+async def test_a_cached_answer_is_computed_again_once_the_store_changed(
+    api: FakeBotApi, answerer: FakeAnswerer
+) -> None:
+    catalog = FakeCatalog()
+    async with running_bot(api, make_settings(api), answerer, catalog) as bot:
+        for count in (1, 2):
+            bot.send(private_chat(ANN), ANN, QUESTION)
+            await bot.replies(ANN["id"], count)
+        catalog.generation += 1  # another worker or `newsbot ingest` added an article
+        bot.send(private_chat(ANN), ANN, QUESTION)
+        await bot.replies(ANN["id"], 3)
+    assert answerer.calls == [QUESTION, QUESTION]
