@@ -80,7 +80,7 @@ async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> None:
     """Match, queue and deliver. Never raises."""
     try:
         deliveries = await matched(app, article_ids)
-        allowed = _within_limit(app.bot_data[ctx.ALERT_LIMITER], deliveries)
+        allowed = await _within_limit(app.bot_data[ctx.ALERT_LIMITER], deliveries)
         follows: Follows = app.bot_data[ctx.FOLLOWS]
         queued = await asyncio.to_thread(follows.store.queue, [_rendered(d) for d in allowed])
         sent = await _deliver_all(app, queued)
@@ -143,10 +143,10 @@ async def matched(app: AnyApplication, article_ids: Sequence[str]) -> list[Deliv
     return list(best.values())
 
 
-def _within_limit(limiter: RateLimit, deliveries: list[Delivery]) -> list[Delivery]:
+async def _within_limit(limiter: RateLimit, deliveries: list[Delivery]) -> list[Delivery]:
     allowed = []
     for hit, follow in deliveries:
-        if limiter.hit(follow.chat_id) > 0:
+        if await limiter.hit(follow.chat_id) > 0:
             logger.info(
                 "Dropped an alert to chat %s on article %s: hourly limit reached",
                 follow.chat_id,

@@ -133,7 +133,7 @@ async def ask(
         return Refused("error.question_too_long", lang, {"limit": settings.max_question_chars})
     if user_id is not None and user_id not in settings.admins:
         limiter = context.inline_limiter if inline else context.limiter
-        wait = limiter.hit(user_id)
+        wait = await limiter.hit(user_id)
         if wait > 0:
             seconds = wait_seconds(wait)
             logger.info("User %s is rate limited for %d s", user_id, seconds)
@@ -144,7 +144,7 @@ async def ask(
     except InputError as exc:
         logger.info("Question from %s refused: %s", user_id, exc.code)
         return Refused(f"error.{exc.code}", lang, text=user_message(exc, lang))
-    key = context.answers.put(StoredAnswer(answer, lang, question))
+    key = await context.answers.put(StoredAnswer(answer, lang, question))
     logger.info(
         "Answered user %s (%s, %d quotes)",
         user_id,
@@ -174,7 +174,7 @@ async def _answer(
     if caching:
         generation = await asyncio.to_thread(lambda: context.catalog.generation)
         cache_key = f"{generation}:{normalize_question(question)}"
-    cached = context.answer_cache.get(cache_key) if cache_key else None
+    cached = await context.answer_cache.get(cache_key) if cache_key else None
     if cached is not None:
         logger.debug("Answer cache hit")
         return cached
@@ -182,10 +182,10 @@ async def _answer(
     async with busy() if busy else contextlib.nullcontext():
         answer = await loop.run_in_executor(context.executor, context.answerer.answer, question)
     if cache_key:
-        context.answer_cache.put(cache_key, answer)
+        await context.answer_cache.put(cache_key, answer)
     return answer
 
 
-def stored(context: CustomContext, key: str) -> StoredAnswer | None:
+async def stored(context: CustomContext, key: str) -> StoredAnswer | None:
     """The answer behind a button's key, or None when it expired."""
-    return context.answers.get(key)
+    return await context.answers.get(key)

@@ -51,6 +51,7 @@ ALERT_LIMITER = "alert_limiter"  # the per-chat hourly limit on topic alerts
 ALERT_TASKS = "alert_tasks"  # the tasks sending topic alerts (cancelled at stop)
 ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 FEED_LEASE = "feed_lease"  # held by the one worker that polls the feeds
+SHARED_STATE = "shared_state"  # the SharedState these entries come from (closed at stop)
 
 BOT_DATA_KEYS = (
     SETTINGS,

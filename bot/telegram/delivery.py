@@ -44,7 +44,7 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            if self.claims is not None and not self.claims.claim(item.update_id):
+            if self.claims is not None and not await self.claims.claim(item.update_id):
                 logger.info("Update %s is handled elsewhere; not queued", item.update_id)
                 return
             journal = self.journal

@@ -16,9 +16,9 @@ PURGE_INTERVAL_S = 600.0
 
 async def purge_state(context: CustomContext) -> None:
     """Forget expired answers and cached answers, and users whose rate window is empty."""
-    answers = context.answers.purge()
-    cached = context.answer_cache.purge()
-    users = context.limiter.purge() + context.inline_limiter.purge()
+    answers = await context.answers.purge()
+    cached = await context.answer_cache.purge()
+    users = await context.limiter.purge() + await context.inline_limiter.purge()
     turns = forget_stale_turns(
         context.application.chat_data,  # type: ignore[arg-type]
         now=time.monotonic(),

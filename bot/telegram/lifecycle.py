@@ -20,6 +20,7 @@ from bot.telegram.alerts import resume_alerts, stop_alerts
 from bot.telegram.delivery import replay_pending
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.menus import set_command_menus
+from bot.telegram.shared_state import SharedState
 from bot.telegram.state.lease import Lease
 
 logger = logging.getLogger(__name__)
@@ -61,7 +62,7 @@ async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop the worker pools (no answer is running any more: the Application awaited them;
     an ingest in progress finishes its atomic write first), then give up the feed lease so
-    that another worker polls the feeds at its next tick."""
+    that another worker polls the feeds at its next tick, and close the shared state."""
     warming: asyncio.Task[None] | None = app.bot_data.get(ctx.WARMING)
     if warming is not None:
         await asyncio.gather(warming, return_exceptions=True)
@@ -71,4 +72,7 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
     lease: Lease | None = app.bot_data.get(ctx.FEED_LEASE)
     if lease is not None:
-        await asyncio.to_thread(lease.release)
+        await lease.release()
+    state: SharedState | None = app.bot_data.get(ctx.SHARED_STATE)
+    if state is not None:
+        await state.aclose()

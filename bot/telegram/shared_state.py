@@ -9,21 +9,19 @@ import json
 import logging
 from dataclasses import dataclass
 
-from answering.types import Answer
 from bot.config.settings import Settings
 from bot.telegram import answer_flow
 from bot.telegram import context as ctx
 from bot.telegram.context import TopicListing
-from bot.telegram.state.answer_cache import AnswerCache
+from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
 from bot.telegram.state.claims import MemoryClaims, RedisClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
-from bot.telegram.state.redis_base import connect
+from bot.telegram.state.redis_base import Client, connect
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
-from bot.telegram.state.ttl_cache import TtlCache
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +42,12 @@ class SharedState:
     inline_limiter: RateLimit
     claims: UpdateClaims
     feed_lease: Lease
+    client: Client | None = None  # the Redis connection under it, if any
 
     def bot_data(self) -> dict[str, object]:
         """The entries of ``bot_data`` the handlers read this state from."""
         return {
+            ctx.SHARED_STATE: self,
             ctx.ANSWERS: self.answers,
             ctx.LISTINGS: self.listings,
             ctx.ANSWER_CACHE: self.answer_cache,
@@ -55,6 +55,11 @@ class SharedState:
             ctx.INLINE_LIMITER: self.inline_limiter,
             ctx.FEED_LEASE: self.feed_lease,
         }
+
+    async def aclose(self) -> None:
+        """Close the connection to Redis (on the event loop that used it)."""
+        if self.client is not None:
+            await self.client.aclose()
 
 
 def dump_listing(listing: TopicListing) -> str:
@@ -75,7 +80,7 @@ def build_state(settings: Settings) -> SharedState:
     return SharedState(
         answers=CallbackStore[StoredAnswer](ttl_s=BUTTON_TTL_S),
         listings=CallbackStore[TopicListing](capacity=1_000, ttl_s=BUTTON_TTL_S),
-        answer_cache=TtlCache[Answer](answer_flow.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
+        answer_cache=MemoryAnswerCache(answer_flow.CACHE_CAPACITY, tg.answer_cache_ttl_s or 1.0),
         limiter=RateLimiter(tg.user_rate_limit, tg.user_rate_window_s),
         inline_limiter=RateLimiter(answer_flow.INLINE_RATE_LIMIT, tg.user_rate_window_s),
         claims=MemoryClaims(),
@@ -100,4 +105,5 @@ def _redis_state(settings: Settings, url: str) -> SharedState:
         ),
         claims=RedisClaims(client, f"{p}update:"),
         feed_lease=RedisLease(client, f"{p}lease:feeds", FEED_LEASE_TTL_S),
+        client=client,
     )

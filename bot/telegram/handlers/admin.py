@@ -121,7 +121,7 @@ async def add(update: Update, context: CustomContext) -> None:
     async def work() -> str:
         report = await _in_worker(context, lambda lib: lib.add_url(args[0]))
         if report.changed:
-            context.answer_cache.clear()
+            await context.answer_cache.clear()
         schedule_alerts(context.application, report.added_ids)
         return render_admin.report_html(report)
 
@@ -137,7 +137,7 @@ async def remove(update: Update, context: CustomContext) -> None:
         return
     removal = await _in_worker(context, lambda lib: lib.remove(ref))
     if removal.removed:
-        context.answer_cache.clear()
+        await context.answer_cache.clear()
     await _reply(update, render_admin.removed_html(ref, removal.removed, removal.matches))
 
 
@@ -165,7 +165,7 @@ async def feeds(update: Update, context: CustomContext) -> None:
 async def _poll_all(context: CustomContext) -> str:
     summary = await _in_worker(context, lambda lib: lib.poll(due_only=False))
     if summary.report.changed:
-        context.answer_cache.clear()
+        await context.answer_cache.clear()
     schedule_alerts(context.application, summary.report.added_ids)
     return render_admin.poll_html(summary)
 
@@ -184,7 +184,7 @@ async def stats(update: Update, context: CustomContext) -> None:
 async def poll_feeds(context: CustomContext) -> None:
     """The JobQueue job: poll the feeds that are due, in the ingest worker, when this worker
     holds (or renews) the feed lease: one worker at a time polls."""
-    if not context.feed_lease.acquire():
+    if not await context.feed_lease.acquire():
         logger.debug("Another worker holds the feed lease; not polling")
         return
     try:
@@ -193,7 +193,7 @@ async def poll_feeds(context: CustomContext) -> None:
         logger.error("Feed polling failed: %s", e)
         return
     if summary.report.changed:
-        context.answer_cache.clear()
+        await context.answer_cache.clear()
     schedule_alerts(context.application, summary.report.added_ids)
     for url, why in summary.failed.items():
         logger.warning("Feed %s failed: %s", url, why)

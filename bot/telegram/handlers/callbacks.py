@@ -14,7 +14,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 
 from answering.types import Quote
-from bot.telegram import answer_flow, keyboards, sending
+from bot.telegram import keyboards, sending
 from bot.telegram.context import CustomContext
 from bot.telegram.handlers.questions import answer_in_chat
 from bot.telegram.languages import chat_lang
@@ -49,30 +49,47 @@ async def _edit(query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup 
         logger.debug("Message not modified by callback %s", query.data)
 
 
-async def _tapped(
-    update: Update, context: CustomContext
-) -> tuple[CallbackQuery, str, StoredAnswer] | None:
-    """The query, its answer's key and the stored answer; None (the user told) when expired."""
-    query = update.callback_query
-    if query is None:
-        return None
-    args = keyboards.callback_args(query.data)
-    item = answer_flow.stored(context, args[0]) if args else None
-    if item is None:
-        await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
-        return None
-    return query, args[0], item
+def _marking(view: str) -> Callable[[StoredAnswer], bool]:
+    """Mark ``view`` shown; False when it already was (a second tap)."""
+
+    def mark(item: StoredAnswer) -> bool:
+        if view in item.shown:
+            return False
+        item.shown.add(view)
+        return True
+
+    return mark
+
+
+def _unmarking(view: str) -> Callable[[StoredAnswer], bool]:
+    def unmark(item: StoredAnswer) -> bool:
+        item.shown.discard(view)
+        return True
+
+    return unmark
+
+
+def _appending(html: str) -> Callable[[StoredAnswer], bool]:
+    def append(item: StoredAnswer) -> bool:
+        item.inline_views.append(html)
+        return True
+
+    return append
 
 
 async def _add_view(
-    query: CallbackQuery, key: str, item: StoredAnswer, view: str, shown: View
+    context: CustomContext, query: CallbackQuery, key: str, item: StoredAnswer, shown: View
 ) -> None:
     """Add the view below the answer (in an inline message: inside it, after the views shown
     before), then drop the button that asked for it."""
-    keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
     if not isinstance(query.message, Message):
-        item.inline_views.append(shown.html)
+        changed = await context.answers.modify(key, _appending(shown.html))
+        if changed is not None:
+            item = changed[0]  # with the views another tap added meanwhile
+        else:  # expired meanwhile: this view is shown all the same
+            item.inline_views.append(shown.html)
         views = "\n\n".join(item.inline_views)
+        keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
         await _edit(query, answers.inline_message(item.answer, item.lang, views), keyboard)
         return
     await sending.send_messages(
@@ -80,36 +97,37 @@ async def _add_view(
     )
     if not shown.drops_button:
         return
+    keyboard = keyboards.answer_keyboard(key, item.answer, item.lang, item.shown)
     try:
         await query.edit_message_reply_markup(keyboard)
     except BadRequest as exc:  # the answer was deleted meanwhile: the view is there anyway
-        logger.info("Could not drop the %s button: %s", view, exc.message)
+        logger.info("Could not drop a button: %s", exc.message)
 
 
 async def _show_once(
     update: Update, context: CustomContext, view: str, render_view: RenderView
 ) -> None:
-    tapped = await _tapped(update, context)
-    if tapped is None:
+    query = update.callback_query
+    if query is None:
         return
-    query, key, item = tapped
-    # marked shown before the first await, so a double tap finds it so; written back at each
-    # change, since in Redis the stored answer is a copy, not this object
-    first = view not in item.shown
-    if first:
-        item.shown.add(view)
-        context.answers.update(key, item)
+    args = keyboards.callback_args(query.data)
+    # the view is marked shown in the same step that reads the answer (one transaction in
+    # Redis), so of two taps on one button, on one worker or two, only one shows it
+    marked = await context.answers.modify(args[0], _marking(view)) if args else None
+    if marked is None:
+        await query.answer(t("telegram.expired", chat_lang(context, update)), show_alert=True)
+        return
+    item, first = marked
     await query.answer()
     if not first:  # a second tap (or a double tap) adds nothing
         return
     try:
         shown = await render_view(context, item)
         if shown is not None:
-            await _add_view(query, key, item, view, shown)
-            context.answers.update(key, item)  # an inline message's views
+            await _add_view(context, query, args[0], item, shown)
     except BaseException:
-        item.shown.discard(view)  # a view that did not arrive may be asked for again
-        context.answers.update(key, item)
+        # a view that did not arrive may be asked for again
+        await context.answers.modify(args[0], _unmarking(view))
         raise
 
 

@@ -122,7 +122,7 @@ async def open_article(update: Update, context: CustomContext) -> None:
         await _edit(query, shown, markup)
 
 
-def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> str | None:
+async def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> str | None:
     """Why a topic search is refused (too long; the user is asking too fast), or None. Topic
     searches count against the question limit: each costs about as much as a question."""
     if len(topic) > MAX_TOPIC_CHARS:
@@ -130,7 +130,7 @@ def _refusal(update: Update, context: CustomContext, topic: str, lang: str) -> s
     user = update.effective_user
     if user is None or user.id in context.settings.telegram.admins:
         return None
-    wait = context.limiter.hit(user.id)
+    wait = await context.limiter.hit(user.id)
     if wait <= 0:
         return None
     logger.info("User %s is rate limited for %d s", user.id, wait_seconds(wait))
@@ -177,7 +177,7 @@ async def latest(update: Update, context: CustomContext) -> None:
         view, markup = await _latest_view(context, 0, lang, None)
         await message.reply_html(view.text, reply_markup=markup)
         return
-    refusal = _refusal(update, context, topic, lang)
+    refusal = await _refusal(update, context, topic, lang)
     topics = context.topics
     if refusal is not None or topics is None:
         await message.reply_html(refusal or tr("telegram.latest_no_topics", lang))
@@ -186,7 +186,7 @@ async def latest(update: Update, context: CustomContext) -> None:
         context.executor, topics.articles_about, topic
     )
     listing = TopicListing(topic, tuple(found))
-    key = context.listings.put(listing)
+    key = await context.listings.put(listing)
     logger.debug("/latest %r: %d articles", topic, len(found))
     view, markup = await _latest_view(context, 0, lang, listing, key)
     await message.reply_html(view.text, reply_markup=markup)
@@ -202,7 +202,7 @@ async def latest_page(update: Update, context: CustomContext) -> None:
     listing, key = None, ""
     if len(args) == 2:
         key = args[0]
-        listing = context.listings.get(key)
+        listing = await context.listings.get(key)
         if listing is None:
             await query.answer(t("telegram.latest_expired", lang), show_alert=True)
             return

@@ -35,7 +35,7 @@ async def vote(update: Update, context: CustomContext) -> None:
         return
     key, sign = keyboards.callback_args(query.data)
     lang = chat_lang(context, update)
-    item = answer_flow.stored(context, key)
+    item = await answer_flow.stored(context, key)
     if item is None or item.answer.declined or item.answer.small_talk is not None:
         await query.answer(t("telegram.expired", lang), show_alert=True)
         return

@@ -24,20 +24,23 @@ KEY_BYTES = 6
 class CallbackData(Protocol[T]):
     """Values behind the short keys that buttons carry (``CallbackStore`` in memory)."""
 
-    def put(self, value: T) -> str:
+    async def put(self, value: T) -> str:
         """Store ``value`` and return its new key."""
         ...
 
-    def get(self, key: str) -> T | None:
+    async def get(self, key: str) -> T | None:
         """The value behind ``key``, or None when unknown or expired."""
         ...
 
-    def update(self, key: str, value: T) -> None:
-        """Write back ``value`` (changed after ``get``) under ``key``, keeping its expiry; a key
-        that expired meanwhile stays gone."""
+    async def modify(self, key: str, change: Callable[[T], bool]) -> tuple[T, bool] | None:
+        """Apply ``change`` to the value behind ``key`` and keep what it made of it, keeping
+        its expiry, as one step: a concurrent change (another tap, on any worker) is never
+        lost, and ``change`` sees it. ``change`` alters the value in place and says whether it
+        did (it may run more than once). Returns the value as it now is and whether ``change``
+        altered it, or None when ``key`` is unknown or expired."""
         ...
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Drop expired values; returns how many were dropped."""
         ...
 
@@ -48,7 +51,8 @@ def new_key() -> str:
 
 
 class CallbackStore(Generic[T]):
-    """A bounded LRU map from short opaque keys to values that expire after ``ttl_s``."""
+    """A bounded LRU map from short opaque keys to values that expire after ``ttl_s``. Its
+    methods are coroutines only to serve behind ``CallbackData``: they never wait."""
 
     def __init__(
         self,
@@ -64,7 +68,7 @@ class CallbackStore(Generic[T]):
     def __len__(self) -> int:
         return len(self._values)
 
-    def put(self, value: T) -> str:
+    async def put(self, value: T) -> str:
         """Store ``value`` and return its new key; evicts the least recently used when full."""
         key = self._key_factory()
         while key in self._values:
@@ -72,15 +76,19 @@ class CallbackStore(Generic[T]):
         self._values.put(key, value)
         return key
 
-    def get(self, key: str) -> T | None:
+    async def get(self, key: str) -> T | None:
         """The value behind ``key``, or None when unknown or expired. Marks it recently used."""
         return self._values.get(key)
 
-    def update(self, key: str, value: T) -> None:
-        """Write back ``value`` under ``key``, keeping its expiry; a gone key stays gone."""
-        self._values.replace(key, value)
+    async def modify(self, key: str, change: Callable[[T], bool]) -> tuple[T, bool] | None:
+        """``change`` the value behind ``key`` in place (nothing else runs meanwhile: this
+        never waits), keeping its expiry; None when it is gone."""
+        value = self._values.get(key)
+        if value is None:
+            return None
+        return value, change(value)
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Drop expired entries; returns how many were dropped."""
         return self._values.purge()
 

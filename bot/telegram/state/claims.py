@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from typing import Protocol
 
-import redis
-
-from bot.telegram.state.redis_base import shielded
+from bot.telegram.state.redis_base import Client, shielded
 from bot.telegram.state.ttl_cache import Clock, TtlCache
 
 #: How long a claim is remembered: Telegram redelivers an update for at most a day.
@@ -17,7 +15,7 @@ CLAIM_TTL_S = 24 * 3600.0
 class UpdateClaims(Protocol):
     """Who handles an update: the first to claim it (``MemoryClaims`` in one process)."""
 
-    def claim(self, update_id: int) -> bool:
+    async def claim(self, update_id: int) -> bool:
         """True the first time ``update_id`` is claimed (handle it); False after (drop it)."""
         ...
 
@@ -34,7 +32,7 @@ class MemoryClaims:
     ) -> None:
         self._claimed = TtlCache[bool](capacity, ttl_s, clock=clock)
 
-    def claim(self, update_id: int) -> bool:
+    async def claim(self, update_id: int) -> bool:
         key = str(update_id)
         if self._claimed.get(key) is not None:
             return False
@@ -50,12 +48,12 @@ class RedisClaims:
     """Claims shared by the workers: ``SET key NX EX ttl`` says who came first. When Redis
     is away an update is handled (twice at worst, rather than never)."""
 
-    def __init__(self, client: redis.Redis, prefix: str, ttl_s: float = CLAIM_TTL_S) -> None:
+    def __init__(self, client: Client, prefix: str, ttl_s: float = CLAIM_TTL_S) -> None:
         self._client = client
         self._prefix = prefix
         self._ttl_s = max(1, round(ttl_s))
 
     @shielded(_handle)
-    def claim(self, update_id: int) -> bool:
+    async def claim(self, update_id: int) -> bool:
         key = f"{self._prefix}{update_id}"
-        return bool(self._client.set(key, "1", nx=True, ex=self._ttl_s))
+        return bool(await self._client.set(key, "1", nx=True, ex=self._ttl_s))

@@ -6,24 +6,22 @@ import secrets
 import time
 from typing import Protocol
 
-import redis
-
-from bot.telegram.state.redis_base import shielded
+from bot.telegram.state.redis_base import Client, shielded
 from bot.telegram.state.ttl_cache import Clock, check_positive
 
 
 class Lease(Protocol):
     """A named lease held by one holder at a time, for ``ttl_s`` from its last renewal."""
 
-    def acquire(self) -> bool:
+    async def acquire(self) -> bool:
         """Take the lease when it is free, or renew it when this holder has it; True if held."""
         ...
 
-    def renew(self) -> bool:
+    async def renew(self) -> bool:
         """Extend the lease when this holder still has it; False when it was lost."""
         ...
 
-    def release(self) -> bool:
+    async def release(self) -> bool:
         """Give the lease up when this holder has it (True); another's is left alone."""
         ...
 
@@ -42,7 +40,8 @@ class LeaseBoard:
 
 
 class LocalLease:
-    """``Lease`` among the holders sharing one ``LeaseBoard`` (in one process)."""
+    """``Lease`` among the holders sharing one ``LeaseBoard`` (in one process). Its methods
+    are coroutines only to serve behind ``Lease``: they never wait."""
 
     def __init__(self, board: LeaseBoard, name: str, ttl_s: float, token: str = "") -> None:
         check_positive(ttl_s=ttl_s)
@@ -57,16 +56,16 @@ class LocalLease:
             return None
         return held[0]
 
-    def acquire(self) -> bool:
+    async def acquire(self) -> bool:
         if self._holder() not in (None, self._token):
             return False
         self._board.held[self._name] = (self._token, self._board.clock() + self._ttl_s)
         return True
 
-    def renew(self) -> bool:
-        return self._holder() == self._token and self.acquire()
+    async def renew(self) -> bool:
+        return self._holder() == self._token and await self.acquire()
 
-    def release(self) -> bool:
+    async def release(self) -> bool:
         if self._holder() != self._token:
             return False
         del self._board.held[self._name]
@@ -97,7 +96,7 @@ class RedisLease:
     release compare the token in one Lua script. Without Redis nobody holds it (nothing runs
     twice; the feeds wait until Redis is back)."""
 
-    def __init__(self, client: redis.Redis, key: str, ttl_s: float, token: str = "") -> None:
+    def __init__(self, client: Client, key: str, ttl_s: float, token: str = "") -> None:
         check_positive(ttl_s=ttl_s)
         self._client = client
         self._key = key
@@ -107,15 +106,15 @@ class RedisLease:
         self._release = client.register_script(_RELEASE)
 
     @shielded(_not_held)
-    def acquire(self) -> bool:
-        if self._client.set(self._key, self._token, nx=True, px=self._ttl_ms):
+    async def acquire(self) -> bool:
+        if await self._client.set(self._key, self._token, nx=True, px=self._ttl_ms):
             return True
-        return self.renew()
+        return await self.renew()
 
     @shielded(_not_held)
-    def renew(self) -> bool:
-        return bool(self._renew(keys=[self._key], args=[self._token, self._ttl_ms]))
+    async def renew(self) -> bool:
+        return bool(await self._renew(keys=[self._key], args=[self._token, self._ttl_ms]))
 
     @shielded(_not_held)
-    def release(self) -> bool:
-        return bool(self._release(keys=[self._key], args=[self._token]))
+    async def release(self) -> bool:
+        return bool(await self._release(keys=[self._key], args=[self._token]))

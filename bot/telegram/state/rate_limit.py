@@ -13,11 +13,11 @@ from bot.telegram.state.ttl_cache import Clock, check_positive
 class RateLimit(Protocol):
     """A per-user (or per-chat) limit on hits in a window (``RateLimiter`` in memory)."""
 
-    def hit(self, user_id: int) -> float:
+    async def hit(self, user_id: int) -> float:
         """Record a hit for ``user_id`` if allowed and return 0.0; else the seconds to wait."""
         ...
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Forget users with no hit left in the window; returns how many."""
         ...
 
@@ -25,7 +25,8 @@ class RateLimit(Protocol):
 class RateLimiter:
     """A sliding-window limit: at most ``limit`` hits per user in any ``window_s`` seconds.
 
-    Remembers at most ``max_users`` users (least recently active are forgotten first).
+    Remembers at most ``max_users`` users (least recently active are forgotten first). Its
+    methods are coroutines only to serve behind ``RateLimit``: they never wait.
     """
 
     def __init__(
@@ -43,7 +44,7 @@ class RateLimiter:
         self._max_users = max_users
         self._hits: OrderedDict[int, deque[float]] = OrderedDict()
 
-    def hit(self, user_id: int) -> float:
+    async def hit(self, user_id: int) -> float:
         """Record a hit for ``user_id`` if allowed and return 0.0; else the seconds to wait.
 
         A refused hit is not recorded, so waiting the returned time always frees a slot.
@@ -63,7 +64,7 @@ class RateLimiter:
             self._hits.popitem(last=False)
         return 0.0
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Forget users whose hits have all left the window; returns how many."""
         now = self._clock()
         idle = [

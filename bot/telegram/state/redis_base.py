@@ -1,5 +1,8 @@
 """The Redis connection under the shared state, and how the state goes on when Redis is down.
 
+The client is ``redis.asyncio``: every call waits on its socket without holding up the event
+loop, so a slow or stalled Redis delays the update that asked, never the others.
+
 The bot answers without Redis: each call that fails logs a warning and gives its fallback (a
 cache miss, an allowed question, an expired button), so a Redis restart or outage costs the
 shared state, never a reply. The calls are short and bounded by ``timeout_s``.
@@ -9,25 +12,30 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
-from typing import ParamSpec, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import Any, ParamSpec, TypeVar
 
 import redis
+import redis.asyncio
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
+#: The client of the shared state.
+Client = redis.asyncio.Redis
 
-def connect(url: str, timeout_s: float) -> redis.Redis:
-    """A client for ``url`` (connecting lazily) that gives up after ``timeout_s`` seconds.
+
+def connect(url: str, timeout_s: float) -> Client:
+    """A client for ``url`` that gives up after ``timeout_s`` seconds. It connects lazily, on
+    the event loop of its first call, and serves that loop only.
 
     A failed call is not retried: the state falls back at once rather than keep a user waiting.
     """
-    return redis.Redis.from_url(
+    return redis.asyncio.Redis.from_url(
         url,
         decode_responses=True,
         socket_timeout=timeout_s,
@@ -37,14 +45,17 @@ def connect(url: str, timeout_s: float) -> redis.Redis:
     )
 
 
-def shielded(fallback: Callable[[], R]) -> Callable[[Callable[P, R]], Callable[P, R]]:
+Call = Callable[P, Coroutine[Any, Any, R]]
+
+
+def shielded(fallback: Callable[[], R]) -> Callable[[Call[P, R]], Call[P, R]]:
     """Make a Redis call give ``fallback()`` (and log why) when Redis fails or is away."""
 
-    def wrap(call: Callable[P, R]) -> Callable[P, R]:
+    def wrap(call: Call[P, R]) -> Call[P, R]:
         @functools.wraps(call)
-        def shielded_call(*args: P.args, **kwargs: P.kwargs) -> R:
+        async def shielded_call(*args: P.args, **kwargs: P.kwargs) -> R:
             try:
-                return call(*args, **kwargs)
+                return await call(*args, **kwargs)
             except redis.RedisError as exc:
                 logger.warning(
                     "Redis failed in %s (%s); going on without it", call.__qualname__, exc

@@ -10,9 +10,7 @@ from __future__ import annotations
 import secrets
 import time
 
-import redis
-
-from bot.telegram.state.redis_base import shielded
+from bot.telegram.state.redis_base import Client, shielded
 from bot.telegram.state.ttl_cache import Clock, check_positive
 
 # KEYS[1]: the user's set; ARGV: now, window (seconds), limit, the new hit's member.
@@ -45,7 +43,7 @@ class RedisRateLimiter:
 
     def __init__(
         self,
-        client: redis.Redis,
+        client: Client,
         prefix: str,
         limit: int,
         window_s: float,
@@ -58,7 +56,7 @@ class RedisRateLimiter:
         self._bounds = (repr(window_s), limit)  # the script's ARGV[2] and ARGV[3]
 
     @shielded(_allow)
-    def hit(self, user_id: int) -> float:
+    async def hit(self, user_id: int) -> float:
         """Record a hit for ``user_id`` if allowed and return 0.0; else the seconds to wait.
 
         A refused hit is not recorded, so waiting the returned time always frees a slot.
@@ -66,9 +64,9 @@ class RedisRateLimiter:
         now = self._clock()
         member = f"{now!r}:{secrets.token_hex(4)}"  # two hits at one instant are two members
         args: list[str | int] = [repr(now), *self._bounds, member]
-        wait = self._hit(keys=[f"{self._prefix}{user_id}"], args=args)
+        wait = await self._hit(keys=[f"{self._prefix}{user_id}"], args=args)
         return max(0.0, float(wait))
 
-    def purge(self) -> int:
+    async def purge(self) -> int:
         """Nothing to do: a user's set expires when its window is over."""
         return 0

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-import redis
 from telegram import Update
 
 from bot.telegram.delivery import JournalingQueue
 from bot.telegram.state.claims import MemoryClaims, RedisClaims
+from bot.telegram.state.redis_base import connect
 
 
 def _queued(queue: JournalingQueue) -> list[int]:
@@ -24,12 +24,13 @@ async def test_an_update_delivered_twice_to_one_worker_is_queued_once() -> None:
 
 @pytest.mark.redis
 async def test_an_update_delivered_to_two_workers_is_queued_by_one(redis_url: str) -> None:
-    with redis.Redis.from_url(redis_url, decode_responses=True) as client:
-        first = JournalingQueue(None, RedisClaims(client, "test:update:"))
-        second = JournalingQueue(None, RedisClaims(client, "test:update:"))
-        for update_id in (1, 2, 3):
-            await first.put(Update(update_id))
-            await second.put(Update(update_id))
-        await second.put(Update(4))
-        await first.put(Update(4))
+    client = connect(redis_url, 5.0)
+    first = JournalingQueue(None, RedisClaims(client, "test:update:"))
+    second = JournalingQueue(None, RedisClaims(client, "test:update:"))
+    for update_id in (1, 2, 3):
+        await first.put(Update(update_id))
+        await second.put(Update(update_id))
+    await second.put(Update(4))
+    await first.put(Update(4))
+    await client.aclose()
     assert (_queued(first), _queued(second)) == ([1, 2, 3], [4])

@@ -304,7 +304,7 @@ async def test_the_polling_job_waits_while_another_worker_holds_the_feed_lease(
 ) -> None:
     board = LeaseBoard()
     other_worker = LocalLease(board, "feeds", 60)
-    assert other_worker.acquire()
+    assert await other_worker.acquire()
     admin_bot.app.bot_data[ctx.FEED_LEASE] = LocalLease(board, "feeds", 60)
     dam = page("Dam inspection in Kellby", "2025-03-05", "Inspectors visited the dam.")
     _serve_in_rss(web_server, "/a/dam.html", dam, "Wed, 05 Mar 2025 09:00:00 GMT")
@@ -312,7 +312,7 @@ async def test_the_polling_job_waits_while_another_worker_holds_the_feed_lease(
     [job] = admin_bot.app.job_queue.get_jobs_by_name("feeds")  # type: ignore[union-attr]
     await job.run(admin_bot.app)
     assert web_server.requests_to("/a/dam.html") == []
-    assert other_worker.release()
+    assert await other_worker.release()
     await job.run(admin_bot.app)
     assert len(web_server.requests_to("/a/dam.html")) == 1
 

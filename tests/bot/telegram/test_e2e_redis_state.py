@@ -12,6 +12,7 @@ from bot.config.settings import Settings
 from bot.config.state import StateSettings
 from bot.telegram import context as ctx
 from bot.telegram.state.lease import RedisLease
+from bot.telegram.state.redis_base import connect
 from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, FakeAnswerer, FakeCatalog
@@ -82,9 +83,10 @@ async def test_without_redis_the_bot_answers_and_its_buttons_say_they_expired(
 async def test_a_stopping_worker_gives_the_feed_lease_up(
     api: FakeBotApi, settings: Settings, answerer: FakeAnswerer, own_redis: RedisServer
 ) -> None:
-    with own_redis.client() as client:
-        other_worker = RedisLease(client, "newsbot:lease:feeds", 60)
-        async with running_bot(api, _on(own_redis, settings), answerer, FakeCatalog()) as bot:
-            assert bot.app.bot_data[ctx.FEED_LEASE].acquire()
-            assert not other_worker.acquire()
-        assert other_worker.acquire()
+    client = connect(own_redis.url, 5.0)
+    other_worker = RedisLease(client, "newsbot:lease:feeds", 60)
+    async with running_bot(api, _on(own_redis, settings), answerer, FakeCatalog()) as bot:
+        assert await bot.app.bot_data[ctx.FEED_LEASE].acquire()
+        assert not await other_worker.acquire()
+    assert await other_worker.acquire()
+    await client.aclose()

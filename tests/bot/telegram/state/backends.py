@@ -7,23 +7,21 @@ time to live there, and moves the clock in memory.
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
-import redis
 
-from answering.types import Answer
-from bot.telegram.state.answer_cache import AnswerCache
+from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
 from bot.telegram.state.claims import MemoryClaims, RedisClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
+from bot.telegram.state.redis_base import Client, connect
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
-from bot.telegram.state.ttl_cache import TtlCache
 from tests.bot.telegram.fakes import ManualClock
 
 #: A time to live short enough to wait out in a test.
@@ -31,6 +29,8 @@ SHORT_TTL_S = 0.2
 #: What is added to it before the value is looked for again (Redis expires within a
 #: millisecond of its deadline).
 EXPIRY_MARGIN_S = 0.05
+#: How long a test's Redis calls may take before they fail.
+REDIS_TIMEOUT_S = 5.0
 
 BACKENDS = ["memory", pytest.param("redis", marks=pytest.mark.redis)]
 
@@ -38,7 +38,7 @@ BACKENDS = ["memory", pytest.param("redis", marks=pytest.mark.redis)]
 class Backend:
     """Makes each kind of state on the memory backend (``client`` None) or on Redis."""
 
-    def __init__(self, clock: ManualClock, client: redis.Redis | None) -> None:
+    def __init__(self, clock: ManualClock, client: Client | None) -> None:
         self.clock = clock
         self.client = client
         self.name = "memory" if client is None else "redis"
@@ -46,7 +46,7 @@ class Backend:
 
     def answer_cache(self, ttl_s: float = 60.0) -> AnswerCache:
         if self.client is None:
-            return TtlCache[Answer](100, ttl_s, clock=self.clock)
+            return MemoryAnswerCache(100, ttl_s, clock=self.clock)
         return RedisAnswerCache(self.client, "test:", ttl_s)
 
     def callbacks(self, ttl_s: float = 60.0) -> CallbackData[StoredAnswer]:
@@ -74,20 +74,25 @@ class Backend:
         """Move the test's clock (which the limiters read)."""
         self.clock.now += seconds
 
-    def expire(self, ttl_s: float = SHORT_TTL_S) -> None:
+    async def expire(self, ttl_s: float = SHORT_TTL_S) -> None:
         """Let a time to live of ``ttl_s`` run out."""
         if self.client is None:
             self.advance(ttl_s)
         else:
-            time.sleep(ttl_s + EXPIRY_MARGIN_S)
+            await asyncio.sleep(ttl_s + EXPIRY_MARGIN_S)
 
 
-@contextmanager
-def backend_for(name: str, clock: ManualClock, request: pytest.FixtureRequest) -> Iterator[Backend]:
+@asynccontextmanager
+async def backend_for(
+    name: str, clock: ManualClock, request: pytest.FixtureRequest
+) -> AsyncIterator[Backend]:
     """The backend ``name``; Redis is the session's server, emptied for the test."""
     if name == "memory":
         yield Backend(clock, None)
         return
     url: str = request.getfixturevalue("redis_url")
-    with redis.Redis.from_url(url, decode_responses=True) as client:
+    client = connect(url, REDIS_TIMEOUT_S)
+    try:
         yield Backend(clock, client)
+    finally:
+        await client.aclose()

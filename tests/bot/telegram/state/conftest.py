@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pytest
+import pytest_asyncio
 
 from tests.bot.telegram.fakes import ManualClock
 from tests.bot.telegram.state.backends import BACKENDS, Backend, backend_for
@@ -15,8 +16,8 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
-@pytest.fixture(params=BACKENDS)
-def backend(request: pytest.FixtureRequest, clock: ManualClock) -> Iterator[Backend]:
+@pytest_asyncio.fixture(params=BACKENDS)
+async def backend(request: pytest.FixtureRequest, clock: ManualClock) -> AsyncIterator[Backend]:
     """Each backend in turn (in memory, then a real Redis): the contract tests run on both."""
-    with backend_for(request.param, clock, request) as made:
+    async with backend_for(request.param, clock, request) as made:
         yield made

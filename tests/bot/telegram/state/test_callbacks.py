@@ -31,36 +31,38 @@ def test_callback_data_over_64_bytes_is_refused() -> None:
         keyboards.callback_data("m", "ж" * 40)
 
 
-def test_store_returns_values_until_they_expire(clock: ManualClock) -> None:
+async def test_store_returns_values_until_they_expire(clock: ManualClock) -> None:
     store: CallbackStore[str] = CallbackStore(capacity=10, ttl_s=60, clock=clock)
-    key = store.put("answer")
+    key = await store.put("answer")
     clock.now += 59.9
-    assert store.get(key) == "answer"
+    assert await store.get(key) == "answer"
     clock.now += 0.1
-    assert store.get(key) is None
+    assert await store.get(key) is None
     assert len(store) == 0
-    assert store.get("never-issued") is None
+    assert await store.get("never-issued") is None
 
 
-def test_store_evicts_the_least_recently_used(clock: ManualClock) -> None:
+async def test_store_evicts_the_least_recently_used(clock: ManualClock) -> None:
     store: CallbackStore[int] = CallbackStore(capacity=2, ttl_s=60, clock=clock)
-    first, second = store.put(1), store.put(2)
-    assert store.get(first) == 1
-    third = store.put(3)
-    assert store.get(second) is None
-    assert (store.get(first), store.get(third)) == (1, 3)
+    first, second = await store.put(1), await store.put(2)
+    assert await store.get(first) == 1
+    third = await store.put(3)
+    assert await store.get(second) is None
+    assert (await store.get(first), await store.get(third)) == (1, 3)
     assert len(store) == 2
 
 
-def test_store_purges_expired_entries_and_regenerates_colliding_keys(clock: ManualClock) -> None:
+async def test_store_purges_expired_entries_and_regenerates_colliding_keys(
+    clock: ManualClock,
+) -> None:
     keys = iter(["same", "same", "other"])
     store: CallbackStore[str] = CallbackStore(ttl_s=10, clock=clock, key_factory=lambda: next(keys))
-    assert store.put("a") == "same"
+    assert await store.put("a") == "same"
     clock.now += 5
-    assert store.put("b") == "other"
+    assert await store.put("b") == "other"
     clock.now += 6
-    assert store.purge() == 1
-    assert store.get("other") == "b"
+    assert await store.purge() == 1
+    assert await store.get("other") == "b"
 
 
 @pytest.mark.parametrize("kwargs", [{"capacity": 0}, {"ttl_s": 0}])

@@ -5,9 +5,9 @@ from __future__ import annotations
 from tests.bot.telegram.state.backends import Backend
 
 
-def test_an_update_is_claimed_the_first_time_only(backend: Backend) -> None:
+async def test_an_update_is_claimed_the_first_time_only(backend: Backend) -> None:
     claims = backend.claims()
-    assert [claims.claim(update_id) for update_id in (5, 6, 5, 6, 7)] == [
+    assert [await claims.claim(update_id) for update_id in (5, 6, 5, 6, 7)] == [
         True,
         True,
         False,

@@ -11,15 +11,15 @@ from bot.telegram.state.rate_limit import RateLimiter, wait_seconds
 from tests.bot.telegram.fakes import ManualClock
 
 
-def test_rate_limiter_forgets_idle_and_least_recent_users(clock: ManualClock) -> None:
+async def test_rate_limiter_forgets_idle_and_least_recent_users(clock: ManualClock) -> None:
     limiter = RateLimiter(1, 10, clock=clock, max_users=2)
-    limiter.hit(1)
-    limiter.hit(2)
-    limiter.hit(3)
+    await limiter.hit(1)
+    await limiter.hit(2)
+    await limiter.hit(3)
     assert len(limiter) == 2
-    assert limiter.hit(1) == 0.0
+    assert await limiter.hit(1) == 0.0
     clock.now += 10
-    assert limiter.purge() == 2
+    assert await limiter.purge() == 2
     assert len(limiter) == 0
 
 
