@@ -16,3 +16,7 @@ class StateSettings(Group):
     timeout_s: float = Field(default=0.5, gt=0)
     """Timeout for connecting to and reading from Redis, in seconds; past it the bot goes on
     without the shared state."""
+    worker_lease_s: float = Field(default=30.0, gt=0)
+    """Seconds a worker that stopped (killed, or cut off from Redis) keeps the messages it took
+    and did not finish, before another worker takes them over and answers them; a live worker
+    renews its lease every third of it."""

@@ -34,7 +34,7 @@ from bot.telegram.context import (
     SourceCatalog,
     TopicSearch,
 )
-from bot.telegram.delivery import JournalingApplication, JournalingQueue
+from bot.telegram.delivery import JournalingApplication, JournalingQueue, take_over_orphans
 from bot.telegram.handlers.admin import poll_feeds
 from bot.telegram.handlers.follow import register_follow_handlers
 from bot.telegram.handlers.routes import register_handlers
@@ -179,10 +179,14 @@ def _add_library(app: NewsBotApplication, library: Library) -> None:
 
 
 def _schedule_jobs(app: NewsBotApplication, settings: Settings, *, feeds: bool) -> None:
-    """The periodic purge of expired state, and (with ``feeds``) the tick that polls feeds."""
+    """The periodic purge of expired state, the claims' lease (state in Redis), and (with
+    ``feeds``) the tick that polls feeds."""
     if app.job_queue is None:
         return
     app.job_queue.run_repeating(purge_state, interval=PURGE_INTERVAL_S, first=PURGE_INTERVAL_S)
+    if settings.state.url:  # workers share the claims: renew this one's lease, take over orphans
+        renew_s = settings.state.worker_lease_s / 3
+        app.job_queue.run_repeating(take_over_orphans, interval=renew_s, first=0, name="claims")
     if feeds:
         tick = min(FEED_TICK_S, settings.feeds.poll_interval_s)
         app.job_queue.run_repeating(poll_feeds, interval=tick, first=tick, name="feeds")

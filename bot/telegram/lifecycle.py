@@ -62,7 +62,8 @@ async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop the worker pools (no answer is running any more: the Application awaited them;
     an ingest in progress finishes its atomic write first), then give up the feed lease so
-    that another worker polls the feeds at its next tick, and close the shared state."""
+    that another worker polls the feeds at its next tick, and the lease on this worker's
+    messages (those left unfinished pass on at once); then close the shared state."""
     warming: asyncio.Task[None] | None = app.bot_data.get(ctx.WARMING)
     if warming is not None:
         await asyncio.gather(warming, return_exceptions=True)
@@ -75,4 +76,5 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         await lease.release()
     state: SharedState | None = app.bot_data.get(ctx.SHARED_STATE)
     if state is not None:
+        await state.claims.retire()
         await state.aclose()

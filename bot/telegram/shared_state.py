@@ -15,11 +15,12 @@ from bot.telegram import context as ctx
 from bot.telegram.context import TopicListing
 from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
-from bot.telegram.state.claims import MemoryClaims, RedisClaims, UpdateClaims
+from bot.telegram.state.claims import MemoryClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
 from bot.telegram.state.redis_base import Client, connect
+from bot.telegram.state.redis_claims import RedisClaims
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 
@@ -103,7 +104,7 @@ def _redis_state(settings: Settings, url: str) -> SharedState:
         inline_limiter=RedisRateLimiter(
             client, f"{p}inline-limit:", answer_flow.INLINE_RATE_LIMIT, tg.user_rate_window_s
         ),
-        claims=RedisClaims(client, f"{p}update:"),
+        claims=RedisClaims(client, f"{p}update:", lease_s=state.worker_lease_s),
         feed_lease=RedisLease(client, f"{p}lease:feeds", FEED_LEASE_TTL_S),
         client=client,
     )

@@ -15,11 +15,12 @@ import pytest
 
 from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
-from bot.telegram.state.claims import MemoryClaims, RedisClaims, UpdateClaims
+from bot.telegram.state.claims import MemoryClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
 from bot.telegram.state.redis_base import Client, connect
+from bot.telegram.state.redis_claims import RedisClaims
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 from tests.bot.telegram.fakes import ManualClock

@@ -19,9 +19,10 @@ from bot.telegram.context import TopicListing
 from bot.telegram.shared_state import SharedState, build_state
 from bot.telegram.state.answer_cache import MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackStore, StoredAnswer
-from bot.telegram.state.claims import MemoryClaims, RedisClaims
+from bot.telegram.state.claims import MemoryClaims
 from bot.telegram.state.lease import LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimiter
+from bot.telegram.state.redis_claims import RedisClaims
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 from tests.bot.telegram.fakes import make_answer
