@@ -5,7 +5,8 @@ through their webhook ports as Telegram feeds them, replying through the loopbac
 every update is answered once whichever worker gets it (and once when both get it), a button
 works on the other worker, the per-user limit holds across both, an article added through
 one worker (or by ``newsbot ingest``) answers through every worker, and a worker killed
-mid-ingest loses nothing that was committed while the others keep answering.
+mid-ingest loses nothing that was committed while the others keep answering; the /add it took
+and never finished is taken over by another worker once its lease ran out, and done there.
 
 The workers run as ``newsbot run`` does, with the fake embedder to start fast; each has a data
 directory of its own (update journal, feedback) and shares the store and the state.
@@ -14,6 +15,7 @@ directory of its own (update journal, feedback) and shares the store and the sta
 from __future__ import annotations
 
 import itertools
+import threading
 import urllib.error
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -27,14 +29,23 @@ from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.bot.telegram.harness import private_chat
 from tests.integration.test_ingest_killed import fact, page, path_of, question
-from tests.integration.workers import Worker, ingest, message_update, until, worker_env
+from tests.integration.workers import (
+    WAIT_S,
+    Worker,
+    ingest,
+    message_update,
+    until,
+    worker_env,
+)
 from tests.redis_server import running_redis
 from tests.servers import PostgresServer
-from tests.web_server import Route, WebServer
+from tests.web_server import RecordedRequest, Route, WebServer
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 RATE_LIMIT = 4
+#: The workers' lease: a killed worker's messages pass on this many seconds after its last renewal.
+WORKER_LEASE_S = 2.0
 ADMIN_ID = 900
 _users = itertools.count(1)
 
@@ -110,6 +121,7 @@ def site(
             TELEGRAM__ADMINS=f"[{ADMIN_ID}]",
             TELEGRAM__USER_RATE_LIMIT=str(RATE_LIMIT),
             TELEGRAM__USER_RATE_WINDOW_S="3600",
+            STATE__WORKER_LEASE_S=str(WORKER_LEASE_S),
         )
         a, b = Worker("a", api, env, tmp), Worker("b", api, env, tmp)
         try:
@@ -214,31 +226,41 @@ def test_an_article_ingested_by_newsbot_ingest_answers_through_every_worker(site
     assert len(site.replies(user)) == 3, site.replies(user)
 
 
-def test_a_worker_killed_mid_ingest_loses_nothing_committed(site: Site) -> None:
+def test_a_worker_killed_mid_ingest_loses_nothing_and_another_finishes_its_add(
+    site: Site,
+) -> None:
     user = new_user()
+    gate = threading.Event()  # article 3's page answers once the gate opens
+
+    def slow_page(request: RecordedRequest) -> Route:
+        gate.wait(WAIT_S)
+        return Route(body=page(3))
+
     c = Worker("c", site.api, site.env, site.tmp)
     c.start()
     try:
         site.add(c, 2)
-        indexed = site.replies(ADMIN)
-        site.web.hang(path_of(3), seconds=600)
+        indexed = sum("Indexed:" in t for t in site.replies(ADMIN))
+        site.web.routes[path_of(3)] = slow_page
         site.ask(c, ADMIN, f"/add {site.web.url(path_of(3))}")
         until(lambda: site.web.requests_to(path_of(3)), [c.log])
         site.ask(site.a, user, question(2))  # the others answer while it fetches
         site.wait(user, fact(2))
         c.kill()
+        assert site.stored_chunks(3) == []  # nothing of the interrupted /add was committed
     finally:
         c.stop()
+        gate.set()
     for worker in (site.a, site.b):
         site.ask(worker, user, question(2))
     site.wait(user, fact(2), count=3)
-    site.ask(site.b, user, question(3))
-    site.until_replies(user, 4)
-    assert len(site.replies(user)) == 4, site.replies(user)
-    assert fact(3) not in site.replies(user)[3]
     assert len(site.stored_chunks(2)) == 1 and site.stored_chunks(2)[0] > 0
-    assert site.stored_chunks(3) == []
-    # the interrupted /add never finished: nothing of article 3 was committed
-    assert [t for t in site.replies(ADMIN) if "Indexed:" in t] == [
-        t for t in indexed if "Indexed:" in t
-    ]
+    # the killed worker's /add is taken over (once its lease ran out) and finished elsewhere
+    site.wait(ADMIN, "Indexed:", count=indexed + 1)
+    took_over = [log for log in site.logs() if "Took over 1 updates" in log.read_text()]
+    assert len(took_over) == 1, [log.read_text()[-3000:] for log in site.logs()]
+    assert len(site.stored_chunks(3)) == 1 and site.stored_chunks(3)[0] > 0
+    site.ask(site.b, user, question(3))
+    site.wait(user, fact(3))
+    assert len(site.replies(user)) == 4, site.replies(user)
+    assert sum("Indexed:" in t for t in site.replies(ADMIN)) == indexed + 1
