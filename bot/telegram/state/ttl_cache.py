@@ -58,14 +58,6 @@ class TtlCache(Generic[T]):
         self._items.move_to_end(key)
         return value
 
-    def replace(self, key: str, value: T) -> bool:
-        """Put ``value`` under ``key`` keeping its expiry, if it is there; whether it was."""
-        item = self._items.get(key)
-        if item is None or self._clock() >= item[0]:
-            return False
-        self._items[key] = (item[0], value)
-        return True
-
     def clear(self) -> None:
         """Forget everything (the articles changed, so cached answers may be stale)."""
         self._items.clear()
