@@ -49,21 +49,21 @@ class JournalingQueue(asyncio.Queue[object]):
 
     async def put(self, item: object) -> None:
         if isinstance(item, Update):
-            copy = item.to_dict() if journaled(item) else None  # what another worker would replay
+            copy = item.to_dict() if journaled(item) else None  # kept until the update is done
             if self.claims is not None and not await self.claims.claim(item.update_id, copy):
                 logger.info("Update %s is handled elsewhere; not queued", item.update_id)
                 return
             journal = self.journal
-            if journal is not None and journaled(item) and not await _record(journal, item):
+            if journal is not None and copy is not None and not await _record(journal, item, copy):
                 logger.info("Update %s was already received; not queued again", item.update_id)
                 return
         await super().put(item)
 
 
-async def _record(journal: UpdateJournal, update: Update) -> bool:
-    """Write ``update`` down; False when the journal already holds it."""
+async def _record(journal: UpdateJournal, update: Update, copy: dict[str, Any]) -> bool:
+    """Write ``update`` (as ``copy``) down; False when the journal already holds it."""
     try:
-        return await asyncio.to_thread(journal.record, update.update_id, update.to_dict())
+        return await asyncio.to_thread(journal.record, update.update_id, copy)
     except sqlite3.Error:  # a full or failing disk must not stop the bot answering
         logger.exception("Could not journal update %s; handling it anyway", update.update_id)
         return True
