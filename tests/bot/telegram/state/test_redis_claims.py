@@ -90,7 +90,7 @@ async def test_a_message_too_old_to_answer_is_dropped_not_taken_over(client: Cli
     assert await _worker(client, "c").tend(3600) == []  # gone for good
 
 
-async def test_stale_workers_leave_nothing_to_a_worker_that_is_alone(client: Client) -> None:
+async def test_a_worker_never_takes_over_its_own_messages(client: Client) -> None:
     """A worker never takes over its own messages (it handles them already)."""
     a = _worker(client, "a")
     assert await a.claim(1, PAYLOAD)
