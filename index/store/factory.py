@@ -10,6 +10,7 @@ from index.chunking import ChunkingOptions
 from index.errors import ConfigError
 from index.lexical import LexicalIndex
 from index.search import Lexical
+from index.sentence_cache import SentenceCache, SentenceVectorCache
 from index.store.base import Store
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy
@@ -64,7 +65,18 @@ def open_store(
         )
     from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
 
-    return PostgresStore.open(url, model_name, dim)
+    return PostgresStore.open(url, model_name, dim, chunking=chunking)
+
+
+def open_sentence_cache(store: Store, directory: Path) -> SentenceCache:
+    """The sentence-vector cache beside ``store``: the PostgreSQL store's table when it is
+    that store (shared by every worker), else ``sentences.sqlite`` in ``directory``."""
+    if not isinstance(store, FaissStore):  # (psycopg loads only for the PostgreSQL store)
+        from index.store.postgres import PostgresStore
+
+        if isinstance(store, PostgresStore):
+            return store.sentence_vectors
+    return SentenceVectorCache(directory / "sentences.sqlite", store.dim)
 
 
 def open_lexical(store: Store, kind: str, directory: Path | None) -> Lexical:

@@ -45,7 +45,7 @@ def test_a_newer_schema_is_refused_with_what_to_do(pg: PostgresStore, postgres_u
         "found": str(postgres_schema.SCHEMA_VERSION + 1),
         "expected": postgres_schema.SCHEMA_VERSION,
     }
-    assert e.value.user_message == "The article database has schema 2; newsbot needs 1."
+    assert e.value.user_message == "The article database has schema 3; newsbot needs 2."
 
 
 def test_an_older_schema_without_a_migration_names_the_step(
