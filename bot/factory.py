@@ -32,7 +32,7 @@ from index.ingest import ingest_paths
 from index.search import HybridSearcher, Searcher
 from index.sentence_cache import SentenceCache
 from index.store.base import Store
-from index.store.factory import open_lexical, open_sentence_cache, open_store
+from index.store.factory import loading, open_lexical, open_sentence_cache, open_store
 from index.store.relocate import read_summary
 from index.traced import TRACED_DIR
 from index.types import IngestReport
@@ -238,13 +238,15 @@ def ingest(
 
 
 def ensure_corpus(components: Components, *, progress: bool | None = None) -> IngestReport | None:
-    """Index the configured (or bundled) corpus when the store is empty; None if not needed."""
-    if len(components.store) > 0:
-        return None
-    corpus_dir = components.settings.corpus_dir
-    if corpus_dir is not None:
-        logger.info("index is empty: indexing %s", corpus_dir)
-        return ingest(components, [corpus_dir], progress=progress)
-    with bundled_corpus() as corpus:
-        logger.info("index is empty: indexing the bundled sample articles")
-        return ingest(components, [corpus], progress=progress)
+    """Index the configured (or bundled) corpus when the store is empty; None if not needed
+    (also when another process sharing the store loaded it meanwhile)."""
+    with loading(components.store):
+        if len(components.store) > 0:
+            return None
+        corpus_dir = components.settings.corpus_dir
+        if corpus_dir is not None:
+            logger.info("index is empty: indexing %s", corpus_dir)
+            return ingest(components, [corpus_dir], progress=progress)
+        with bundled_corpus() as corpus:
+            logger.info("index is empty: indexing the bundled sample articles")
+            return ingest(components, [corpus], progress=progress)

@@ -10,6 +10,7 @@ fails the tests that need it: they are marked ``postgres`` and run in CI, never 
 from __future__ import annotations
 
 import itertools
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -62,10 +63,14 @@ class PostgresServer:
 
     def crash(self) -> None:
         """Stop the server at once, as a crash or a lost host would: no client is told."""
-        from pgserver._commands import pg_ctl
+        from pgserver._commands import POSTGRES_BIN_PATH
 
-        pg_ctl(
-            ["-m", "immediate", "-w", "stop"], pgdata=self._directory, user=self._server.system_user
+        subprocess.run(
+            [POSTGRES_BIN_PATH / "pg_ctl", "-D", self._directory, "-m", "immediate", "-w", "stop"],
+            user=self._server.system_user,
+            check=True,
+            capture_output=True,
+            timeout=60,
         )
 
     def start_again(self) -> None:

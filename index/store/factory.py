@@ -3,6 +3,7 @@ the lexical search beside it."""
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import overload
 
@@ -66,6 +67,18 @@ def open_store(
     from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
 
     return PostgresStore.open(url, model_name, dim, chunking=chunking)
+
+
+def loading(store: Store) -> AbstractContextManager[None]:
+    """Held around "load the corpus when the store is empty", so that processes starting at
+    once over one shared store load it once: the PostgreSQL store's lock; nothing for the
+    SQLite one (its data directory belongs to one process)."""
+    if not isinstance(store, FaissStore):
+        from index.store.postgres import PostgresStore
+
+        if isinstance(store, PostgresStore):
+            return store.exclusive()
+    return nullcontext()
 
 
 def open_sentence_cache(store: Store, directory: Path) -> SentenceCache:

@@ -11,7 +11,8 @@ last committed articles whole and other processes see the change by the generati
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Final
 
 import numpy as np
@@ -23,7 +24,7 @@ from index.chunking import ChunkingOptions
 from index.errors import StoreError
 from index.store import postgres_schema, postgres_writes
 from index.store.postgres_pool import WAIT_S, borrowed, open_pool
-from index.store.postgres_schema import WRITE_LOCK, Connection
+from index.store.postgres_schema import LOAD_LOCK, WRITE_LOCK, Connection
 from index.store.postgres_sentences import PostgresSentenceVectors
 from index.store.recipe import IndexRecipe
 from index.store.rows import StoreStats, check_item, query_matrix, split_key
@@ -126,6 +127,18 @@ class PostgresStore:
             if removed:
                 postgres_schema.bump_generation(conn)
         return removed > 0
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One process at a time in the block, across every process on this database (for
+        "load the corpus when the store is empty": two workers starting at once load it once).
+        The lock is the session's: a process that dies in the block releases it."""
+        with borrowed(self._pool) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK,))
 
     def flush(self) -> None:
         """Nothing to do: every write is committed when its call returns."""

@@ -31,6 +31,8 @@ SCHEMA_VERSION = 2
 #: Every write transaction and the schema's creation take this advisory lock first, so
 #: writers from any process run one at a time (as SQLite's ``BEGIN IMMEDIATE`` does).
 WRITE_LOCK = 0x6E657773  # "news"
+#: Held (for the session) around loading a corpus into an empty store: ``PostgresStore.exclusive``.
+LOAD_LOCK = 0x6C6F6164  # "load"
 CHANNEL = "newsbot_store"
 
 _TABLES = ("meta", "articles", "chunks")
