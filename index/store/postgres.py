@@ -11,7 +11,7 @@ last committed articles whole and other processes see the change by the generati
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Final
 
@@ -23,6 +23,7 @@ from pgvector.psycopg import register_vector
 from index.chunking import ChunkingOptions
 from index.errors import StoreError
 from index.store import postgres_schema, postgres_writes
+from index.store.postgres_listen import ChangeListener
 from index.store.postgres_pool import WAIT_S, borrowed, open_pool
 from index.store.postgres_schema import LOAD_LOCK, WRITE_LOCK, Connection
 from index.store.postgres_sentences import PostgresSentenceVectors
@@ -139,6 +140,11 @@ class PostgresStore:
                 yield
             finally:
                 conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK,))
+
+    def listen(self, on_change: Callable[[], None]) -> ChangeListener:
+        """Call ``on_change()`` after writes to this database, from any process (started now,
+        stopped by closing what this returns)."""
+        return ChangeListener(self._pool.conninfo, on_change)
 
     def flush(self) -> None:
         """Nothing to do: every write is committed when its call returns."""
