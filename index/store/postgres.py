@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Final
+from typing import Final, TypedDict, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -51,45 +51,38 @@ def _configure(conn: Connection) -> None:
     conn.execute(f"SET hnsw.ef_search = {_EF_SEARCH}")
 
 
+class Options(TypedDict, total=False):
+    """How ``PostgresStore`` opens: the chunking its articles are cut by (default: the default
+    chunking), its most connections (8) and how long a call waits for one (``WAIT_S``)."""
+
+    chunking: ChunkingOptions | None
+    pool_size: int
+    wait_s: float
+
+
 class PostgresStore:
     """The ``Store`` in the PostgreSQL database at ``url``. Safe to share between threads:
     each call borrows a pooled connection."""
 
-    def __init__(
-        self,
-        url: str,
-        model_name: str,
-        dim: int,
-        *,
-        chunking: ChunkingOptions | None = None,
-        pool_size: int = 8,
-        wait_s: float = WAIT_S,
-    ) -> None:
+    def __init__(self, url: str, model_name: str, dim: int, **options: Unpack[Options]) -> None:
         self.model_name: Final = model_name
         self.dim: Final = dim
+        self._url = url
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 postgres_schema.create_extension(conn)
                 register_vector(conn)
-                recipe = IndexRecipe(chunking or ChunkingOptions())
+                recipe = IndexRecipe(options.get("chunking") or ChunkingOptions())
                 postgres_schema.prepare(conn, model_name, dim, recipe)
-            self._pool = open_pool(url, pool_size, _configure, wait_s=wait_s)
+            size, wait_s = options.get("pool_size", 8), options.get("wait_s", WAIT_S)
+            self._pool = open_pool(url, size, _configure, wait_s=wait_s)
         except psycopg.Error as e:
             raise StoreError(f"cannot open the PostgreSQL store: {e}") from e
         self.sentence_vectors: Final = PostgresSentenceVectors(self._pool, dim)
         logger.debug("opened the PostgreSQL store at generation %d", self.generation)
 
     @classmethod
-    def open(
-        cls,
-        url: str,
-        model_name: str,
-        dim: int,
-        *,
-        chunking: ChunkingOptions | None = None,
-        pool_size: int = 8,
-        wait_s: float = WAIT_S,
-    ) -> PostgresStore:
+    def open(cls, url: str, model_name: str, dim: int, **options: Unpack[Options]) -> PostgresStore:
         """Open the store in the database at ``url``, creating its tables when new.
 
         Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
@@ -98,7 +91,7 @@ class PostgresStore:
         database cannot be reached. Once open, a call that cannot reach the database within
         ``wait_s`` raises ``StoreUnavailableError``, and the store reconnects by itself when
         the server is back."""
-        return cls(url, model_name, dim, chunking=chunking, pool_size=pool_size, wait_s=wait_s)
+        return cls(url, model_name, dim, **options)
 
     @property
     def generation(self) -> int:
@@ -144,7 +137,7 @@ class PostgresStore:
     def listen(self, on_change: Callable[[], None]) -> ChangeListener:
         """Call ``on_change()`` after writes to this database, from any process (started now,
         stopped by closing what this returns)."""
-        return ChangeListener(self._pool.conninfo, on_change)
+        return ChangeListener(self._url, on_change)
 
     def flush(self) -> None:
         """Nothing to do: every write is committed when its call returns."""
