@@ -28,7 +28,7 @@ REPLY_S = 30.0
 
 
 async def test_a_question_during_an_outage_gets_an_apology_and_one_after_it_an_answer(
-    api: FakeBotApi, own_postgres: PostgresServer, tmp_path: Path
+    api: FakeBotApi, own_postgres: PostgresServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     url = own_postgres.create_database()
     settings = make_settings(api, answer_cache_ttl_s=0).model_copy(
@@ -47,6 +47,7 @@ async def test_a_question_during_an_outage_gets_an_apology_and_one_after_it_an_a
             bot.send(private_chat(ANN), ANN, "How many drones were shot down?")
             apology = (await bot.replies(ANN["id"], 2, timeout=REPLY_S))[1]
             assert apology.plain == t("error.store_unavailable", "en")
+            assert not [r for r in caplog.records if r.exc_info], "an outage is no traceback"
             console = await asyncio.to_thread(reply, components.answerer, "Where is Izyum?")
             assert console == apology.plain
 
