@@ -5,7 +5,9 @@ Articles, chunks (offsets, sentence spans) and their vectors live in tables
 vectors (score = inner product), and ``lexical_search`` is PostgreSQL full-text search over a
 generated ``tsvector`` column. Every write call is one transaction that takes the store's
 advisory lock, bumps the generation and sends ``NOTIFY newsbot_store``, so a crash leaves the
-last committed articles whole and other processes see the change by the generation.
+last committed articles whole and other processes see the change by the generation (or hear
+it: ``listen``). A server out of reach makes a call raise ``StoreUnavailableError``, and the
+pool reconnects by itself once it is back (``index.store.postgres_pool``).
 """
 
 from __future__ import annotations
