@@ -13,7 +13,7 @@ import numpy.typing as npt
 
 from index.embedding.base import Embedder
 from index.lru import LRUCache
-from index.sentence_cache import SentenceVectorCache
+from index.sentence_cache import SentenceCache
 
 
 class SentenceVectors:
@@ -22,7 +22,7 @@ class SentenceVectors:
     def __init__(
         self,
         embedder: Embedder,
-        store: SentenceVectorCache | None = None,
+        store: SentenceCache | None = None,
         *,
         memory_size: int = 50_000,
     ) -> None:

@@ -30,9 +30,9 @@ from index.embedding.sentence_transformer import SentenceTransformerEmbedder
 from index.errors import ConfigError
 from index.ingest import ingest_paths
 from index.search import HybridSearcher, Searcher
-from index.sentence_cache import SentenceVectorCache
+from index.sentence_cache import SentenceCache
 from index.store.base import Store
-from index.store.factory import open_lexical, open_store
+from index.store.factory import loading, open_lexical, open_sentence_cache, open_store
 from index.store.relocate import read_summary
 from index.traced import TRACED_DIR
 from index.types import IngestReport
@@ -47,7 +47,7 @@ class Components:
     settings: Settings
     embedder: Embedder
     store: Store
-    sentence_cache: SentenceVectorCache
+    sentence_cache: SentenceCache
     searcher: HybridSearcher
     answerer: PipelineAnswerer
 
@@ -110,9 +110,7 @@ def default_int8(settings: Settings, model: str) -> bool:
     return True
 
 
-def build_reader(
-    settings: Settings, embedder: Embedder, sentence_cache: SentenceVectorCache
-) -> Reader:
+def build_reader(settings: Settings, embedder: Embedder, sentence_cache: SentenceCache) -> Reader:
     """The configured reader: feature-based by default, or a local QA model."""
     if settings.reader.kind == "qa":
         from answering.readers.qa_model import QAModelReader
@@ -188,7 +186,7 @@ def build_components(
     *,
     embedder: Embedder | None = None,
     data_dir: Path | None = None,
-    sentence_cache: SentenceVectorCache | None = None,
+    sentence_cache: SentenceCache | None = None,
 ) -> Components:
     """Open the store (creating it if new) and build the answering pipeline over it (with
     ``sentence_cache`` in place of the index's own, when given)."""
@@ -209,7 +207,7 @@ def build_components(
         store, questions, lexical, k=s.k, k_dense=s.k_dense, k_lexical=s.k_lexical, rrf_k=s.rrf_k
     )
     if sentence_cache is None:
-        sentence_cache = SentenceVectorCache(directory / "sentences.sqlite", embedder.dim)
+        sentence_cache = open_sentence_cache(store, directory)
     reader = build_reader(settings, questions, sentence_cache)
     answerer = build_answerer(settings, searcher, reader)
     return Components(settings, embedder, store, sentence_cache, searcher, answerer)
@@ -240,13 +238,15 @@ def ingest(
 
 
 def ensure_corpus(components: Components, *, progress: bool | None = None) -> IngestReport | None:
-    """Index the configured (or bundled) corpus when the store is empty; None if not needed."""
-    if len(components.store) > 0:
-        return None
-    corpus_dir = components.settings.corpus_dir
-    if corpus_dir is not None:
-        logger.info("index is empty: indexing %s", corpus_dir)
-        return ingest(components, [corpus_dir], progress=progress)
-    with bundled_corpus() as corpus:
-        logger.info("index is empty: indexing the bundled sample articles")
-        return ingest(components, [corpus], progress=progress)
+    """Index the configured (or bundled) corpus when the store is empty; None if not needed
+    (also when another process sharing the store loaded it meanwhile)."""
+    with loading(components.store):
+        if len(components.store) > 0:
+            return None
+        corpus_dir = components.settings.corpus_dir
+        if corpus_dir is not None:
+            logger.info("index is empty: indexing %s", corpus_dir)
+            return ingest(components, [corpus_dir], progress=progress)
+        with bundled_corpus() as corpus:
+            logger.info("index is empty: indexing the bundled sample articles")
+            return ingest(components, [corpus], progress=progress)

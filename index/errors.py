@@ -30,7 +30,8 @@ exception's own text (``str(e)``) is for logs only and is never shown to a user.
     │   ├── IndexModelMismatchError
     │   ├── IndexSettingsMismatchError  built with other chunking or for another index format
     │   ├── IndexCorruptError
-    │   └── IndexSchemaError     a database schema of another version
+    │   ├── IndexSchemaError     a database schema of another version
+    │   └── StoreUnavailableError  the database server cannot be reached (for now)
     └── ModelError               a model could not be loaded or run
 """
 
@@ -188,6 +189,13 @@ class IndexCorruptError(StoreError):
 class IndexSchemaError(StoreError):
     code = "index_schema"
     default_user_message = "The article database has schema {found}; newsbot needs {expected}."
+
+
+class StoreUnavailableError(StoreError):
+    code = "store_unavailable"
+    default_user_message = (
+        "Sorry, the article database cannot be reached just now. Please try again in a minute."
+    )
 
 
 class ModelError(NewsBotError):

@@ -25,7 +25,7 @@ from index.embedding.base import Embedder, PoolingEmbedder
 from index.errors import ArticleError
 from index.pooled_vectors import plan_batch, run_plan
 from index.prefetch import prefetched
-from index.sentence_cache import SentenceVectorCache
+from index.sentence_cache import SentenceCache
 from index.store.base import Store
 from index.store.recipe import INDEX_FORMAT as INDEX_FORMAT
 from index.store.rows import is_revision
@@ -58,7 +58,7 @@ def ingest_paths(
     store: Store,
     embedder: Embedder,
     options: IngestOptions,
-    sentence_cache: SentenceVectorCache | None = None,
+    sentence_cache: SentenceCache | None = None,
 ) -> IngestReport:
     """Index the article files in ``paths`` (files or folders). Idempotent."""
     report = IngestReport()
@@ -110,7 +110,7 @@ def ingest_articles(
     embedder: Embedder,
     options: IngestOptions,
     report: IngestReport,
-    sentence_cache: SentenceVectorCache | None = None,
+    sentence_cache: SentenceCache | None = None,
 ) -> IngestReport:
     """Chunk, embed and store already-parsed articles, in atomic batches; with a
     ``sentence_cache``, also embed every sentence so questions need not."""
@@ -159,7 +159,7 @@ def _flush(
     store: Store,
     embedder: Embedder,
     report: IngestReport,
-    cache: SentenceVectorCache | None,
+    cache: SentenceCache | None,
     pieces: bool = True,
     pooled: bool = False,
 ) -> None:
@@ -228,7 +228,7 @@ def embed_sentences(
     articles: Sequence[Article],
     *,
     embedder: Embedder,
-    cache: SentenceVectorCache,
+    cache: SentenceCache,
     pieces: bool = True,
 ) -> int:
     """Store the vectors of every sentence not cached yet: the whole sentence (piece 0) and,

@@ -1,5 +1,8 @@
 """Persistent sentence vectors: ``sentences.sqlite`` beside the index, one per embedding model.
 
+(With the PostgreSQL store the same map is a table in its database,
+``index.store.postgres_sentences``: ``SentenceCache`` is what both provide.)
+
 Ingest fills it for every sentence of every new article, so answering a question looks
 vectors up instead of running the model over dozens of sentences. It is a cache: a missing
 entry (a crash between the store write and this one, an older index) is computed when first
@@ -14,6 +17,7 @@ import sqlite3
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +26,22 @@ logger = logging.getLogger(__name__)
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)"
 _BATCH = 500
+
+
+class SentenceCache(Protocol):
+    """A persistent map from piece key to a float32 vector, safe to share between threads."""
+
+    def get_many(self, keys: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """The stored vectors of ``keys`` (missing keys are absent from the result)."""
+        ...
+
+    def put_many(self, items: Iterable[tuple[str, npt.NDArray[np.float32]]]) -> None:
+        """Store vectors; a failed write is logged, not raised (it is a cache)."""
+        ...
+
+    def __len__(self) -> int: ...
+
+    def close(self) -> None: ...
 
 
 class SentenceVectorCache:

@@ -14,10 +14,11 @@ from index.ingest import IngestOptions, ingest_paths
 from index.store.base import Store
 from index.types import IngestReport
 from tests.index.fakes import FakeEmbedder, MemoryStore
-from tests.servers import postgres_server, postgres_url
+from tests.servers import own_postgres, postgres_server, postgres_url
 from tests.web_server import WebServer
 
-__all__ = ["postgres_server", "postgres_url"]  # the PostgreSQL fixtures, for every test
+# The PostgreSQL fixtures, for every test.
+__all__ = ["own_postgres", "postgres_server", "postgres_url"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ARTICLE = REPO_ROOT / "bot" / "corpus" / "2025-02-04-izyum.txt"

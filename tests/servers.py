@@ -2,13 +2,15 @@
 
 ``postgres_server`` starts one server per test session in a temporary directory (as root too:
 pgserver runs it as its own system user) and prepares a template database with pgvector;
-``postgres_url`` gives each test a fresh database copied from it. A server that cannot start
+``postgres_url`` gives each test a fresh database copied from it; ``own_postgres`` is a server of
+one test's own, which it may stop and start again (an outage). A server that cannot start
 fails the tests that need it: they are marked ``postgres`` and run in CI, never skipped.
 """
 
 from __future__ import annotations
 
 import itertools
+import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,7 @@ class PostgresServer:
     def __init__(self, directory: Path) -> None:
         from pgserver.postgres_server import get_server  # (only the tests that need it)
 
+        self._directory = directory
         self._server = get_server(directory, cleanup_mode="delete")
         with psycopg.connect(self.url(), autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEMPLATE)))
@@ -58,6 +61,22 @@ class PostgresServer:
     def stop(self) -> None:
         self._server.cleanup()
 
+    def crash(self) -> None:
+        """Stop the server at once, as a crash or a lost host would: no client is told."""
+        from pgserver._commands import POSTGRES_BIN_PATH
+
+        subprocess.run(
+            [POSTGRES_BIN_PATH / "pg_ctl", "-D", self._directory, "-m", "immediate", "-w", "stop"],
+            user=self._server.system_user,
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    def start_again(self) -> None:
+        """Start the stopped server on its data and socket as before (the same URLs)."""
+        self._server.ensure_postgres_running()
+
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
@@ -74,3 +93,11 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
     url = postgres_server.create_database()
     yield url
     postgres_server.drop_database(url)
+
+
+@pytest.fixture
+def own_postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server of this test's own, which it may crash and start again."""
+    server = PostgresServer(Path(tempfile.mkdtemp(prefix="newsbot-postgres-own-")))
+    yield server
+    server.stop()

@@ -38,10 +38,13 @@ def _run_telegram(settings: Settings, components: Components, token: str) -> Non
     from bot.library.indexed import build_library
     from bot.telegram.app import build_application, run_application
     from bot.telegram.journal import UpdateJournal, journal_path
+    from index.store.factory import listen
     from index.topic_match import TopicMatcher
 
     data_dir = settings.data_dir
     with contextlib.ExitStack() as opened:
+        # Another process's write rebuilds this one's lexical view now, not at the next question.
+        opened.enter_context(listen(components.store, components.searcher.warm))
         library = opened.enter_context(contextlib.closing(build_library(components)))
         journal = opened.enter_context(
             contextlib.closing(UpdateJournal(journal_path(data_dir, token)))

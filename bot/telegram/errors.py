@@ -21,7 +21,7 @@ from bot.telegram.handlers.inline import results_button
 from bot.telegram.languages import chat_lang
 from bot.telegram.render.html import esc
 from bot.telegram.sending import is_transient
-from index.errors import ArticleError, FeedError, FetchError, InputError
+from index.errors import ArticleError, FeedError, FetchError, InputError, StoreUnavailableError
 
 logger = logging.getLogger(__name__)
 
@@ -46,9 +46,12 @@ def _describe(update: object) -> str:
 
 def log_error(update: object, error: BaseException | None) -> None:
     """A fault of ours with its traceback at ERROR; a refused input (a bad URL, feed or
-    article, an unusable question) in one line at INFO: it is the user's to fix."""
+    article, an unusable question) in one line at INFO: it is the user's to fix; the store's
+    database out of reach in one line at WARNING (the store logs the outage itself)."""
     if isinstance(error, USER_ERRORS):
         logger.info("Refused %s: %s (%s)", _describe(update), type(error).__name__, error)
+    elif isinstance(error, StoreUnavailableError):  # an outage: a line each, not a traceback
+        logger.warning("Could not handle %s: %s", _describe(update), error)
     else:
         logger.error("Error while handling %s", _describe(update), exc_info=error)
 

@@ -3,16 +3,22 @@ the lexical search beside it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import overload
+from typing import TYPE_CHECKING, overload
 
 from index.chunking import ChunkingOptions
 from index.errors import ConfigError
 from index.lexical import LexicalIndex
 from index.search import Lexical
+from index.sentence_cache import SentenceCache, SentenceVectorCache
 from index.store.base import Store
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy
+
+if TYPE_CHECKING:
+    from index.store.postgres import PostgresStore
 
 
 @overload
@@ -64,7 +70,40 @@ def open_store(
         )
     from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
 
-    return PostgresStore.open(url, model_name, dim)
+    return PostgresStore.open(url, model_name, dim, chunking=chunking)
+
+
+def loading(store: Store) -> AbstractContextManager[None]:
+    """Held around "load the corpus when the store is empty", so that processes starting at
+    once over one shared store load it once: the PostgreSQL store's lock; nothing for the
+    SQLite one (its data directory belongs to one process)."""
+    postgres = _postgres(store)
+    return postgres.exclusive() if postgres is not None else nullcontext()
+
+
+def listen(store: Store, on_change: Callable[[], None]) -> AbstractContextManager[object]:
+    """Call ``on_change()`` after every write (a burst of them once), where other processes
+    write too: the PostgreSQL store's ``LISTEN``; nothing for the SQLite one (one process)."""
+    postgres = _postgres(store)
+    return postgres.listen(on_change) if postgres is not None else nullcontext()
+
+
+def open_sentence_cache(store: Store, directory: Path) -> SentenceCache:
+    """The sentence-vector cache beside ``store``: the PostgreSQL store's table when it is
+    that store (shared by every worker), else ``sentences.sqlite`` in ``directory``."""
+    postgres = _postgres(store)
+    if postgres is not None:
+        return postgres.sentence_vectors
+    return SentenceVectorCache(directory / "sentences.sqlite", store.dim)
+
+
+def _postgres(store: Store) -> PostgresStore | None:
+    """``store`` when it is the PostgreSQL one (psycopg loads only for that store)."""
+    if isinstance(store, FaissStore):
+        return None
+    from index.store.postgres import PostgresStore
+
+    return store if isinstance(store, PostgresStore) else None
 
 
 def open_lexical(store: Store, kind: str, directory: Path | None) -> Lexical:

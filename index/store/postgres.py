@@ -5,24 +5,31 @@ Articles, chunks (offsets, sentence spans) and their vectors live in tables
 vectors (score = inner product), and ``lexical_search`` is PostgreSQL full-text search over a
 generated ``tsvector`` column. Every write call is one transaction that takes the store's
 advisory lock, bumps the generation and sends ``NOTIFY newsbot_store``, so a crash leaves the
-last committed articles whole and other processes see the change by the generation.
+last committed articles whole and other processes see the change by the generation (or hear
+it: ``listen``). A server out of reach makes a call raise ``StoreUnavailableError``, and the
+pool reconnects by itself once it is back (``index.store.postgres_pool``).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from typing import Final
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Final, TypedDict, Unpack
 
 import numpy as np
 import numpy.typing as npt
 import psycopg
 from pgvector.psycopg import register_vector
-from psycopg_pool import ConnectionPool
 
+from index.chunking import ChunkingOptions
 from index.errors import StoreError
 from index.store import postgres_schema, postgres_writes
-from index.store.postgres_schema import WRITE_LOCK, Connection
+from index.store.postgres_listen import ChangeListener
+from index.store.postgres_pool import WAIT_S, borrowed, open_pool
+from index.store.postgres_schema import LOAD_LOCK, WRITE_LOCK, Connection
+from index.store.postgres_sentences import PostgresSentenceVectors
+from index.store.recipe import IndexRecipe
 from index.store.rows import StoreStats, check_item, query_matrix, split_key
 from index.store.schema import chunk_from_row
 from index.types import Article, ArticleInfo, Chunk
@@ -46,43 +53,51 @@ def _configure(conn: Connection) -> None:
     conn.execute(f"SET hnsw.ef_search = {_EF_SEARCH}")
 
 
+class Options(TypedDict, total=False):
+    """How ``PostgresStore`` opens: the chunking its articles are cut by (default: the default
+    chunking), its most connections (8) and how long a call waits for one (``WAIT_S``)."""
+
+    chunking: ChunkingOptions | None
+    pool_size: int
+    wait_s: float
+
+
 class PostgresStore:
     """The ``Store`` in the PostgreSQL database at ``url``. Safe to share between threads:
     each call borrows a pooled connection."""
 
-    def __init__(self, url: str, model_name: str, dim: int, *, pool_size: int = 8) -> None:
+    def __init__(self, url: str, model_name: str, dim: int, **options: Unpack[Options]) -> None:
         self.model_name: Final = model_name
         self.dim: Final = dim
+        self._url = url
         try:
             with psycopg.connect(url, autocommit=True) as conn:
                 postgres_schema.create_extension(conn)
                 register_vector(conn)
-                postgres_schema.prepare(conn, model_name, dim)
-            # Autocommit: a read is one statement (one snapshot); writes open a transaction.
-            self._pool: ConnectionPool[Connection] = ConnectionPool(
-                url,
-                min_size=1,
-                max_size=pool_size,
-                kwargs={"autocommit": True},
-                configure=_configure,
-                open=True,
-            )
+                recipe = IndexRecipe(options.get("chunking") or ChunkingOptions())
+                postgres_schema.prepare(conn, model_name, dim, recipe)
+            size, wait_s = options.get("pool_size", 8), options.get("wait_s", WAIT_S)
+            self._pool = open_pool(url, size, _configure, wait_s=wait_s)
         except psycopg.Error as e:
             raise StoreError(f"cannot open the PostgreSQL store: {e}") from e
+        self.sentence_vectors: Final = PostgresSentenceVectors(self._pool, dim)
         logger.debug("opened the PostgreSQL store at generation %d", self.generation)
 
     @classmethod
-    def open(cls, url: str, model_name: str, dim: int, *, pool_size: int = 8) -> PostgresStore:
+    def open(cls, url: str, model_name: str, dim: int, **options: Unpack[Options]) -> PostgresStore:
         """Open the store in the database at ``url``, creating its tables when new.
 
         Raises ``IndexModelMismatchError`` when it was built with another model or dimension,
-        ``IndexSchemaError`` for a schema of another version, ``StoreError`` when the database
-        cannot be reached."""
-        return cls(url, model_name, dim, pool_size=pool_size)
+        ``IndexSettingsMismatchError`` when with other ``chunking`` or for another index
+        format, ``IndexSchemaError`` for a schema of another version, ``StoreError`` when the
+        database cannot be reached. Once open, a call that cannot reach the database within
+        ``wait_s`` raises ``StoreUnavailableError``, and the store reconnects by itself when
+        the server is back."""
+        return cls(url, model_name, dim, **options)
 
     @property
     def generation(self) -> int:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             return postgres_schema.read_generation(conn)
 
     # -- writes -------------------------------------------------------------------------------
@@ -94,7 +109,7 @@ class PostgresStore:
 
     def upsert_many(self, items: Sequence[_Item]) -> list[str]:
         checked = [(a, c, check_item(a, c, v, self.dim)) for a, c, v in items]
-        with self._pool.connection() as conn, conn.transaction():
+        with borrowed(self._pool) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             statuses = [postgres_writes.write_article(conn, *item) for item in checked]
             if any(status != "skipped" for status in statuses):
@@ -102,12 +117,29 @@ class PostgresStore:
         return statuses
 
     def remove(self, article_id: str) -> bool:
-        with self._pool.connection() as conn, conn.transaction():
+        with borrowed(self._pool) as conn, conn.transaction():
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             removed = conn.execute("DELETE FROM articles WHERE id = %s", (article_id,)).rowcount
             if removed:
                 postgres_schema.bump_generation(conn)
         return removed > 0
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """One process at a time in the block, across every process on this database (for
+        "load the corpus when the store is empty": two workers starting at once load it once).
+        The lock is the session's: a process that dies in the block releases it."""
+        with borrowed(self._pool) as conn:
+            conn.execute("SELECT pg_advisory_lock(%s)", (LOAD_LOCK,))
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(%s)", (LOAD_LOCK,))
+
+    def listen(self, on_change: Callable[[], None]) -> ChangeListener:
+        """Call ``on_change()`` after writes to this database, from any process (started now,
+        stopped by closing what this returns)."""
+        return ChangeListener(self._url, on_change)
 
     def flush(self) -> None:
         """Nothing to do: every write is committed when its call returns."""
@@ -115,19 +147,19 @@ class PostgresStore:
     # -- reads --------------------------------------------------------------------------------
 
     def has_content(self, article_id: str) -> bool:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             row = conn.execute("SELECT 1 FROM articles WHERE id = %s", (article_id,)).fetchone()
         return row is not None
 
     def get_article(self, article_id: str) -> Article:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             article = postgres_writes.read_article(conn, article_id)
         if article is None:
             raise KeyError(article_id)
         return article
 
     def articles(self) -> list[ArticleInfo]:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             return postgres_writes.read_infos(conn)
 
     def chunks(self, keys: Sequence[str]) -> list[Chunk]:
@@ -135,7 +167,7 @@ class PostgresStore:
         parts = [part for part in map(split_key, keys) if part is not None]
         if not parts:
             return []
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             rows = conn.execute(
                 postgres_writes.CHUNKS_BY_KEY,
                 ([article_id for article_id, _ in parts], [ordinal for _, ordinal in parts]),
@@ -143,14 +175,14 @@ class PostgresStore:
         return [chunk_from_row(row) for row in rows]
 
     def article_vectors(self, article_id: str) -> tuple[list[Chunk], npt.NDArray[np.float32]]:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             rows = conn.execute(postgres_writes.CHUNKS_OF_ARTICLE, (article_id,)).fetchall()
         chunks = [chunk_from_row(row[:6]) for row in rows]
         matrix = np.array([row[6].to_numpy() for row in rows], dtype=np.float32)
         return chunks, matrix.reshape(len(rows), self.dim)
 
     def all_chunks(self) -> list[Chunk]:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             rows = conn.execute(postgres_writes.ALL_CHUNKS).fetchall()
         return [chunk_from_row(row) for row in rows]
 
@@ -161,7 +193,7 @@ class PostgresStore:
         if k <= 0:
             return []
         params = {"q": query, "k": k}
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             if k <= _EF_SEARCH:
                 rows = conn.execute(_DENSE, params).fetchall()
             else:
@@ -178,7 +210,7 @@ class PostgresStore:
         chunk with one of them: a question rarely has every word in one passage."""
         if k <= 0 or not query.strip():
             return []
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             rows = conn.execute(
                 "WITH q AS (SELECT to_tsquery('english', replace("
                 "  plainto_tsquery('english', %(text)s)::text, ' & ', ' | ')) AS query)"
@@ -190,13 +222,13 @@ class PostgresStore:
         return [(f"{article_id}:{ordinal}", float(rank)) for article_id, ordinal, rank in rows]
 
     def __len__(self) -> int:
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             row = conn.execute("SELECT count(*) FROM chunks").fetchone()
         return int(row[0]) if row is not None else 0
 
     def stats(self) -> StoreStats:
         """Counts and generation from one snapshot, and the bytes of the store's tables."""
-        with self._pool.connection() as conn:
+        with borrowed(self._pool) as conn:
             row = conn.execute(
                 "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM chunks),"
                 " (SELECT value::bigint FROM meta WHERE key = 'generation'),"

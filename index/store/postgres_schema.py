@@ -2,11 +2,15 @@
 
 Tables (created on first use, in the database the URL names):
 
-    meta      key -> value: schema_version, model_name, dim, generation
+    meta      key -> value: schema_version, model_name, dim, generation, and the chunking
+              recipe (``index.store.recipe``: chunk_max_chars, chunk_overlap, index_format,
+              newsbot_version)
     articles  one row per article (``seq`` orders articles added at the same instant)
     chunks    one row per chunk: offsets, sentence spans, the pgvector ``embedding`` (HNSW,
               inner product on normalised vectors) and ``tsv``, a generated full-text vector
               of the article header and the chunk text (GIN)
+    sentence_vectors  the sentence-vector cache (``index.sentence_cache``'s keys -> float32
+              bytes), shared by every worker
 """
 
 from __future__ import annotations
@@ -17,17 +21,26 @@ import psycopg
 from psycopg import sql
 
 from index.errors import IndexCorruptError, IndexSchemaError
+from index.store import recipe as recipes
+from index.store.recipe import IndexRecipe
 from index.store.rows import check_model
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: Every write transaction and the schema's creation take this advisory lock first, so
 #: writers from any process run one at a time (as SQLite's ``BEGIN IMMEDIATE`` does).
 WRITE_LOCK = 0x6E657773  # "news"
+#: Held (for the session) around loading a corpus into an empty store: ``PostgresStore.exclusive``.
+LOAD_LOCK = 0x6C6F6164  # "load"
 CHANNEL = "newsbot_store"
 
 _TABLES = ("meta", "articles", "chunks")
+_SENTENCES: LiteralString = (
+    "CREATE TABLE sentence_vectors (key text PRIMARY KEY, vector bytea NOT NULL)"
+)
+#: What brings a schema of the version in the key to the next one, in place.
+MIGRATIONS: dict[int, tuple[LiteralString, ...]] = {1: (_SENTENCES,)}
 _META_KEYS = ("schema_version", "model_name", "dim", "generation")
 _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
@@ -44,6 +57,17 @@ _SCHEMA: tuple[LiteralString, ...] = (
     " UNIQUE (article_id, ordinal))",
     "CREATE INDEX chunks_embedding ON chunks USING hnsw (embedding vector_ip_ops)",
     "CREATE INDEX chunks_tsv ON chunks USING gin (tsv)",
+    _SENTENCES,
+)
+_REBUILD = (
+    "point NEWSBOT_STORE__URL at an empty database (or drop the tables meta, articles, chunks "
+    "and sentence_vectors) and run `newsbot ingest` on the articles again, or configure the "
+    "settings it was built with"
+)
+_REBUILD_USER = (
+    "The index was built with other settings ({differences}). Point NEWSBOT_STORE__URL at an "
+    "empty database and run `newsbot ingest` on the articles again, or configure the settings "
+    "it was built with."
 )
 
 
@@ -54,12 +78,14 @@ def create_extension(conn: Connection) -> None:
         conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
 
 
-def prepare(conn: Connection, model_name: str, dim: int) -> None:
-    """Create the schema in an empty database, or check an existing one.
+def prepare(conn: Connection, model_name: str, dim: int, recipe: IndexRecipe | None = None) -> None:
+    """Create the schema in an empty database, or check an existing one (bringing an older
+    version up to date in place, recording the chunking ``recipe`` where it lacks it).
 
     Raises ``IndexSchemaError`` for a schema of another version (the message says what to
-    do), ``IndexModelMismatchError`` for another model, ``IndexCorruptError`` when the
-    database holds other tables of these names."""
+    do), ``IndexModelMismatchError`` for another model, ``IndexSettingsMismatchError`` for
+    another recipe, ``IndexCorruptError`` when the database holds other tables of these names."""
+    recipe = recipe or IndexRecipe()
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
         present = {
@@ -68,7 +94,7 @@ def prepare(conn: Connection, model_name: str, dim: int) -> None:
             if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() not in (None, (None,))
         }
         if present:
-            meta = _read_meta(conn, present)
+            meta = _migrate(conn, _read_meta(conn, present))
         else:
             for statement in _SCHEMA:
                 conn.execute(sql.SQL(statement).format(dim=sql.Literal(int(dim))))
@@ -77,19 +103,48 @@ def prepare(conn: Connection, model_name: str, dim: int) -> None:
                 "model_name": model_name,
                 "dim": str(dim),
                 "generation": "0",
+                **recipe.entries(recipes.newsbot_version()),
             }
-            with conn.cursor() as cur:
-                cur.executemany("INSERT INTO meta (key, value) VALUES (%s, %s)", meta.items())
-        check_meta(meta, model_name, dim)  # (inside the transaction: a refusal changes nothing)
+            _insert_meta(conn, meta)
+        # (inside the transaction: a refusal changes nothing)
+        check_meta(meta, model_name, dim)
+        missing = recipes.unrecorded(meta, recipe)
+        _insert_meta(conn, missing)
+        where = f"database {conn.info.dbname}"
+        recipes.refuse_other(
+            {**meta, **missing},
+            recipe,
+            where,
+            _REBUILD,
+            user_message=_REBUILD_USER,
+            folder=where,
+        )
+
+
+def _insert_meta(conn: Connection, entries: dict[str, str]) -> None:
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO meta (key, value) VALUES (%s, %s)", entries.items())
+
+
+def _migrate(conn: Connection, meta: dict[str, str]) -> dict[str, str]:
+    """Bring an older schema up to ``SCHEMA_VERSION`` inside the open transaction; other
+    versions are left to ``check_meta``."""
+    version = meta["schema_version"]
+    while version.isdigit() and int(version) in MIGRATIONS:
+        for statement in MIGRATIONS[int(version)]:
+            conn.execute(statement)
+        version = str(int(version) + 1)
+        conn.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (version,))
+    return {**meta, "schema_version": version}
 
 
 def _read_meta(conn: Connection, present: set[str]) -> dict[str, str]:
     """The meta entries of an existing newsbot schema."""
     if present != set(_TABLES):
         raise IndexCorruptError(f"not a newsbot database (it has only {sorted(present)})")
-    rows = conn.execute("SELECT key, value FROM meta WHERE key = ANY(%s)", (list(_META_KEYS),))
+    rows = conn.execute("SELECT key, value FROM meta")
     meta = {str(key): str(value) for key, value in rows.fetchall()}
-    if len(meta) < len(_META_KEYS):
+    if not meta.keys() >= set(_META_KEYS):
         lacking = sorted(set(_META_KEYS) - meta.keys())
         raise IndexCorruptError(f"newsbot database lacks meta entries {lacking}")
     return meta
@@ -111,7 +166,8 @@ def check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
     if int(version) < SCHEMA_VERSION:
         raise IndexSchemaError(
             f"the database schema is version {version}, older than {SCHEMA_VERSION}, and no "
-            "in-place migration leads from it: drop its tables (meta, articles, chunks) or point "
+            "in-place migration leads from it: drop its tables (meta, articles, chunks and "
+            "sentence_vectors, if present) or point "
             "NEWSBOT_STORE__URL at an empty database, then ingest the articles again",
             found=version,
             expected=SCHEMA_VERSION,

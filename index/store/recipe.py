@@ -64,22 +64,41 @@ class IndexRecipe:
         ]
 
 
+def unrecorded(meta: dict[str, str], recipe: IndexRecipe) -> dict[str, str]:
+    """The entries an older index lacks: taken to be ``recipe``'s (nothing says otherwise),
+    built by some version."""
+    return {key: value for key, value in recipe.entries("unknown").items() if key not in meta}
+
+
+def refuse_other(
+    meta: dict[str, str],
+    recipe: IndexRecipe,
+    where: str,
+    rebuild: str,
+    *,
+    user_message: str | None = None,
+    **params: str,
+) -> None:
+    """Refuse (``IndexSettingsMismatchError``) the index at ``where`` when its ``meta`` says it
+    was built otherwise than ``recipe``; ``rebuild`` says how to build it again (and
+    ``user_message``, with ``{differences}``, to a user where the default does not fit)."""
+    differences = recipe.differences(meta)
+    if differences:
+        shown = "; ".join(differences)
+        raise IndexSettingsMismatchError(
+            f"the index in {where} was built with {shown}: {rebuild}",
+            user_message=user_message.format(differences=shown) if user_message else None,
+            differences=shown,
+            **params,
+        )
+
+
 def record_or_check(
     conn: sqlite3.Connection, meta: dict[str, str], recipe: IndexRecipe, folder: Path
 ) -> None:
     """Inside the open transaction: record what an older index lacks, then refuse an index
     built otherwise than ``recipe`` (``IndexSettingsMismatchError``)."""
-    missing = {
-        key: value
-        for key, value in recipe.entries("unknown").items()
-        if key not in meta  # (an older index: built with today's settings, by some version)
-    }
+    missing = unrecorded(meta, recipe)
     conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)", missing.items())
-    differences = recipe.differences({**meta, **missing})
-    if differences:
-        shown = "; ".join(differences)
-        raise IndexSettingsMismatchError(
-            f"the index in {folder} was built with {shown}: {REBUILD.format(folder=folder)}",
-            differences=shown,
-            folder=str(folder),
-        )
+    rebuild = REBUILD.format(folder=folder)
+    refuse_other({**meta, **missing}, recipe, str(folder), rebuild, folder=str(folder))

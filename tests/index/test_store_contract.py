@@ -12,9 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.errors import IndexModelMismatchError
+from index.chunking import ChunkingOptions
+from index.errors import IndexModelMismatchError, IndexSettingsMismatchError
 from index.store.base import Store
-from index.store.factory import open_store
+from index.store.factory import open_sentence_cache, open_store
 from tests.index.conftest import DIM, ELECTION, FLOOD, MARKET, MODEL, make_item
 from tests.index.fakes import FakeEmbedder
 
@@ -25,13 +26,15 @@ Opener = Callable[..., Store]
     params=["sqlite_faiss", pytest.param("postgres", marks=pytest.mark.postgres)],
 )
 def opener(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Opener]:
-    """Opens (again) one store of this backend: ``opener(model=MODEL, dim=DIM)``; every store
-    it opened is closed after the test."""
+    """Opens (again) one store of this backend: ``opener(model=MODEL, dim=DIM, chunking=None)``;
+    every store it opened is closed after the test."""
     url = request.getfixturevalue("postgres_url") if request.param == "postgres" else ""
     opened: list[Store] = []
 
-    def open_again(model: str = MODEL, dim: int = DIM) -> Store:
-        store = open_store(tmp_path / "index", model, dim, url=url)
+    def open_again(
+        model: str = MODEL, dim: int = DIM, chunking: ChunkingOptions | None = None
+    ) -> Store:
+        store = open_store(tmp_path / "index", model, dim, chunking=chunking, url=url)
         opened.append(store)
         return store
 
@@ -102,3 +105,39 @@ def test_stored_vectors_come_back_normalised(opener: Opener, embedder: FakeEmbed
     _, stored = opener().article_vectors(MARKET.id)
 
     np.testing.assert_allclose(np.linalg.norm(stored, axis=1), 1.0, rtol=1e-5)
+
+
+def test_other_chunking_is_refused_with_what_differs_and_changes_nothing(
+    opener: Opener, embedder: FakeEmbedder
+) -> None:
+    wide = ChunkingOptions(max_chars=1200, overlap=2)
+    store = opener(chunking=wide)
+    store.upsert(*make_item(embedder, ELECTION))
+    store.close()
+
+    with pytest.raises(IndexSettingsMismatchError) as refused:
+        opener(chunking=ChunkingOptions(max_chars=200, overlap=2))
+
+    differs = "chunking max_chars=1200, now 200"
+    assert refused.value.params["differences"] == differs
+    for text in (str(refused.value), refused.value.user_message):
+        assert differs in text
+        assert "`newsbot ingest`" in text
+    assert [info.id for info in opener(chunking=wide).articles()] == [ELECTION.id]
+
+
+def test_the_sentence_vectors_are_kept_beside_the_store(opener: Opener, tmp_path: Path) -> None:
+    vector = np.arange(DIM, dtype=np.float32)
+    first = open_sentence_cache(opener(), tmp_path / "index")
+    first.put_many([("a:0:5:0", vector), ("a:6:9:0", vector * 2)])
+    first.put_many([("a:0:5:0", vector * 3)])  # the same key again: the last one is kept
+    first.close()
+
+    again = open_sentence_cache(opener(), tmp_path / "index")
+    found = again.get_many(["a:0:5:0", "a:6:9:0", "missing"])
+
+    assert found.keys() == {"a:0:5:0", "a:6:9:0"}
+    np.testing.assert_array_equal(found["a:0:5:0"], vector * 3)
+    np.testing.assert_array_equal(found["a:6:9:0"], vector * 2)
+    assert len(again) == 2
+    assert again.get_many([]) == {}

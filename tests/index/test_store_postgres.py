@@ -7,12 +7,15 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from contextlib import closing
 
+import numpy as np
 import psycopg
 import pytest
 
-from index.errors import IndexCorruptError, IndexSchemaError
-from index.store import postgres_schema
+from index.chunking import ChunkingOptions
+from index.errors import IndexCorruptError, IndexSchemaError, IndexSettingsMismatchError
+from index.store import postgres_schema, recipe
 from index.store.postgres import PostgresStore
 from tests.conftest import REPO_ROOT, clean_environ
 from tests.index.conftest import DIM, ELECTION, FLOOD, MARKET, MODEL, make_article, make_item
@@ -45,7 +48,7 @@ def test_a_newer_schema_is_refused_with_what_to_do(pg: PostgresStore, postgres_u
         "found": str(postgres_schema.SCHEMA_VERSION + 1),
         "expected": postgres_schema.SCHEMA_VERSION,
     }
-    assert e.value.user_message == "The article database has schema 2; newsbot needs 1."
+    assert e.value.user_message == "The article database has schema 3; newsbot needs 2."
 
 
 def test_an_older_schema_without_a_migration_names_the_step(
@@ -200,3 +203,45 @@ def test_dense_search_returns_more_than_the_default_candidate_list(
 
     assert len({key for key, _ in hits}) == len(hits) == 140
     assert pg.search(query, 10) == hits[:10]
+
+
+def test_a_version_1_schema_gets_the_sentence_table_in_place(
+    pg: PostgresStore, postgres_url: str, embedder: FakeEmbedder
+) -> None:
+    pg.upsert(*make_item(embedder, ELECTION))
+    pg.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        conn.execute("DROP TABLE sentence_vectors")
+    _set_version(postgres_url, 1)
+
+    with closing(PostgresStore.open(postgres_url, MODEL, DIM)) as again:
+        assert again.get_article(ELECTION.id) == ELECTION
+        again.sentence_vectors.put_many([("k", np.ones(DIM, np.float32))])
+        assert again.sentence_vectors.get_many(["k"]).keys() == {"k"}
+    assert _meta(postgres_url)["schema_version"] == str(postgres_schema.SCHEMA_VERSION) == "2"
+
+
+def test_the_chunking_recipe_is_recorded_and_recorded_where_it_lacks(
+    pg: PostgresStore, postgres_url: str
+) -> None:
+    meta = _meta(postgres_url)
+    assert (meta["chunk_max_chars"], meta["chunk_overlap"]) == ("700", "1")
+    assert meta["index_format"] == str(recipe.INDEX_FORMAT)
+    assert meta["newsbot_version"] == recipe.newsbot_version()
+    pg.close()
+    with psycopg.connect(postgres_url, autocommit=True) as conn:  # as the first schema left it
+        conn.execute("DELETE FROM meta WHERE key = ANY(%s)", (list(recipe.KEYS),))
+
+    wide = ChunkingOptions(max_chars=1200, overlap=2)
+    PostgresStore.open(postgres_url, MODEL, DIM, chunking=wide).close()
+
+    meta = _meta(postgres_url)
+    assert (meta["chunk_max_chars"], meta["chunk_overlap"]) == ("1200", "2")
+    assert meta["newsbot_version"] == "unknown"
+    with pytest.raises(IndexSettingsMismatchError, match="point NEWSBOT_STORE__URL at an empty"):
+        PostgresStore.open(postgres_url, MODEL, DIM)
+
+
+def _meta(url: str) -> dict[str, str]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
