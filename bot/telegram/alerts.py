@@ -80,7 +80,8 @@ async def send_alerts(app: AnyApplication, article_ids: Sequence[str]) -> None:
     """Match, queue and deliver. Never raises."""
     try:
         deliveries = await matched(app, article_ids)
-        allowed = _within_limit(app.bot_data[ctx.ALERT_LIMITER], deliveries)
+        limiter = app.bot_data[ctx.ALERT_LIMITER]
+        allowed = await asyncio.to_thread(_within_limit, limiter, deliveries)
         follows: Follows = app.bot_data[ctx.FOLLOWS]
         queued = await asyncio.to_thread(follows.store.queue, [_rendered(d) for d in allowed])
         sent = await _deliver_all(app, queued)
@@ -161,25 +162,36 @@ async def _send(
     app: AnyApplication, alert: PendingAlert, gate: asyncio.Semaphore, blocked: set[int]
 ) -> bool:
     """Deliver one alert and take it off the queue; one that failed for now (the network,
-    flood control past every retry) stays queued for the next start."""
+    flood control past every retry) stays queued for the next start. An alert that another
+    task or worker claimed first is theirs to send."""
     follows: Follows = app.bot_data[ctx.FOLLOWS]
     async with gate:
         if alert.chat_id in blocked:
             return False
+        if not await asyncio.to_thread(follows.store.claim, alert.id):
+            return False
         try:
-            await _deliver(app, alert)
-        except Forbidden as e:
-            logger.info("Alert to chat %s refused: %s", alert.chat_id, e.message)
-            blocked.add(alert.chat_id)
-            return False
-        except BadRequest as e:  # it can never arrive as it is
-            logger.warning("Alert to chat %s refused: %s", alert.chat_id, e.message)
-            await asyncio.to_thread(follows.store.delivered, alert.id)
-            return False
-        except TelegramError as e:
-            logger.warning("Alert to chat %s failed, kept for later: %s", alert.chat_id, e.message)
-            return False
+            return await _send_claimed(app, alert, blocked)
+        finally:  # sent, kept for later, or stopped: a claim on what is gone claims nothing
+            await asyncio.shield(asyncio.to_thread(follows.store.release, alert.id))
+
+
+async def _send_claimed(app: AnyApplication, alert: PendingAlert, blocked: set[int]) -> bool:
+    follows: Follows = app.bot_data[ctx.FOLLOWS]
+    try:
+        await _deliver(app, alert)
+    except Forbidden as e:
+        logger.info("Alert to chat %s refused: %s", alert.chat_id, e.message)
+        blocked.add(alert.chat_id)
+        return False
+    except BadRequest as e:  # it can never arrive as it is
+        logger.warning("Alert to chat %s refused: %s", alert.chat_id, e.message)
         await asyncio.to_thread(follows.store.delivered, alert.id)
+        return False
+    except TelegramError as e:
+        logger.warning("Alert to chat %s failed, kept for later: %s", alert.chat_id, e.message)
+        return False
+    await asyncio.to_thread(follows.store.delivered, alert.id)
     return True
 
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from bot.telegram.context import CustomContext
-from bot.telegram.handlers.questions import forget_stale_turns
 
 logger = logging.getLogger(__name__)
 
@@ -19,11 +17,7 @@ async def purge_state(context: CustomContext) -> None:
     answers = context.answers.purge()
     cached = context.answer_cache.purge()
     users = context.limiter.purge() + context.inline_limiter.purge()
-    turns = forget_stale_turns(
-        context.application.chat_data,  # type: ignore[arg-type]
-        now=time.monotonic(),
-        ttl_s=context.settings.telegram.followup_ttl_s,
-    )
+    turns = context.follow_ups.purge()
     logger.debug(
         "Purged %d expired answers, %d cached answers, %d idle users and %d old questions",
         answers,
