@@ -64,7 +64,7 @@ class MemoryFollowUps:
 
     async def previous(self, chat_id: int) -> Turn | None:
         turn = self._previous.get(chat_id)
-        return turn if turn is not None and self._clock() - turn.at <= self._ttl_s else None
+        return turn if turn is not None and self._clock() - turn.at < self._ttl_s else None
 
     async def set_previous(self, chat_id: int, turn: Turn) -> None:
         self._previous[chat_id] = turn
@@ -89,7 +89,7 @@ class MemoryFollowUps:
 
     def purge(self) -> int:
         now = self._clock()
-        stale = [chat for chat, turn in self._previous.items() if now - turn.at > self._ttl_s]
+        stale = [chat for chat, turn in self._previous.items() if now - turn.at >= self._ttl_s]
         for chat_id in stale:
             del self._previous[chat_id]
         for chat_id, answered in list(self._answered.items()):
