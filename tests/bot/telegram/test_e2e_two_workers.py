@@ -1,8 +1,9 @@
 """Two workers over one real Redis, each a real Application with a loopback Bot API of its own
 (as if the load balancer sent each update to one of them): a follow-up reaching the second
 worker leans on the question asked through the first; a topic followed through one worker is
-alerted through the other, once; the hourly alert limit holds across both; and alerts left
-pending are delivered once when both workers start.
+alerted through the other, once; the hourly alert limit holds across both; alerts left
+pending are delivered once when both workers start; and /follow while Redis is away gets an
+apology, then works once it is back.
 """
 
 from __future__ import annotations
@@ -19,17 +20,20 @@ from pydantic import SecretStr
 from bot.config.follow import FollowSettings
 from bot.config.settings import Settings
 from bot.config.state import StateSettings
+from bot.errors_text import INTERNAL
 from bot.factory import Components
 from bot.follows import Follows, PendingAlert
 from bot.follows_redis import RedisFollowStore
 from bot.library.indexed import IndexLibrary
 from index.topic_match import TopicMatcher
+from prompts.i18n import t
 from tests.bot.telegram.conftest import FAKE_FOLLOW_BOUND
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, group_chat, private_chat, running_bot
 from tests.bot.telegram.test_e2e_admin import _done, page
 from tests.bot.telegram.test_e2e_follow import ALERT, DANA, FLOOD
+from tests.redis_server import RedisServer
 from tests.web_server import Route, WebServer
 
 pytestmark = pytest.mark.redis
@@ -168,3 +172,15 @@ async def test_alerts_left_pending_are_delivered_once_by_the_workers_that_start(
             await a.until(lambda: store.pending() == [], timeout=15)
             sent = sorted(m.plain for m in _alerts(a, b))
             assert sent == sorted(alert.html for alert in alerts)  # each once
+
+
+async def test_follow_while_redis_is_away_gets_an_apology_and_works_once_it_is_back(
+    api: FakeBotApi, components: Components, library: IndexLibrary, own_redis: RedisServer
+) -> None:
+    async with _workers(components, library, own_redis.url, api) as (bot,):
+        own_redis.stop()
+        [apology] = await bot.say(DANA, "/follow floods in Varnel")
+        assert apology.plain == t(INTERNAL, "en")
+        own_redis.start()
+        replies = await bot.say(DANA, "/follow floods in Varnel", count=2)
+        assert replies[-1].plain.startswith("You now follow floods in Varnel")
