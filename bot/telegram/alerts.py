@@ -9,7 +9,8 @@ sends go through the bot's rate limiter like every reply, and are first spaced t
 ``follow.alerts_per_second`` in all, so that a thousand alerts leave Telegram's budget of
 about 30 messages a second to the replies. An alert refused with 429 after the rate
 limiter's own retries is tried again after ``retry_after``. A chat that blocked the bot (403)
-is unsubscribed from everything; no failure escapes the task.
+is unsubscribed from everything; no failure escapes the task. Each queued alert is sent by the
+task that claims it first, so two workers delivering what is pending never both send one.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ async def _send(
             return False
         try:
             return await _send_claimed(app, alert, blocked)
-        finally:  # sent, kept for later, or stopped: a claim on what is gone claims nothing
+        finally:  # sent, kept for later or stopped: free (a delivered alert is claimed no more)
             await asyncio.shield(asyncio.to_thread(follows.store.release, alert.id))
 
 

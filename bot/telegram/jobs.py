@@ -1,4 +1,4 @@
-"""Periodic jobs: drop expired button state, cached answers and idle rate-limit entries."""
+"""Periodic jobs: drop expired buttons, cached answers, idle rate limits and old follow-ups."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ PURGE_INTERVAL_S = 600.0
 
 
 async def purge_state(context: CustomContext) -> None:
-    """Forget expired answers and cached answers, and users whose rate window is empty."""
+    """Forget expired answers and cached answers, users whose rate window is empty, and old
+    follow-up contexts."""
     answers = context.answers.purge()
     cached = context.answer_cache.purge()
     users = context.limiter.purge() + context.inline_limiter.purge()
