@@ -77,6 +77,13 @@ return 0
 """
 
 
+def connect(url: str, timeout_s: float) -> redis.Redis:
+    """A blocking client for ``url`` whose calls give up after ``timeout_s`` seconds."""
+    return redis.Redis.from_url(
+        url, decode_responses=True, socket_timeout=timeout_s, socket_connect_timeout=timeout_s
+    )
+
+
 def _alert_key(chat_id: int, article_id: str) -> str:
     return f"{chat_id}:{article_id}"
 

@@ -20,6 +20,7 @@ from bot.telegram.alerts import resume_alerts, stop_alerts
 from bot.telegram.delivery import replay_pending
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.menus import set_command_menus
+from bot.telegram.state.follow_ups import FollowUps
 from bot.telegram.state.lease import Lease
 
 logger = logging.getLogger(__name__)
@@ -60,8 +61,8 @@ async def _warm(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Stop the worker pools (no answer is running any more: the Application awaited them;
-    an ingest in progress finishes its atomic write first), then give up the feed lease so
-    that another worker polls the feeds at its next tick."""
+    an ingest in progress finishes its atomic write first), let go of the follow-up contexts,
+    then give up the feed lease so that another worker polls the feeds at its next tick."""
     warming: asyncio.Task[None] | None = app.bot_data.get(ctx.WARMING)
     if warming is not None:
         await asyncio.gather(warming, return_exceptions=True)
@@ -69,6 +70,9 @@ async def post_shutdown(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
         executor: ThreadPoolExecutor | None = app.bot_data.get(key)
         if executor is not None:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
+    follow_ups: FollowUps | None = app.bot_data.get(ctx.FOLLOW_UPS)
+    if follow_ups is not None:
+        await follow_ups.aclose()
     lease: Lease | None = app.bot_data.get(ctx.FEED_LEASE)
     if lease is not None:
         await asyncio.to_thread(lease.release)

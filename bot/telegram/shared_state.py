@@ -13,6 +13,7 @@ from answering.types import Answer
 from bot.config.settings import Settings
 from bot.follows import FollowStore, Subscriptions, follows_path
 from bot.follows_redis import RedisFollowStore
+from bot.follows_redis import connect as connect_follows
 from bot.telegram import answer_flow
 from bot.telegram import context as ctx
 from bot.telegram.alerts import HOUR_S
@@ -25,7 +26,7 @@ from bot.telegram.state.follow_ups import FollowUps, MemoryFollowUps
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
 from bot.telegram.state.redis_base import connect
-from bot.telegram.state.redis_follow_ups import RedisFollowUps
+from bot.telegram.state.redis_follow_ups import RedisFollowUps, connect_async
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 from bot.telegram.state.ttl_cache import TtlCache
@@ -111,7 +112,9 @@ def _redis_state(settings: Settings, url: str) -> SharedState:
         ),
         claims=RedisClaims(client, f"{p}update:"),
         feed_lease=RedisLease(client, f"{p}lease:feeds", FEED_LEASE_TTL_S),
-        follow_ups=RedisFollowUps(client, f"{p}followup:", tg.followup_ttl_s),
+        follow_ups=RedisFollowUps(
+            connect_async(url, state.timeout_s), f"{p}followup:", tg.followup_ttl_s
+        ),
         alert_limiter=RedisRateLimiter(
             client, f"{p}alert-limit:", settings.follow.alerts_per_hour, HOUR_S
         ),
@@ -124,5 +127,5 @@ def open_subscriptions(settings: Settings) -> Subscriptions:
     state = settings.state
     url = state.url.get_secret_value() if state.url else ""
     if url:
-        return RedisFollowStore(connect(url, state.timeout_s), state.prefix)
+        return RedisFollowStore(connect_follows(url, state.timeout_s), state.prefix)
     return FollowStore(follows_path(settings.data_dir))

@@ -51,6 +51,10 @@ class FollowUps(Protocol):
         """Forget what has expired; returns how many previous questions went."""
         ...
 
+    async def aclose(self) -> None:
+        """Let go of what it holds (at shutdown, on the event loop that used it)."""
+        ...
+
 
 class MemoryFollowUps:
     """``FollowUps`` in this process, read with ``clock`` (wall time)."""
@@ -98,3 +102,6 @@ class MemoryFollowUps:
             if not answered:
                 del self._answered[chat_id]
         return len(stale)
+
+    async def aclose(self) -> None:
+        """Nothing to let go of."""

@@ -3,28 +3,31 @@
 A chat's previous question is a JSON string that Redis expires after ``ttl_s``; the questions
 behind its answers are one hash per chat (message id -> JSON), of which the newest
 ``REPLY_CONTEXTS`` messages are kept (message ids grow within a chat), expiring
-``REPLY_CONTEXT_TTL_S`` after the last answer. Each call runs in a thread, off the event loop;
-when Redis is away a follow-up is read on its own (``shielded``).
+``REPLY_CONTEXT_TTL_S`` after the last answer. The client is ``redis.asyncio``, so no call holds
+up the event loop; when Redis is away a follow-up is read on its own.
 """
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Awaitable, Sequence
+from typing import TypeVar
 
 import redis
+import redis.asyncio
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 from answering.followup import Turn
 from bot.telegram.state.follow_ups import REPLY_CONTEXT_TTL_S, REPLY_CONTEXTS
-from bot.telegram.state.redis_base import shielded
 from bot.telegram.state.ttl_cache import Clock, check_positive
 
 logger = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # KEYS[1]: the chat's previous question; ARGV: the one asked, the one answered, ttl (ms).
 _SETTLE = """
@@ -65,8 +68,26 @@ def load_turn(text: object) -> Turn | None:
         return None
 
 
-def _nothing() -> Any:  # no context: the follow-up is read on its own
-    return None
+def connect_async(url: str, timeout_s: float) -> redis.asyncio.Redis:
+    """An asyncio client for ``url`` that gives up after ``timeout_s`` seconds, without a retry
+    (a follow-up is read on its own rather than keep a user waiting). It connects lazily, on
+    the event loop of its first call."""
+    return redis.asyncio.Redis.from_url(
+        url,
+        decode_responses=True,
+        socket_timeout=timeout_s,
+        socket_connect_timeout=timeout_s,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+async def _or_none(call: Awaitable[T], what: str) -> T | None:
+    """What ``call`` gives, or None (logged) when Redis fails or is away."""
+    try:
+        return await call
+    except redis.RedisError as exc:
+        logger.warning("Redis failed in %s (%s); going on without it", what, exc)
+        return None
 
 
 class RedisFollowUps:
@@ -74,7 +95,7 @@ class RedisFollowUps:
     reply's question is read with ``clock`` (wall time, which the workers share)."""
 
     def __init__(
-        self, client: redis.Redis, prefix: str, ttl_s: float, *, clock: Clock = time.time
+        self, client: redis.asyncio.Redis, prefix: str, ttl_s: float, *, clock: Clock = time.time
     ) -> None:
         check_positive(ttl_s=ttl_s)
         self._client = client
@@ -92,47 +113,34 @@ class RedisFollowUps:
         return f"{self._prefix}replies:{chat_id}"
 
     async def previous(self, chat_id: int) -> Turn | None:
-        return await asyncio.to_thread(self._get_previous, chat_id)
+        return load_turn(await _or_none(self._client.get(self._turn_key(chat_id)), "previous"))
 
     async def set_previous(self, chat_id: int, turn: Turn) -> None:
-        await asyncio.to_thread(self._set_previous, chat_id, turn)
+        key, text = self._turn_key(chat_id), dump_turn(turn)
+        await _or_none(self._client.set(key, text, px=self._ttl_ms), "set_previous")
 
     async def settle(self, chat_id: int, asked: Turn, answered: Turn) -> None:
-        await asyncio.to_thread(self._settle_previous, chat_id, asked, answered)
+        args: list[str | int] = [dump_turn(asked), dump_turn(answered), self._ttl_ms]
+        await _or_none(self._settle(keys=[self._turn_key(chat_id)], args=args), "settle")
 
     async def remember(self, chat_id: int, message_ids: Sequence[int], turn: Turn) -> None:
-        if message_ids:
-            await asyncio.to_thread(self._remember_turn, chat_id, list(message_ids), turn)
+        if not message_ids:
+            return
+        args: list[str | int] = [dump_turn(turn), REPLY_CONTEXTS, self._reply_ttl_ms]
+        args += message_ids
+        await _or_none(self._remember(keys=[self._replies_key(chat_id)], args=args), "remember")
 
     async def replied(self, chat_id: int, message_id: int) -> Turn | None:
-        return await asyncio.to_thread(self._get_replied, chat_id, message_id)
+        text = self._client.hget(self._replies_key(chat_id), str(message_id))
+        turn = load_turn(await _or_none(text, "replied"))
+        if turn is None or self._clock() - turn.at > REPLY_CONTEXT_TTL_S:
+            return None
+        return turn
 
     def purge(self) -> int:
         """Nothing to do: Redis expires the contexts itself."""
         return 0
 
-    @shielded(_nothing)
-    def _get_previous(self, chat_id: int) -> Turn | None:
-        return load_turn(self._client.get(self._turn_key(chat_id)))
-
-    @shielded(_nothing)
-    def _set_previous(self, chat_id: int, turn: Turn) -> None:
-        self._client.set(self._turn_key(chat_id), dump_turn(turn), px=self._ttl_ms)
-
-    @shielded(_nothing)
-    def _settle_previous(self, chat_id: int, asked: Turn, answered: Turn) -> None:
-        args: list[str | int] = [dump_turn(asked), dump_turn(answered), self._ttl_ms]
-        self._settle(keys=[self._turn_key(chat_id)], args=args)
-
-    @shielded(_nothing)
-    def _remember_turn(self, chat_id: int, message_ids: list[int], turn: Turn) -> None:
-        args: list[str | int] = [dump_turn(turn), REPLY_CONTEXTS, self._reply_ttl_ms]
-        args += message_ids
-        self._remember(keys=[self._replies_key(chat_id)], args=args)
-
-    @shielded(_nothing)
-    def _get_replied(self, chat_id: int, message_id: int) -> Turn | None:
-        turn = load_turn(self._client.hget(self._replies_key(chat_id), str(message_id)))
-        if turn is None or self._clock() - turn.at > REPLY_CONTEXT_TTL_S:
-            return None
-        return turn
+    async def aclose(self) -> None:
+        """Close the client (the contexts stay in Redis for the other workers)."""
+        await self._client.aclose()

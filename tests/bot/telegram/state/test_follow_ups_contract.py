@@ -1,21 +1,61 @@
-"""The follow-up contexts' contract, on every backend: the previous question and replies."""
+"""The follow-up contexts' contract, on every backend: the previous question and replies.
+
+Ages are read on the test's clock (``backend.advance``); Redis expires the previous question
+in real time (``backend.expire``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import AsyncIterator, Callable
+
+import pytest_asyncio
+import redis.asyncio
 
 from answering.followup import Turn
-from bot.telegram.state.follow_ups import REPLY_CONTEXT_TTL_S, REPLY_CONTEXTS, MemoryFollowUps
-from bot.telegram.state.redis_base import connect
-from bot.telegram.state.redis_follow_ups import RedisFollowUps, dump_turn, load_turn
+from bot.telegram.state.follow_ups import (
+    REPLY_CONTEXT_TTL_S,
+    REPLY_CONTEXTS,
+    FollowUps,
+    MemoryFollowUps,
+)
+from bot.telegram.state.redis_follow_ups import (
+    RedisFollowUps,
+    connect_async,
+    dump_turn,
+    load_turn,
+)
 from tests.bot.telegram.fakes import ManualClock
 from tests.bot.telegram.state.backends import SHORT_TTL_S, Backend
 
 CHAT, OTHER = 7, -100
 
+Make = Callable[..., FollowUps]
 
-async def test_the_previous_question_is_the_chats_own_until_replaced(backend: Backend) -> None:
-    follow_ups = backend.follow_ups()
+
+@pytest_asyncio.fixture
+async def make(backend: Backend) -> AsyncIterator[Make]:
+    """Makes follow-up contexts on the test's backend (``ttl_s``: the previous question's)."""
+    clients: list[redis.asyncio.Redis] = []
+
+    def follow_ups(ttl_s: float = 60.0) -> FollowUps:
+        if backend.client is None:
+            return MemoryFollowUps(ttl_s, clock=backend.clock)
+        where = backend.client.connection_pool.connection_kwargs
+        clients.append(
+            redis.asyncio.Redis(host=where["host"], port=where["port"], decode_responses=True)
+        )
+        return RedisFollowUps(clients[-1], "test:followup:", ttl_s, clock=backend.clock)
+
+    yield follow_ups
+    for client in clients:
+        await client.aclose()
+
+
+async def test_the_previous_question_is_the_chats_own_until_replaced(
+    backend: Backend, make: Make
+) -> None:
+    follow_ups = make()
     assert await follow_ups.previous(CHAT) is None
     asked = Turn("How many drones were intercepted?", backend.clock())
     await follow_ups.set_previous(CHAT, asked)
@@ -26,8 +66,8 @@ async def test_the_previous_question_is_the_chats_own_until_replaced(backend: Ba
     assert await follow_ups.previous(CHAT) == answered  # with its answer's date
 
 
-async def test_an_answer_does_not_replace_a_newer_question(backend: Backend) -> None:
-    follow_ups = backend.follow_ups()
+async def test_an_answer_does_not_replace_a_newer_question(backend: Backend, make: Make) -> None:
+    follow_ups = make()
     first = Turn("How many drones were intercepted?", backend.clock())
     await follow_ups.set_previous(CHAT, first)
     newer = Turn("Who is the mayor of Kyiv?", backend.clock() + 1)
@@ -36,15 +76,17 @@ async def test_an_answer_does_not_replace_a_newer_question(backend: Backend) -> 
     assert await follow_ups.previous(CHAT) == newer
 
 
-async def test_the_previous_question_expires(backend: Backend) -> None:
-    follow_ups = backend.follow_ups(ttl_s=SHORT_TTL_S)
+async def test_the_previous_question_expires(backend: Backend, make: Make) -> None:
+    follow_ups = make(ttl_s=SHORT_TTL_S)
     await follow_ups.set_previous(CHAT, Turn("q", backend.clock()))
     backend.expire()
     assert await follow_ups.previous(CHAT) is None
 
 
-async def test_a_reply_finds_the_question_behind_the_newest_answers(backend: Backend) -> None:
-    follow_ups = backend.follow_ups()
+async def test_a_reply_finds_the_question_behind_the_newest_answers(
+    backend: Backend, make: Make
+) -> None:
+    follow_ups = make()
     first = Turn("How many drones were intercepted?", backend.clock(), dt.date(2024, 5, 1))
     await follow_ups.remember(CHAT, [10, 11], first)  # an answer in two messages
     for n in range(REPLY_CONTEXTS):
@@ -75,11 +117,14 @@ async def test_purge_forgets_old_questions_in_memory() -> None:
 
 
 async def test_without_redis_a_follow_up_has_no_context_and_no_error() -> None:
-    follow_ups = RedisFollowUps(connect("redis://127.0.0.1:1/0", 0.2), "x:", 60.0)
+    client = connect_async("redis://127.0.0.1:1/0", 0.2)  # nothing listens there
+    follow_ups = RedisFollowUps(client, "x:", 60.0)
     await follow_ups.set_previous(CHAT, Turn("q", 1.0))
+    await follow_ups.settle(CHAT, Turn("q", 1.0), Turn("q", 2.0))
     await follow_ups.remember(CHAT, [1], Turn("q", 1.0))
     assert await follow_ups.previous(CHAT) is None
     assert await follow_ups.replied(CHAT, 1) is None
+    await client.aclose()
 
 
 def test_a_turn_reads_back_as_written_and_garbage_as_nothing() -> None:
