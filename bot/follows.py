@@ -114,8 +114,8 @@ class Subscriptions(Protocol):
         ...
 
     def claim(self, alert_id: int) -> bool:
-        """True for the one caller that is to send the alert now: it is still pending, and
-        nobody claimed it since (until it is ``released``, or a crashed sender's claim lapses)."""
+        """True for the one caller that is to send the alert now: it is still pending and
+        nobody holds it (a claim holds until ``release``, or lapses with a crashed sender)."""
         ...
 
     def release(self, alert_id: int) -> None:
