@@ -38,8 +38,8 @@ _DATE_PIN = re.compile(rf"\s\(\d{{1,2}} (?:{'|'.join(_MONTH_NAMES)}) \d{{4}}\)(?
 
 @dataclass(frozen=True, slots=True)
 class Turn:
-    """The last question asked in a chat (already resolved), when (monotonic seconds), and the
-    date of the report that answered it, if any."""
+    """The last question asked in a chat (already resolved), when (seconds on the caller's
+    clock), and the date of the report that answered it, if any."""
 
     question: str
     at: float

@@ -2,17 +2,20 @@
 
 One row per chat and topic (topics compare without regard to case and spacing). Every write is
 one transaction on the store's locked connection (``SqliteFile``), so the store is safe from
-any thread; the bot runs its calls off the event loop.
+any thread; the bot runs its calls off the event loop. ``Subscriptions`` is what the bot needs
+of it (``bot.follows_redis`` keeps the same in Redis, for several workers).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
+from typing import Protocol
 
 from index.sqlite_file import SqliteFile
 from index.topic_match import TopicMatching
@@ -78,11 +81,64 @@ class Followed(Enum):
     FULL = "full"
 
 
+class Subscriptions(Protocol):
+    """Which chat follows which topics, and the alerts waiting to go out. Blocking: the bot
+    runs every call off the event loop."""
+
+    def close(self) -> None: ...
+
+    def follow(
+        self, chat_id: int, user_id: int, topic: str, lang: str, *, max_topics: int
+    ) -> tuple[Followed, Follow]:
+        """Follow ``topic`` in ``chat_id`` unless followed already or ``max_topics`` are."""
+        ...
+
+    def topics(self, chat_id: int) -> list[Follow]:
+        """The chat's followed topics, oldest first."""
+        ...
+
+    def unfollow(self, chat_id: int, ref: str) -> Follow | None:
+        """Stop following the chat's topic ``ref`` (its id, else its text); None if unknown."""
+        ...
+
+    def drop_chat(self, chat_id: int) -> int:
+        """Unfollow everything in the chat and forget its pending alerts; how many topics."""
+        ...
+
+    def queue(self, alerts: Sequence[PendingAlert]) -> list[PendingAlert]:
+        """Keep ``alerts`` until delivered; the ones newly queued, with their ids."""
+        ...
+
+    def pending(self) -> list[PendingAlert]:
+        """The alerts not yet delivered, oldest first."""
+        ...
+
+    def claim(self, alert_id: int) -> bool:
+        """True for the one caller that is to send the alert now: it is still pending and
+        nobody holds it (a claim holds until ``release``, or lapses with a crashed sender)."""
+        ...
+
+    def release(self, alert_id: int) -> None:
+        """Give a claim up: the alert stays pending for a later try."""
+        ...
+
+    def delivered(self, alert_id: int) -> None:
+        """The alert arrived (or can never arrive): it is not sent again."""
+        ...
+
+    def by_topic(self) -> dict[str, list[Follow]]:
+        """Every subscription, grouped by folded topic (the first spelling is the query)."""
+        ...
+
+
 class FollowStore:
-    """The subscriptions in the SQLite file ``path`` (created with its folder if missing)."""
+    """The subscriptions in the SQLite file ``path`` (created with its folder if missing),
+    for one process (its claims on pending alerts are kept in memory)."""
 
     def __init__(self, path: Path) -> None:
         self._db = SqliteFile(path, ";".join(_SCHEMA), what="topic subscriptions")
+        self._claimed: set[int] = set()
+        self._claims_lock = threading.Lock()
 
     @property
     def path(self) -> Path:
@@ -177,10 +233,23 @@ class FollowStore:
         )
         return [PendingAlert(*row) for row in rows]
 
+    def claim(self, alert_id: int) -> bool:
+        with self._claims_lock:
+            waiting = self._db.read("SELECT 1 FROM pending_alerts WHERE id = ?", (alert_id,))
+            if alert_id in self._claimed or not waiting:
+                return False
+            self._claimed.add(alert_id)
+            return True
+
+    def release(self, alert_id: int) -> None:
+        with self._claims_lock:
+            self._claimed.discard(alert_id)
+
     def delivered(self, alert_id: int) -> None:
         """The alert arrived (or can never arrive): it is not sent again."""
         with self._db.transaction() as conn:
             conn.execute("DELETE FROM pending_alerts WHERE id = ?", (alert_id,))
+        self.release(alert_id)
 
     def by_topic(self) -> dict[str, list[Follow]]:
         """Every subscription, grouped by folded topic (the first spelling is the query)."""
@@ -198,5 +267,5 @@ class FollowStore:
 class Follows:
     """What topic alerts need: the subscriptions and the matcher over the index."""
 
-    store: FollowStore
+    store: Subscriptions
     matcher: TopicMatching

@@ -9,7 +9,8 @@ sends go through the bot's rate limiter like every reply, and are first spaced t
 ``follow.alerts_per_second`` in all, so that a thousand alerts leave Telegram's budget of
 about 30 messages a second to the replies. An alert refused with 429 after the rate
 limiter's own retries is tried again after ``retry_after``. A chat that blocked the bot (403)
-is unsubscribed from everything; no failure escapes the task.
+is unsubscribed from everything; no failure escapes the task. Each queued alert is sent by the
+task that claims it first, so two workers delivering what is pending never both send one.
 """
 
 from __future__ import annotations
@@ -161,25 +162,36 @@ async def _send(
     app: AnyApplication, alert: PendingAlert, gate: asyncio.Semaphore, blocked: set[int]
 ) -> bool:
     """Deliver one alert and take it off the queue; one that failed for now (the network,
-    flood control past every retry) stays queued for the next start."""
+    flood control past every retry) stays queued for the next start. An alert that another
+    task or worker claimed first is theirs to send."""
     follows: Follows = app.bot_data[ctx.FOLLOWS]
     async with gate:
         if alert.chat_id in blocked:
             return False
+        if not await asyncio.to_thread(follows.store.claim, alert.id):
+            return False
         try:
-            await _deliver(app, alert)
-        except Forbidden as e:
-            logger.info("Alert to chat %s refused: %s", alert.chat_id, e.message)
-            blocked.add(alert.chat_id)
-            return False
-        except BadRequest as e:  # it can never arrive as it is
-            logger.warning("Alert to chat %s refused: %s", alert.chat_id, e.message)
-            await asyncio.to_thread(follows.store.delivered, alert.id)
-            return False
-        except TelegramError as e:
-            logger.warning("Alert to chat %s failed, kept for later: %s", alert.chat_id, e.message)
-            return False
+            return await _send_claimed(app, alert, blocked)
+        finally:  # sent, kept for later or stopped: free (a delivered alert is claimed no more)
+            await asyncio.shield(asyncio.to_thread(follows.store.release, alert.id))
+
+
+async def _send_claimed(app: AnyApplication, alert: PendingAlert, blocked: set[int]) -> bool:
+    follows: Follows = app.bot_data[ctx.FOLLOWS]
+    try:
+        await _deliver(app, alert)
+    except Forbidden as e:
+        logger.info("Alert to chat %s refused: %s", alert.chat_id, e.message)
+        blocked.add(alert.chat_id)
+        return False
+    except BadRequest as e:  # it can never arrive as it is
+        logger.warning("Alert to chat %s refused: %s", alert.chat_id, e.message)
         await asyncio.to_thread(follows.store.delivered, alert.id)
+        return False
+    except TelegramError as e:
+        logger.warning("Alert to chat %s failed, kept for later: %s", alert.chat_id, e.message)
+        return False
+    await asyncio.to_thread(follows.store.delivered, alert.id)
     return True
 
 

@@ -27,7 +27,6 @@ from bot.follows import Follows
 from bot.library.base import Library
 from bot.redact import redact_in_logs
 from bot.telegram import context as ctx
-from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import (
     CustomContext,
     NewsBotApplication,
@@ -44,7 +43,6 @@ from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
 from bot.telegram.shared_state import SharedState, build_state
 from bot.telegram.state.claims import UpdateClaims
 from bot.telegram.state.debounce import Debouncer
-from bot.telegram.state.rate_limit import RateLimiter
 from index.errors import ConfigError
 
 logger = logging.getLogger(__name__)
@@ -193,9 +191,8 @@ def _schedule_jobs(app: NewsBotApplication, settings: Settings, *, feeds: bool) 
 
 
 def _add_follows(app: NewsBotApplication, settings: Settings, follows: Follows) -> None:
-    """/follow and its kin, and the limits that pace the alerts."""
+    """/follow and its kin, and the pace of the alerts (their per-chat limit is shared state)."""
     app.bot_data[ctx.FOLLOWS] = follows
-    app.bot_data[ctx.ALERT_LIMITER] = RateLimiter(settings.follow.alerts_per_hour, HOUR_S)
     # one alert per 1/rate seconds: an even pace, with no burst at the start
     app.bot_data[ctx.ALERT_PACE] = AsyncLimiter(1, 1.0 / settings.follow.alerts_per_second)
     register_follow_handlers(app)  # (before the catch-all for unknown commands)

@@ -21,6 +21,7 @@ from bot.library.base import Library
 from bot.telegram.state.answer_cache import AnswerCache
 from bot.telegram.state.callbacks import CallbackData, StoredAnswer
 from bot.telegram.state.debounce import Debouncer
+from bot.telegram.state.follow_ups import FollowUps
 from bot.telegram.state.lease import Lease
 from bot.telegram.state.rate_limit import RateLimit
 from index.types import Article, ArticleInfo
@@ -52,6 +53,7 @@ ALERT_TASKS = "alert_tasks"  # the tasks sending topic alerts (cancelled at stop
 ALERT_PACE = "alert_pace"  # the aiolimiter.AsyncLimiter that spaces all alerts
 FEED_LEASE = "feed_lease"  # held by the one worker that polls the feeds
 SHARED_STATE = "shared_state"  # the SharedState these entries come from (closed at stop)
+FOLLOW_UPS = "follow_ups"  # what follow-up questions lean on
 
 BOT_DATA_KEYS = (
     SETTINGS,
@@ -161,6 +163,9 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
         FOLLOWS, "Topic subscriptions and their matcher (present when /follow is registered)."
     )
     feed_lease = _Service[Lease](FEED_LEASE, "Held by the one worker that polls the feeds.")
+    follow_ups = _Service[FollowUps](
+        FOLLOW_UPS, "Each chat's previous question and the questions behind its answers."
+    )
     executor = _Service[Executor](
         EXECUTOR, "The bounded worker pool that runs the answerer off the event loop."
     )

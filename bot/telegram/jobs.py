@@ -1,12 +1,10 @@
-"""Periodic jobs: drop expired button state, cached answers and idle rate-limit entries."""
+"""Periodic jobs: drop expired buttons, cached answers, idle rate limits and old follow-ups."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from bot.telegram.context import CustomContext
-from bot.telegram.handlers.questions import forget_stale_turns
 
 logger = logging.getLogger(__name__)
 
@@ -15,15 +13,12 @@ PURGE_INTERVAL_S = 600.0
 
 
 async def purge_state(context: CustomContext) -> None:
-    """Forget expired answers and cached answers, and users whose rate window is empty."""
+    """Forget expired answers and cached answers, users whose rate window is empty, and old
+    follow-up contexts."""
     answers = await context.answers.purge()
     cached = await context.answer_cache.purge()
     users = await context.limiter.purge() + await context.inline_limiter.purge()
-    turns = forget_stale_turns(
-        context.application.chat_data,  # type: ignore[arg-type]
-        now=time.monotonic(),
-        ttl_s=context.settings.telegram.followup_ttl_s,
-    )
+    turns = context.follow_ups.purge()
     logger.debug(
         "Purged %d expired answers, %d cached answers, %d idle users and %d old questions",
         answers,

@@ -10,17 +10,23 @@ import logging
 from dataclasses import dataclass
 
 from bot.config.settings import Settings
+from bot.follows import FollowStore, Subscriptions, follows_path
+from bot.follows_redis import RedisFollowStore
+from bot.follows_redis import connect as connect_follows
 from bot.telegram import answer_flow
 from bot.telegram import context as ctx
+from bot.telegram.alerts import HOUR_S
 from bot.telegram.context import TopicListing
 from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
 from bot.telegram.state.claims import MemoryClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
+from bot.telegram.state.follow_ups import FollowUps, MemoryFollowUps
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
 from bot.telegram.state.redis_base import Client, connect
 from bot.telegram.state.redis_claims import RedisClaims
+from bot.telegram.state.redis_follow_ups import RedisFollowUps
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 
@@ -43,6 +49,8 @@ class SharedState:
     inline_limiter: RateLimit
     claims: UpdateClaims
     feed_lease: Lease
+    follow_ups: FollowUps
+    alert_limiter: RateLimit
     client: Client | None = None  # the Redis connection under it, if any
 
     def bot_data(self) -> dict[str, object]:
@@ -55,6 +63,8 @@ class SharedState:
             ctx.LIMITER: self.limiter,
             ctx.INLINE_LIMITER: self.inline_limiter,
             ctx.FEED_LEASE: self.feed_lease,
+            ctx.FOLLOW_UPS: self.follow_ups,
+            ctx.ALERT_LIMITER: self.alert_limiter,
         }
 
     async def aclose(self) -> None:
@@ -86,6 +96,8 @@ def build_state(settings: Settings) -> SharedState:
         inline_limiter=RateLimiter(answer_flow.INLINE_RATE_LIMIT, tg.user_rate_window_s),
         claims=MemoryClaims(),
         feed_lease=LocalLease(LeaseBoard(), "feeds", FEED_LEASE_TTL_S),
+        follow_ups=MemoryFollowUps(tg.followup_ttl_s),
+        alert_limiter=RateLimiter(settings.follow.alerts_per_hour, HOUR_S),
     )
 
 
@@ -106,5 +118,19 @@ def _redis_state(settings: Settings, url: str) -> SharedState:
         ),
         claims=RedisClaims(client, f"{p}update:", lease_s=state.worker_lease_s),
         feed_lease=RedisLease(client, f"{p}lease:feeds", FEED_LEASE_TTL_S),
+        follow_ups=RedisFollowUps(client, f"{p}followup:", tg.followup_ttl_s),
+        alert_limiter=RedisRateLimiter(
+            client, f"{p}alert-limit:", settings.follow.alerts_per_hour, HOUR_S
+        ),
         client=client,
     )
+
+
+def open_subscriptions(settings: Settings) -> Subscriptions:
+    """The /follow subscriptions: in Redis when ``settings.state.url`` is set (shared by the
+    workers), else in SQLite in the data directory."""
+    state = settings.state
+    url = state.url.get_secret_value() if state.url else ""
+    if url:
+        return RedisFollowStore(connect_follows(url, state.timeout_s), state.prefix)
+    return FollowStore(follows_path(settings.data_dir))

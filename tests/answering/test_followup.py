@@ -8,7 +8,6 @@ import functools
 import pytest
 
 from answering.followup import Turn, follow_up, is_follow_up, resolve
-from bot.telegram.handlers.questions import forget_stale_turns
 
 
 @pytest.mark.parametrize(
@@ -91,19 +90,3 @@ def test_a_follow_up_keeps_the_previous_answers_date_unless_it_names_its_own() -
     # a reply that asks a question of its own is left as it is
     for own in ("Who is the mayor of Odesa?", "What did Zelensky say about sanctions?"):
         assert follow_up(turn, own, now=1.0, ttl_s=60, replied=True) == own
-
-
-def test_stale_turns_are_forgotten() -> None:
-    chats: dict[int, dict[object, object]] = {
-        1: {"previous_question": Turn("q", at=0.0), "other": 1},
-        2: {"previous_question": Turn("q", at=95.0)},
-    }
-    assert forget_stale_turns(chats, now=100.0, ttl_s=10.0) == 1
-    assert chats[1] == {"other": 1} and "previous_question" in chats[2]
-    day = 24 * 3600.0
-    answered: dict[object, object] = {1: Turn("q", at=0.0), 2: Turn("q", at=day)}
-    chats = {3: {"answered_messages": answered}}
-    forget_stale_turns(chats, now=day + 10.0, ttl_s=10.0)
-    assert list(answered) == [2]  # an answer's question is kept while its buttons work
-    forget_stale_turns(chats, now=3 * day, ttl_s=10.0)
-    assert chats[3] == {}

@@ -4,7 +4,8 @@ Both are real ``newsbot run`` processes, fed
 through their webhook ports as Telegram feeds them, replying through the loopback Bot API:
 every update is answered once whichever worker gets it (and once when both get it), a button
 works on the other worker, the per-user limit holds across both, an article added through
-one worker (or by ``newsbot ingest``) answers through every worker, and a worker killed
+one worker (or by ``newsbot ingest``) answers through every worker, a topic followed through
+one worker is alerted once when another adds a matching article, and a worker killed
 mid-ingest loses nothing that was committed while the others keep answering; the /add it took
 and never finished is taken over by another worker once its lease ran out, and done there.
 
@@ -28,7 +29,7 @@ import pytest
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
 from tests.bot.telegram.harness import private_chat
-from tests.integration.test_ingest_killed import fact, page, path_of, question
+from tests.integration.test_ingest_killed import TOWNS, fact, page, path_of, question
 from tests.integration.workers import (
     WAIT_S,
     Worker,
@@ -47,6 +48,10 @@ RATE_LIMIT = 4
 #: The workers' lease: a killed worker's messages pass on this many seconds after its last renewal.
 WORKER_LEASE_S = 2.0
 ADMIN_ID = 900
+#: The topic alerts' bound for the fake embedder's hashed words (the model's is in Settings).
+FOLLOW_BOUND = "0.4"
+#: The article only the /follow test adds (the site serves 0-4 from the start).
+FOLLOWED = 5
 _users = itertools.count(1)
 
 
@@ -122,6 +127,7 @@ def site(
             TELEGRAM__USER_RATE_LIMIT=str(RATE_LIMIT),
             TELEGRAM__USER_RATE_WINDOW_S="3600",
             STATE__WORKER_LEASE_S=str(WORKER_LEASE_S),
+            FOLLOW__MIN_SCORE=FOLLOW_BOUND,
         )
         a, b = Worker("a", api, env, tmp), Worker("b", api, env, tmp)
         try:
@@ -224,6 +230,21 @@ def test_an_article_ingested_by_newsbot_ingest_answers_through_every_worker(site
         site.ask(worker, user, question(4))
     site.wait(user, fact(4), count=2)
     assert len(site.replies(user)) == 3, site.replies(user)
+
+
+def test_a_topic_followed_through_one_worker_is_alerted_once_through_the_other(
+    site: Site,
+) -> None:
+    user = new_user()
+    site.ask(site.a, user, f"/follow flooded homes in {TOWNS[FOLLOWED]}")
+    site.wait(user, "You now follow")
+    site.web.routes[path_of(FOLLOWED)] = Route(body=page(FOLLOWED))
+    site.add(site.b, FOLLOWED)
+    site.wait(user, "🔔")
+    site.ask(site.b, user, "/following")  # one more reply, after the alert had its time
+    site.until_replies(user, 3)
+    alerts = [t for t in site.replies(user) if t.startswith("🔔")]
+    assert len(alerts) == 1 and fact(FOLLOWED) in alerts[0], site.replies(user)
 
 
 def test_a_worker_killed_mid_ingest_loses_nothing_and_another_finishes_its_add(

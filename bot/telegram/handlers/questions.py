@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import MutableMapping
 
 from telegram import Message, Update, User
 
@@ -21,34 +20,7 @@ from bot.telegram.filters import command_argument, strip_mention
 from bot.telegram.languages import chat_lang, chat_prefs
 from bot.telegram.render.html import tr
 
-_TURN = "previous_question"  # chat_data key: the last Turn, for follow-ups
-_ANSWERED = "answered_messages"  # chat_data key: {bot message id: the Turn it answered}
-#: Answers per chat whose question a reply can lean on (the newest are kept), and for how
-#: long (as long as their buttons work).
-REPLY_CONTEXTS = 50
-REPLY_CONTEXT_TTL_S = 24 * 3600.0
-clock = time.monotonic  # the follow-up clock (tests move it)
-
-ChatData = MutableMapping[object, object]
-
-
-def forget_stale_turns(chats: dict[int, dict[object, object]], *, now: float, ttl_s: float) -> int:
-    """Drop previous questions older than ``ttl_s``, and the questions behind answers older
-    than ``REPLY_CONTEXT_TTL_S``, from every chat (bounded memory)."""
-    dropped = 0
-    for data in chats.values():
-        turn = data.get(_TURN)
-        if isinstance(turn, Turn) and now - turn.at > ttl_s:
-            del data[_TURN]
-            dropped += 1
-        answered = data.get(_ANSWERED)
-        if isinstance(answered, dict):
-            old = [key for key, t in answered.items() if now - t.at > REPLY_CONTEXT_TTL_S]
-            for key in old:
-                del answered[key]
-            if not answered:
-                del data[_ANSWERED]
-    return dropped
+clock = time.time  # the follow-up clock: wall time, which the workers share (tests move it)
 
 
 async def answer_in_chat(
@@ -71,42 +43,22 @@ async def answer_in_chat(
         return None
     sent = await sending.send_messages(message, outcome.messages(), outcome.keyboard(), quote=quote)
     turn = Turn(question, asked_at, outcome.event_date())
-    if context.chat_data is not None:
-        _remember(context.chat_data, sent, turn)
+    await context.follow_ups.remember(message.chat_id, [m.message_id for m in sent], turn)
     return turn
 
 
-def _remember(chat_data: ChatData, sent: list[Message], turn: Turn) -> None:
-    answered = chat_data.get(_ANSWERED)
-    if not isinstance(answered, dict):
-        answered = chat_data[_ANSWERED] = {}
-    for message in sent:
-        answered[message.message_id] = turn
-    while len(answered) > REPLY_CONTEXTS:
-        del answered[next(iter(answered))]
-
-
-def _replied_turn(message: Message, chat_data: ChatData) -> Turn | None:
-    """The question behind the bot's answer that ``message`` replies to, if known."""
-    reply = message.reply_to_message
-    answered = chat_data.get(_ANSWERED)
-    if reply is None or not isinstance(answered, dict):
-        return None
-    turn = answered.get(reply.message_id)
-    return turn if isinstance(turn, Turn) else None
-
-
-def _in_context(context: CustomContext, message: Message, text: str, *, chat: bool) -> str:
+async def _in_context(context: CustomContext, message: Message, text: str, *, chat: bool) -> str:
     """``text`` resolved against the answer it replies to or, with ``chat``, against the chat's
     previous question."""
-    chat_data = context.chat_data if context.chat_data is not None else {}
     if small_talk_kind(text) is not None:  # "and thanks!" is no follow-up
         return text
-    replied = _replied_turn(message, chat_data)
+    follow_ups = context.follow_ups
+    reply = message.reply_to_message
+    replied = await follow_ups.replied(message.chat_id, reply.message_id) if reply else None
     if replied is not None:
         return follow_up(replied, text, now=clock(), ttl_s=math.inf, replied=True)
-    previous = chat_data.get(_TURN) if chat else None
-    if not isinstance(previous, Turn):
+    previous = await follow_ups.previous(message.chat_id) if chat else None
+    if previous is None:
         return text
     ttl_s = context.settings.telegram.followup_ttl_s
     return follow_up(previous, text, now=clock(), ttl_s=ttl_s)
@@ -115,17 +67,17 @@ def _in_context(context: CustomContext, message: Message, text: str, *, chat: bo
 async def _answer_in_context(
     update: Update, context: CustomContext, message: Message, text: str, *, group: bool
 ) -> None:
-    question = _in_context(context, message, text, chat=not group)
+    question = await _in_context(context, message, text, chat=not group)
     # A private chat's previous question is this one from now on (a follow-up sent before
     # the answer comes leans on it), and gets its answer's date once answered; "thanks!"
     # keeps the previous one.
-    chat_data = context.chat_data if not group and small_talk_kind(text) is None else None
+    keep = not group and small_talk_kind(text) is None
     asked = Turn(question, clock())
-    if chat_data is not None:
-        chat_data[_TURN] = asked
+    if keep:
+        await context.follow_ups.set_previous(message.chat_id, asked)
     turn = await answer_in_chat(context, message, update.effective_user, question, quote=group)
-    if chat_data is not None and turn is not None and chat_data.get(_TURN) is asked:
-        chat_data[_TURN] = turn
+    if keep and turn is not None:
+        await context.follow_ups.settle(message.chat_id, asked, turn)
 
 
 def _is_group(message: Message) -> bool:

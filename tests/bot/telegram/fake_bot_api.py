@@ -44,9 +44,19 @@ class _Server(ThreadingHTTPServer):
 
 
 class FakeBotApi(BotApiMethods):
-    """The loopback Bot API server. Use as a context manager, or ``start()`` / ``close()``."""
+    """The loopback Bot API server. Use as a context manager, or ``start()`` / ``close()``.
 
-    def __init__(self, token: str, *, bot_id: int = 7_000_000_001, username: str = "NewsTestBot"):
+    Update and message ids count from ``first_id`` (two servers standing for one Telegram
+    start far apart)."""
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        bot_id: int = 7_000_000_001,
+        username: str = "NewsTestBot",
+        first_id: int = 1,
+    ):
         self.token = token
         self.bot_user = {
             "id": bot_id,
@@ -61,7 +71,7 @@ class FakeBotApi(BotApiMethods):
         self._cond = threading.Condition()
         self._closing = False
         self._hangs_released = False
-        self._ids = itertools.count(1)
+        self._ids = itertools.count(first_id)
         self._flood_limits: tuple[int, int] | None = None
         self._blocked: set[str] = set()
         self._sent: defaultdict[object, deque[float]] = defaultdict(deque)

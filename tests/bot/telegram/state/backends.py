@@ -17,10 +17,12 @@ from bot.telegram.state.answer_cache import AnswerCache, MemoryAnswerCache
 from bot.telegram.state.callbacks import CallbackData, CallbackStore, StoredAnswer
 from bot.telegram.state.claims import MemoryClaims, UpdateClaims
 from bot.telegram.state.codec import dump_stored, load_stored
+from bot.telegram.state.follow_ups import FollowUps, MemoryFollowUps
 from bot.telegram.state.lease import Lease, LeaseBoard, LocalLease, RedisLease
 from bot.telegram.state.rate_limit import RateLimit, RateLimiter
 from bot.telegram.state.redis_base import Client, connect
 from bot.telegram.state.redis_claims import RedisClaims
+from bot.telegram.state.redis_follow_ups import RedisFollowUps
 from bot.telegram.state.redis_rate_limit import RedisRateLimiter
 from bot.telegram.state.redis_values import RedisAnswerCache, RedisCallbackStore
 from tests.bot.telegram.fakes import ManualClock
@@ -70,6 +72,12 @@ class Backend:
         if self.client is None:
             return LocalLease(self._board, "feeds", ttl_s)
         return RedisLease(self.client, "test:lease:feeds", ttl_s)
+
+    def follow_ups(self, ttl_s: float = 60.0) -> FollowUps:
+        """Follow-up contexts whose previous question lives ``ttl_s``."""
+        if self.client is None:
+            return MemoryFollowUps(ttl_s, clock=self.clock)
+        return RedisFollowUps(self.client, "test:followup:", ttl_s, clock=self.clock)
 
     def advance(self, seconds: float) -> None:
         """Move the test's clock (which the limiters read)."""
