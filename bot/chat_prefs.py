@@ -1,5 +1,6 @@
 """Each chat's choices from /settings: the interface language and the answer length, kept in a
-SQLite file in the data directory.
+SQLite file in the data directory (``ChatPrefsStore``) or, shared by several workers, in Redis
+(``bot/chat_prefs_redis.py``), both behind ``ChatChoices``.
 
 Every chat's row is read once, when the store opens, and kept in memory: handlers ask for a
 chat's choices on every message, and a row is a few bytes. A change is written in one
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Literal, get_args
+from typing import Literal, Protocol, get_args
 
 from index.sqlite_file import SqliteFile
 
@@ -62,6 +63,28 @@ class ChatPrefs:
 DEFAULT_PREFS = ChatPrefs()
 
 
+class ChatChoices(Protocol):
+    """The chats' choices, as the bot reads and changes them."""
+
+    def get(self, chat_id: int) -> ChatPrefs:
+        """The chat's choices (the defaults for a chat that made none); from memory, so the
+        event loop may call it."""
+        ...
+
+    def choose(
+        self, chat_id: int, *, lang: str | None = None, length: str | None = None
+    ) -> ChatPrefs:
+        """Change the chat's language and/or answer length; returns its choices now. Raises
+        ``ValueError`` for a value that is not a choice. Blocking: call it off the event loop."""
+        ...
+
+    def __len__(self) -> int:
+        """How many chats made a choice."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class ChatPrefsStore:
     """The chats' choices, in ``prefs_path(data_dir)``."""
 
@@ -69,7 +92,7 @@ class ChatPrefsStore:
         self.path = path
         self._db = SqliteFile(path, _SCHEMA, what="chat settings")
         rows = self._db.read("SELECT chat_id, lang, length FROM chats")
-        self._prefs = {int(chat): _prefs(lang, length) for chat, lang, length in rows}
+        self._prefs = {int(chat): stored_prefs(lang, length) for chat, lang, length in rows}
 
     def get(self, chat_id: int) -> ChatPrefs:
         """The chat's choices (the defaults for a chat that made none)."""
@@ -111,7 +134,7 @@ def as_length(value: str) -> Length:
     raise ValueError(f"unknown answer length {value!r}")
 
 
-def _prefs(lang: str, length: str) -> ChatPrefs:
+def stored_prefs(lang: str, length: str) -> ChatPrefs:
     """A stored row's choices; a value no longer offered falls back to its default."""
     return ChatPrefs(
         lang if lang in LANG_CHOICES else DEFAULT_PREFS.lang,

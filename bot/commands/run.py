@@ -32,13 +32,12 @@ def run(settings: Settings, *, embedder: Embedder | None = None) -> int:
 def _run_telegram(settings: Settings, components: Components, token: str) -> None:
     """Build the bot's stores in the data directory and run the Telegram bot until stopped."""
     from answering.topics import TopicFinder
-    from bot.chat_prefs import ChatPrefsStore, prefs_path
     from bot.feedback import FeedbackStore, feedback_path
     from bot.follows import Follows
     from bot.library.indexed import build_library
     from bot.telegram.app import build_application, run_application
     from bot.telegram.journal import UpdateJournal, journal_path
-    from bot.telegram.shared_state import open_subscriptions
+    from bot.telegram.shared_state import open_chat_prefs, open_subscriptions
     from index.store.factory import listen
     from index.topic_match import TopicMatcher
 
@@ -51,7 +50,7 @@ def _run_telegram(settings: Settings, components: Components, token: str) -> Non
             contextlib.closing(UpdateJournal(journal_path(data_dir, token)))
         )
         feedback = opened.enter_context(contextlib.closing(FeedbackStore(feedback_path(data_dir))))
-        prefs = opened.enter_context(contextlib.closing(ChatPrefsStore(prefs_path(data_dir))))
+        prefs = opened.enter_context(contextlib.closing(open_chat_prefs(settings)))
         follow_store = opened.enter_context(contextlib.closing(open_subscriptions(settings)))
         matcher = TopicMatcher(
             components.store, components.embedder, min_score=settings.follow.min_score

@@ -20,7 +20,7 @@ from telegram.error import InvalidToken
 from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
 
 from answering.types import Answerer
-from bot.chat_prefs import ChatPrefsStore
+from bot.chat_prefs import ChatChoices
 from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
@@ -102,7 +102,7 @@ def build_application(
     journal: UpdateJournal | None = None,
     *,
     feedback: FeedbackStore | None = None,
-    chat_prefs: ChatPrefsStore | None = None,
+    chat_prefs: ChatChoices | None = None,
     topics: TopicSearch | None = None,
     follows: Follows | None = None,
 ) -> NewsBotApplication:

@@ -13,7 +13,7 @@ from typing import Any, Generic, Protocol, Self, TypeAlias, TypeVar, cast, overl
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from answering.types import Answerer
-from bot.chat_prefs import ChatPrefsStore
+from bot.chat_prefs import ChatChoices
 from bot.config.settings import Settings
 from bot.feedback import FeedbackStore
 from bot.follows import Follows
@@ -148,7 +148,7 @@ class CustomContext(CallbackContext[ExtBot[Any], dict[Any, Any], dict[Any, Any],
     feedback = _Service[FeedbackStore | None](
         FEEDBACK, "Users' votes on answers (None when the bot keeps no votes).", optional=True
     )
-    chat_prefs = _Service[ChatPrefsStore | None](
+    chat_prefs = _Service[ChatChoices | None](
         CHAT_PREFS, "Chats' choices from /settings (None when the bot keeps none).", optional=True
     )
     topics = _Service[TopicSearch | None](

@@ -9,6 +9,8 @@ import json
 import logging
 from dataclasses import dataclass
 
+from bot.chat_prefs import ChatChoices, ChatPrefsStore, prefs_path
+from bot.chat_prefs_redis import RedisChatPrefs
 from bot.config.settings import Settings
 from bot.follows import FollowStore, Subscriptions, follows_path
 from bot.follows_redis import RedisFollowStore
@@ -134,3 +136,13 @@ def open_subscriptions(settings: Settings) -> Subscriptions:
     if url:
         return RedisFollowStore(connect_follows(url, state.timeout_s), state.prefix)
     return FollowStore(follows_path(settings.data_dir))
+
+
+def open_chat_prefs(settings: Settings) -> ChatChoices:
+    """The chats' choices from /settings: in Redis when ``settings.state.url`` is set (shared by
+    the workers), else in SQLite in the data directory."""
+    state = settings.state
+    url = state.url.get_secret_value() if state.url else ""
+    if url:
+        return RedisChatPrefs(connect_follows(url, state.timeout_s), state.prefix)
+    return ChatPrefsStore(prefs_path(settings.data_dir))

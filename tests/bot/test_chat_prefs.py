@@ -1,41 +1,148 @@
-"""The chats' /settings choices in SQLite."""
+"""The chats' choices from /settings, on every backend (SQLite in the data directory, a real
+Redis): choose and read, refuse what is no choice, and what one store wrote another reads.
+
+Two stores over one backend stand for two workers. A SQLite store reads the file when it opens;
+a Redis store also hears of every later change, and reloads after Redis went away."""
 
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+import redis
 
-from bot.chat_prefs import DEFAULT_PREFS, ChatPrefs, ChatPrefsStore, prefs_path
+from bot.chat_prefs import DEFAULT_PREFS, ChatChoices, ChatPrefs, ChatPrefsStore, prefs_path
+from bot.chat_prefs_redis import RedisChatPrefs
+from tests.redis_server import RedisServer, running_redis
+
+Open = Callable[[], ChatChoices]
+
+#: How long a change may take to reach another worker's store before a test gives up on it.
+DEADLINE_S = 10.0
 
 
-def test_choices_are_kept_per_chat_and_survive_reopening(tmp_path: Path) -> None:
-    store = ChatPrefsStore(prefs_path(tmp_path))
-    assert store.get(1) == DEFAULT_PREFS == ChatPrefs("auto", "full")
+@pytest.fixture(scope="module")
+def redis_server() -> Iterator[RedisServer]:
+    with running_redis() as server:
+        yield server
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    with redis_server.client() as client:
+        client.flushall()
+    return redis_server.url
+
+
+def _over(url: str) -> RedisChatPrefs:
+    return RedisChatPrefs(redis.Redis.from_url(url, decode_responses=True), "t:")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])
+def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Open]:
+    """Opens another store over the test's backend (each a worker of its own)."""
+    opened: list[ChatChoices] = []
+    url = ""
+    if request.param == "redis":
+        url = request.getfixturevalue("redis_url")
+
+    def open_one() -> ChatChoices:
+        opened.append(_over(url) if url else ChatPrefsStore(prefs_path(tmp_path)))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+def _eventually(read: Callable[[], ChatPrefs], expected: ChatPrefs) -> ChatPrefs:
+    """What ``read`` gives once it gives ``expected``, or at the deadline."""
+    deadline = time.monotonic() + DEADLINE_S
+    while (seen := read()) != expected and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return seen
+
+
+def test_choices_are_kept_per_chat_and_read_by_a_store_opened_later(open_store: Open) -> None:
+    store = open_store()
+    assert store.get(1) == DEFAULT_PREFS == ChatPrefs("auto", "full") and len(store) == 0
     assert store.choose(1, lang="uk") == ChatPrefs("uk", "full")
     assert store.choose(1, length="short") == ChatPrefs("uk", "short")
     assert store.choose(-100, lang="ru") == ChatPrefs("ru", "full")
-    assert store.get(2) == DEFAULT_PREFS
-    store.close()
-    again = ChatPrefsStore(prefs_path(tmp_path))
+    assert (store.get(1), store.get(-100), store.get(2)) == (
+        ChatPrefs("uk", "short"),
+        ChatPrefs("ru", "full"),
+        DEFAULT_PREFS,
+    )
+    again = open_store()
     assert (again.get(1), again.get(-100), len(again)) == (
         ChatPrefs("uk", "short"),
         ChatPrefs("ru", "full"),
         2,
     )
     assert again.get(1).fixed_lang == "uk" and again.get(2).fixed_lang is None
-    again.close()
 
 
-def test_a_value_that_is_no_choice_is_refused_and_changes_nothing(tmp_path: Path) -> None:
-    store = ChatPrefsStore(prefs_path(tmp_path))
+def test_a_value_that_is_no_choice_is_refused_and_changes_nothing(open_store: Open) -> None:
+    store = open_store()
     with pytest.raises(ValueError, match="language"):
         store.choose(1, lang="de")
     with pytest.raises(ValueError, match="length"):
         store.choose(1, length="tiny")
     assert store.get(1) == DEFAULT_PREFS and len(store) == 0
-    store.close()
+    assert open_store().get(1) == DEFAULT_PREFS
+
+
+@pytest.mark.redis
+def test_a_choice_made_through_one_worker_reaches_the_other(redis_url: str) -> None:
+    a, b = _over(redis_url), _over(redis_url)
+    try:
+        a.choose(7, lang="uk")
+        assert _eventually(lambda: b.get(7), ChatPrefs("uk", "full")) == ChatPrefs("uk", "full")
+        b.choose(7, length="short")  # b's write keeps a's language
+        assert _eventually(lambda: a.get(7), ChatPrefs("uk", "short")) == ChatPrefs("uk", "short")
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.redis
+def test_language_and_length_chosen_at_once_on_two_workers_are_both_kept(redis_url: str) -> None:
+    a, b = _over(redis_url), _over(redis_url)
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            for chat in range(20):
+                pool.submit(a.choose, chat, lang="ru")
+                pool.submit(b.choose, chat, length="short")
+        for store in (a, b, _over(redis_url)):
+            for chat in range(20):
+                seen = _eventually(lambda: store.get(chat), ChatPrefs("ru", "short"))  # noqa: B023
+                assert seen == ChatPrefs("ru", "short")
+            store.close()
+    finally:
+        a.close()
+        b.close()
+
+
+@pytest.mark.redis
+def test_after_a_redis_restart_the_store_reloads_and_hears_changes_again() -> None:
+    with running_redis() as server:
+        a, b = _over(server.url), _over(server.url)
+        try:
+            a.choose(1, lang="uk")
+            assert _eventually(lambda: b.get(1), ChatPrefs("uk")) == ChatPrefs("uk")
+            server.stop()
+            server.start()  # nothing saved: the choice is gone, and no message says so
+            assert _eventually(lambda: b.get(1), DEFAULT_PREFS) == DEFAULT_PREFS
+            a.choose(3, lang="ru")  # a writes again, and b hears it again
+            assert _eventually(lambda: b.get(3), ChatPrefs("ru")) == ChatPrefs("ru")
+        finally:
+            a.close()
+            b.close()
 
 
 def test_a_stored_value_no_longer_offered_falls_back_to_the_default(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from telegram.error import TelegramError
 from telegram.ext import TypeHandler
 
 from answering.types import Answerer
-from bot.chat_prefs import ChatPrefsStore
+from bot.chat_prefs import ChatChoices
 from bot.config.settings import Settings
 from bot.config.telegram import TelegramSettings
 from bot.feedback import FeedbackStore
@@ -190,7 +190,7 @@ class BotParts(TypedDict, total=False):
 
     journal: UpdateJournal | None
     feedback: FeedbackStore | None
-    chat_prefs: ChatPrefsStore | None
+    chat_prefs: ChatChoices | None
     topics: TopicSearch | None
     follows: Follows | None
 
