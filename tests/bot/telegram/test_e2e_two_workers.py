@@ -2,8 +2,9 @@
 (as if the load balancer sent each update to one of them): a follow-up reaching the second
 worker leans on the question asked through the first; a topic followed through one worker is
 alerted through the other, once; the hourly alert limit holds across both; alerts left
-pending are delivered once when both workers start; and /follow while Redis is away gets an
-apology, then works once it is back.
+pending are delivered once when both workers start; /follow while Redis is away gets an
+apology, then works once it is back; and a language chosen with /settings through one worker
+is the one the other speaks.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 import redis
 from pydantic import SecretStr
 
+from bot.chat_prefs_redis import RedisChatPrefs
 from bot.config.follow import FollowSettings
 from bot.config.settings import Settings
 from bot.config.state import StateSettings
@@ -30,9 +32,16 @@ from prompts.i18n import t
 from tests.bot.telegram.conftest import FAKE_FOLLOW_BOUND
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.fakes import ANN, BOHDAN, TOKEN, FakeAnswerer, FakeCatalog
-from tests.bot.telegram.harness import Harness, group_chat, private_chat, running_bot
+from tests.bot.telegram.harness import (
+    Harness,
+    buttons,
+    group_chat,
+    private_chat,
+    running_bot,
+)
 from tests.bot.telegram.test_e2e_admin import _done, page
 from tests.bot.telegram.test_e2e_follow import ALERT, DANA, FLOOD
+from tests.bot.telegram.test_e2e_settings import _tap
 from tests.redis_server import RedisServer
 from tests.web_server import Route, WebServer
 
@@ -184,3 +193,35 @@ async def test_follow_while_redis_is_away_gets_an_apology_and_works_once_it_is_b
         own_redis.start()
         replies = await bot.say(DANA, "/follow floods in Varnel", count=2)
         assert replies[-1].plain.startswith("You now follow floods in Varnel")
+
+
+async def test_a_language_chosen_through_one_worker_is_spoken_by_the_other(
+    api: FakeBotApi, api_b: FakeBotApi, settings: Settings, redis_url: str
+) -> None:
+    async with AsyncExitStack() as stack:
+        prefs = [
+            RedisChatPrefs(redis.Redis.from_url(redis_url, decode_responses=True), "newsbot:")
+            for _ in range(2)
+        ]
+        for store in prefs:
+            stack.callback(store.close)
+        a, b = [
+            await stack.enter_async_context(
+                running_bot(
+                    server,
+                    _worker(settings, server, redis_url),
+                    FakeAnswerer(),
+                    FakeCatalog(3),
+                    chat_prefs=store,
+                )
+            )
+            for server, store in zip((api, api_b), prefs, strict=True)
+        ]
+        a.send(private_chat(ANN), ANN, "/settings")
+        [panel] = await a.replies(ANN["id"])
+        assert await _tap(a, panel.message_id, "Українська", ANN) == "Збережено."
+        await b.until(lambda: prefs[1].get(ANN["id"]).lang == "uk", timeout=10)
+        [help_text] = await b.say(ANN, "/help")
+        assert help_text.plain.startswith("Як запитувати")
+        answer = (await b.say(ANN, QUESTION, count=2))[1]
+        assert [text for text, _ in buttons(answer)][:1] == ["Інші джерела"]  # "More sources"
