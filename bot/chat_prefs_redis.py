@@ -134,7 +134,7 @@ class RedisChatPrefs:
                         cut_off = False
                     elif message["type"] == "message":
                         self._apply(str(message["data"]))
-            except (redis.ConnectionError, redis.TimeoutError) as exc:
+            except (redis.RedisError, OSError, ValueError) as exc:  # the mirror must go on
                 if not cut_off:
                     logger.warning("Chat settings lost Redis (%s); retrying", exc)
                 cut_off = True

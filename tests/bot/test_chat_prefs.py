@@ -14,9 +14,13 @@ from pathlib import Path
 
 import pytest
 import redis
+from pydantic import SecretStr
 
 from bot.chat_prefs import DEFAULT_PREFS, ChatChoices, ChatPrefs, ChatPrefsStore, prefs_path
 from bot.chat_prefs_redis import RedisChatPrefs
+from bot.config.settings import Settings
+from bot.config.state import StateSettings
+from bot.telegram.shared_state import open_chat_prefs
 from tests.redis_server import RedisServer, running_redis
 
 Open = Callable[[], ChatChoices]
@@ -143,6 +147,44 @@ def test_after_a_redis_restart_the_store_reloads_and_hears_changes_again() -> No
         finally:
             a.close()
             b.close()
+
+
+@pytest.mark.redis
+def test_a_store_opened_while_redis_is_away_loads_once_it_is_back() -> None:
+    with running_redis() as server:
+        server.stop()
+        client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1.0)
+        store = RedisChatPrefs(client, "t:", load_timeout_s=0.1)
+        try:
+            assert store.get(1) == DEFAULT_PREFS
+            with pytest.raises(redis.ConnectionError):
+                store.choose(1, lang="uk")
+            server.start()
+            other = _over(server.url)  # another worker, heard of or read at the reload
+            other.choose(1, lang="ru", length="short")
+            other.close()
+            assert _eventually(lambda: store.get(1), ChatPrefs("ru", "short")) == ChatPrefs(
+                "ru", "short"
+            )
+        finally:
+            store.close()
+
+
+@pytest.mark.redis
+def test_the_settings_pick_the_backend(tmp_path: Path, redis_url: str) -> None:
+    local = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    store = open_chat_prefs(local)
+    assert isinstance(store, ChatPrefsStore) and store.path == prefs_path(tmp_path)
+    store.close()
+    state = StateSettings(url=SecretStr(redis_url), prefix="w:")
+    shared = open_chat_prefs(local.model_copy(update={"state": state}))
+    try:
+        assert isinstance(shared, RedisChatPrefs)
+        shared.choose(5, lang="en")
+        with redis.Redis.from_url(redis_url, decode_responses=True) as client:
+            assert client.hget("w:chat-prefs", "5") == "en full 1"
+    finally:
+        shared.close()
 
 
 def test_a_stored_value_no_longer_offered_falls_back_to_the_default(tmp_path: Path) -> None:
