@@ -21,25 +21,12 @@ from bot.chat_prefs_redis import RedisChatPrefs
 from bot.config.settings import Settings
 from bot.config.state import StateSettings
 from bot.telegram.shared_state import open_chat_prefs
-from tests.redis_server import RedisServer, running_redis
+from tests.redis_server import RedisServer
 
 Open = Callable[[], ChatChoices]
 
 #: How long a change may take to reach another worker's store before a test gives up on it.
 DEADLINE_S = 10.0
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with running_redis() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_url(redis_server: RedisServer) -> str:
-    with redis_server.client() as client:
-        client.flushall()
-    return redis_server.url
 
 
 def _over(url: str) -> RedisChatPrefs:
@@ -63,12 +50,26 @@ def open_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Open]
         store.close()
 
 
-def _eventually(read: Callable[[], ChatPrefs], expected: ChatPrefs) -> ChatPrefs:
-    """What ``read`` gives once it gives ``expected``, or at the deadline."""
+@pytest.fixture
+def over() -> Iterator[Callable[[str], RedisChatPrefs]]:
+    """Opens a store over the Redis at a URL (a worker of its own), closed at the end."""
+    opened: list[RedisChatPrefs] = []
+
+    def open_one(url: str) -> RedisChatPrefs:
+        opened.append(_over(url))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        store.close()
+
+
+def _eventually(read: Callable[[], ChatPrefs], expected: ChatPrefs) -> None:
+    """``read`` gives ``expected`` before the deadline."""
     deadline = time.monotonic() + DEADLINE_S
     while (seen := read()) != expected and time.monotonic() < deadline:
         time.sleep(0.02)
-    return seen
+    assert seen == expected
 
 
 def test_choices_are_kept_per_chat_and_read_by_a_store_opened_later(open_store: Open) -> None:
@@ -101,73 +102,62 @@ def test_a_value_that_is_no_choice_is_refused_and_changes_nothing(open_store: Op
     assert open_store().get(1) == DEFAULT_PREFS
 
 
+Over = Callable[[str], RedisChatPrefs]
+
+
 @pytest.mark.redis
-def test_a_choice_made_through_one_worker_reaches_the_other(redis_url: str) -> None:
-    a, b = _over(redis_url), _over(redis_url)
+def test_a_choice_made_through_one_worker_reaches_the_other(redis_url: str, over: Over) -> None:
+    a, b = over(redis_url), over(redis_url)
+    a.choose(7, lang="uk")
+    _eventually(lambda: b.get(7), ChatPrefs("uk", "full"))
+    b.choose(7, length="short")  # b's write keeps a's language
+    _eventually(lambda: a.get(7), ChatPrefs("uk", "short"))
+
+
+@pytest.mark.redis
+def test_language_and_length_chosen_at_once_on_two_workers_are_both_kept(
+    redis_url: str, over: Over
+) -> None:
+    a, b = over(redis_url), over(redis_url)
+    with ThreadPoolExecutor(8) as pool:
+        for chat in range(20):
+            pool.submit(a.choose, chat, lang="ru")
+            pool.submit(b.choose, chat, length="short")
+    for store in (a, b, over(redis_url)):
+        for chat in range(20):
+            _eventually(lambda: store.get(chat), ChatPrefs("ru", "short"))  # noqa: B023
+
+
+@pytest.mark.redis
+def test_after_a_redis_restart_the_store_reloads_and_hears_changes_again(
+    own_redis: RedisServer, over: Over
+) -> None:
+    a, b = over(own_redis.url), over(own_redis.url)
+    a.choose(1, lang="uk")
+    _eventually(lambda: b.get(1), ChatPrefs("uk"))
+    own_redis.stop()
+    own_redis.start()  # nothing saved: the choice is gone, and no message says so
+    _eventually(lambda: b.get(1), DEFAULT_PREFS)
+    a.choose(3, lang="ru")  # a writes again, and b hears it again
+    _eventually(lambda: b.get(3), ChatPrefs("ru"))
+
+
+@pytest.mark.redis
+def test_a_store_opened_while_redis_is_away_loads_once_it_is_back(
+    own_redis: RedisServer, over: Over
+) -> None:
+    own_redis.stop()
+    client = redis.Redis.from_url(own_redis.url, decode_responses=True, socket_timeout=1.0)
+    store = RedisChatPrefs(client, "t:", load_timeout_s=0.1)
     try:
-        a.choose(7, lang="uk")
-        assert _eventually(lambda: b.get(7), ChatPrefs("uk", "full")) == ChatPrefs("uk", "full")
-        b.choose(7, length="short")  # b's write keeps a's language
-        assert _eventually(lambda: a.get(7), ChatPrefs("uk", "short")) == ChatPrefs("uk", "short")
+        assert store.get(1) == DEFAULT_PREFS
+        with pytest.raises(redis.ConnectionError):
+            store.choose(1, lang="uk")
+        own_redis.start()
+        over(own_redis.url).choose(1, lang="ru", length="short")  # heard, or read at the reload
+        _eventually(lambda: store.get(1), ChatPrefs("ru", "short"))
     finally:
-        a.close()
-        b.close()
-
-
-@pytest.mark.redis
-def test_language_and_length_chosen_at_once_on_two_workers_are_both_kept(redis_url: str) -> None:
-    a, b = _over(redis_url), _over(redis_url)
-    try:
-        with ThreadPoolExecutor(8) as pool:
-            for chat in range(20):
-                pool.submit(a.choose, chat, lang="ru")
-                pool.submit(b.choose, chat, length="short")
-        for store in (a, b, _over(redis_url)):
-            for chat in range(20):
-                seen = _eventually(lambda: store.get(chat), ChatPrefs("ru", "short"))  # noqa: B023
-                assert seen == ChatPrefs("ru", "short")
-            store.close()
-    finally:
-        a.close()
-        b.close()
-
-
-@pytest.mark.redis
-def test_after_a_redis_restart_the_store_reloads_and_hears_changes_again() -> None:
-    with running_redis() as server:
-        a, b = _over(server.url), _over(server.url)
-        try:
-            a.choose(1, lang="uk")
-            assert _eventually(lambda: b.get(1), ChatPrefs("uk")) == ChatPrefs("uk")
-            server.stop()
-            server.start()  # nothing saved: the choice is gone, and no message says so
-            assert _eventually(lambda: b.get(1), DEFAULT_PREFS) == DEFAULT_PREFS
-            a.choose(3, lang="ru")  # a writes again, and b hears it again
-            assert _eventually(lambda: b.get(3), ChatPrefs("ru")) == ChatPrefs("ru")
-        finally:
-            a.close()
-            b.close()
-
-
-@pytest.mark.redis
-def test_a_store_opened_while_redis_is_away_loads_once_it_is_back() -> None:
-    with running_redis() as server:
-        server.stop()
-        client = redis.Redis.from_url(server.url, decode_responses=True, socket_timeout=1.0)
-        store = RedisChatPrefs(client, "t:", load_timeout_s=0.1)
-        try:
-            assert store.get(1) == DEFAULT_PREFS
-            with pytest.raises(redis.ConnectionError):
-                store.choose(1, lang="uk")
-            server.start()
-            other = _over(server.url)  # another worker, heard of or read at the reload
-            other.choose(1, lang="ru", length="short")
-            other.close()
-            assert _eventually(lambda: store.get(1), ChatPrefs("ru", "short")) == ChatPrefs(
-                "ru", "short"
-            )
-        finally:
-            store.close()
+        store.close()
 
 
 @pytest.mark.redis

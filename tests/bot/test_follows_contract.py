@@ -15,15 +15,9 @@ import redis
 
 from bot.follows import Followed, FollowStore, PendingAlert, Subscriptions, follows_path
 from bot.follows_redis import RedisFollowStore
-from tests.redis_server import RedisServer, running_redis
+from tests.redis_server import RedisServer
 
 Open = Callable[[], Subscriptions]
-
-
-@pytest.fixture(scope="module")
-def redis_server() -> Iterator[RedisServer]:
-    with running_redis() as server:
-        yield server
 
 
 @pytest.fixture(params=["sqlite", pytest.param("redis", marks=pytest.mark.redis)])

@@ -25,33 +25,10 @@ from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, TOKEN, FakeAnswerer, FakeCatalog
 from tests.bot.telegram.harness import Harness, make_settings, running_bot
 from tests.index.fakes import FakeEmbedder
-from tests.redis_server import RedisServer, running_redis
 
 #: The topic bound for the fake embedder's hashed bag-of-words vectors (a topic's words must
 #: make up a good share of a passage's).
 FAKE_TOPIC_MIN_SCORE = 0.2
-
-
-@pytest.fixture(scope="session")
-def redis_server() -> Iterator[RedisServer]:
-    """One real Redis for the session; each test that uses it gets it empty (``redis_url``)."""
-    with running_redis() as server:
-        yield server
-
-
-@pytest.fixture
-def redis_url(redis_server: RedisServer) -> str:
-    """The session's Redis, emptied for this test."""
-    with redis_server.client() as client:
-        client.flushall()
-    return redis_server.url
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    """A Redis of this test's own, which it may stop and restart."""
-    with running_redis() as server:
-        yield server
 
 
 @pytest.fixture
