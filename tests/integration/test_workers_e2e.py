@@ -3,7 +3,8 @@
 Both are real ``newsbot run`` processes, fed
 through their webhook ports as Telegram feeds them, replying through the loopback Bot API:
 every update is answered once whichever worker gets it (and once when both get it), a button
-works on the other worker, the per-user limit holds across both, an article added through
+works on the other worker, a language chosen with /settings through one worker is the other's
+too, the per-user limit holds across both, an article added through
 one worker (or by ``newsbot ingest``) answers through every worker, a topic followed through
 one worker is alerted once when another adds a matching article, and a worker killed
 mid-ingest loses nothing that was committed while the others keep answering; the /add it took
@@ -28,13 +29,13 @@ import pytest
 
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import TOKEN
-from tests.bot.telegram.harness import private_chat
 from tests.integration.test_ingest_killed import TOWNS, fact, page, path_of, question
 from tests.integration.workers import (
     WAIT_S,
     Worker,
     ingest,
     message_update,
+    tap_update,
     until,
     worker_env,
 )
@@ -171,19 +172,9 @@ def test_a_button_under_an_answer_of_one_worker_works_on_the_other(site: Site) -
     site.ask(site.a, user, question(0))
     site.wait(user, fact(0))
     answer = site.api.messages(int(user["id"]))[0]
-    rows = (answer.reply_markup or {})["inline_keyboard"]
-    data = next(b["callback_data"] for row in rows for b in row if b["text"] == "Full passage")
-    query_id = str(site.api.next_id())
-    message = {
-        "message_id": answer.message_id,
-        "date": 0,
-        "text": answer.plain,
-        "chat": private_chat(user),
-        "from": site.api.bot_user,
-    }
-    tap = {"id": query_id, "from": user, "chat_instance": "42", "data": data, "message": message}
-    site.api.snapshot(lambda s: s.callback_queries.__setitem__(query_id, None))
-    assert site.b.post({"update_id": site.api.next_id(), "callback_query": tap}) == 200
+    tap = tap_update(site.api, user, answer, "Full passage")
+    query_id = tap["callback_query"]["id"]
+    assert site.b.post(tap) == 200
 
     def answered() -> list[dict[str, Any]]:
         calls = site.api.calls("answerCallbackQuery")
@@ -196,6 +187,23 @@ def test_a_button_under_an_answer_of_one_worker_works_on_the_other(site: Site) -
     assert passage.plain.startswith("Full passage"), passage.plain
     assert fact(0) in passage.plain and passage.reply_to == answer.message_id
     assert "expired" not in str(answered())
+
+
+def test_a_language_chosen_through_one_worker_is_spoken_by_the_other(site: Site) -> None:
+    user = new_user()
+    site.ask(site.a, user, "/settings")
+    site.until_replies(user, 1)
+    panel = site.api.messages(int(user["id"]))[0]
+    assert site.a.post(tap_update(site.api, user, panel, "Українська")) == 200
+    until(lambda: "Мова: Українська" in panel.plain, site.logs())  # saved, and published
+
+    def help_in_ukrainian() -> bool:  # b hears of the choice soon, not at once
+        count = len(site.replies(user)) + 1
+        site.ask(site.b, user, "/help")
+        site.until_replies(user, count)
+        return site.replies(user)[-1].startswith("Як запитувати")
+
+    until(help_in_ukrainian, site.logs())
 
 
 def test_the_per_user_limit_holds_across_workers(site: Site) -> None:

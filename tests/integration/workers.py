@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from tests.bot.telegram.fake_bot_api import FakeBotApi
+from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.harness import private_chat
 from tests.redis_server import free_port
 
@@ -187,3 +187,23 @@ def message_update(api: FakeBotApi, user: dict[str, Any], text: str) -> dict[str
         "entities": entities,
     }
     return {"update_id": api.next_id(), "message": message}
+
+
+def tap_update(
+    api: FakeBotApi, user: dict[str, Any], message: BotMessage, label: str
+) -> dict[str, Any]:
+    """A new update: ``user`` taps the button labelled ``label`` under the bot's ``message``
+    in their private chat; its answer is awaited under the update's ``callback_query`` id."""
+    rows = (message.reply_markup or {})["inline_keyboard"]
+    data = next(b["callback_data"] for row in rows for b in row if b["text"] == label)
+    query_id = str(api.next_id())
+    shown = {
+        "message_id": message.message_id,
+        "date": 0,
+        "text": message.plain,
+        "chat": private_chat(user),
+        "from": api.bot_user,
+    }
+    tap = {"id": query_id, "from": user, "chat_instance": "42", "data": data, "message": shown}
+    api.snapshot(lambda s: s.callback_queries.__setitem__(query_id, None))
+    return {"update_id": api.next_id(), "callback_query": tap}
