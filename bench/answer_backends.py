@@ -56,11 +56,14 @@ class Backend:
     first_ms: list[float] = field(default_factory=list)
     repeated_ms: list[float] = field(default_factory=list)
     stages: dict[str, list[float]] = field(default_factory=dict)
-    replies: list[object] = field(default_factory=list)
+    replies: list[tuple[object, ...]] = field(default_factory=list)
 
 
-def reply_of(answer: Answer) -> object:
-    """What a reader sees of an answer (its scores and timings left out)."""
+PARTS = ("short answer", "quotes", "more passages", "closest articles", "flags")
+
+
+def reply_of(answer: Answer) -> tuple[object, ...]:
+    """What a reader sees of an answer (its scores and timings left out), by ``PARTS``."""
     return (
         answer.answer,
         [quote.as_json() for quote in answer.quotes],
@@ -135,8 +138,9 @@ def ask_all(backends: Sequence[Backend], questions: Sequence[str], rounds: int) 
                     backend.stages.setdefault(stage.removesuffix("_ms"), []).append(ms)
 
 
-def report(backends: Sequence[Backend], sets: Sequence[tuple[str, int]]) -> str:
-    """The table of latencies and the count of identical replies per question set."""
+def report(backends: Sequence[Backend], sets: Sequence[tuple[str, Sequence[str]]]) -> str:
+    """The table of latencies, and per question set how many got the same reply from every
+    store (and where the others differ)."""
     lines = [
         "| store | first-time | repeated | stage medians (ms) |",
         "| --- | --- | --- | --- |",
@@ -146,13 +150,25 @@ def report(backends: Sequence[Backend], sets: Sequence[tuple[str, int]]) -> str:
         repeated = latency_figures(b.repeated_ms) if b.repeated_ms else "-"
         lines.append(f"| {b.name} | {latency_figures(b.first_ms)} | {repeated} | {stages} |")
     start = 0
-    for name, count in sets:
-        same = sum(
-            all(b.replies[i] == backends[0].replies[i] for b in backends)
-            for i in range(start, start + count)
+    for name, questions in sets:
+        differ = []
+        for i, question in enumerate(questions, start):
+            parts = {
+                part
+                for b in backends[1:]
+                for part, mine, theirs in zip(
+                    PARTS, b.replies[i], backends[0].replies[i], strict=True
+                )
+                if mine != theirs
+            }
+            if parts:
+                differ.append(f"  differs ({', '.join(sorted(parts))}): {question}")
+        same = len(questions) - len(differ)
+        lines.append(
+            f"{name}: the same reply from both stores for {same}/{len(questions)} questions"
         )
-        lines.append(f"{name}: the same reply from both stores for {same}/{count} questions")
-        start += count
+        lines += differ
+        start += len(questions)
     return "\n".join(lines)
 
 
@@ -190,7 +206,7 @@ def run(
             for backend in backends:
                 backend.components.store.close()
                 backend.components.sentence_cache.close()
-    print(report(backends, [(name, len(items)) for name, items in questions]))
+    print(report(backends, questions))
     return backends
 
 

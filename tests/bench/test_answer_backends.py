@@ -46,7 +46,7 @@ def test_both_stores_answer_every_question_alike(tmp_path: Path, postgres_url: s
     sqlite, postgres = backends
     assert sqlite.replies == postgres.replies  # (three chunks: HNSW finds them all)
     assert sqlite.replies[0] != sqlite.replies[1]
-    lines = report(backends, [(name, len(items)) for name, items in sets]).splitlines()
+    lines = report(backends, sets).splitlines()
     assert lines[2].startswith("| SQLite + FAISS | p50 ") and "(n=3)" in lines[2]
     assert lines[-2:] == [
         "dev: the same reply from both stores for 2/2 questions",
