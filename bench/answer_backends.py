@@ -8,8 +8,9 @@ The BBC index of the eval cache (``DATA_DIR/eval-cache/<key>``, as ``newsbot eva
 and ``bench.latency`` build it; built here when missing) is copied for the SQLite + FAISS
 store, and its articles, chunks and stored vectors are written into an empty PostgreSQL
 database (``bench.store_backends.read_source``: nothing is embedded twice). Each store gets
-its own copy of the sentence-vector cache as ingest left it, so the first round of questions
-is first-time for both. Then the answerer is built for each store as the CLI builds it
+its own copy of the sentence-vector cache as ingest left it (for PostgreSQL written through
+its components' cache, wherever that store keeps them), so the first round of questions is
+first-time for both. Then the answerer is built for each store as the CLI builds it
 (``bot.factory.build_components``, the default settings but ``store.url``) and warmed, and the
 same questions are asked of both, interleaved (which store goes first alternates question by
 question): the bbc_dev questions and the titles of ``--titles`` BBC articles (a fixed draw) as
@@ -24,12 +25,15 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sqlite3
 import tempfile
 import time
 from collections.abc import Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from pydantic import SecretStr
 
 from answering.types import Answer
@@ -89,20 +93,30 @@ def cached_index(settings: Settings, embedder: Embedder, corpus: Path) -> tuple[
     return root, [info.title for info in infos]
 
 
-def copy_index(source: Path, model: str, scratch: Path) -> tuple[Path, Path]:
-    """Data directories for the two stores: the SQLite index copied whole, and for PostgreSQL
-    only the sentence cache; both caches as ingest left them where a snapshot says so."""
+def copy_index(source: Path, model: str, scratch: Path) -> tuple[Path, Path, Path]:
+    """Data directories for the two stores (the SQLite index copied whole, an empty one for
+    PostgreSQL) and the sentence cache as ingest left it, where a snapshot says so."""
     sqlite_root, postgres_root = scratch / "sqlite", scratch / "postgres-data"
     shutil.copytree(index_dir(source, model), index_dir(sqlite_root, model))
     index_dir(postgres_root, model).mkdir(parents=True)
     cache = source / SNAPSHOT
     if not cache.exists():
         cache = index_dir(source, model) / "sentences.sqlite"
-    for root in (sqlite_root, postgres_root):
-        for suffix in ("-wal", "-shm"):
-            (index_dir(root, model) / f"sentences.sqlite{suffix}").unlink(missing_ok=True)
-        shutil.copyfile(cache, index_dir(root, model) / "sentences.sqlite")
-    return sqlite_root, postgres_root
+    for suffix in ("-wal", "-shm"):
+        (index_dir(sqlite_root, model) / f"sentences.sqlite{suffix}").unlink(missing_ok=True)
+    shutil.copyfile(cache, index_dir(sqlite_root, model) / "sentences.sqlite")
+    return sqlite_root, postgres_root, cache
+
+
+def fill_sentence_cache(components: Components, cache: Path) -> None:
+    """Put every vector of the sentence cache file ``cache`` (read only) into the components'
+    own: a file beside the index, or the PostgreSQL store's table where it keeps them."""
+    with closing(sqlite3.connect(f"file:{cache}?mode=ro", uri=True)) as conn:
+        rows = conn.execute("SELECT key, vector FROM vectors")
+        while batch := rows.fetchmany(5000):
+            components.sentence_cache.put_many(
+                (str(key), np.frombuffer(blob, dtype=np.float32)) for key, blob in batch
+            )
 
 
 def copy_into_postgres(index_folder: Path, url: str, batch: int) -> None:
@@ -185,7 +199,7 @@ def run(
     """Ask ``questions`` (named sets) of the index in ``source`` over both stores."""
     asked = [question for _, items in questions for question in items]
     with tempfile.TemporaryDirectory() as tmp, postgres_database(url, Path(tmp)) as database:
-        sqlite_root, postgres_root = copy_index(source, embedder.name, Path(tmp))
+        sqlite_root, postgres_root, cache = copy_index(source, embedder.name, Path(tmp))
         copy_into_postgres(index_dir(sqlite_root, embedder.name), database, batch)
         on_postgres = settings.model_copy(update={"store": StoreSettings(url=SecretStr(database))})
         backends = [
@@ -199,6 +213,7 @@ def run(
             ),
         ]
         try:
+            fill_sentence_cache(backends[1].components, cache)
             for backend in backends:
                 backend.components.answerer.warm()
             ask_all(backends, asked, rounds)
