@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from bench.postgres_server import postgres_database
 from index.lexical import LexicalIndex
 from index.store.base import Store
 from index.store.postgres import PostgresStore
@@ -143,32 +144,23 @@ def main() -> None:
     args = parser.parse_args()
     model, dim, items = read_source(args.source)
     print(f"{len(items)} articles of {args.source} ({model}, dim {dim})")
-    with tempfile.TemporaryDirectory() as scratch:
-        url, server = args.url, None
-        if not url:
-            from pgserver.postgres_server import get_server
-
-            server = get_server(Path(scratch) / "postgres", cleanup_mode="stop")
-            url = server.get_uri()
-        try:
-            with (
-                FaissStore(Path(scratch) / "index", model, dim) as sqlite_store,
-                closing(PostgresStore.open(url, model, dim)) as postgres_store,
-            ):
-                measure("SQLite + FAISS", sqlite_store, items, args)
-                measure("PostgreSQL + pgvector", postgres_store, items, args)
-                if args.questions:
-                    int8 = model.endswith("int8")
-                    same, best, asked = same_retrieval(
-                        [sqlite_store, postgres_store], args.questions, int8=int8
-                    )
-                    print(
-                        f"{args.questions.name}: the same passages in the same order for "
-                        f"{same}/{asked} questions, the same best passage for {best}/{asked}"
-                    )
-        finally:
-            if server is not None:
-                server.cleanup()
+    with (
+        tempfile.TemporaryDirectory() as scratch,
+        postgres_database(args.url, Path(scratch)) as url,
+        FaissStore(Path(scratch) / "index", model, dim) as sqlite_store,
+        closing(PostgresStore.open(url, model, dim)) as postgres_store,
+    ):
+        measure("SQLite + FAISS", sqlite_store, items, args)
+        measure("PostgreSQL + pgvector", postgres_store, items, args)
+        if args.questions:
+            int8 = model.endswith("int8")
+            same, best, asked = same_retrieval(
+                [sqlite_store, postgres_store], args.questions, int8=int8
+            )
+            print(
+                f"{args.questions.name}: the same passages in the same order for "
+                f"{same}/{asked} questions, the same best passage for {best}/{asked}"
+            )
 
 
 if __name__ == "__main__":
