@@ -124,6 +124,19 @@ class BotProcess:
         self.starts.append(time.monotonic() - began)
         return self.starts[-1]
 
+    def wait_warm(self) -> None:
+        """Wait until the bot says its models are warm (it takes updates before, and the first
+        ones wait for the models to load)."""
+        began = time.monotonic()
+        while "The answerer is warm" not in (log := self.log.read_text(errors="replace")):
+            if "Warming the answerer failed" in log:
+                raise RuntimeError(f"the bot could not warm its models:\n{self.tail()}")
+            if self.proc is None or self.proc.poll() is not None:
+                raise RuntimeError(f"the bot exited while warming:\n{self.tail()}")
+            if time.monotonic() - began > START_TIMEOUT_S:
+                raise RuntimeError(f"the bot was not warm in {START_TIMEOUT_S} s:\n{self.tail()}")
+            time.sleep(0.1)
+
     def post(self, update: dict[str, Any]) -> int:
         """Deliver ``update`` to this worker's webhook; the HTTP status."""
         assert self.webhook_port is not None
