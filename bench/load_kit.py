@@ -20,7 +20,8 @@ from bench.load_users import Outcome, Pacer, Step, User, Watcher
 from evaluation.stats import latency_figures
 from tests.bot.telegram.fake_bot_api import FakeBotApi
 
-SEED_DEV = Path("../shared/eval/seed_dev.jsonl")
+#: The questions (in ``shared/`` beside the repository, as ``../shared`` from its root).
+SEED_DEV = Path(__file__).resolve().parents[2] / "shared" / "eval" / "seed_dev.jsonl"
 COMMANDS = ("/start", "/help", "/about", "/sources")
 REFERENCE_USER = 900_000_001
 FIRST_USER = 100_001

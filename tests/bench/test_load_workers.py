@@ -1,5 +1,6 @@
 """bench.load_workers: each update goes to one webhook worker, in turn; at a tiny size over real
-workers, PostgreSQL and Redis, every reply equals the reference one."""
+workers, PostgreSQL and Redis, every reply equals the reference one (a few minutes: the
+workers load the real models)."""
 
 from __future__ import annotations
 
@@ -55,11 +56,11 @@ def test_the_balancer_posts_each_update_to_one_worker_in_turn(tmp_path: Path) ->
 @pytest.mark.integration
 @pytest.mark.postgres
 @pytest.mark.redis
-async def test_one_and_two_real_workers_give_every_reply_exactly(
+async def test_two_real_workers_give_every_reply_exactly(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = argparse.Namespace(
-        workers=[1, 2],
+        workers=[2],  # (the reference pass runs one worker)
         users=3,
         questions=1,
         rate=20.0,
@@ -71,5 +72,5 @@ async def test_one_and_two_real_workers_give_every_reply_exactly(
     code = await main_async(args)
     printed = capsys.readouterr().out
     assert code == 0, printed
-    assert "1 worker(s): " in printed and "2 worker(s): " in printed
-    assert printed.count("wrong 0, lost 0, duplicated 0") == 4, printed
+    assert "2 worker(s): " in printed and "updates POSTed in turn: {0: 3, 1: 3}" in printed
+    assert printed.count("wrong 0, lost 0, duplicated 0") == 2, printed
