@@ -60,7 +60,7 @@ async def test_two_real_workers_give_every_reply_exactly(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     args = argparse.Namespace(
-        workers=[2],  # (the reference pass runs one worker)
+        workers=[2],  # (the reference pass runs one worker; 9 updates: 5 and 4)
         users=3,
         questions=1,
         rate=20.0,
@@ -72,5 +72,5 @@ async def test_two_real_workers_give_every_reply_exactly(
     code = await main_async(args)
     printed = capsys.readouterr().out
     assert code == 0, printed
-    assert "2 worker(s): " in printed and "updates POSTed in turn: {0: 3, 1: 3}" in printed
+    assert "2 worker(s): " in printed and "updates POSTed in turn: {0: 5, 1: 4}" in printed
     assert printed.count("wrong 0, lost 0, duplicated 0") == 2, printed
