@@ -151,6 +151,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.workers is not None and args.alerts:
         parser.error("--alerts runs one bot process: leave out --workers")
+    if args.workers is None and args.copy_sentence_cache:
+        parser.error("--copy-sentence-cache goes with --workers")
     return asyncio.run((main_async if args.workers is None else load_workers.main_async)(args))
 
 
