@@ -30,7 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.bot_process import BotProcess, bot_env
-from bench.load import (
+from bench.load import users_parser
+from bench.load_kit import (
     COMMANDS,
     REFERENCE_USER,
     Reference,
@@ -39,9 +40,8 @@ from bench.load import (
     plans,
     print_misses,
     question_pool,
-    users_parser,
 )
-from bench.load import run_users as run_load
+from bench.load_kit import run_users as run_load
 from bench.load_users import Pacer, Step, User, Watcher
 from prompts.i18n import t
 from tests.bot.telegram.fake_bot_api import FakeBotApi

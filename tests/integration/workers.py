@@ -6,29 +6,27 @@ PostgreSQL store and one Redis and are fed by POSTs to their webhook ports.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bench.bot_process import WEBHOOK_PATH, WEBHOOK_SECRET, listening, post_update
 from tests.bot.telegram.fake_bot_api import BotMessage, FakeBotApi
 from tests.bot.telegram.harness import private_chat
 from tests.redis_server import free_port
 
 REPO = Path(__file__).resolve().parents[2]
 WAIT_S = 90.0
-PATH = "/telegram/hook"
-SECRET = "shared_webhook_secret"
+PATH = WEBHOOK_PATH
+SECRET = WEBHOOK_SECRET
 
 _CHILD = """
 import sys
@@ -110,11 +108,7 @@ class Worker:
 
     def _listening(self) -> bool:
         self._check_alive()
-        try:
-            socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-        except OSError:
-            return False
-        return True
+        return listening(self.port)
 
     def _check_alive(self) -> bool:
         assert self.proc is not None
@@ -124,14 +118,7 @@ class Worker:
 
     def post(self, update: dict[str, Any], secret: str = SECRET) -> int:
         """POST ``update`` to this worker's webhook as Telegram does; the HTTP status."""
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}{PATH}",
-            data=json.dumps(update).encode(),
-            headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
-        )
-        with urllib.request.urlopen(request, timeout=WAIT_S) as response:
-            status: int = response.status
-            return status
+        return post_update(self.port, update, secret)
 
     def kill(self) -> None:
         assert self.proc is not None
