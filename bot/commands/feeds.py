@@ -18,8 +18,9 @@ from bot.config.settings import Settings
 from bot.factory import build_components
 from bot.library.indexed import build_fetcher, ingest_fn_for, open_registry
 from index.embedding.base import Embedder
+from index.feeds.base import FeedRegistry
+from index.feeds.feed import MIN_INTERVAL_S, Feed
 from index.feeds.poll import poll_registry
-from index.feeds.registry import MIN_INTERVAL_S, Feed, FeedRegistry
 from index.web.base import Fetcher
 
 logger = logging.getLogger(__name__)

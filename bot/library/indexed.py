@@ -22,10 +22,13 @@ from bot.library.base import FeedView, LibraryStats, PollSummary, Removal
 from bot.policies import fetch_policy, ingest_options
 from index.documents.text import ParsedArticle
 from index.errors import NewsBotError
+from index.feeds.base import FeedRegistry
+from index.feeds.feed import Feed
 from index.feeds.poll import IngestFn, poll_registry
-from index.feeds.registry import Feed, FeedRegistry, registry_path
+from index.feeds.registry import SqliteFeedRegistry, registry_path
 from index.ingest import ingest_articles
 from index.prefetch import prefetched
+from index.store.factory import check_store_url
 from index.types import ArticleInfo, IngestReport
 from index.web.base import Fetcher
 from index.web.extract import fetch_article
@@ -53,12 +56,19 @@ def build_fetcher(settings: Settings) -> Fetcher:
 
 
 def open_registry(settings: Settings) -> FeedRegistry:
-    """The feed registry of the data directory, with the configured interval and back-off."""
-    return FeedRegistry(
-        registry_path(settings.data_dir),
-        default_interval_s=settings.feeds.poll_interval_s,
-        max_backoff_s=settings.feeds.max_backoff_s,
-    )
+    """The feed registry, with the configured interval and back-off: in the PostgreSQL store's
+    database when ``store.url`` is set (every worker polls the same feeds), else in the data
+    directory."""
+    interval_s, backoff_s = settings.feeds.poll_interval_s, settings.feeds.max_backoff_s
+    url = settings.store.url.get_secret_value() if settings.store.url else ""
+    if not url:
+        return SqliteFeedRegistry(
+            registry_path(settings.data_dir), default_interval_s=interval_s, max_backoff_s=backoff_s
+        )
+    check_store_url(url)
+    from index.store.postgres_feeds import PostgresFeedRegistry  # (psycopg only for it)
+
+    return PostgresFeedRegistry.open(url, default_interval_s=interval_s, max_backoff_s=backoff_s)
 
 
 def ingest_fn_for(components: Components) -> IngestFn:

@@ -1,5 +1,8 @@
-"""RSS and Atom feeds: the subscribed feeds (``registry``) and polling them (``poll``)."""
+"""RSS and Atom feeds: the subscribed feeds (``base.FeedRegistry``: in SQLite, ``registry``, or
+in the PostgreSQL store's database, ``index.store.postgres_feeds``) and polling them (``poll``)."""
 
+from index.feeds.base import FeedRegistry
+from index.feeds.feed import Feed
 from index.feeds.poll import (
     FeedPollResult,
     IngestFn,
@@ -8,7 +11,7 @@ from index.feeds.poll import (
     poll_feeds,
     poll_registry,
 )
-from index.feeds.registry import Feed, FeedRegistry, registry_path
+from index.feeds.registry import SqliteFeedRegistry, registry_path
 
 __all__ = [
     "Feed",
@@ -16,6 +19,7 @@ __all__ = [
     "FeedRegistry",
     "IngestFn",
     "PollRound",
+    "SqliteFeedRegistry",
     "poll_feed",
     "poll_feeds",
     "poll_registry",

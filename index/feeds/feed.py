@@ -9,6 +9,9 @@ import datetime as dt
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from index.errors import UrlRefusedError
 
 FEEDS_DB = "feeds.sqlite"
 #: The shortest poll interval a feed may ask for, in seconds.
@@ -66,6 +69,27 @@ class Feed:
 def registry_path(data_dir: Path) -> Path:
     """Where the feed registry of a data directory lives."""
     return data_dir / FEEDS_DB
+
+
+def check_feed_url(url: str) -> str:
+    """The URL stripped of surrounding space; raises ``UrlRefusedError`` unless http(s)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise UrlRefusedError(f"feed URL {url!r}", reason="a feed must be an http(s) URL")
+    return url
+
+
+def check_interval(interval_s: float | None) -> None:
+    """Raises ``ValueError`` for a poll interval under ``MIN_INTERVAL_S`` (None: the default)."""
+    if interval_s is not None and not interval_s >= MIN_INTERVAL_S:
+        raise ValueError(f"the poll interval must be at least {MIN_INTERVAL_S:g} seconds")
+
+
+def backoff_s(interval_s: float, failures: int, max_backoff_s: float) -> float:
+    """How long after the ``failures``-th failure in a row the next poll waits:
+    ``interval * 2**failures``, capped at ``max_backoff_s`` but never under ``interval``."""
+    return max(interval_s, min(max_backoff_s, interval_s * 2.0 ** min(failures, 60)))
 
 
 def to_epoch(when: dt.datetime) -> float:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from index.documents.text import ParsedArticle
 from index.errors import FeedError, FetchError, NewsBotError
+from index.feeds.base import FeedRegistry
 from index.feeds.entries import (
     ParsedFeed,
     article_from_entry,
@@ -26,7 +27,7 @@ from index.feeds.entries import (
     newest,
     parse_feed,
 )
-from index.feeds.registry import Feed, FeedRegistry, SeenEntry
+from index.feeds.feed import Feed, SeenEntry
 from index.types import IngestReport
 from index.web.base import FEED_TYPES, Fetcher, FetchResult
 from index.web.extract import fetch_article

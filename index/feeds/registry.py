@@ -1,5 +1,8 @@
 """The subscribed feeds and the entries already read from them, in ``<data_dir>/feeds.sqlite``.
 
+The default ``FeedRegistry``; with a PostgreSQL store the registry lives in that database
+instead (``index.store.postgres_feeds``), so that every worker polls the same feeds.
+
 Separate from the article index: the index can be rebuilt (another model, a re-index) without
 forgetting the subscriptions. Every write is one transaction, so a crash leaves either the old
 or the new state. Safe to share between threads (one connection behind a lock) and between
@@ -15,10 +18,8 @@ import datetime as dt
 import logging
 from collections.abc import Collection, Iterable
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from index.closing import Closing
-from index.errors import UrlRefusedError
 from index.feeds.feed import (
     COLUMNS,
     MIN_INTERVAL_S,
@@ -26,6 +27,9 @@ from index.feeds.feed import (
     SCHEMA_VERSION,
     Feed,
     SeenEntry,
+    backoff_s,
+    check_feed_url,
+    check_interval,
     feed_from_row,
     from_epoch,
     registry_path,
@@ -35,20 +39,18 @@ from index.sqlite_file import SqliteFile
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["MIN_INTERVAL_S", "Feed", "FeedRegistry", "SeenEntry", "check_feed_url", "registry_path"]
+__all__ = [
+    "MIN_INTERVAL_S",
+    "Feed",
+    "SeenEntry",
+    "SqliteFeedRegistry",
+    "check_feed_url",
+    "registry_path",
+]
 
 
-def check_feed_url(url: str) -> str:
-    """The URL stripped of surrounding space; raises ``UrlRefusedError`` unless http(s)."""
-    url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        raise UrlRefusedError(f"feed URL {url!r}", reason="a feed must be an http(s) URL")
-    return url
-
-
-class FeedRegistry(Closing):
-    """The feeds and their seen entries, persisted in one SQLite file."""
+class SqliteFeedRegistry(Closing):
+    """``FeedRegistry`` (``index.feeds.base``) in one SQLite file: the default, for one bot."""
 
     def __init__(
         self,
@@ -76,8 +78,7 @@ class FeedRegistry(Closing):
         interval under ``MIN_INTERVAL_S``.
         """
         url = check_feed_url(url)
-        if interval_s is not None and not interval_s >= MIN_INTERVAL_S:
-            raise ValueError(f"the poll interval must be at least {MIN_INTERVAL_S:g} seconds")
+        check_interval(interval_s)
         now = now or dt.datetime.now(dt.UTC)
         with self._db.transaction() as conn:
             row = conn.execute(f"SELECT {COLUMNS} FROM feeds WHERE url = ?", (url,)).fetchone()
@@ -190,7 +191,7 @@ class FeedRegistry(Closing):
                 return None
             failures = row["failures"] + 1
             interval = row["interval_s"] or self.default_interval_s
-            wait = max(interval, min(self.max_backoff_s, interval * 2.0 ** min(failures, 60)))
+            wait = backoff_s(interval, failures, self.max_backoff_s)
             conn.execute(
                 "UPDATE feeds SET last_polled_at = ?, last_error = ?, failures = ?, "
                 "next_poll_at = ? WHERE id = ?",

@@ -64,13 +64,18 @@ def open_store(
     """
     if not url:
         return FaissStore(index_dir, model_name, dim, policy, chunking=chunking)
+    check_store_url(url)
+    from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
+
+    return PostgresStore.open(url, model_name, dim, chunking=chunking)
+
+
+def check_store_url(url: str) -> None:
+    """Raises ``ConfigError`` unless ``url`` is a PostgreSQL one."""
     if not url.startswith(("postgresql://", "postgres://")):
         raise ConfigError(
             f"the store URL must start with postgresql://, not {url.partition(':')[0]}:"
         )
-    from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
-
-    return PostgresStore.open(url, model_name, dim, chunking=chunking)
 
 
 def loading(store: Store) -> AbstractContextManager[None]:

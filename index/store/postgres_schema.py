@@ -11,6 +11,9 @@ Tables (created on first use, in the database the URL names):
               of the article header and the chunk text (GIN)
     sentence_vectors  the sentence-vector cache (``index.sentence_cache``'s keys -> float32
               bytes), shared by every worker
+    feeds, feed_entries  the feed registry (``index.store.postgres_feeds``): subscribed
+              feeds and the entries already read from them. They do not depend on the model,
+              so ``prepare_feeds`` makes them without the rest, and a rebuilt index keeps them
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from index.store.rows import check_model
 
 Connection = psycopg.Connection[tuple[Any, ...]]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: Every write transaction and the schema's creation take this advisory lock first, so
 #: writers from any process run one at a time (as SQLite's ``BEGIN IMMEDIATE`` does).
 WRITE_LOCK = 0x6E657773  # "news"
@@ -39,8 +42,20 @@ _TABLES = ("meta", "articles", "chunks")
 _SENTENCES: LiteralString = (
     "CREATE TABLE sentence_vectors (key text PRIMARY KEY, vector bytea NOT NULL)"
 )
+#: (``IF NOT EXISTS``: the feed registry may have made them before the store's first open.)
+_FEEDS: tuple[LiteralString, ...] = (
+    "CREATE TABLE IF NOT EXISTS feeds (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+    " url text NOT NULL UNIQUE, title text, interval_s double precision, etag text,"
+    " last_modified text, added_at timestamptz NOT NULL, last_polled_at timestamptz,"
+    " last_ok_at timestamptz, last_error text, failures integer NOT NULL DEFAULT 0,"
+    " next_poll_at timestamptz NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS feeds_next_poll_at ON feeds (next_poll_at)",
+    "CREATE TABLE IF NOT EXISTS feed_entries ("
+    " feed_id bigint NOT NULL REFERENCES feeds (id) ON DELETE CASCADE, key text NOT NULL,"
+    " updated timestamptz, first_seen timestamptz NOT NULL, PRIMARY KEY (feed_id, key))",
+)
 #: What brings a schema of the version in the key to the next one, in place.
-MIGRATIONS: dict[int, tuple[LiteralString, ...]] = {1: (_SENTENCES,)}
+MIGRATIONS: dict[int, tuple[LiteralString, ...]] = {1: (_SENTENCES,), 2: _FEEDS}
 _META_KEYS = ("schema_version", "model_name", "dim", "generation")
 _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE TABLE meta (key text PRIMARY KEY, value text NOT NULL)",
@@ -58,6 +73,7 @@ _SCHEMA: tuple[LiteralString, ...] = (
     "CREATE INDEX chunks_embedding ON chunks USING hnsw (embedding vector_ip_ops)",
     "CREATE INDEX chunks_tsv ON chunks USING gin (tsv)",
     _SENTENCES,
+    *_FEEDS,
 )
 _REBUILD = (
     "point NEWSBOT_STORE__URL at an empty database (or drop the tables meta, articles, chunks "
@@ -88,11 +104,7 @@ def prepare(conn: Connection, model_name: str, dim: int, recipe: IndexRecipe | N
     recipe = recipe or IndexRecipe()
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-        present = {
-            name
-            for name in _TABLES
-            if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() not in (None, (None,))
-        }
+        present = _present(conn)
         if present:
             meta = _migrate(conn, _read_meta(conn, present))
         else:
@@ -119,6 +131,29 @@ def prepare(conn: Connection, model_name: str, dim: int, recipe: IndexRecipe | N
             user_message=_REBUILD_USER,
             folder=where,
         )
+
+
+def prepare_feeds(conn: Connection) -> None:
+    """Make the feed tables ready: in a store's database, bring its schema up to date in place
+    (refusing a newer one, ``IndexSchemaError``); in an empty one, create only them (the
+    store's own tables wait for its first open, which knows the model)."""
+    with conn.transaction():
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+        present = _present(conn)
+        if not present:
+            for statement in _FEEDS:
+                conn.execute(statement)
+            return
+        check_version(_migrate(conn, _read_meta(conn, present))["schema_version"])
+
+
+def _present(conn: Connection) -> set[str]:
+    """Which of the store's own tables the database has."""
+    return {
+        name
+        for name in _TABLES
+        if conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() not in (None, (None,))
+    }
 
 
 def _insert_meta(conn: Connection, entries: dict[str, str]) -> None:
@@ -152,7 +187,14 @@ def _read_meta(conn: Connection, present: set[str]) -> dict[str, str]:
 
 def check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
     """Refuse a schema of another version or an index of another model."""
-    version = meta["schema_version"]
+    check_version(meta["schema_version"])
+    if not meta["dim"].isdigit() or not meta["generation"].isdigit():
+        raise IndexCorruptError(f"malformed meta entries: dim={meta['dim']!r}")
+    check_model(meta["model_name"], int(meta["dim"]), model_name, dim)
+
+
+def check_version(version: str) -> None:
+    """Refuse a schema version other than ``SCHEMA_VERSION`` (after the migrations ran)."""
     if not version.isdigit():
         raise IndexCorruptError(f"malformed schema version {version!r}")
     if int(version) > SCHEMA_VERSION:
@@ -167,14 +209,11 @@ def check_meta(meta: dict[str, str], model_name: str, dim: int) -> None:
         raise IndexSchemaError(
             f"the database schema is version {version}, older than {SCHEMA_VERSION}, and no "
             "in-place migration leads from it: drop its tables (meta, articles, chunks and "
-            "sentence_vectors, if present) or point "
-            "NEWSBOT_STORE__URL at an empty database, then ingest the articles again",
+            "sentence_vectors, if present; feeds and feed_entries keep the subscriptions) or "
+            "point NEWSBOT_STORE__URL at an empty database, then ingest the articles again",
             found=version,
             expected=SCHEMA_VERSION,
         )
-    if not meta["dim"].isdigit() or not meta["generation"].isdigit():
-        raise IndexCorruptError(f"malformed meta entries: dim={meta['dim']!r}")
-    check_model(meta["model_name"], int(meta["dim"]), model_name, dim)
 
 
 def read_generation(conn: Connection) -> int:

@@ -48,7 +48,7 @@ def test_a_newer_schema_is_refused_with_what_to_do(pg: PostgresStore, postgres_u
         "found": str(postgres_schema.SCHEMA_VERSION + 1),
         "expected": postgres_schema.SCHEMA_VERSION,
     }
-    assert e.value.user_message == "The article database has schema 3; newsbot needs 2."
+    assert e.value.user_message == "The article database has schema 4; newsbot needs 3."
 
 
 def test_an_older_schema_without_a_migration_names_the_step(
@@ -218,7 +218,7 @@ def test_a_version_1_schema_gets_the_sentence_table_in_place(
         assert again.get_article(ELECTION.id) == ELECTION
         again.sentence_vectors.put_many([("k", np.ones(DIM, np.float32))])
         assert again.sentence_vectors.get_many(["k"]).keys() == {"k"}
-    assert _meta(postgres_url)["schema_version"] == str(postgres_schema.SCHEMA_VERSION) == "2"
+    assert _meta(postgres_url)["schema_version"] == str(postgres_schema.SCHEMA_VERSION) == "3"
 
 
 def test_the_chunking_recipe_is_recorded_and_recorded_where_it_lacks(

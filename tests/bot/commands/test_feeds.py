@@ -14,7 +14,7 @@ from bot.commands.ingest import ingest as ingest_command
 from bot.config.settings import Settings
 from bot.library.indexed import build_fetcher
 from index.errors import FetchTimeoutError
-from index.feeds.registry import FeedRegistry, registry_path
+from index.feeds.registry import SqliteFeedRegistry, registry_path
 from index.web.fetch import HttpFetcher
 from tests.components import opened
 from tests.index.fakes import FakeEmbedder
@@ -101,7 +101,7 @@ def test_the_cli_refuses_a_bad_url_or_interval(
     assert main(["--data-dir", str(tmp_path), "feeds", "add", RSS_URL, "--interval", "120"]) == 0
     assert main(["--data-dir", str(tmp_path), "feeds", "list"]) == 0
     assert f"1\t{RSS_URL}\t-\tnever\t0\t-" in capsys.readouterr().out
-    with FeedRegistry(registry_path(tmp_path)) as registry:
+    with SqliteFeedRegistry(registry_path(tmp_path)) as registry:
         assert [f.interval_s for f in registry.list()] == [120]
 
 

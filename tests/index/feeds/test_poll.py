@@ -10,8 +10,10 @@ import pytest
 
 from index.documents.text import ParsedArticle
 from index.errors import FetchTimeoutError, StoreError
+from index.feeds.base import FeedRegistry
+from index.feeds.feed import Feed
 from index.feeds.poll import FeedPollResult, IngestFn, PollRound, poll_feed, poll_registry
-from index.feeds.registry import Feed, FeedRegistry, registry_path
+from index.feeds.registry import SqliteFeedRegistry, registry_path
 from index.ingest import IngestOptions, ingest_articles
 from index.types import IngestReport
 from index.web.base import FEED_TYPES
@@ -93,7 +95,7 @@ def ingest_fn_into(store: MemoryStore, embedder: FakeEmbedder) -> IngestFn:
 
 @pytest.fixture
 def registry(tmp_path: Path) -> Iterator[FeedRegistry]:
-    reg = FeedRegistry(registry_path(tmp_path), default_interval_s=600, max_backoff_s=7200)
+    reg = SqliteFeedRegistry(registry_path(tmp_path), default_interval_s=600, max_backoff_s=7200)
     yield reg
     reg.close()
 

@@ -1,16 +1,18 @@
-"""The feed registry: subscriptions, seen entries and back-off, persisted in SQLite."""
+"""The feed registry's contract, over SQLite and PostgreSQL: subscriptions, seen entries and
+back-off, persisted."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index.errors import StoreError, UrlRefusedError
-from index.feeds.registry import FeedRegistry, registry_path
+from index.feeds.base import FeedRegistry
+from index.feeds.registry import SqliteFeedRegistry, registry_path
+from tests.index.feeds.conftest import Opener
 
 T0 = dt.datetime(2025, 2, 4, 12, 0, tzinfo=dt.UTC)
 URL = "https://news.example.org/rss.xml"
@@ -20,22 +22,14 @@ def after(seconds: float) -> dt.datetime:
     return T0 + dt.timedelta(seconds=seconds)
 
 
-@pytest.fixture
-def registry(tmp_path: Path) -> Iterator[FeedRegistry]:
-    reg = FeedRegistry(registry_path(tmp_path), default_interval_s=900, max_backoff_s=6 * 3600)
-    yield reg
-    reg.close()
-
-
-def test_a_new_feed_is_due_at_once_and_persists(tmp_path: Path) -> None:
-    with FeedRegistry(registry_path(tmp_path)) as reg:
+def test_a_new_feed_is_due_at_once_and_persists(opener: Opener) -> None:
+    with opener() as reg:
         feed = reg.add(f"  {URL} ", now=T0)
         assert (feed.id, feed.url, feed.interval_s, feed.failures) == (1, URL, None, 0)
         assert feed.added_at == T0 and feed.next_poll_at == T0
         assert feed.last_polled_at is None and feed.last_error is None and feed.title is None
         assert reg.due(T0) == [feed]
-    assert (tmp_path / "feeds.sqlite").is_file()
-    with FeedRegistry(tmp_path / "feeds.sqlite") as again:
+    with opener() as again:
         assert again.list() == [feed]
         assert again.get(1) == feed
         assert again.find(URL) == feed
@@ -149,7 +143,7 @@ def test_seen_entries_remember_their_dates(registry: FeedRegistry) -> None:
 def test_a_failed_write_changes_nothing(registry: FeedRegistry) -> None:
     feed = registry.add(URL, now=T0)
     bad = [("a", None), (None, None)]  # a NULL key breaks the insert after the update ran
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, StoreError)):
         registry.record_success(
             feed.id,
             now=after(5),
@@ -168,9 +162,15 @@ def test_a_naive_time_is_taken_as_utc(registry: FeedRegistry) -> None:
     assert feed.added_at == T0
 
 
+def test_the_sqlite_registry_is_a_file_in_the_data_directory(tmp_path: Path) -> None:
+    with SqliteFeedRegistry(registry_path(tmp_path)) as reg:
+        reg.add(URL, now=T0)
+    assert (tmp_path / "feeds.sqlite").is_file()
+
+
 def test_a_damaged_file_is_a_store_error(tmp_path: Path) -> None:
     path = registry_path(tmp_path)
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(StoreError) as caught:
-        FeedRegistry(path)
+        SqliteFeedRegistry(path)
     assert "feed list" in caught.value.user_message
