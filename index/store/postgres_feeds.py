@@ -51,7 +51,8 @@ def _feed(row: tuple[Any, ...] | None) -> Feed | None:
     """The feed of a row in ``COLUMNS`` order (which is ``Feed``'s field order), times in UTC."""
     if row is None:
         return None
-    return Feed(*(_utc(v) if isinstance(v, dt.datetime) else v for v in row))
+    values: list[Any] = [_utc(v) if isinstance(v, dt.datetime) else v for v in row]
+    return Feed(*values)
 
 
 def _no_setup(conn: Connection) -> None:
