@@ -1,9 +1,9 @@
-"""Polling feeds with a fake fetcher: new, seen, changed and failing entries; failing feeds."""
+"""Polling feeds with a fake fetcher: new, seen, changed and failing entries; failing feeds (over
+the SQLite and the PostgreSQL registry)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,11 +13,11 @@ from index.errors import FetchTimeoutError, StoreError
 from index.feeds.base import FeedRegistry
 from index.feeds.feed import Feed
 from index.feeds.poll import FeedPollResult, IngestFn, PollRound, poll_feed, poll_registry
-from index.feeds.registry import SqliteFeedRegistry, registry_path
 from index.ingest import IngestOptions, ingest_articles
 from index.types import IngestReport
 from index.web.base import FEED_TYPES
 from tests.index.fakes import FakeEmbedder, MemoryStore
+from tests.index.feeds.conftest import Opener
 from tests.index.feeds.fakes import FakeFetcher, feed, page
 
 T0 = dt.datetime(2025, 2, 4, 12, 0, tzinfo=dt.UTC)
@@ -94,10 +94,9 @@ def ingest_fn_into(store: MemoryStore, embedder: FakeEmbedder) -> IngestFn:
 
 
 @pytest.fixture
-def registry(tmp_path: Path) -> Iterator[FeedRegistry]:
-    reg = SqliteFeedRegistry(registry_path(tmp_path), default_interval_s=600, max_backoff_s=7200)
-    yield reg
-    reg.close()
+def registry(opener: Opener) -> FeedRegistry:
+    """A registry on each backend (``tests/index/feeds/conftest.py``)."""
+    return opener(default_interval_s=600, max_backoff_s=7200)
 
 
 class Poller:

@@ -17,8 +17,9 @@ from index.store import postgres_schema
 from index.store.postgres import PostgresStore
 from index.store.postgres_feeds import PostgresFeedRegistry
 from tests.index.conftest import DIM, ELECTION, MODEL, make_item
-from tests.index.fakes import FakeEmbedder
+from tests.index.fakes import FakeEmbedder, MemoryStore
 from tests.index.feeds.conftest import Opener
+from tests.index.feeds.test_poll import RSS_URL, Poller, item, link, rss, story
 
 T0 = dt.datetime(2025, 2, 4, 12, 0, tzinfo=dt.UTC)
 URL = "https://news.example.org/rss.xml"
@@ -70,6 +71,23 @@ def test_an_entry_marked_read_by_two_pollers_is_read_once(opener: Opener) -> Non
     second.record_success(feed.id, now=T0, etag=None, last_modified=None, seen=[("e1", day)])
 
     assert first.seen_entries(feed.id, ["e1", "e2"]) == {"e1": day}
+
+
+def test_a_worker_taking_over_the_polls_reads_no_entry_again(
+    opener: Opener, memory_store: MemoryStore, fake_embedder: FakeEmbedder
+) -> None:
+    before = Poller(opener(), memory_store, fake_embedder)
+    sub = before.add(RSS_URL, rss(item("flood")))
+    before.page("flood", story("flood"))
+    after = Poller(opener(), memory_store, fake_embedder)  # the lease's next holder
+    after.fetcher.routes.update(before.fetcher.routes)
+
+    assert before.poll(sub.id).report.added == [link("flood")]
+    taken_over = after.poll(sub.id, now=T0 + dt.timedelta(hours=1))
+
+    assert taken_over.ok and taken_over.entries == 0 and taken_over.report.added == []
+    assert after.fetcher.urls() == [RSS_URL], "the entry's page is not fetched again"
+    assert len(memory_store.articles()) == 1
 
 
 @pytest.mark.postgres
