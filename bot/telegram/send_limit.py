@@ -34,6 +34,10 @@ Result = bool | dict[str, Any] | list[dict[str, Any]]
 Callback = Callable[..., Coroutine[Any, Any, Result]]
 #: The key of the bot's own window (every send to a chat counts against it).
 BOT_KEY = "bot"
+#: The bot's window, a little longer than Telegram's second: a send reaches Telegram a moment
+#: after its grant, a burst's last sends later than its first, so that in a window of exactly
+#: one second the next burst's first sends could arrive within one second of the last ones.
+BOT_WINDOW_S = 1.1
 #: Seconds added to ``retry_after`` before the retry, as ``AIORateLimiter`` does.
 RETRY_MARGIN_S = 0.1
 
@@ -57,7 +61,7 @@ class SharedSendLimiter(BaseRateLimiter[int]):
         clock: Clock = time.time,
     ) -> None:
         self._windows = RedisWindows(client, clock=clock)
-        self._overall = Window(f"{prefix}send:", overall_per_s, 1.0)
+        self._overall = Window(f"{prefix}send:", overall_per_s, BOT_WINDOW_S)
         self._group = Window(f"{prefix}send-group:", group_per_period, group_period_s)
         self._local = AIORateLimiter(
             overall_max_rate=overall_per_s,

@@ -72,7 +72,7 @@ class RedisWindows:
         member = f"{now!r}:{secrets.token_hex(4)}"  # two hits at one instant are two members
         args: list[str | int] = [repr(now), member]
         for window, _ in hits:
-            args += [window.limit, repr(window.length_s)]
+            args += [int(window.limit), repr(float(window.length_s))]  # (never an IntEnum)
         keys = [f"{window.prefix}{key}" for window, key in hits]
         wait = await self._take(keys=keys, args=args)
         return max(0.0, float(wait))
