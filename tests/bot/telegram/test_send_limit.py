@@ -119,19 +119,24 @@ async def test_two_workers_together_keep_each_groups_rate(
     assert _busiest_second([t for instants in grants.values() for t in instants]) <= PER_S
 
 
-async def test_a_429_is_retried_after_its_retry_after(
-    workers: tuple[list[SharedSendLimiter], GrantClock],
-) -> None:
-    limiters, _ = workers
+def _refused(times: int, retry_after: int) -> tuple[list[float], Callback]:
+    """A send refused with 429 its first ``times`` times, and the instants it was made."""
     calls: list[float] = []
 
     async def send() -> bool:
         calls.append(time.monotonic())
-        if len(calls) == 1:
-            raise RetryAfter(1)
+        if len(calls) <= times:
+            raise RetryAfter(retry_after)
         return True
 
-    assert await _sender(limiters[0], send)(7) is True
+    return calls, send
+
+
+async def test_a_429_is_retried_after_its_retry_after(
+    workers: tuple[list[SharedSendLimiter], GrantClock],
+) -> None:
+    calls, send = _refused(1, retry_after=1)
+    assert await _sender(workers[0][0], send)(7) is True
     assert len(calls) == 2
     assert calls[1] - calls[0] >= 1.0
 
@@ -139,15 +144,9 @@ async def test_a_429_is_retried_after_its_retry_after(
 async def test_a_429_past_the_retries_reaches_the_caller(
     workers: tuple[list[SharedSendLimiter], GrantClock],
 ) -> None:
-    limiters, _ = workers
-    calls: list[float] = []
-
-    async def send() -> bool:
-        calls.append(time.monotonic())
-        raise RetryAfter(0)
-
+    calls, send = _refused(10, retry_after=0)
     with pytest.raises(RetryAfter):
-        await _sender(limiters[0], send)(7)
+        await _sender(workers[0][0], send)(7)
     assert len(calls) == 3  # the first try and max_retries=2 retries
 
 
