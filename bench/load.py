@@ -143,16 +143,9 @@ def main() -> int:
         default=None,
         help="webhook workers over PostgreSQL and Redis, e.g. 1,2: each count in turn",
     )
-    parser.add_argument(
-        "--copy-sentence-cache",
-        action="store_true",
-        help="with --workers: each worker starts with the indexing worker's sentence vectors",
-    )
     args = parser.parse_args()
     if args.workers is not None and args.alerts:
         parser.error("--alerts runs one bot process: leave out --workers")
-    if args.workers is None and args.copy_sentence_cache:
-        parser.error("--copy-sentence-cache goes with --workers")
     return asyncio.run((main_async if args.workers is None else load_workers.main_async)(args))
 
 

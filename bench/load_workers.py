@@ -21,7 +21,6 @@ import asyncio
 import itertools
 import json
 import os
-import shutil
 import tempfile
 import threading
 import time
@@ -126,19 +125,10 @@ class Site:
     store_url: str
     redis: RedisServer
     answer_cache_ttl: float
-    copy_sentence_cache: bool = False
     runs: itertools.count[int] = field(default_factory=itertools.count)
 
     def data_dir(self, run: int, i: int) -> Path:
         return self.tmp / f"run{run}-worker{i}"
-
-    def seed(self, data_dir: Path) -> None:
-        """Give a worker the sentence vectors the indexing worker stored (run 0, worker 0)."""
-        ingested = self.data_dir(0, 0)
-        for path in ingested.rglob("sentences.sqlite*"):
-            target = data_dir / path.relative_to(ingested)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
 
     def workers(self, count: int) -> list[BotProcess]:
         """``count`` workers (not started), each with a fresh data directory."""
@@ -147,8 +137,6 @@ class Site:
         out = []
         for i in range(count):
             port = free_port()
-            if run > 0 and self.copy_sentence_cache:
-                self.seed(self.data_dir(run, i))
             env = bot_env(
                 self.api,
                 self.data_dir(run, i),
@@ -219,11 +207,10 @@ async def measure(
     codes = [w.stop() for w in workers]
     errors = sum((error_kinds(w.log.read_text(errors="replace")) for w in workers), Counter())
     threads = workers[0].env["NEWSBOT_EMBEDDING__THREADS"]
-    caches = "the ingest's copy" if site.copy_sentence_cache else "empty at start"
     delivered = dict(sorted(balancer.delivered.items()))
     print(
         f"\n== {count} webhook worker(s), {threads} torch thread(s) each, one PostgreSQL store, "
-        f"one Redis, sentence-vector caches {caches}; updates POSTed in turn: {delivered} "
+        f"one Redis (sentence vectors in the store's table); updates POSTed in turn: {delivered} "
         f"per worker, HTTP statuses {dict(balancer.statuses)}"
     )
     print_figures(outcomes, wall, args.rate, tally, surplus, statuses)
@@ -280,7 +267,7 @@ async def main_async(args: argparse.Namespace) -> int:
         postgres = PostgresServer(Path(tmp) / "postgres")
         try:
             url = postgres.create_database()
-            site = Site(api, Path(tmp), url, redis, args.answer_cache_ttl, args.copy_sentence_cache)
+            site = Site(api, Path(tmp), url, redis, args.answer_cache_ttl)
             api.flood_control(per_second=30, per_chat_per_second=args.per_chat)
             figures = await run_site(api, site, args)
         finally:

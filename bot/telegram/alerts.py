@@ -209,10 +209,10 @@ async def _deliver(app: AnyApplication, alert: PendingAlert) -> None:
         except RetryAfter as e:
             if attempt == FLOOD_RETRIES:
                 raise
-            await asyncio.sleep(_seconds(e))
+            await asyncio.sleep(retry_after_s(e))
 
 
-def _seconds(error: RetryAfter) -> float:
+def retry_after_s(error: RetryAfter) -> float:
     """``retry_after`` in seconds, an int or a timedelta (its type is changing in PTB)."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", PTBDeprecationWarning)

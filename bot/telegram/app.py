@@ -17,7 +17,13 @@ from aiolimiter import AsyncLimiter
 from telegram import LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.error import InvalidToken
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import (
+    AIORateLimiter,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    ContextTypes,
+    Defaults,
+)
 
 from answering.types import Answerer
 from bot.chat_prefs import ChatChoices
@@ -40,8 +46,8 @@ from bot.telegram.handlers.routes import register_handlers
 from bot.telegram.jobs import PURGE_INTERVAL_S, purge_state
 from bot.telegram.journal import UpdateJournal
 from bot.telegram.lifecycle import post_init, post_shutdown, post_stop
+from bot.telegram.send_limit import SharedSendLimiter
 from bot.telegram.shared_state import SharedState, build_state
-from bot.telegram.state.claims import UpdateClaims
 from bot.telegram.state.debounce import Debouncer
 from index.errors import ConfigError
 
@@ -60,13 +66,13 @@ DEFAULT_STOP_SIGNALS: tuple[int, ...] = (signal.SIGINT, signal.SIGTERM, signal.S
 
 
 def _new_application(
-    settings: Settings, token: str, journal: UpdateJournal | None, claims: UpdateClaims
+    settings: Settings, token: str, journal: UpdateJournal | None, state: SharedState
 ) -> NewsBotApplication:
     """The bare ``Application``: HTML by default, flood control, timeouts, the journal, and
     the claims that let one worker alone handle each update."""
     tg = settings.telegram
     builder = ApplicationBuilder().application_class(JournalingApplication)
-    builder = builder.update_queue(JournalingQueue(journal, claims))
+    builder = builder.update_queue(JournalingQueue(journal, state.claims))
     return (
         builder.token(token)
         .base_url(tg.base_url)
@@ -77,7 +83,7 @@ def _new_application(
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         )
-        .rate_limiter(AIORateLimiter(max_retries=RATE_LIMIT_RETRIES))
+        .rate_limiter(_send_limiter(settings, state))
         .concurrent_updates(tg.concurrent_updates)
         .connect_timeout(tg.connect_timeout_s)
         .read_timeout(tg.read_timeout_s)
@@ -120,7 +126,7 @@ def build_application(
     Raises ``ConfigError`` when no token is configured.
     """
     state = build_state(settings)
-    app = _new_application(settings, _token(settings), journal, state.claims)
+    app = _new_application(settings, _token(settings), journal, state)
     app.bot_data.update(_services(settings, answerer, catalog, topics, state))
     optional = {ctx.JOURNAL: journal, ctx.FEEDBACK: feedback, ctx.CHAT_PREFS: chat_prefs}
     app.bot_data.update({key: value for key, value in optional.items() if value is not None})
@@ -133,6 +139,13 @@ def build_application(
     tg = settings.telegram
     logger.info("Telegram application built (Bot API at %s, %s mode)", tg.base_url, tg.mode)
     return app
+
+
+def _send_limiter(settings: Settings, state: SharedState) -> BaseRateLimiter[int]:
+    """Telegram's flood limits for this worker alone, or (state in Redis) for all together."""
+    if state.client is None:
+        return AIORateLimiter(max_retries=RATE_LIMIT_RETRIES)
+    return SharedSendLimiter(state.client, settings.state.prefix, max_retries=RATE_LIMIT_RETRIES)
 
 
 def _token(settings: Settings) -> str:

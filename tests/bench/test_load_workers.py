@@ -67,7 +67,6 @@ async def test_two_real_workers_give_every_reply_exactly(
         seed=7,
         per_chat=3,
         answer_cache_ttl=0.0,
-        copy_sentence_cache=True,
     )
     code = await main_async(args)
     printed = capsys.readouterr().out
