@@ -47,7 +47,7 @@ from bench.postgres_server import postgres_database
 from bench.search_scale import DIM, exact_top, recall, rss_mb, synthetic
 from evaluation.stats import percentile
 from index.store import vector_index
-from index.store.postgres import _EF_SEARCH as STORE_EF_SEARCH
+from index.store.rows import HNSW_EF_SEARCH as STORE_EF_SEARCH
 from index.store.vector_index import VectorIndexPolicy
 
 Matrix = npt.NDArray[np.float32]

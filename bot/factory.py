@@ -198,7 +198,15 @@ def build_components(
     policy = vector_index_policy(settings)
     chunking = ingest_options(settings).chunking
     url = settings.store.url.get_secret_value() if settings.store.url else ""
-    store = open_store(directory, embedder.name, embedder.dim, policy, chunking=chunking, url=url)
+    store = open_store(
+        directory,
+        embedder.name,
+        embedder.dim,
+        policy,
+        chunking=chunking,
+        url=url,
+        ef_search=settings.store.hnsw_ef_search,
+    )
     lexical = open_lexical(store, settings.search.lexical, None if url else directory)
     s = settings.search
     # The search and the reader both need the question's vector: embed it once.

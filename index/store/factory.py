@@ -14,6 +14,7 @@ from index.lexical import LexicalIndex
 from index.search import Lexical
 from index.sentence_cache import SentenceCache, SentenceVectorCache
 from index.store.base import Store
+from index.store.rows import HNSW_EF_SEARCH
 from index.store.sqlite_faiss import FaissStore
 from index.store.vector_index import VectorIndexPolicy
 
@@ -41,6 +42,7 @@ def open_store(
     *,
     chunking: ChunkingOptions | None = None,
     url: str,
+    ef_search: int = HNSW_EF_SEARCH,
 ) -> Store: ...
 
 
@@ -52,10 +54,11 @@ def open_store(
     *,
     chunking: ChunkingOptions | None = None,
     url: str = "",
+    ef_search: int = HNSW_EF_SEARCH,
 ) -> Store:
     """The store for this embedding model: with a ``postgresql://`` ``url`` the PostgreSQL one
     in that database, else the SQLite + FAISS one in ``index_dir`` (created when new) for this
-    chunking.
+    chunking (whose dense search visits ``ef_search`` HNSW candidates).
 
     Raises ``IndexModelMismatchError`` when the index was built with another model,
     ``IndexSettingsMismatchError`` when with other chunking or for another index format,
@@ -67,7 +70,7 @@ def open_store(
     check_store_url(url)
     from index.store.postgres import PostgresStore  # (psycopg loads only for this store)
 
-    return PostgresStore.open(url, model_name, dim, chunking=chunking)
+    return PostgresStore.open(url, model_name, dim, chunking=chunking, ef_search=ef_search)
 
 
 def check_store_url(url: str) -> None:

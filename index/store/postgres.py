@@ -12,6 +12,7 @@ pool reconnects by itself once it is back (``index.store.postgres_pool``).
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -30,16 +31,15 @@ from index.store.postgres_pool import WAIT_S, borrowed, open_pool
 from index.store.postgres_schema import LOAD_LOCK, WRITE_LOCK, Connection
 from index.store.postgres_sentences import PostgresSentenceVectors
 from index.store.recipe import IndexRecipe
-from index.store.rows import StoreStats, check_item, query_matrix, split_key
+from index.store.rows import HNSW_EF_SEARCH, StoreStats, check_item, query_matrix, split_key
 from index.store.schema import chunk_from_row
 from index.types import Article, ArticleInfo, Chunk
 
 logger = logging.getLogger(__name__)
 
 _Item = tuple[Article, Sequence[Chunk], npt.NDArray[np.float32]]
-#: HNSW candidates a search visits on the pool's connections (pgvector's default is 40); a
-#: search for more results raises it for its own transaction, up to pgvector's maximum.
-_EF_SEARCH = 100
+#: pgvector's most HNSW candidates: a search for more results than ``ef_search`` raises it for
+#: its own transaction, up to this.
 _MAX_EF_SEARCH = 1000
 _DENSE = (
     "SELECT article_id, ordinal, -(embedding <#> %(q)s) FROM chunks"
@@ -47,19 +47,21 @@ _DENSE = (
 )
 
 
-def _configure(conn: Connection) -> None:
+def _configure(conn: Connection, *, ef_search: int) -> None:
     """Prepare a new pooled connection: vectors as numpy arrays, the HNSW candidate list."""
     register_vector(conn)
-    conn.execute(f"SET hnsw.ef_search = {_EF_SEARCH}")
+    conn.execute(f"SET hnsw.ef_search = {int(ef_search)}")
 
 
 class Options(TypedDict, total=False):
     """How ``PostgresStore`` opens: the chunking its articles are cut by (default: the default
-    chunking), its most connections (8) and how long a call waits for one (``WAIT_S``)."""
+    chunking), its most connections (8), how long a call waits for one (``WAIT_S``) and the
+    HNSW candidates a dense search visits (``HNSW_EF_SEARCH``)."""
 
     chunking: ChunkingOptions | None
     pool_size: int
     wait_s: float
+    ef_search: int
 
 
 class PostgresStore:
@@ -77,7 +79,9 @@ class PostgresStore:
                 recipe = IndexRecipe(options.get("chunking") or ChunkingOptions())
                 postgres_schema.prepare(conn, model_name, dim, recipe)
             size, wait_s = options.get("pool_size", 8), options.get("wait_s", WAIT_S)
-            self._pool = open_pool(url, size, _configure, wait_s=wait_s)
+            self._ef_search = min(max(1, options.get("ef_search", HNSW_EF_SEARCH)), _MAX_EF_SEARCH)
+            configure = functools.partial(_configure, ef_search=self._ef_search)
+            self._pool = open_pool(url, size, configure, wait_s=wait_s)
         except psycopg.Error as e:
             raise StoreError(f"cannot open the PostgreSQL store: {e}") from e
         self.sentence_vectors: Final = PostgresSentenceVectors(self._pool, dim)
@@ -187,14 +191,14 @@ class PostgresStore:
         return [chunk_from_row(row) for row in rows]
 
     def search(self, vector: npt.NDArray[np.float32], k: int) -> list[tuple[str, float]]:
-        """Dense search over the HNSW index (approximate: it visits at least 100 and ``k``
-        candidates, at most 1000, so ``k`` above 1000 finds at most 1000)."""
+        """Dense search over the HNSW index (approximate: it visits at least ``ef_search`` and
+        ``k`` candidates, at most 1000, so ``k`` above 1000 finds at most 1000)."""
         query = query_matrix(vector, self.dim)[0]
         if k <= 0:
             return []
         params = {"q": query, "k": k}
         with borrowed(self._pool) as conn:
-            if k <= _EF_SEARCH:
+            if k <= self._ef_search:
                 rows = conn.execute(_DENSE, params).fetchall()
             else:
                 with conn.transaction():

@@ -11,6 +11,9 @@ import numpy.typing as npt
 from index.errors import IndexModelMismatchError
 from index.types import Article, Chunk
 
+#: HNSW candidates a PostgreSQL dense search visits (pgvector's default is 40).
+HNSW_EF_SEARCH = 100
+
 
 @dataclass(frozen=True, slots=True)
 class StoreStats:

@@ -245,3 +245,13 @@ def test_the_chunking_recipe_is_recorded_and_recorded_where_it_lacks(
 def _meta(url: str) -> dict[str, str]:
     with psycopg.connect(url, autocommit=True) as conn:
         return {str(k): str(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+
+
+def test_the_hnsw_candidates_a_search_visits_are_the_stores_setting(postgres_url: str) -> None:
+    with closing(PostgresStore.open(postgres_url, MODEL, DIM, ef_search=250)) as store:
+        store.upsert(*make_item(FakeEmbedder(DIM), ELECTION))
+        with store._pool.connection() as conn:  # the setting lives on each pooled connection
+            shown = conn.execute("SHOW hnsw.ef_search").fetchone()
+        assert shown == ("250",)
+        hits = store.search(FakeEmbedder(DIM).embed([ELECTION.text])[0], 1)
+        assert [key.split(":")[0] for key, _ in hits] == [ELECTION.id]
