@@ -27,6 +27,7 @@ from tests.bot.telegram.fake_bot_api import FakeBotApi
 from tests.bot.telegram.fakes import ANN, CAROL, TOKEN
 from tests.bot.telegram.harness import private_chat
 from tests.integration.test_ingest_killed import fact, page, path_of, question
+from tests.integration.workers import RUN_WITH_FAKE_EMBEDDER
 from tests.web_server import Route, WebServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -34,24 +35,12 @@ WAIT_S = 60.0
 ADMIN = ANN
 READER = CAROL
 
-_CHILD = """
-import sys
-from bot.commands.run import run as run_command
-from bot.logging_setup import configure_logging
-from bot.config.settings import Settings
-from tests.index.fakes import FakeEmbedder
-
-settings = Settings(_env_file=None)
-configure_logging("INFO", secrets=[settings.telegram.token.get_secret_value()])
-sys.exit(run_command(settings, embedder=FakeEmbedder()))
-"""
-
 
 @contextlib.contextmanager
 def bot_process(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("ab") as out:
         child = subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(_CHILD)],
+            [sys.executable, "-c", textwrap.dedent(RUN_WITH_FAKE_EMBEDDER)],
             cwd=REPO,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -28,7 +28,8 @@ WAIT_S = 90.0
 PATH = WEBHOOK_PATH
 SECRET = WEBHOOK_SECRET
 
-_CHILD = """
+#: ``newsbot run`` with the fake embedder, as a child process runs it (``python -c``).
+RUN_WITH_FAKE_EMBEDDER = """
 import sys
 from bot.commands.run import run as run_command
 from bot.logging_setup import configure_logging
@@ -95,7 +96,7 @@ class Worker:
         hooks = len(self.api.calls("setWebhook"))
         with self.log.open("ab") as out:
             self.proc = subprocess.Popen(
-                [sys.executable, "-c", textwrap.dedent(_CHILD)],
+                [sys.executable, "-c", textwrap.dedent(RUN_WITH_FAKE_EMBEDDER)],
                 cwd=REPO,
                 env=self.env,
                 stdin=subprocess.DEVNULL,
