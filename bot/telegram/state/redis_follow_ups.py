@@ -13,19 +13,17 @@ import datetime as dt
 import json
 import logging
 import time
-from collections.abc import Awaitable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
-import redis
 import redis.asyncio
 
 from answering.followup import Turn
 from bot.telegram.state.follow_ups import REPLY_CONTEXT_TTL_S, REPLY_CONTEXTS
+from bot.telegram.state.redis_base import shielded
 from bot.telegram.state.ttl_cache import Clock, check_positive
 
 logger = logging.getLogger(__name__)
 
-T = TypeVar("T")
 
 # KEYS[1]: the chat's previous question; ARGV: the one asked, the one answered, ttl (ms).
 _SETTLE = """
@@ -66,13 +64,12 @@ def load_turn(text: object) -> Turn | None:
         return None
 
 
-async def _or_none(call: Awaitable[T], what: str) -> T | None:
-    """What ``call`` gives, or None (logged) when Redis fails or is away."""
-    try:
-        return await call
-    except redis.RedisError as exc:
-        logger.warning("Redis failed in %s (%s); going on without it", what, exc)
-        return None
+def _none() -> None:
+    return None
+
+
+def _no_text() -> str | None:
+    return None
 
 
 class RedisFollowUps:
@@ -98,29 +95,40 @@ class RedisFollowUps:
         return f"{self._prefix}replies:{chat_id}"
 
     async def previous(self, chat_id: int) -> Turn | None:
-        return load_turn(await _or_none(self._client.get(self._turn_key(chat_id)), "previous"))
+        return load_turn(await self._get(self._turn_key(chat_id)))
 
+    @shielded(_no_text)
+    async def _get(self, key: str) -> str | None:
+        text = await self._client.get(key)
+        return text if isinstance(text, str) else None
+
+    @shielded(_none)
     async def set_previous(self, chat_id: int, turn: Turn) -> None:
-        key, text = self._turn_key(chat_id), dump_turn(turn)
-        await _or_none(self._client.set(key, text, px=self._ttl_ms), "set_previous")
+        await self._client.set(self._turn_key(chat_id), dump_turn(turn), px=self._ttl_ms)
 
+    @shielded(_none)
     async def settle(self, chat_id: int, asked: Turn, answered: Turn) -> None:
         args: list[str | int] = [dump_turn(asked), dump_turn(answered), self._ttl_ms]
-        await _or_none(self._settle(keys=[self._turn_key(chat_id)], args=args), "settle")
+        await self._settle(keys=[self._turn_key(chat_id)], args=args)
 
+    @shielded(_none)
     async def remember(self, chat_id: int, message_ids: Sequence[int], turn: Turn) -> None:
         if not message_ids:
             return
         args: list[str | int] = [dump_turn(turn), REPLY_CONTEXTS, self._reply_ttl_ms]
         args += message_ids
-        await _or_none(self._remember(keys=[self._replies_key(chat_id)], args=args), "remember")
+        await self._remember(keys=[self._replies_key(chat_id)], args=args)
 
     async def replied(self, chat_id: int, message_id: int) -> Turn | None:
-        text = self._client.hget(self._replies_key(chat_id), str(message_id))
-        turn = load_turn(await _or_none(text, "replied"))
+        turn = load_turn(await self._hget(self._replies_key(chat_id), str(message_id)))
         if turn is None or self._clock() - turn.at > REPLY_CONTEXT_TTL_S:
             return None
         return turn
+
+    @shielded(_no_text)
+    async def _hget(self, key: str, field: str) -> str | None:
+        text = await self._client.hget(key, field)
+        return text if isinstance(text, str) else None
 
     def purge(self) -> int:
         """Nothing to do: Redis expires the contexts itself."""
